@@ -1,0 +1,3 @@
+"""Routes of the ballots domain (setup, casting, receipts, results and delivery)."""
+
+ROUTE_HANDLERS: list[object] = []

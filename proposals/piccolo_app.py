@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from proposals.tables import BudgetCycle, Proposal
+
+APP_CONFIG = AppConfig(
+    app_name="proposals",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[BudgetCycle, Proposal],
+    migration_dependencies=["server.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,146 @@
+"""Sign up, sign in, sign out, the account page and the language switcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlparse
+
+from litestar import Controller, Request, get, post
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from server.accounts import service
+from server.accounts.schemas import check_password, parse_sign_in, parse_sign_up
+from server.current_user import LANG_COOKIE, SESSION_USER_KEY, Viewer
+from server.forms import read_form
+from server.guards import requires_signed_in
+from server.i18n import LOCALES
+from server.i18n import gettext as _
+from server.neighborhoods.service import active_neighborhoods
+from server.sessions import rotate_session
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths: an open redirect would let a phishing link bounce through us."""
+    if not target:
+        return default
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def client_id(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
+    rotate_session(request)
+    request.set_session({SESSION_USER_KEY: viewer.id})
+
+
+class AccountController(Controller):
+    tags = ["accounts"]
+    include_in_schema = False
+
+    @get("/signup", name="accounts.signup_form")
+    async def signup_form(self) -> Template:
+        return Template(
+            "accounts/signup.html",
+            context={"form": {}, "errors": {}, "neighborhoods": await active_neighborhoods()},
+        )
+
+    @post("/signup", name="accounts.signup")
+    async def signup(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await read_form(request)
+        hoods = await active_neighborhoods()
+        data, errors = parse_sign_up(form, {h.id for h in hoods}, dt.date.today())
+        throttles: service.Throttles = request.app.state.throttles
+        if data is not None and not await throttles.sign_up_client.allow(f"signup:client:{client_id(request)}"):
+            errors["form"] = _("Too many accounts were created from here recently. Please try again later.")
+        if data is not None and not errors:
+            try:
+                viewer = await service.sign_up(data)
+            except service.EmailTaken:
+                errors["email"] = _("An account with this email already exists. Try signing in instead.")
+            else:
+                start_session(request, viewer)
+                flash(request, _("Welcome, %(name)s! Your account is ready.", name=viewer.display_name), "success")
+                return see_other(safe_next(form.get("next")))
+        form.pop("password", None)
+        form.pop("password_confirm", None)
+        return Template(
+            "accounts/signup.html",
+            context={"form": form, "errors": errors, "neighborhoods": hoods},
+            status_code=200 if request.headers.get("hx-request") else 400,
+        )
+
+    @get("/signin", name="accounts.signin_form")
+    async def signin_form(self, next: str | None = None) -> Template:
+        return Template("accounts/signin.html", context={"form": {"next": safe_next(next)}, "errors": {}})
+
+    @post("/signin", name="accounts.signin")
+    async def signin(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await read_form(request)
+        data, errors = parse_sign_in(form)
+        status = 400
+        if data is not None:
+            result = await service.sign_in(data, client_id(request), request.app.state.throttles)
+            if result.viewer is not None:
+                start_session(request, result.viewer)
+                return see_other(safe_next(form.get("next")))
+            if result.throttled:
+                status = 429
+                errors["form"] = _("Too many failed attempts. Please wait a minute and try again.")
+            else:
+                errors["form"] = _("That email and password do not match an account.")
+        form.pop("password", None)
+        return Template("accounts/signin.html", context={"form": form, "errors": errors}, status_code=status)
+
+    @post("/signout", name="accounts.signout")
+    async def signout(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.clear_session()
+        return see_other("/")
+
+    @get("/account", name="accounts.page", guards=[requires_signed_in])
+    async def account_page(self) -> Template:
+        return Template(
+            "accounts/account.html",
+            context={"errors": {}, "form": {}, "neighborhoods": await active_neighborhoods()},
+        )
+
+    @post("/account/password", name="accounts.change_password", guards=[requires_signed_in])
+    async def change_password(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await read_form(request)
+        errors: dict[str, str] = {}
+        new = check_password(form, "new_password", errors)
+        if not errors and form.get("new_password_confirm") != new:
+            errors["new_password_confirm"] = _("The two passwords do not match.")
+        if not errors and not await service.change_password(request.user.id, form.get("current_password", ""), new):
+            errors["current_password"] = _("That is not your current password.")
+        if errors:
+            return Template(
+                "accounts/account.html",
+                context={"errors": errors, "form": {}, "neighborhoods": await active_neighborhoods()},
+                status_code=400,
+            )
+        flash(request, _("Your password has been changed."), "success")
+        return see_other("/account")
+
+    @post("/language", name="accounts.language")
+    async def set_language(self, request: Request[Any, Any, Any]) -> Redirect:
+        form = await read_form(request)
+        locale = form.get("locale", "")
+        response = see_other(safe_next(form.get("next")))
+        if locale in LOCALES:
+            response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                                secure=request.app.state.settings.https)
+            if request.user is not None:
+                await service.set_locale(request.user.id, locale)
+        return response

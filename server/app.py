@@ -1,0 +1,114 @@
+"""The app factory: one place that wires settings, database, sessions, security and every domain."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
+from piccolo.engine.base import Engine
+
+from server.accounts.service import (
+    SIGN_IN_FAILURES_PER_ACCOUNT,
+    SIGN_IN_FAILURES_PER_CLIENT,
+    Throttles,
+)
+from server.current_user import CurrentUserMiddleware
+from server.database import bind_engine, engine_from_url, is_sqlite
+from server.errors import EXCEPTION_HANDLERS
+from server.security_headers import SecurityHeadersMiddleware
+from server.sessions import RotatingSessionConfig
+from server.settings import Settings, load_settings
+from server.stores.database_store import DatabaseStore
+from server.stores.ratelimit import CounterBackend, DatabaseCounters, RateLimiter, RedisCounters
+from server.templating import STATIC_DIR, template_config
+
+# Each listed module has ROUTE_HANDLERS; a domain is added here once and finds its own routes.
+ROUTE_MODULES = ["server.routes", "proposals.routes", "ballots.routes"]
+
+SESSION_MAX_AGE = 14 * 24 * 3600
+
+
+def _route_handlers() -> list[Any]:
+    handlers: list[Any] = []
+    for name in ROUTE_MODULES:
+        handlers.extend(importlib.import_module(name).ROUTE_HANDLERS)
+    return handlers
+
+
+def _stores(settings: Settings) -> tuple[Store, CounterBackend]:
+    if settings.redis_url:
+        redis = RedisStore.with_client(url=settings.redis_url, namespace="townsquare:sessions")
+        return redis, RedisCounters(settings.redis_url)
+    return DatabaseStore("sessions"), DatabaseCounters()
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:
+    """Build the app. `engine` lets tests pass an engine they manage; otherwise one is made from
+    DATABASE_URL, and a PostgreSQL connection pool is opened while the app runs."""
+    settings = settings or load_settings()
+    owns_engine = engine is None
+    engine = engine or engine_from_url(settings.database_url)
+    bind_engine(engine)
+    session_store, counters = _stores(settings)
+    throttles = Throttles(
+        sign_in_account=RateLimiter(counters, SIGN_IN_FAILURES_PER_ACCOUNT, 60),
+        sign_in_client=RateLimiter(counters, SIGN_IN_FAILURES_PER_CLIENT, 60),
+        sign_up_client=RateLimiter(counters, 10, 3600),
+    )
+    templates = template_config(settings.currency)
+
+    async def open_pool() -> None:
+        if owns_engine and not is_sqlite(engine):
+            await engine.start_connection_pool(min_size=2, max_size=10)
+
+    async def close_pool() -> None:
+        if owns_engine and not is_sqlite(engine):
+            await engine.close_connection_pool()
+
+    session_config = RotatingSessionConfig(
+        store="sessions",
+        key="townsquare_session",
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.https,
+    )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="townsquare_csrf",
+        cookie_secure=settings.https,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+    )
+    logging.getLogger("townsquare").setLevel(logging.INFO)
+    return Litestar(
+        route_handlers=[
+            *_route_handlers(),
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static",
+                                       include_in_schema=False, send_as_attachment=False),
+        ],
+        middleware=[SecurityHeadersMiddleware(https=settings.https), session_config.middleware,
+                    CurrentUserMiddleware()],
+        stores={"sessions": session_store},
+        csrf_config=csrf,
+        template_config=templates,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=templates))],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
+                     "engine": engine}),
+        openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema"),
+        debug=settings.debug,
+    )

@@ -1,0 +1,221 @@
+"""The `townsquare` command. Heavy imports happen inside each subcommand so that `townsquare tally`
+starts fast (its speed is measured from process start)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+
+def _fail(message: str) -> int:
+    print(f"townsquare: {message}", file=sys.stderr)
+    return 2
+
+
+def _settings():  # noqa: ANN202
+    from server.settings import load_settings
+
+    return load_settings()
+
+
+async def _check_database(settings) -> None:  # noqa: ANN001
+    from server.database import engine_from_url
+
+    engine = engine_from_url(settings.database_url)
+    if engine.engine_type == "sqlite":
+        return
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(dsn=settings.database_url, timeout=10)
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise ConnectionError(f"DATABASE_URL: cannot connect to PostgreSQL ({exc})") from exc
+    await conn.close()
+
+
+async def _migrate(settings, quiet: bool = False) -> None:  # noqa: ANN001
+    import contextlib
+    import io
+
+    from server.database import engine_from_url, migrate
+
+    await _check_database(settings)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer) if quiet else contextlib.nullcontext():
+        await migrate(engine_from_url(settings.database_url))
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings()
+    print(f"Applying migrations to {_describe(settings.database_url)}…")
+    asyncio.run(_migrate(settings))
+    print("Database is up to date.")
+    return 0
+
+
+def _describe(url: str) -> str:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        return f"SQLite file {parsed.path}"
+    return f"PostgreSQL database {parsed.path.strip('/')} on {parsed.hostname}"
+
+
+async def _demo(settings, only_if_empty: bool) -> list[str] | None:  # noqa: ANN001
+    from server.database import bind_engine, engine_from_url
+    from server.demo import database_is_empty, load_demo
+
+    bind_engine(engine_from_url(settings.database_url))
+    if not await database_is_empty():
+        if only_if_empty:
+            return None
+        raise RuntimeError("the database already has accounts; demo data goes only into an empty database")
+    ctx = await load_demo(progress=lambda line: print("  " + line, flush=True))
+    return ctx.notes
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _settings()
+    asyncio.run(_migrate(settings, quiet=True))
+    try:
+        notes = asyncio.run(_demo(settings, only_if_empty=args.if_empty))
+    except RuntimeError as exc:
+        return _fail(str(exc))
+    if notes is None:
+        print("The database already has data; demo data not loaded.")
+        _write_notes_hint(settings)
+        return 0
+    (settings.var_dir / "demo-notes.txt").write_text("\n".join(notes) + "\n")
+    print("Demo data loaded.")
+    print("\n".join(notes))
+    return 0
+
+
+def _write_notes_hint(settings) -> None:  # noqa: ANN001
+    notes = settings.var_dir / "demo-notes.txt"
+    if notes.exists():
+        print(notes.read_text(), end="")
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    settings = _settings()
+    password = args.password or getpass.getpass("Password (at least 10 characters): ")
+    if len(password) < 10:
+        return _fail("the password must be at least 10 characters long")
+
+    async def run() -> str:
+        from server.accounts.service import EmailTaken, create_user
+        from server.database import bind_engine, engine_from_url
+
+        await _migrate(settings, quiet=True)
+        bind_engine(engine_from_url(settings.database_url))
+        try:
+            viewer = await create_user(args.name, args.email, password, args.neighborhood, args.birth_year,
+                                       args.role)
+        except EmailTaken:
+            return f"an account with {args.email} already exists"
+        return f"Created {viewer.role} account {viewer.email} (id {viewer.id})."
+
+    message = asyncio.run(run())
+    if message.startswith("an account"):
+        return _fail(message)
+    print(message)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    asyncio.run(_check_database(settings))
+    if settings.is_sqlite and args.workers > 1:
+        print("Note: several workers share one SQLite file; writes are serialised. Use PostgreSQL for real "
+              "deployments.")
+    print(f"Serving Townsquare on http://{args.host}:{args.port} ({_describe(settings.database_url)}, "
+          f"{args.workers} worker{'s' if args.workers != 1 else ''}). Press Ctrl+C to stop.", flush=True)
+    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level="warning" if not args.access_log else "info", access_log=args.access_log,
+                proxy_headers=args.proxy_headers, forwarded_allow_ips="127.0.0.1")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """What `make run` does: migrate, load demo data into an empty database, print sign-ins, serve."""
+    settings = _settings()
+    print(f"Preparing {_describe(settings.database_url)}…", flush=True)
+    asyncio.run(_migrate(settings, quiet=True))
+    notes = asyncio.run(_demo(settings, only_if_empty=True))
+    if notes is not None:
+        (settings.var_dir / "demo-notes.txt").write_text("\n".join(notes) + "\n")
+        print("\n".join(notes))
+    else:
+        _write_notes_hint(settings)
+    return cmd_serve(args)
+
+
+def cmd_tally(argv: Sequence[str]) -> int:
+    from ballots.tally_cli import main as tally_main
+
+    return tally_main(list(argv))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="townsquare", description="Townsquare: participatory budgeting "
+                                     "and deliberation for neighborhood safety funds.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    for name, func, helptext in (("serve", cmd_serve, "serve the web platform"),
+                                 ("run", cmd_run, "migrate, load demo data if empty, and serve")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--workers", type=int, default=1)
+        p.add_argument("--access-log", action="store_true", help="log every request")
+        p.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from 127.0.0.1")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="load demo data into an empty database")
+    p.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) if there is data")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("create-user", help="create an account (council staff, moderators, residents)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", required=True, help="display name")
+    p.add_argument("--role", choices=["resident", "moderator", "council"], default="resident")
+    p.add_argument("--neighborhood", required=True, help="neighborhood name (created if missing)")
+    p.add_argument("--birth-year", type=int, required=True)
+    p.add_argument("--password", help="read from a prompt when omitted")
+    p.set_defaults(func=cmd_create_user)
+
+    sub.add_parser("tally", help="count a pabulib .pb file: townsquare tally FILE.pb [--rule R] [--json]",
+                   add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "tally":
+        return cmd_tally(argv[1:])
+    args = build_parser().parse_args(argv)
+    from server.settings import SettingsError
+
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except ConnectionError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Who is asking, and in which language: set once per request for handlers, guards and templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.middleware import ASGIMiddleware
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from server.accounts.tables import Account
+from server.i18n import negotiate_locale, reset_locale, set_locale
+from server.notifications.tables import Notification
+
+LANG_COOKIE = "lang"
+SESSION_USER_KEY = "uid"
+
+
+class Viewer(msgspec.Struct, frozen=True):
+    id: int
+    display_name: str
+    email: str
+    role: str
+    neighborhood_id: int
+    neighborhood_name: str
+    birth_year: int
+    locale: str | None
+    blocked: bool
+
+    @property
+    def is_council(self) -> bool:
+        return self.role == "council"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "council")
+
+
+async def load_viewer(account_id: int) -> Viewer | None:
+    row = (
+        await Account.select(
+            Account.id,
+            Account.display_name,
+            Account.email,
+            Account.role,
+            Account.neighborhood.id.as_alias("neighborhood_id"),
+            Account.neighborhood.name.as_alias("neighborhood_name"),
+            Account.birth_year,
+            Account.locale,
+            Account.blocked,
+        )
+        .where(Account.id == account_id)
+        .first()
+    )
+    return msgspec.convert(row, Viewer) if row else None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = _header(scope, b"cookie")
+    if not raw:
+        return None
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class CurrentUserMiddleware(ASGIMiddleware):
+    """Runs after the session middleware: loads the signed-in account (None when signed out),
+    its unread notification count, and picks the language for the request."""
+
+    scopes = (ScopeType.HTTP,)
+    exclude_path_pattern = ("^/static/",)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        session: dict[str, Any] = scope.get("session") or {}
+        viewer = None
+        if isinstance(session, dict) and (uid := session.get(SESSION_USER_KEY)):
+            viewer = await load_viewer(int(uid))
+        scope["user"] = viewer
+        state = scope.setdefault("state", {})
+        state["unread"] = (
+            await Notification.count().where(
+                (Notification.recipient == viewer.id) & Notification.read_at.is_null()
+            )
+            if viewer
+            else 0
+        )
+        default = scope["app"].state.get("default_locale", "en")
+        locale = negotiate_locale(
+            _cookie(scope, LANG_COOKIE) or (viewer.locale if viewer else None),
+            _header(scope, b"accept-language"),
+            default,
+        )
+        state["locale"] = locale
+        token = set_locale(locale)
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            reset_locale(token)

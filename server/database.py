@@ -1,0 +1,93 @@
+"""The database engine for both SQLite and PostgreSQL, and the one way to open a write transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+from server.settings import check_database_url
+
+# How long a SQLite writer waits for another writer before giving up, in seconds.
+SQLITE_BUSY_TIMEOUT = 30
+
+
+def engine_from_url(url: str) -> Engine:
+    """An engine for `url`; tables are bound to it with `bind_engine`."""
+    check_database_url(url)
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = Path(parsed.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
+    return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.engine_type == "sqlite"
+
+
+def prepare_sqlite_file(engine: Engine) -> None:
+    """Switch a SQLite file to WAL so readers never wait for the writer; the mode persists in the file."""
+    if not is_sqlite(engine):
+        return
+    with sqlite3.connect(engine.path, timeout=SQLITE_BUSY_TIMEOUT) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+
+
+def all_tables() -> list[type[Table]]:
+    from piccolo.apps.migrations.tables import Migration
+    from piccolo.conf.apps import Finder
+
+    return [*Finder().get_table_classes(), Migration]
+
+
+def bind_engine(engine: Engine) -> None:
+    """Point every table, and Piccolo's migration runner, at `engine`."""
+    import server.piccolo_conf as conf
+
+    conf.DB = engine
+    for table in all_tables():
+        table._meta.db = engine
+
+
+def current_engine() -> Engine:
+    import server.piccolo_conf as conf
+
+    return conf.DB
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[object]:
+    """Open a transaction that will write.
+
+    SQLite's default DEFERRED transaction takes the write lock only at the first write, so two
+    transactions that both read then write deadlock into "database is locked"; IMMEDIATE takes it
+    up front and the second writer waits (busy timeout) instead. PostgreSQL needs nothing special.
+    """
+    engine = current_engine()
+    if is_sqlite(engine):
+        async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
+            yield tx
+    else:
+        async with engine.transaction() as tx:
+            yield tx
+
+
+async def migrate(engine: Engine | None = None) -> None:
+    """Apply every pending migration of every app to `engine` (default: the configured one)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    if engine is not None:
+        bind_engine(engine)
+    prepare_sqlite_file(current_engine())
+    result = await run_forwards("all")
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")

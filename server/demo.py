@@ -1,0 +1,85 @@
+"""Demo data for `make run`: a small city with staff, residents and youth, and whatever each domain
+adds. Each domain lists its steps in `<domain>/demo.py` as DEMO_STEPS; they run in order and share a
+DemoContext so later steps can use what earlier ones made."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from server.accounts.service import create_user
+from server.accounts.tables import Account
+from server.neighborhoods.tables import Neighborhood
+
+DEMO_PASSWORD = "townsquare-demo"
+DEMO_MODULES = ["server.demo", "proposals.demo", "ballots.demo"]
+
+NEIGHBORHOODS = ["Riverside", "Hillcrest", "Old Town", "Eastgate"]
+
+# key -> (display name, email, neighborhood, birth year, role)
+ACCOUNTS = {
+    "council": ("Dana Okafor (Council)", "council@demo.townsquare.example", "Riverside", 1979, "council"),
+    "council2": ("Luis Ortega (Council)", "council2@demo.townsquare.example", "Hillcrest", 1985, "council"),
+    "moderator": ("Sam Reyes (Moderator)", "moderator@demo.townsquare.example", "Old Town", 1990, "moderator"),
+    "resident": ("Amira Haddad", "resident@demo.townsquare.example", "Riverside", 1988, "resident"),
+    "neighbor": ("Tom Becker", "neighbor@demo.townsquare.example", "Riverside", 1961, "resident"),
+    "hillcrest": ("Grace Liu", "grace@demo.townsquare.example", "Hillcrest", 1995, "resident"),
+    "youth": ("Jordan Kim", "youth@demo.townsquare.example", "Riverside", 2010, "resident"),
+}
+
+
+@dataclass
+class DemoContext:
+    accounts: dict[str, int] = field(default_factory=dict)
+    neighborhoods: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+    # Lines printed after loading (sign-ins, access codes): what a new user needs to try things out.
+    notes: list[str] = field(default_factory=list)
+
+
+DemoStep = tuple[str, Callable[[DemoContext], Awaitable[None]]]
+
+
+async def _neighborhoods(ctx: DemoContext) -> None:
+    for name in NEIGHBORHOODS:
+        rows = await Neighborhood.insert(Neighborhood(name=name)).returning(Neighborhood.id)
+        ctx.neighborhoods[name] = rows[0]["id"]
+
+
+async def _accounts(ctx: DemoContext) -> None:
+    for key, (name, email, hood, year, role) in ACCOUNTS.items():
+        viewer = await create_user(name, email, DEMO_PASSWORD, hood, year, role)
+        ctx.accounts[key] = viewer.id
+    ctx.notes.append(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for key, (name, email, _hood, _year, role) in ACCOUNTS.items():
+        ctx.notes.append(f"  {role:<10} {email:<40} {name}")
+
+
+DEMO_STEPS: list[DemoStep] = [("Neighborhoods", _neighborhoods), ("Accounts", _accounts)]
+
+
+async def database_is_empty() -> bool:
+    return not await Account.exists()
+
+
+def all_steps() -> list[DemoStep]:
+    steps: list[DemoStep] = []
+    for name in DEMO_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # a domain without demo data yet
+                continue
+            raise
+        steps.extend(module.DEMO_STEPS)
+    return steps
+
+
+async def load_demo(progress: Callable[[str], None] = print) -> DemoContext:
+    ctx = DemoContext()
+    steps = all_steps()
+    for index, (label, step) in enumerate(steps, start=1):
+        progress(f"[{index}/{len(steps)}] {label}…")
+        await step(ctx)
+    return ctx

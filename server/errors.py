@@ -1,0 +1,98 @@
+"""Error pages in the site's own layout, in the reader's language. JSON routes keep JSON errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from server.current_user import LANG_COOKIE
+from server.i18n import negotiate_locale, set_locale
+
+log = logging.getLogger("townsquare")
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/") or (
+        "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def _ensure_request_context(request: Request[Any, Any, Any]) -> None:
+    """A request that matched no route never passed through our middleware (Litestar runs it per
+    route), so give the error page what the layout reads: nobody signed in, a language."""
+    if "user" in request.scope:
+        return
+    request.scope["user"] = None
+    request.scope.setdefault("session", {})
+    state = request.scope.setdefault("state", {})
+    state.setdefault("unread", 0)
+    set_locale(negotiate_locale(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"),
+                                request.app.state.get("default_locale", "en")))
+
+
+def _page(request: Request[Any, Any, Any], status: int, template: str, detail: str = "") -> Response[Any]:
+    _ensure_request_context(request)
+    if _wants_json(request):
+        return Response({"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON)
+    return Template(f"errors/{template}.html", context={"status": status, "detail": detail}, status_code=status)
+
+
+def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    if _wants_json(request):
+        return _page(request, 401, "403")
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        target = request.headers.get("referer", "/")
+        target = "/" if "://" in target and request.url.netloc not in target else target
+    return Redirect(f"/signin?next={quote(target, safe='/')}", status_code=HTTP_303_SEE_OTHER)
+
+
+def forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    detail = getattr(exc, "detail", "")
+    # The CSRF middleware raises 403 with this detail; say it in words a person can act on.
+    if "CSRF" in str(detail):
+        return _page(request, 403, "csrf", str(detail))
+    return _page(request, 403, "403", str(detail))
+
+
+def not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    return _page(request, 404, "404")
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 403:
+        return forbidden(request, exc)
+    if exc.status_code == 404:
+        return _page(request, 404, "404")
+    if exc.status_code >= 500:
+        return server_error(request, exc)
+    if isinstance(exc, ValidationException) or exc.status_code < 500:
+        return _page(request, exc.status_code, "generic", str(exc.detail))
+    return server_error(request, exc)
+
+
+def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _page(request, 500, "500")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    NotAuthorizedException: not_authorized,
+    PermissionDeniedException: forbidden,
+    NotFoundException: not_found,
+    HTTPException: http_error,
+    500: server_error,
+    Exception: server_error,
+}

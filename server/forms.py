@@ -1,0 +1,108 @@
+"""Reading and checking submitted forms. Every check adds a message in the reader's language to
+`errors` under the field's name and returns what was typed, so a page can come back with both."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from litestar import Request
+
+from server.i18n import gettext as _
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+Errors = dict[str, str]
+
+
+async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The submitted form as single values (the last value wins for repeated names), CSRF token
+    removed. Use `read_form_lists` where a field may repeat."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if key != "_csrf_token" and isinstance(value, str)}
+
+
+async def read_form_lists(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
+    form = await request.form()
+    return {key: [v for v in form.getall(key) if isinstance(v, str)] for key in form if key != "_csrf_token"}
+
+
+def clean_text(value: str | None) -> str:
+    # Normalise line endings only: what a person wrote is otherwise kept exactly.
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def text(
+    form: Mapping[str, str],
+    name: str,
+    errors: Errors,
+    *,
+    required: bool = True,
+    max_length: int,
+    min_length: int = 0,
+) -> str:
+    value = clean_text(form.get(name))
+    if not value:
+        if required:
+            errors[name] = _("This field is required.")
+        return value
+    if len(value) < min_length:
+        errors[name] = _("Please write at least %(n)s characters.", n=min_length)
+    elif len(value) > max_length:
+        errors[name] = _(
+            "Please keep this to %(n)s characters or fewer (you wrote %(m)s).", n=max_length, m=len(value)
+        )
+    return value
+
+
+def integer(
+    form: Mapping[str, str],
+    name: str,
+    errors: Errors,
+    *,
+    required: bool = True,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    raw = clean_text(form.get(name)).replace(",", "").replace(" ", "")
+    if not raw:
+        if required:
+            errors[name] = _("This field is required.")
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[name] = _("Please enter a whole number.")
+        return None
+    if minimum is not None and value < minimum:
+        errors[name] = _("Please enter a number of at least %(n)s.", n=minimum)
+    elif maximum is not None and value > maximum:
+        errors[name] = _("Please enter a number no larger than %(n)s.", n=maximum)
+    return value
+
+
+def email(form: Mapping[str, str], name: str, errors: Errors, *, required: bool = True) -> str:
+    value = clean_text(form.get(name)).lower()
+    if not value:
+        if required:
+            errors[name] = _("This field is required.")
+    elif len(value) > 254 or not EMAIL_RE.match(value):
+        errors[name] = _("Please enter an email address like name@example.org.")
+    return value
+
+
+def choice(
+    form: Mapping[str, str], name: str, errors: Errors, choices: Iterable[str], *, required: bool = True
+) -> str:
+    value = clean_text(form.get(name))
+    if not value:
+        if required:
+            errors[name] = _("Please choose one.")
+    elif value not in set(choices):
+        errors[name] = _("Please choose one of the options.")
+    return value
+
+
+def checkbox(form: Mapping[str, str], name: str) -> bool:
+    return form.get(name) in ("on", "1", "true", "yes")

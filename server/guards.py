@@ -1,0 +1,39 @@
+"""Who may reach a route. Signed-out visitors are sent to sign in; signed-in people without the
+role get the 403 page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+def requires_signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if connection.scope.get("user") is None:
+        raise NotAuthorizedException()
+
+
+def requires_role(*roles: str) -> Guard:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        requires_signed_in(connection, handler)
+        if connection.scope["user"].role not in roles:
+            raise PermissionDeniedException()
+
+    guard.__name__ = f"requires_role_{'_'.join(roles)}"
+    return guard
+
+
+def requires_not_blocked(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """For routes that publish something: a blocked account can read but not post."""
+    requires_signed_in(connection, handler)
+    if connection.scope["user"].blocked:
+        raise PermissionDeniedException()
+
+
+requires_council = requires_role("council")
+requires_moderator = requires_role("moderator", "council")

@@ -1,0 +1,137 @@
+"""Translations and locale-aware formatting. The active locale lives in a context variable set once
+per request, so services, templates and notifications all speak the reader's language."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+from babel.support import LazyProxy, NullTranslations, Translations
+
+LOCALES: dict[str, str] = {"en": "English", "es": "Español", "ar": "العربية"}
+RTL_LOCALES = frozenset({"ar"})
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+
+_current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="en")
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    if locale == "en":
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [locale], domain=DOMAIN)
+
+
+def set_locale(locale: str) -> contextvars.Token[str]:
+    return _current_locale.set(locale if locale in LOCALES else "en")
+
+
+def reset_locale(token: contextvars.Token[str]) -> None:
+    _current_locale.reset(token)
+
+
+def get_locale() -> str:
+    return _current_locale.get()
+
+
+def text_direction(locale: str | None = None) -> str:
+    return "rtl" if (locale or get_locale()) in RTL_LOCALES else "ltr"
+
+
+def gettext(message: str, **params: object) -> str:
+    text = translations(get_locale()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(get_locale()).ngettext(singular, plural, n)
+    return text % {"num": n, **params}
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations(get_locale()).pgettext(context, message)
+
+
+def lazy_gettext(message: str) -> LazyProxy:
+    """For strings defined at import time (choices, error messages): translated when rendered."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+_ = gettext
+
+
+def negotiate_locale(chosen: str | None, accept_language: str | None, default: str = "en") -> str:
+    """The person's own choice first, else the first language their browser asks for that we have."""
+    if chosen in LOCALES:
+        return chosen
+    for tag in _parse_accept_language(accept_language or ""):
+        base = tag.split("-")[0].lower()
+        if base in LOCALES:
+            return base
+    return default
+
+
+def _parse_accept_language(header: str) -> list[str]:
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip()
+        if not tag or tag == "*":
+            continue
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranked.append((-quality, index, tag))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def babel_locale(locale: str | None = None) -> Locale:
+    return Locale.parse(locale or get_locale())
+
+
+def fmt_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value, format=format, locale=babel_locale())
+
+
+def fmt_datetime(value: dt.datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format=format, locale=babel_locale())
+
+
+def fmt_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=babel_locale())
+
+
+def fmt_money(value: float | int | None, currency: str = "USD") -> str:
+    if value is None:
+        return ""
+    # Budgets are whole currency units; showing cents would only add noise, so the locale's own
+    # currency pattern is used without its fraction digits.
+    locale = babel_locale()
+    pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
+
+
+def fmt_percent(numerator: float, denominator: float) -> str:
+    if not denominator:
+        return format_decimal(0, format="#0%", locale=babel_locale())
+    return format_decimal(numerator / denominator, format="#0%", locale=babel_locale())

@@ -1,0 +1,34 @@
+"""Markdown written by residents, rendered to HTML that cannot carry script: markdown-it-py parses
+with raw HTML disabled, then nh3 (the Ammonia sanitiser) keeps only an allow-list of tags."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "h5",
+    "h6", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "del",
+}
+
+
+def _demote_headings(html: str) -> str:
+    # A resident's "# Title" must not outrank the page's own h1/h2 outline.
+    for level in (2, 1):
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    return html
+
+
+def render_markdown(text: str | None) -> Markup:
+    html = _demote_headings(_md.render(text or ""))
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer ugc",
+    )
+    return Markup(clean)  # noqa: S704 - sanitised just above

@@ -1,0 +1,70 @@
+"""Neighborhoods: councils create, rename and retire them; residents pick one at sign-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from server.accounts.tables import Account
+from server.database import write_transaction
+from server.neighborhoods.schemas import NeighborhoodView
+from server.neighborhoods.tables import Neighborhood
+
+
+class NameTaken(Exception):
+    pass
+
+
+async def active_neighborhoods() -> list[NeighborhoodView]:
+    rows = await Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(
+        Neighborhood.retired_at.is_null()
+    ).order_by(Neighborhood.name)
+    return msgspec.convert(rows, list[NeighborhoodView])
+
+
+async def all_neighborhoods() -> list[NeighborhoodView]:
+    rows = await Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).order_by(
+        Neighborhood.name
+    )
+    counts = await Account.raw("SELECT neighborhood, COUNT(*) AS n FROM account GROUP BY neighborhood")
+    by_hood = {r["neighborhood"]: r["n"] for r in counts}
+    return [NeighborhoodView(**r, residents=by_hood.get(r["id"], 0)) for r in rows]
+
+
+async def get_neighborhood(neighborhood_id: int) -> NeighborhoodView | None:
+    row = await Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(
+        Neighborhood.id == neighborhood_id
+    ).first()
+    return msgspec.convert(row, NeighborhoodView) if row else None
+
+
+async def _name_taken(name: str, except_id: int | None = None) -> bool:
+    query = Neighborhood.exists().where(Neighborhood.name.ilike(name))
+    if except_id is not None:
+        query = Neighborhood.exists().where(Neighborhood.name.ilike(name) & (Neighborhood.id != except_id))
+    return await query
+
+
+async def create_neighborhood(name: str) -> NeighborhoodView:
+    async with write_transaction():
+        if await _name_taken(name):
+            raise NameTaken(name)
+        rows = await Neighborhood.insert(Neighborhood(name=name)).returning(Neighborhood.id)
+    view = await get_neighborhood(rows[0]["id"])
+    assert view is not None
+    return view
+
+
+async def rename_neighborhood(neighborhood_id: int, name: str) -> None:
+    async with write_transaction():
+        if await _name_taken(name, except_id=neighborhood_id):
+            raise NameTaken(name)
+        await Neighborhood.update({Neighborhood.name: name}).where(Neighborhood.id == neighborhood_id)
+
+
+async def set_retired(neighborhood_id: int, retired: bool) -> None:
+    """Retired neighborhoods keep their residents and history but are not offered at sign-up."""
+    await Neighborhood.update(
+        {Neighborhood.retired_at: dt.datetime.now(dt.UTC) if retired else None}
+    ).where(Neighborhood.id == neighborhood_id)

@@ -1,0 +1,33 @@
+"""Pages that belong to no single domain: the home page and the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from server.home_sections import collect_sections
+from server.neighborhoods.service import active_neighborhoods, get_neighborhood
+
+
+class PagesController(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, request: Request[Any, Any, Any], neighborhood: int | None = None) -> Template:
+        viewer = request.user
+        hood_id = viewer.neighborhood_id if viewer and neighborhood is None else neighborhood
+        hood = await get_neighborhood(hood_id) if hood_id else None
+        return Template(
+            "home.html",
+            context={
+                "neighborhood": hood,
+                "neighborhoods": await active_neighborhoods(),
+                "sections": await collect_sections(viewer, hood.id if hood else None),
+            },
+        )
+
+    @get("/healthz", name="health", cache=False)
+    async def health(self) -> dict[str, str]:
+        return {"status": "ok"}

@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from server.accounts.tables import Account
+from server.neighborhoods.tables import Neighborhood
+from server.notifications.tables import Notification
+from server.stores.tables import RateCounter, StoreEntry
+
+APP_CONFIG = AppConfig(
+    app_name="server",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[Neighborhood, Account, Notification, StoreEntry, RateCounter],
+    migration_dependencies=[],
+    commands=[],
+)

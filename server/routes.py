@@ -1,0 +1,8 @@
+"""The host's own routes; each domain package lists its routes the same way in `<domain>/routes.py`."""
+
+from server.accounts.controllers import AccountController
+from server.neighborhoods.controllers import NeighborhoodController
+from server.notifications.controllers import NotificationController
+from server.pages.controllers import PagesController
+
+ROUTE_HANDLERS = [PagesController, AccountController, NeighborhoodController, NotificationController]

@@ -1,0 +1,119 @@
+"""Settings read once from the environment, validated before anything starts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+import msgspec
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(Exception):
+    """A setting has a value the platform cannot start with; the message names it and says why."""
+
+
+class Settings(msgspec.Struct, frozen=True):
+    database_url: str
+    secret_key: str
+    redis_url: str | None
+    var_dir: Path
+    https: bool
+    currency: str
+    default_locale: str
+    debug: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def var_dir_from_env(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("TOWNSQUARE_VAR_DIR") or PROJECT_ROOT / "var")
+
+
+def default_database_url(var_dir: Path) -> str:
+    return f"sqlite:///{var_dir / 'townsquare.sqlite3'}"
+
+
+def check_database_url(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        if not parsed.path or parsed.path == "/":
+            raise SettingsError(f"DATABASE_URL: '{url}' has no file path (use sqlite:////absolute/path.db)")
+        return url
+    if parsed.scheme in ("postgresql", "postgres"):
+        if not parsed.hostname and "host=" not in parsed.query:
+            raise SettingsError(f"DATABASE_URL: '{url}' names no host")
+        if not parsed.path.strip("/"):
+            raise SettingsError(f"DATABASE_URL: '{url}' names no database")
+        return url
+    raise SettingsError(
+        f"DATABASE_URL: '{url}' is not supported; use sqlite:///path or postgresql://user@host/db"
+    )
+
+
+def check_redis_url(url: str) -> str:
+    if urlparse(url).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError(f"REDIS_URL: '{url}' is not a redis:// or rediss:// address")
+    return url
+
+
+def _secret_key(env: dict[str, str], var_dir: Path) -> str:
+    key = env.get("SECRET_KEY")
+    if key is not None:
+        if len(key) < 32:
+            raise SettingsError("SECRET_KEY: must be at least 32 characters long")
+        return key
+    # Generated once and kept, so sessions survive a restart on a machine with no configuration.
+    key_file = var_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _flag(env: dict[str, str], name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}: '{value}' is not a yes/no value (use true or false)")
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read and check every setting; raises SettingsError with one line naming the bad one."""
+    env = dict(os.environ if env is None else env)
+    var_dir = var_dir_from_env(env)
+    database_url = check_database_url(env.get("DATABASE_URL") or default_database_url(var_dir))
+    redis_url = env.get("REDIS_URL") or None
+    if redis_url:
+        check_redis_url(redis_url)
+    currency = env.get("TOWNSQUARE_CURRENCY", "USD").upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise SettingsError(f"TOWNSQUARE_CURRENCY: '{currency}' is not a three-letter currency code")
+    locale = env.get("TOWNSQUARE_DEFAULT_LOCALE", "en")
+    from server.i18n import LOCALES
+
+    if locale not in LOCALES:
+        raise SettingsError(f"TOWNSQUARE_DEFAULT_LOCALE: '{locale}' is not one of {', '.join(LOCALES)}")
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(env, var_dir),
+        redis_url=redis_url,
+        var_dir=var_dir,
+        https=_flag(env, "TOWNSQUARE_HTTPS"),
+        currency=currency,
+        default_locale=locale,
+        debug=_flag(env, "TOWNSQUARE_DEBUG"),
+    )

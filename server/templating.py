@@ -1,0 +1,67 @@
+"""The Jinja environment: templates/ at the repo root, gettext for every string, locale-aware
+formatting filters, and the same template rendering a whole page or one htmx fragment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
+from litestar.template.config import TemplateConfig
+
+from server import i18n
+from server.markdown import render_markdown
+from server.navigation import nav_links
+from server.settings import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+HTMX_VERSION = "2.0.11"
+
+
+def _static_version() -> str:
+    # Cache-busting token: the newest modification time under static/, read once at start.
+    latest = max((p.stat().st_mtime for p in STATIC_DIR.rglob("*") if p.is_file()), default=0)
+    return str(int(latest))
+
+
+def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(template_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s, **kw: i18n.gettext(s, **kw),
+        ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
+        pgettext=lambda c, s, **kw: i18n.pgettext(c, s),
+        newstyle=True,
+    )
+    version = _static_version()
+    env.globals.update(
+        locales=i18n.LOCALES,
+        get_locale=i18n.get_locale,
+        text_direction=i18n.text_direction,
+        currency=currency,
+        static=lambda path: f"/static/{path}?v={version}",
+        htmx_version=HTMX_VERSION,
+        nav_links=nav_links,
+    )
+    env.filters.update(
+        money=lambda v, cur=None: i18n.fmt_money(v, cur or currency),
+        date=i18n.fmt_date,
+        datetime=i18n.fmt_datetime,
+        number=i18n.fmt_number,
+        markdown=render_markdown,
+        percent=i18n.fmt_percent,
+    )
+    return env
+
+
+def template_config(currency: str = "USD") -> TemplateConfig[Any]:
+    env = build_environment(currency)
+    return TemplateConfig(instance=_Engine.from_environment(env))
