@@ -25,7 +25,7 @@ from server.accounts.service import (
 from server.current_user import CurrentUserMiddleware
 from server.database import bind_engine, engine_from_url, is_sqlite
 from server.errors import EXCEPTION_HANDLERS
-from server.security_headers import SecurityHeadersMiddleware
+from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
 from server.stores.database_store import DatabaseStore
@@ -98,8 +98,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static",
                                        include_in_schema=False, send_as_attachment=False),
         ],
-        middleware=[SecurityHeadersMiddleware(https=settings.https), session_config.middleware,
-                    CurrentUserMiddleware()],
+        middleware=[session_config.middleware, CurrentUserMiddleware()],
+        before_send=[security_headers_hook(settings.https)],
         stores={"sessions": session_store},
         csrf_config=csrf,
         template_config=templates,

@@ -14,17 +14,16 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     from server.settings import load_settings
 
     return load_settings()
 
 
-async def _check_database(settings) -> None:  # noqa: ANN001
-    from server.database import engine_from_url
-
-    engine = engine_from_url(settings.database_url)
-    if engine.engine_type == "sqlite":
+async def _check_database(settings) -> None:
+    # Checked with asyncpg before any Piccolo engine exists: Piccolo connects as soon as an engine is
+    # made and only prints a warning when it cannot, which would bury the one line that matters.
+    if settings.is_sqlite:
         return
     import asyncpg
 
@@ -35,7 +34,7 @@ async def _check_database(settings) -> None:  # noqa: ANN001
     await conn.close()
 
 
-async def _migrate(settings, quiet: bool = False) -> None:  # noqa: ANN001
+async def _migrate(settings, quiet: bool = False) -> None:
     import contextlib
     import io
 
@@ -64,7 +63,7 @@ def _describe(url: str) -> str:
     return f"PostgreSQL database {parsed.path.strip('/')} on {parsed.hostname}"
 
 
-async def _demo(settings, only_if_empty: bool) -> list[str] | None:  # noqa: ANN001
+async def _demo(settings, only_if_empty: bool) -> list[str] | None:
     from server.database import bind_engine, engine_from_url
     from server.demo import database_is_empty, load_demo
 
@@ -94,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_notes_hint(settings) -> None:  # noqa: ANN001
+def _write_notes_hint(settings) -> None:
     notes = settings.var_dir / "demo-notes.txt"
     if notes.exists():
         print(notes.read_text(), end="")

@@ -52,7 +52,7 @@ async def _accounts(ctx: DemoContext) -> None:
         viewer = await create_user(name, email, DEMO_PASSWORD, hood, year, role)
         ctx.accounts[key] = viewer.id
     ctx.notes.append(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-    for key, (name, email, _hood, _year, role) in ACCOUNTS.items():
+    for name, email, _hood, _year, role in ACCOUNTS.values():
         ctx.notes.append(f"  {role:<10} {email:<40} {name}")
 
 

@@ -39,7 +39,7 @@ def nav_links(request: Any) -> list[NavLink]:
     ]
 
 
-def N_(message: str) -> str:  # noqa: N802 - marks a string for extraction without translating it yet
+def N_(message: str) -> str:
     return message
 
 

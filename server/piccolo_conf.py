@@ -1,11 +1,11 @@
 """Piccolo's configuration: the engine comes from DATABASE_URL, the apps are the domain packages."""
 
+import os
+
 from piccolo.conf.apps import AppRegistry
 
 from server.database import engine_from_url
 from server.settings import check_database_url, default_database_url, var_dir_from_env
-
-import os
 
 DB = engine_from_url(check_database_url(os.environ.get("DATABASE_URL") or default_database_url(var_dir_from_env())))
 

@@ -4,9 +4,7 @@ origin (htmx is vendored) and no inline script, so injected markup cannot run.""
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,21 +31,15 @@ SECURITY_HEADERS = {
 }
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
+def security_headers_hook(https: bool):
+    """A `before_send` hook: unlike middleware, it also runs for requests that match no route."""
+    extra = {"strict-transport-security": "max-age=31536000; includeSubDomains"} if https else {}
 
-    def __init__(self, https: bool = False) -> None:
-        self.https = https
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in {**SECURITY_HEADERS, **extra}.items():
+                if name not in headers:
+                    headers[name] = value
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if self.https:
-                    headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
+    return before_send

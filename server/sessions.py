@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
 
 _ROTATE = "townsquare.rotate_session"
 _NEW_ID = "townsquare.new_session_id"
@@ -35,6 +35,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     ) -> None:
         state = connection.scope.get("state", {})
         old_id = connection.cookies.get(self.config.key)
+        if old_id == "null":
+            old_id = None
+        if not scope_session and not state.get(_ROTATE):
+            # Anonymous visitors have an empty session: storing it would cost a database write per
+            # page view and hand out cookies nobody needs.
+            if old_id:
+                await super().store_in_message(Empty, message, connection)
+            return
         if state.get(_ROTATE) and old_id:
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)

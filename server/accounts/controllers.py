@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -82,7 +83,7 @@ class AccountController(Controller):
         )
 
     @get("/signin", name="accounts.signin_form")
-    async def signin_form(self, next: str | None = None) -> Template:
+    async def signin_form(self, next: FromQuery[str | None] = None) -> Template:
         return Template("accounts/signin.html", context={"form": {"next": safe_next(next)}, "errors": {}})
 
     @post("/signin", name="accounts.signin")

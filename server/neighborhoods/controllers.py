@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -50,7 +51,7 @@ class NeighborhoodController(Controller):
         return Redirect("/council/neighborhoods", status_code=HTTP_303_SEE_OTHER)
 
     @post("/{neighborhood_id:int}/rename", name="neighborhoods.rename")
-    async def rename(self, request: Request[Any, Any, Any], neighborhood_id: int) -> Template | Redirect:
+    async def rename(self, request: Request[Any, Any, Any], neighborhood_id: FromPath[int]) -> Template | Redirect:
         if await service.get_neighborhood(neighborhood_id) is None:
             raise NotFoundException()
         form = await forms.read_form(request)
@@ -68,7 +69,7 @@ class NeighborhoodController(Controller):
         return Redirect("/council/neighborhoods", status_code=HTTP_303_SEE_OTHER)
 
     @post("/{neighborhood_id:int}/retire", name="neighborhoods.retire")
-    async def retire(self, request: Request[Any, Any, Any], neighborhood_id: int) -> Redirect:
+    async def retire(self, request: Request[Any, Any, Any], neighborhood_id: FromPath[int]) -> Redirect:
         hood = await service.get_neighborhood(neighborhood_id)
         if hood is None:
             raise NotFoundException()

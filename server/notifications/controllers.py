@@ -4,6 +4,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -18,12 +19,12 @@ class NotificationController(Controller):
     include_in_schema = False
 
     @get("/", name="notifications.list")
-    async def list_page(self, request: Request[Any, Any, Any], page: int = 1) -> Template:
+    async def list_page(self, request: Request[Any, Any, Any], page: FromQuery[int] = 1) -> Template:
         return Template("notifications/list.html",
                         context={"notifications": await service.page_for(request.user.id, page)})
 
     @post("/{notification_id:int}/open", name="notifications.open")
-    async def open(self, request: Request[Any, Any, Any], notification_id: int) -> Redirect:
+    async def open(self, request: Request[Any, Any, Any], notification_id: FromPath[int]) -> Redirect:
         url = await service.mark_read(request.user.id, notification_id)
         if url is None:
             raise NotFoundException()

@@ -15,7 +15,7 @@ def register_kind(kind: str, message: str) -> None:
     _MESSAGES[kind] = message
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark for translation"
+def N_(message: str) -> str:
     return message
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from server.home_sections import collect_sections
@@ -15,7 +16,7 @@ class PagesController(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self, request: Request[Any, Any, Any], neighborhood: int | None = None) -> Template:
+    async def home(self, request: Request[Any, Any, Any], neighborhood: FromQuery[int | None] = None) -> Template:
         viewer = request.user
         hood_id = viewer.neighborhood_id if viewer and neighborhood is None else neighborhood
         hood = await get_neighborhood(hood_id) if hood_id else None

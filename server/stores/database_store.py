@@ -27,7 +27,7 @@ class DatabaseStore(Store):
     def __init__(self, namespace: str = "sessions") -> None:
         self.namespace = namespace
 
-    def _where(self, key: str):  # noqa: ANN202
+    def _where(self, key: str):
         return (StoreEntry.namespace == self.namespace) & (StoreEntry.key == key)
 
     async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:

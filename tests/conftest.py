@@ -1,0 +1,124 @@
+"""Shared fixtures: a real database on each engine, an app bound to it, and an HTTP client.
+
+Every test that takes `db` runs once on SQLite and, when TOWNSQUARE_TEST_POSTGRES_URL is set, once
+on PostgreSQL (a fresh database created for this test session and dropped after). Under CI the
+PostgreSQL run is required, never skipped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import httpx
+import pytest
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from server.database import SQLITE_BUSY_TIMEOUT, all_tables, bind_engine, migrate, prepare_sqlite_file
+
+PG_URL = os.environ.get("TOWNSQUARE_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-csrf-0123456789"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError("CI=true but TOWNSQUARE_TEST_POSTGRES_URL is not set: PostgreSQL tests must run")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+class Databases:
+    """What the session prepared once: a migrated SQLite file to copy, and a PostgreSQL engine."""
+
+    def __init__(self, sqlite_template: Path, postgres: PostgresEngine | None) -> None:
+        self.sqlite_template = sqlite_template
+        self.postgres = postgres
+
+
+@pytest.fixture(scope="session")
+async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Databases]:
+    import asyncpg
+
+    # One migrated SQLite file; each test gets a copy, which is far cheaper than migrating.
+    template = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    await migrate(SQLiteEngine(path=str(template), timeout=SQLITE_BUSY_TIMEOUT))
+    if not PG_URL:
+        yield Databases(template, None)
+        return
+    name = f"townsquare_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(PG_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    engine = PostgresEngine(config={"dsn": _with_database(PG_URL, name)})
+    await migrate(engine)
+    await engine.start_connection_pool(min_size=1, max_size=8)
+    try:
+        yield Databases(template, engine)
+    finally:
+        await engine.close_connection_pool()
+        admin = await asyncpg.connect(PG_URL)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _truncate(engine: PostgresEngine) -> None:
+    names = [t._meta.tablename for t in all_tables() if t._meta.tablename != "migration"]
+    await engine._run_in_pool(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=ENGINES)
+async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> AsyncIterator[object]:
+    """A migrated, empty database bound to every table; yields the engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "db.sqlite3"
+        shutil.copy(databases.sqlite_template, path)
+        engine = SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
+        prepare_sqlite_file(engine)
+        bind_engine(engine)
+        yield engine
+    else:
+        assert databases.postgres is not None
+        bind_engine(databases.postgres)
+        try:
+            yield databases.postgres
+        finally:
+            await _truncate(databases.postgres)
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    from server.settings import load_settings
+
+    return load_settings({"TOWNSQUARE_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": TEST_SECRET,
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})
+
+
+@pytest.fixture
+def app(db: object, settings):
+    from server.app import create_app
+
+    return create_app(settings, engine=db)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture
+async def other_client(app) -> AsyncIterator[httpx.AsyncClient]:
+    """A second browser: its own cookies, its own address."""
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 50001))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", follow_redirects=False) as c:
+        yield c

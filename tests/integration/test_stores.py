@@ -1,0 +1,33 @@
+"""The database session store and rate-limit counters, on both engines, including under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+
+from piccolo.engine.base import Engine
+
+from server.stores.database_store import DatabaseStore
+from server.stores.ratelimit import DatabaseCounters, RateLimiter
+
+
+async def test_store_round_trip_and_expiry(db: Engine) -> None:
+    store = DatabaseStore("t")
+    await store.set("a", b"one", expires_in=60)
+    assert await store.get("a") == b"one"
+    await store.set("a", "two", expires_in=60)
+    assert await store.get("a") == b"two"
+    assert 0 < (await store.expires_in("a") or 0) <= 60
+    await store.set("gone", b"x", expires_in=-1)
+    assert await store.get("gone") is None
+    await store.delete("a")
+    assert not await store.exists("a")
+
+
+async def test_concurrent_hits_are_all_counted(db: Engine) -> None:
+    limiter = RateLimiter(DatabaseCounters(), limit=5, window_seconds=60)
+    results = await asyncio.gather(*[limiter.allow("bucket") for _ in range(12)])
+    assert results.count(True) == 5
+    assert await limiter.exhausted("bucket")
+    assert not await limiter.exhausted("another")
+    await limiter.reset("bucket")
+    assert await limiter.allow("bucket")

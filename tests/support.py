@@ -1,0 +1,68 @@
+"""Helpers for tests: making accounts and neighborhoods, and posting forms as a browser would."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import httpx
+
+from server.accounts.schemas import SignUp
+from server.accounts.service import sign_up
+from server.current_user import Viewer
+from server.neighborhoods.tables import Neighborhood
+
+PASSWORD = "correct horse battery"
+CSRF_COOKIE = "townsquare_csrf"
+_counter = itertools.count(1)
+
+
+async def make_neighborhood(name: str | None = None) -> int:
+    name = name or f"Neighborhood {next(_counter)}"
+    existing = await Neighborhood.select(Neighborhood.id).where(Neighborhood.name == name).first()
+    if existing:
+        return existing["id"]
+    rows = await Neighborhood.insert(Neighborhood(name=name)).returning(Neighborhood.id)
+    return rows[0]["id"]
+
+
+async def make_account(role: str = "resident", *, neighborhood_id: int | None = None, birth_year: int = 1990,
+                       name: str | None = None, email: str | None = None) -> Viewer:
+    n = next(_counter)
+    hood = neighborhood_id or await make_neighborhood("Testville")
+    return await sign_up(
+        SignUp(name or f"{role.title()} {n}", email or f"{role}{n}@example.org", PASSWORD, hood, birth_year),
+        role=role,
+    )
+
+
+async def csrf_token(client: httpx.AsyncClient) -> str:
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/signin")
+    return client.cookies[CSRF_COOKIE]
+
+
+async def post_form(client: httpx.AsyncClient, url: str, data: dict[str, Any] | None = None,
+                    **kwargs: Any) -> httpx.Response:
+    """POST like a browser form, with the CSRF token the page would carry."""
+    payload = dict(data or {})
+    payload["_csrf_token"] = await csrf_token(client)
+    return await client.post(url, data=payload, **kwargs)
+
+
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    response = await post_form(client, "/signin", {"email": email, "password": password})
+    assert response.status_code == 303, response.text
+    return response
+
+
+async def signed_in_as(client: httpx.AsyncClient, role: str = "resident", **kwargs: Any) -> Viewer:
+    viewer = await make_account(role, **kwargs)
+    await sign_in(client, viewer.email)
+    return viewer
+
+
+def text_of(html: str) -> str:
+    """Visible text, roughly: tags dropped, whitespace folded. For asserting on messages."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from server import i18n
+
+
+@pytest.mark.parametrize(
+    ("chosen", "header", "expected"),
+    [
+        ("es", "ar", "es"),
+        (None, "fr-CH, fr;q=0.9, es;q=0.8, *;q=0.5", "es"),
+        (None, "ar-EG,ar;q=0.9,en;q=0.8", "ar"),
+        (None, "de, en;q=0", "en"),
+        ("xx", "", "en"),
+        (None, "en;q=0.2, es;q=0.9", "es"),
+    ],
+)
+def test_negotiate_locale(chosen: str | None, header: str, expected: str) -> None:
+    assert i18n.negotiate_locale(chosen, header) == expected
+
+
+def test_formatting_follows_locale() -> None:
+    token = i18n.set_locale("es")
+    try:
+        assert i18n.fmt_money(1234567, "USD") == "1.234.567\xa0US$"
+        assert i18n.fmt_date(dt.date(2026, 11, 22)) == "22 nov 2026"
+        assert i18n.text_direction() == "ltr"
+    finally:
+        i18n.reset_locale(token)
+    token = i18n.set_locale("ar")
+    try:
+        assert i18n.text_direction() == "rtl"
+    finally:
+        i18n.reset_locale(token)
+    assert i18n.fmt_money(1500, "USD") == "$1,500"
