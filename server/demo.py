@@ -13,7 +13,13 @@ from server.accounts.tables import Account
 from server.neighborhoods.tables import Neighborhood
 
 DEMO_PASSWORD = "townsquare-demo"
-DEMO_MODULES = ["server.demo", "proposals.demo", "ballots.demo"]
+DEMO_MODULES = [
+    "server.demo",
+    "proposals.demo",
+    "proposals.drafts.demo",
+    "ballots.demo",
+    "ballots.outcomes.demo",
+]
 
 NEIGHBORHOODS = ["Riverside", "Hillcrest", "Old Town", "Eastgate"]
 
@@ -69,7 +75,7 @@ def all_steps() -> list[DemoStep]:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:  # a domain without demo data yet
+            if exc.name in (name, name.rpartition(".")[0]):  # a domain without demo data yet
                 continue
             raise
         steps.extend(module.DEMO_STEPS)

@@ -18,7 +18,7 @@ async def test_every_table_exists_after_migrations(db: Engine) -> None:
 async def test_composite_unique_index_is_enforced(db: Engine) -> None:
     await StoreEntry.insert(StoreEntry(namespace="n", key="k", value=b"1"))
     await StoreEntry.insert(StoreEntry(namespace="other", key="k", value=b"1"))
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         await StoreEntry.insert(StoreEntry(namespace="n", key="k", value=b"2"))
 
 
