@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         sign_in_account=RateLimiter(counters, SIGN_IN_FAILURES_PER_ACCOUNT, 60),
         sign_in_client=RateLimiter(counters, SIGN_IN_FAILURES_PER_CLIENT, 60),
         sign_up_client=RateLimiter(counters, 10, 3600),
+        sign_up_account=RateLimiter(counters, 5, 3600),
     )
     templates = template_config(settings.currency)
 
