@@ -75,7 +75,7 @@ class Election:
                 if j is None:
                     raise TallyError(f"ballot {i + 1} names unknown project {pid!r}")
                 rankings[i, r] = j
-        w = np.ones(len(rows), dtype=np.int64) if weights is None else np.asarray(list(weights), dtype=np.int64)
+        w = np.ones(len(rows), dtype=np.int64) if weights is None else np.asarray(list(weights), np.int64)
         return cls.build(projs, budget, rankings, w, points, meta)
 
     @classmethod
