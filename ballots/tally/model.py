@@ -110,6 +110,9 @@ class Election:
         if any(x < 0 for x in pts):
             raise TallyError("points must not be negative")
         check_rankings(rankings, len(projects))
+        if n and int(weights.sum()) * max(max(pts, default=1), 1) >= 2**53:
+            # Sums of weighted points are taken in float64 in places; keep them exact.
+            raise TallyError("total weight times points must stay below 2**53")
         return cls(projects, budget, rankings, weights, pts, dict(meta or {}))
 
 
