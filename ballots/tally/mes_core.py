@@ -104,6 +104,44 @@ class Run:
         return [b.project for b in self.bought]
 
 
+def _price(b: np.ndarray, wb: np.ndarray, u: np.ndarray, w: np.ndarray, c: int, total_wu: int,
+           start: float) -> float:
+    """The rho at which supporters paying min(b, rho u) raise exactly c, in float.
+
+    Newton's method from a lower bound: the money raised is concave and piecewise linear in rho,
+    so each step stays below the answer and lands on it once the set of voters who pay all they
+    have stops changing (one to three steps in practice, against a sort per project).
+    """
+    rho = start
+    last = -1
+    wu = w * u
+    for _ in range(64):
+        poor = b <= rho * u
+        count = int(np.count_nonzero(poor))
+        if count == last:
+            return rho  # the partition that produced rho is the partition at rho: the root
+        last = count
+        if count:
+            pf = poor.astype(np.float64)
+            rich_wu, paid = total_wu - float(np.dot(pf, wu)), float(np.dot(pf, wb))
+        else:
+            rich_wu, paid = float(total_wu), 0.0
+        if rich_wu <= 0:
+            break
+        nxt = (c - paid) / rich_wu
+        if nxt <= rho:
+            return nxt
+        rho = nxt
+    ratio = b / u
+    o = np.argsort(ratio, kind="stable")
+    wbo = wb[o]
+    wuo = w[o] * u[o]
+    paid_before = np.cumsum(wbo) - wbo
+    util_after = total_wu - (np.cumsum(wuo) - wuo)
+    rho_k = (c - paid_before) / util_after
+    return float(rho_k[int(np.argmax(rho_k <= ratio[o]))])
+
+
 def run_fast(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> Run:
     budgets = np.full(len(prep.weights), float(b0))
     lb = {j: prep.cost[j] / prep.sup_wu_total[j] for j in prep.eligible}
@@ -123,22 +161,14 @@ def run_fast(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> R
             c = prep.cost[j]
             bj = budgets[idx]
             wb = w * bj
-            money = float(wb.sum())
+            money = float(np.sum(wb))
             if money < c * (1 - TOL):
                 alive.discard(j)
                 dropped[j] = (rnd, money)
                 continue
             if money < c * (1 + TOL):
                 raise Uncertain
-            ratio = bj / u
-            o = np.argsort(ratio, kind="stable")
-            wbo = wb[o]
-            wuo = w[o] * u[o]
-            paid_before = np.cumsum(wbo) - wbo
-            util_after = prep.sup_wu_total[j] - (np.cumsum(wuo) - wuo)
-            rho_k = (c - paid_before) / util_after
-            k = int(np.argmax(rho_k <= ratio[o]))
-            rho = float(rho_k[k])
+            rho = _price(bj, wb, u, w, c, prep.sup_wu_total[j], lb[j])
             lb[j] = rho
             best = min(best, rho)
             cands.append((rho, j))

@@ -113,18 +113,8 @@ def parse(text: str) -> PabulibFile:
     if "vote" not in vhead:
         raise PabulibError(v0 + 2, "VOTES header must contain vote")
     vote_col = vhead.index("vote")
-    vrows: list[list[str]] = []
-    line_nos: list[int] = []
-    for i in range(v0 + 2, len(lines)):
-        line = lines[i]
-        if not line.strip():
-            continue
-        parts = _split(line)
-        if len(parts) != len(vhead):
-            raise PabulibError(i + 1, f"expected {len(vhead)} fields, found {len(parts)}")
-        vrows.append(parts)
-        line_nos.append(i + 1)
-    rankings = _rankings([r[vote_col] for r in vrows], index, line_nos)
+    vrows, line_nos = _vote_rows(lines, v0 + 2, len(vhead))
+    rankings = _rankings([r[vote_col].strip() for r in vrows], index, line_nos)
     n, k = rankings.shape
     if "max_length" in meta:
         k_meta = _int(meta["max_length"], m0 + 1, "max_length")
@@ -143,14 +133,30 @@ def parse(text: str) -> PabulibFile:
     return PabulibFile(meta, phead, prows, vhead, vrows, election)
 
 
+def _vote_rows(lines: list[str], first: int, width: int) -> tuple[list[list[str]], list[int]]:
+    block = lines[first:]
+    if any(not line.strip() for line in block):
+        keep = [i for i, line in enumerate(block) if line.strip()]
+        block = [block[i] for i in keep]
+        line_nos = [first + i + 1 for i in keep]
+    else:
+        line_nos = list(range(first + 1, first + len(block) + 1))
+    quoted = any('"' in line for line in block)
+    rows = [_split(line) for line in block] if quoted else [line.split(";") for line in block]
+    for i, parts in enumerate(rows):
+        if len(parts) != width:
+            raise PabulibError(line_nos[i], f"expected {width} fields, found {len(parts)}")
+    return rows, line_nos
+
+
 def _rankings(votes: list[str], index: dict[str, int], line_nos: list[int]) -> np.ndarray:
     n = len(votes)
     if n == 0:
         return np.zeros((0, 0), dtype=np.int32)
-    lengths = np.fromiter((v.count(",") + 1 if v.strip() else 0 for v in votes), dtype=np.int64, count=n)
-    tokens = ",".join(v for v in votes if v.strip()).split(",")
+    lengths = np.array([v.count(",") + 1 if v else 0 for v in votes], dtype=np.int64)
+    tokens = ",".join(v for v in votes if v).split(",")
     try:
-        flat = np.fromiter((index[t] for t in tokens), dtype=np.int32, count=len(tokens))
+        flat = np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
     except KeyError:
         stripped = {k.strip(): v for k, v in index.items()}
         flat_list = []

@@ -166,8 +166,8 @@ def ordinal_elections(draw):
 def test_ear_agrees_with_pabutools_where_it_is_order_independent(e):
     trace = ear_trace(e)
     steps = trace.steps
-    clean = all(s.tied == 1 and s.reduction_integral and (s.closest_gap == 0 or s.closest_gap > Fraction(1, 10**5))
-                for s in steps)
+    clean = all(s.tied == 1 and s.reduction_integral
+                and (s.closest_gap == 0 or s.closest_gap > Fraction(1, 10**5)) for s in steps)
     if not clean:
         return
     projs = {p.id: PbProject(p.id, p.cost) for p in e.projects}
