@@ -31,7 +31,7 @@ def rule_message(code: str) -> str:
     return {
         rules.NOT_ALLOWED: _("This status change is not allowed. A cancelled project cannot be reopened."),
         rules.NEEDS_EXPLANATION: _("A status change needs an update explaining it. Please write what happened."),
-        rules.NEEDS_FULL_PROGRESS: _("A project can only be marked completed at 100% complete."),
+        rules.NEEDS_FULL_PROGRESS: _("A project can only be marked completed when progress is at 100%."),
         rules.NEEDS_REASON: _("Please explain the reason for cancelling in at least %(n)s characters.",
                               n=rules.MIN_REASON_LENGTH),
     }.get(code, code)
