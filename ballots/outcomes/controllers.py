@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -111,17 +112,23 @@ class DeliveryController(Controller):
         })
 
     @post("/{item_id:int}/follow", name="delivery.follow", guards=[requires_signed_in])
-    async def follow(self, request: Request[Any, Any, Any], item_id: FromPath[int]) -> Redirect:
+    async def follow(self, request: Request[Any, Any, Any], item_id: FromPath[int]) -> Redirect | Template:
         form = await forms.read_form(request)
+        stop = form.get("follow") == "0"
         try:
-            if form.get("follow") == "0":
+            if stop:
                 await service.unfollow(item_id, request.user.id)
-                flash(request, _("You no longer follow this project."), "success")
             else:
                 await service.follow(item_id, request.user.id)
-                flash(request, _("You will be notified of updates on this project."), "success")
         except service.NotFound as exc:
             raise NotFoundException() from exc
+        if request.headers.get("hx-request"):
+            # htmx swaps just the follow box; the button's new label says what happened.
+            detail = await service.get_item(item_id, request.user.id)
+            return HTMXBlockTemplate(template_name="outcomes/item.html", block_name="follow_box",
+                                     context={"detail": detail, "item": detail.item if detail else None})
+        flash(request, _("You no longer follow this project.") if stop
+              else _("You will be notified of updates on this project."), "success")
         return Redirect(f"/delivery/{item_id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/photos/{name:str}", name="delivery.photo")

@@ -115,17 +115,20 @@ async def _delivery(ctx: DemoContext) -> None:
     await milestones(completed, [(-250, -252), (-220, -218), (-190, -185), (-120, -118), (-100, -98)])
     await update(completed, -185, "Work has started. Crews are on site on weekdays from 8 to 4.",
                  old="planned", new="in_progress",
-                 photo=(_png(96, 64, (120, 150, 190), (90, 110, 70)), "The site before work, at dusk."))
+                 photo=(_png(240, 160, (120, 150, 190), (90, 110, 70)),
+                        "Illustration: the old lamp post on the river path, unlit at dusk."))
     await update(completed, -98, "**Finished.** All work is done and was handed over to residents on schedule. "
                  "Thank you to everyone who voted for it.", old="in_progress", new="completed",
-                 photo=(_png(96, 64, (20, 30, 70), (60, 80, 60)), "The finished project at night, lit and in use."))
+                 photo=(_png(240, 160, (20, 30, 70), (60, 80, 60)),
+                        "Illustration: the new lamp on the river path, lit at night."))
     await state(completed, "completed", 100, allocated[completed] - 1200)
 
     # In progress and on track.
     await milestones(in_progress, [(-90, -92), (-60, -58), (-20, -21), (40, None), (70, None)])
     await update(in_progress, -21, "Work started this week. Expect some noise near the site until next month.",
                  old="planned", new="in_progress",
-                 photo=(_png(96, 64, (150, 180, 210), (120, 100, 80)), "Workers marking out the site."))
+                 photo=(_png(240, 160, (150, 180, 210), (120, 100, 80)),
+                        "Illustration: the crossing site by the school, with a new post in place."))
     await update(in_progress, -5, "About half done. Materials arrived on time and the budget is holding.")
     await state(in_progress, "in_progress", 55, allocated[in_progress] // 2)
 
