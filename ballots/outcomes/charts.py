@@ -22,10 +22,10 @@ from html import escape
 Number = int | float
 Formatter = Callable[[Number], str]
 
-WIDTH = 640
+WIDTH = 400  # small enough that text stays readable when a phone scales the drawing down
 ROW = 46  # one horizontal bar: label line above, bar below
 BAR = 18
-LABEL_CHARS = 70  # longer labels are cut in the drawing (the table keeps them whole)
+LABEL_CHARS = 50  # longer labels are cut in the drawing (the table keeps them whole)
 
 # Pattern names, cycled for stacked segments so neighbours differ without colour.
 PATTERNS = ("solid", "hatch", "cross", "dots", "rhatch")
@@ -177,12 +177,13 @@ def budget_split_chart(
             extra = ' stroke-dasharray="6 4"' if pattern == "none" else ""
             canvas.rect(x, 4, w, 40, _fill(pid, pattern), extra)
         x += w
-    y = 64.0
+    y = 60.0
     for label, value, pattern in segments:
         extra = ' stroke-dasharray="4 3"' if pattern == "none" else ""
-        canvas.rect(0, y, 22, 22, _fill(pid, pattern), extra)
-        canvas.text(32, y + 16, f"{_short(label)}: {fmt(value)}")
-        y += 32
+        canvas.rect(0, y + 2, 24, 30, _fill(pid, pattern), extra)
+        canvas.text(34, y + 14, _short(label))
+        canvas.text(34, y + 32, fmt(value), extra=' font-weight="bold"')
+        y += 44
     rows = [(label, fmt(value)) for label, value, _ in segments]
     table = _table(title, headers, rows)
     return Chart(pid, _svg(pid, title, desc, y + 4, canvas.parts), table, data_label)
@@ -212,7 +213,7 @@ def points_chart(
     funded_count = sum(1 for r in ordered if r.funded)
     prefix = 0 < funded_count < len(ordered) and all(r.funded for r in ordered[:funded_count])
     y = 4.0
-    usable = WIDTH - 170  # room after the bar for the points and the funded label
+    usable = WIDTH - 150  # room after the bar for the points and the funded label
     for index, row in enumerate(ordered):
         canvas.text(0, y + 14, _short(row.label))
         w = max(2.0, usable * row.points / top) if row.points else 0.0
@@ -250,7 +251,7 @@ def bar_chart(
     shown = [v for _, v in rows if v is not None]
     top = max(shown, default=0) or 1
     canvas = _Canvas(rtl)
-    usable = WIDTH - 140
+    usable = WIDTH - 130
     y = 4.0
     for label, value in rows:
         canvas.text(0, y + 14, _short(label))
@@ -284,14 +285,14 @@ def progress_chart(*, chart_id: str, title: str, desc: str, items: Sequence[tupl
     pid = _safe_id(chart_id)
     top = max((max(a, s) for _, s, a in items), default=0) or 1
     canvas = _Canvas(rtl)
-    usable = WIDTH - 220
+    usable = WIDTH - 4
     y = 4.0
     for label, spent, allocated in items:
         canvas.text(0, y + 14, _short(label))
         canvas.rect(0, y + 20, max(2.0, usable * allocated / top), BAR, "none")
         if spent:
             canvas.rect(0, y + 20, max(2.0, usable * spent / top), BAR, _fill(pid, "hatch"))
-        canvas.text(usable * max(spent, allocated) / top + 8, y + 34, f"{fmt(spent)} / {fmt(allocated)}")
-        y += ROW
+        canvas.text(0, y + 56, f"{fmt(spent)} / {fmt(allocated)}")  # own line: long amounts never collide
+        y += ROW + 20
     table = _table(title, headers, [(label, fmt(s), fmt(a)) for label, s, a in items])
     return Chart(pid, _svg(pid, title, desc, y + 4, canvas.parts), table, data_label)

@@ -163,3 +163,33 @@ async def test_feed_provider_lists_updates(db: object, tmp_path: Path) -> None:
                                   report=report(body="Started."), photo=None, upload_dir=tmp_path)
     entries = await service.delivery_update_entries(10)
     assert len(entries) == 1 and entries[0].title.startswith("Crossing") and entries[0].category == "in_progress"
+
+
+async def test_concurrent_publication_makes_each_item_once(db: object) -> None:
+    import asyncio
+
+    proposals = [await make_proposal() for _ in range(3)]
+    funded = [(p, 100) for p in proposals]
+    first, second = await asyncio.gather(service.create_delivery_items(11, funded),
+                                         service.create_delivery_items(11, funded))
+    assert first == second
+    assert await DeliveryItem.count() == 3
+
+
+async def test_demo_has_every_status_with_updates(db: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.demo import load_demo
+
+    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path / "var"))
+    await load_demo(progress=lambda _: None)
+    items = await service.list_items()
+    assert {i.status for i in items} == {"planned", "in_progress", "completed", "stalled", "cancelled"}
+    assert any(i.overdue_count for i in items)
+    completed = next(i for i in items if i.status == "completed")
+    detail = await service.get_item(completed.id)
+    assert detail.milestones and all(m.actual_date for m in detail.milestones)
+    stalled = next(i for i in items if i.status == "stalled")
+    assert any(u.setback and u.status_to == "stalled" for u in (await service.get_item(stalled.id)).updates)
+    cancelled = next(i for i in items if i.status == "cancelled")
+    assert len((await service.get_item(cancelled.id)).updates[0].body) > 20
+    photos = await DeliveryUpdate.select(DeliveryUpdate.photo_name).where(DeliveryUpdate.photo_name.is_not_null())
+    assert photos and all((tmp_path / "var" / "uploads" / p["photo_name"]).is_file() for p in photos)
