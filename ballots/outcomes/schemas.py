@@ -97,6 +97,11 @@ class ItemDetail(msgspec.Struct, frozen=True):
     following: bool
     followers: int
 
+    @property
+    def status_reason(self) -> UpdateView | None:
+        """The update that moved the item into its current status (why it is stalled or cancelled)."""
+        return next((u for u in self.updates if u.status_changed and u.status_to == self.item.status), None)
+
 
 class OverdueMilestone(msgspec.Struct, frozen=True):
     item_id: int

@@ -28,6 +28,7 @@ async def test_public_pages_render(client: httpx.AsyncClient) -> None:
     assert '<progress id="progress-' in page.text and 'role="img"' in page.text
     assert "Overdue by 4 days" in text_of(page.text)
     assert (await client.get("/delivery/999999")).status_code == 404
+    assert (await client.get("/delivery?order=overdue&status=bogus&neighborhood=x")).status_code == 200
     filtered = await client.get("/delivery/?status=completed")
     assert "River lights" not in filtered.text
 
@@ -60,6 +61,11 @@ async def test_status_change_without_update_keeps_input(client: httpx.AsyncClien
                                 "body": "Work has begun."})
     assert response.status_code == 303
     assert (await service.get_summary(item)).status == "in_progress"
+    await post_form(client, f"/council/delivery/{item}/progress",
+                    {"status": "stalled", "percent_complete": "37", "spent": "4321",
+                     "body": "The supplier closed; we are looking for another."})
+    page = text_of((await client.get(f"/delivery/{item}")).text)
+    assert "Why this project is stalled The supplier closed" in page
 
 
 async def test_photo_validation_over_http(client: httpx.AsyncClient) -> None:
