@@ -205,7 +205,10 @@ async def _backdate(ids: dict[str, int], submitted: dt.date, reviewed: dt.date) 
         at = dt.datetime.combine(submitted + dt.timedelta(days=index % 20), dt.time(18, 30), dt.UTC)
         await Proposal.update({Proposal.created_at: at, Proposal.submitted_at: at, Proposal.updated_at: at}).where(
             Proposal.id == pid)
-        await ProposalRevision.update({ProposalRevision.created_at: at}).where(ProposalRevision.proposal == pid)
+        await ProposalRevision.update({ProposalRevision.created_at: at}).where(
+            (ProposalRevision.proposal == pid) & (ProposalRevision.kind != "edited"))
+        await ProposalRevision.update({ProposalRevision.created_at: at + dt.timedelta(days=4, hours=2)}).where(
+            (ProposalRevision.proposal == pid) & (ProposalRevision.kind == "edited"))
         decided = dt.datetime.combine(reviewed + dt.timedelta(days=index % 15), dt.time(10, 0), dt.UTC)
         await ReviewDecision.update({ReviewDecision.created_at: decided}).where(ReviewDecision.proposal == pid)
 

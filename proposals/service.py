@@ -380,7 +380,7 @@ async def revisions(proposal_id: int) -> list[RevisionView]:
             new = _field_text(field, row)
             if previous is None:
                 if new:
-                    changes.append((field, [Piece("added", new)]))
+                    changes.append((field, [Piece("same", new)]))
                 continue
             old = _field_text(field, previous)
             if old != new:
