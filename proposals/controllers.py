@@ -214,6 +214,8 @@ class ProposalController(Controller):
         except service.InvalidState:
             state = await service.support_state(proposal_id, request.user.id)
             message = _("This proposal can no longer be supported.")
+        except service.NotFound as exc:  # a draft, seen by its own author
+            raise NotFoundException() from exc
         if is_htmx(request):
             return Template("proposals/_support.html", context={
                 "support": state, "can_support": message is None, "message": message, "p_id": proposal_id})

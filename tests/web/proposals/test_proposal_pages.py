@@ -171,7 +171,6 @@ async def test_two_concurrent_support_posts_count_once(client: httpx.AsyncClient
     cycle = await make_cycle()
     pid = await make_proposal(await make_account(), cycle)
     await signed_in_as(client)
-    await post_form(client, "/proposals/0/support")  # warm the CSRF cookie
     responses = await asyncio.gather(post_form(client, f"/proposals/{pid}/support"),
                                      post_form(client, f"/proposals/{pid}/support"))
     assert [r.status_code for r in responses] == [303, 303]
@@ -355,3 +354,30 @@ async def test_home_section_and_navigation(client: httpx.AsyncClient) -> None:
     await signed_in_as(client, "council")
     home = await client.get("/")
     assert 'href="/council/review"' in home.text and 'href="/council/cycles"' in home.text
+
+
+async def test_drafts_cannot_be_supported_and_blocked_accounts_cannot_post(client: httpx.AsyncClient) -> None:
+    from server.accounts.tables import Account
+
+    cycle = await make_cycle()
+    author = await signed_in_as(client)
+    draft = await make_proposal(author, cycle, submit=False)
+    assert (await post_form(client, f"/proposals/{draft}/support")).status_code == 404
+    public = await make_proposal(await make_account(), cycle)
+    await Account.update({Account.blocked: True}).where(Account.id == author.id)
+    assert (await post_form(client, f"/proposals/{public}/support")).status_code == 403
+    response = await post_form(client, "/proposals/new", {**FORM, "cycle": cycle})
+    assert response.status_code == 403
+    assert await Support.count() == 0
+
+
+async def test_support_after_deliberation_is_refused_with_a_message(client: httpx.AsyncClient) -> None:
+    cycle = await make_cycle()
+    pid = await make_proposal(await make_account(), cycle)
+    await move_to_phase(cycle, "review")
+    await signed_in_as(client)
+    page = await client.get(f"/proposals/{pid}")
+    assert "Support this proposal" not in page.text
+    fragment = await post_form(client, f"/proposals/{pid}/support", headers={"hx-request": "true"})
+    assert fragment.status_code == 200 and "Council review" in fragment.text
+    assert await Support.count() == 0
