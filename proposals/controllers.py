@@ -90,7 +90,10 @@ class ProposalController(Controller):
             "labels": labels(),
         }
         if is_htmx(request) and request.headers.get("hx-target") == "results":
-            return HTMXBlockTemplate(template_name="proposals/list.html", block_name="results", context=context)
+            # The pushed address is the tidy, shareable one (no empty fields), same as without JS.
+            query = "&".join(q for q in (context["query"], f"page={filters.page}" if filters.page > 1 else "") if q)
+            return HTMXBlockTemplate(template_name="proposals/list.html", block_name="results", context=context,
+                                     push_url=f"/proposals?{query}" if query else "/proposals")
         return Template("proposals/list.html", context=context)
 
     # ---- submit ------------------------------------------------------------------------------

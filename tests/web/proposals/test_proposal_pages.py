@@ -296,6 +296,9 @@ async def test_list_search_filters_and_htmx_fragment(client: httpx.AsyncClient) 
     assert fragment.status_code == 200
     assert fragment.text.lstrip().startswith('<div id="results"') and "<html" not in fragment.text
     assert "Youth mentoring" in fragment.text
+    fragment = await client.get("/proposals?q=mentoring&neighborhood=&category=&sort=newest&page=1",
+                                headers={"hx-request": "true", "hx-target": "results"})
+    assert fragment.headers["hx-push-url"] == "/proposals?q=mentoring"
 
 
 async def test_list_pagination(client: httpx.AsyncClient) -> None:
