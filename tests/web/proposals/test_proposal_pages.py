@@ -384,3 +384,11 @@ async def test_support_after_deliberation_is_refused_with_a_message(client: http
     fragment = await post_form(client, f"/proposals/{pid}/support", headers={"hx-request": "true"})
     assert fragment.status_code == 200 and "Council review" in fragment.text
     assert await Support.count() == 0
+
+
+async def test_missing_things_are_404(client: httpx.AsyncClient) -> None:
+    for url in ("/proposals/999", "/proposals/999/revisions", "/cycles/999"):
+        assert (await client.get(url)).status_code == 404, url
+    await signed_in_as(client, "council")
+    assert (await client.get("/council/review/999")).status_code == 404
+    assert (await client.get("/council/cycles/999/edit")).status_code == 404
