@@ -173,9 +173,9 @@ async def _write_candidates(ballot_id: int, settings: BallotSettings, costs: dic
 async def create_ballot(settings: BallotSettings, by: int | None) -> int:
     costs = await _costs(settings)
     async with write_transaction():
-        rows = await Ballot.insert(Ballot(salt=codes.new_salt(), created_by=by)).returning(Ballot.id)
+        values = {column._meta.name: value for column, value in _settings_values(settings).items()}  # type: ignore[attr-defined]
+        rows = await Ballot.insert(Ballot(**values, salt=codes.new_salt(), created_by=by)).returning(Ballot.id)
         ballot_id = rows[0]["id"]
-        await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
     return ballot_id
 
