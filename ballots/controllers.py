@@ -102,6 +102,35 @@ def first(form: dict[str, list[str]], name: str) -> str:
     return values[-1]
 
 
+def describe_step(ballot: BallotView, ranking: list[int], op: str, moved: int | None) -> tuple[str, str]:
+    """What to announce to screen readers after a ranking step, and which button gets the focus
+    next (the page marks it autofocus; htmx focuses it after the swap, browsers on page load)."""
+    action, _sep, raw = op.partition(":")
+    target = ballot.candidate(int(raw)) if raw.isdigit() else None
+    if target is None:
+        return "", ""
+    pid = target.proposal_id
+    if moved is None:
+        if action == "up":
+            return _("%(title)s is already first.", title=target.title), f"up-{pid}"
+        if action == "down":
+            return _("%(title)s is already last.", title=target.title), f"down-{pid}"
+        if action == "add":
+            return _("Your ranking is full. Remove a project to add another."), "review-button"
+        return "", ""
+    if action == "remove":
+        return _("%(title)s removed from your ranking.", title=target.title), f"add-{pid}"
+    rank = ranking.index(pid) + 1
+    announcement = _("%(title)s moved to rank %(n)s.", title=target.title, n=rank)
+    if action == "add":
+        order = [c.proposal_id for c in ballot.candidates]
+        unranked = [p for p in order if p not in ranking]
+        later = [p for p in unranked if order.index(p) > order.index(pid)] or unranked
+        focus = f"add-{later[0]}" if later and len(ranking) < ballot.max_ranks else "review-button"
+        return _("%(title)s added at rank %(n)s.", title=target.title, n=rank), focus
+    return announcement, f"{action}-{pid}"
+
+
 class BallotController(Controller):
     include_in_schema = False
 
@@ -144,12 +173,12 @@ class BallotController(Controller):
 
     def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
                    errors: list[str] | None = None, announcement: str = "", receipt: str = "",
-                   status: int = 200, fragment: bool = False) -> Template:
+                   status: int = 200, fragment: bool = False, focus_id: str = "") -> Template:
         ranked = [c for pid in ranking if (c := ballot.candidate(pid)) is not None]
         context = {
             "ballot": ballot, "ranked": ranked, "unranked": [c for c in ballot.candidates if c not in ranked],
             "errors": errors or [], "announcement": announcement, "receipt": receipt,
-            "is_fragment": fragment, "via_code": code_session(request, ballot.id) is not None,
+            "is_fragment": fragment, "focus_id": focus_id, "via_code": code_session(request, ballot.id) is not None,
         }
         if fragment:
             return HTMXBlockTemplate(template_name="ballots/vote.html", block_names=["ranking", "status_oob"],
@@ -172,15 +201,10 @@ class BallotController(Controller):
         if refused is not None:
             return refused
         ranking, _bad = ranking_from_form(form)
-        ranking, moved = apply_operation(ranking, first(form, "op"), [c.proposal_id for c in ballot.candidates],
-                                         ballot.max_ranks)
-        announcement = ""
-        if moved is not None and (candidate := ballot.candidate(moved)) is not None:
-            if moved in ranking:
-                announcement = _("%(title)s moved to rank %(n)s.", title=candidate.title, n=ranking.index(moved) + 1)
-            else:
-                announcement = _("%(title)s removed from your ranking.", title=candidate.title)
-        return self._vote_page(request, ballot, ranking, announcement=announcement, receipt=receipt,
+        op = first(form, "op")
+        ranking, moved = apply_operation(ranking, op, [c.proposal_id for c in ballot.candidates], ballot.max_ranks)
+        announcement, focus = describe_step(ballot, ranking, op, moved)
+        return self._vote_page(request, ballot, ranking, announcement=announcement, receipt=receipt, focus_id=focus,
                                fragment=bool(request.headers.get("hx-request")))
 
     @post("/ballots/{ballot_id:int}/review", name="ballots.review")
