@@ -150,6 +150,13 @@ class BallotController(Controller):
             "turnout": await service.turnout(ballot_id),
         })
 
+    @get("/ballots/{ballot_id:int}/turnout", name="ballots.turnout")
+    async def turnout(self, ballot_id: FromPath[int]) -> Template:
+        """The turnout section alone, for the ballot page's periodic refresh."""
+        ballot = await load_ballot(ballot_id)
+        return Template("ballots/_turnout.html",
+                        context={"ballot": ballot, "turnout": await service.turnout(ballot_id)})
+
     async def _voting_context(self, request: Request[Any, Any, Any], ballot: BallotView,
                               receipt: str = "") -> Template | Redirect | None:
         """None when the person may vote on `ballot` now; else the page that says why not."""

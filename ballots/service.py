@@ -599,11 +599,15 @@ async def turnout(ballot_id: int) -> TurnoutView:
     return TurnoutView(total, by_origin, by_age)
 
 
-async def counted_ballots(ballot_id: int) -> list[tuple[list[int], int]]:
+async def counted_ballots(ballot_id: int, origin: str | None = None) -> list[tuple[list[int], int]]:
     """Every ballot that counts (not superseded; paper ones only once confirmed by a second entry),
     as (ranking of proposal ids, most preferred first; weight). Identical rankings are merged and
-    the list is sorted by ranking, so the output carries no casting order."""
-    rows = await CastBallot.select(CastBallot.ranking).where(_counting(ballot_id)).order_by(CastBallot.id)
+    the list is sorted by ranking, so the output carries no casting order. `origin` ("online",
+    "code" or "paper") keeps only the ballots that came in that way, for results by origin."""
+    where = _counting(ballot_id)
+    if origin is not None:
+        where = where & (CastBallot.origin == origin)
+    rows = await CastBallot.select(CastBallot.ranking).where(where).order_by(CastBallot.id)
     merged = Counter(tuple(_ranking(r["ranking"])) for r in rows)
     return [(list(ranking), weight) for ranking, weight in sorted(merged.items())]
 

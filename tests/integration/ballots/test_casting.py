@@ -140,6 +140,8 @@ async def test_paper_ballots_need_two_matching_entries_by_different_staff(db: En
     assert [f.sheet_ref for f in flagged] == ["A-002"]
     assert await service.discard_sheet(s.ballot_id, flagged[0].id)
     assert await service.enter_paper(s.ballot_id, third.id, "A-002", ranking) == "pending"
+    assert await service.counted_ballots(s.ballot_id, origin="paper") == [(ranking, 1)]
+    assert await service.counted_ballots(s.ballot_id, origin="online") == []
     origins = {g.key: g for g in (await service.turnout(s.ballot_id)).by_origin}
     assert origins["paper"].fewer_than_five
 

@@ -31,6 +31,9 @@ async def test_list_detail_and_home_section(client: httpx.AsyncClient) -> None:
     text = text_of(detail.text)
     assert "Vote now" in text and "Method of Equal Shares" in text and "Residents of Riverside" in text
     assert f'href="/proposals/{s.proposals[0]}"' in detail.text
+    assert f'hx-get="/ballots/{s.ballot_id}/turnout"' in detail.text
+    fragment = await client.get(f"/ballots/{s.ballot_id}/turnout")
+    assert fragment.status_code == 200 and "<html" not in fragment.text and "Turnout so far" in fragment.text
     home = await client.get("/")
     assert "Voting is open in Riverside until" in text_of(home.text)
     assert 'href="/ballots"' in home.text
