@@ -103,9 +103,13 @@ class CouncilBallotController(Controller):
         })
 
     @get("/{ballot_id:int}/edit", name="ballots.council.edit")
-    async def edit(self, ballot_id: FromPath[int], cycle_id: FromQuery[str | None] = None,
-                   fund: FromQuery[str | None] = None) -> Template:
+    async def edit(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
+                   cycle_id: FromQuery[str | None] = None, fund: FromQuery[str | None] = None) -> Template | Redirect:
         ballot = await load_ballot(ballot_id)
+        if ballot.state != "upcoming":
+            flash(request, _("Voting on this ballot has opened, so its settings can no longer change. Only the "
+                             "closing time can be moved later."), "warning")
+            return see_other(f"/council/ballots/{ballot_id}")
         form = settings_form(ballot)
         if cycle_id and fund:
             form.update(cycle_id=cycle_id, fund=fund, candidates=[])

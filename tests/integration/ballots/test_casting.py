@@ -182,6 +182,15 @@ async def test_cast_ballot_table_has_no_voter_column(db: Engine) -> None:
     assert all(c._meta.db_column_name not in {"account", "access_code", "voter", "created_at"}
                for c in CastBallot._meta.columns)
     assert type(CastBallot._meta.primary_key).__name__ == "UUID"
+    # And the table as the database has it, not only as the model says.
+    if db.engine_type == "sqlite":
+        rows = await CastBallot.raw("PRAGMA table_info(cast_ballot)")
+        in_db = {r["name"] for r in rows}
+    else:
+        rows = await CastBallot.raw(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'cast_ballot'")
+        in_db = {r["column_name"] for r in rows}
+    assert in_db == columns
     assert type(CastBallot.cast_on).__name__ == "Date"
 
 
