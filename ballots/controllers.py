@@ -333,5 +333,4 @@ class BallotController(Controller):
                     request.set_session({**(session if isinstance(session, dict) else {}), CODE_SESSION_KEY: {
                         "ballot": match.ballot_id, "code": match.code_id, "band": band}})
                     return see_other(f"/ballots/{match.ballot_id}/vote")
-        form.pop("code", None) if status == 429 else None
         return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)

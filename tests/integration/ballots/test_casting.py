@@ -210,3 +210,18 @@ async def test_turnout_suppresses_small_groups_and_election_data(db: Engine) -> 
     assert data is not None and data.budget == 100_000 and data.max_ranks == 3 and data.rule == "mes"
     assert [c.cost for c in data.candidates] == [40_000, 30_000, 25_000, 60_000]
     assert sorted(data.ballots) == [([s.proposals[0], s.proposals[1]], 7), ([s.proposals[2]], 1)]
+
+
+async def test_list_puts_open_first_and_the_readers_neighborhood_first(db: Engine) -> None:
+    river = await make_ballot("Riverside", title="River")
+    hill = await make_ballot("Hillcrest", title="Hill")
+    past = await make_ballot("Riverside", title="Past", opens=NOW - dt.timedelta(days=9),
+                             closes=NOW - dt.timedelta(days=2))
+    soon = await make_ballot("Riverside", title="Soon", opens=NOW + dt.timedelta(days=2),
+                             closes=NOW + dt.timedelta(days=9))
+    for_hill = [b.title for b in await service.list_ballots(hill.hood)]
+    assert for_hill == ["Hill", "River", "Soon", "Past"]
+    assert [b.title for b in await service.list_ballots(river.hood)][:2] == ["River", "Hill"]
+    assert {b.state for b in await service.list_ballots()} == {"open", "upcoming", "closed"}
+    assert [b.id for b in await service.open_ballots_for(hill.hood)] == [hill.ballot_id]
+    assert past.ballot_id and soon.ballot_id

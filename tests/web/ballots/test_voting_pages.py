@@ -52,6 +52,9 @@ async def test_build_review_cast_and_check_receipt(client: httpx.AsyncClient) ->
     assert frag.status_code == 200 and "<html" not in frag.text
     assert re.findall(r'name="rank" value="(\d+)"', frag.text) == [str(b), str(a)]
     assert "moved to rank 1" in frag.text and 'hx-swap-oob="true"' in frag.text
+    assert re.search(rf'id="up-{b}"[^>]*autofocus', frag.text)  # focus stays on the button that was pressed
+    removed = await post_form(client, url, {"rank": [a, b], "op": f"remove:{a}"}, headers={"hx-request": "true"})
+    assert "removed from your ranking" in removed.text and re.search(rf'id="add-{a}"[^>]*autofocus', removed.text)
     review = await post_form(client, f"/ballots/{s.ballot_id}/review", {"rank": [b, a, c]})
     assert review.status_code == 200 and "Confirm and cast my ballot" in review.text
     assert "Change my ranking" in review.text
