@@ -487,7 +487,13 @@ async def replace_ballot(ballot_id: int, receipt: str, ranking: Sequence[int], n
         ).first()
         if old is None:
             raise UnknownReceipt()
-        await CastBallot.update({CastBallot.superseded: True}).where(CastBallot.id == old["id"])
+        # Conditional, so two replacements racing on PostgreSQL cannot both succeed: the second
+        # waits for the first's row lock, then finds the ballot already superseded.
+        marked = await CastBallot.update({CastBallot.superseded: True}).where(
+            (CastBallot.id == old["id"]) & (CastBallot.superseded == False)  # noqa: E712
+        ).returning(CastBallot.id)
+        if not marked:
+            raise UnknownReceipt()
         await CastBallot.insert(CastBallot(
             ballot=ballot_id, ranking=json.dumps(checked), origin=old["origin"], age_band=old["age_band"],
             receipt_hash=codes.digest(salt, new_receipt), cast_on=current.date(),
@@ -532,9 +538,13 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
                 raise SameStaff()
             agree = _ranking(sheet["first_ranking"]) == checked and sheet["first_age_band"] == band
             status = "confirmed" if agree else "mismatch"
-            await PaperSheet.update({PaperSheet.second_ranking: json.dumps(checked), PaperSheet.second_age_band: band,
-                                     PaperSheet.second_by: staff_id, PaperSheet.status: status}).where(
-                PaperSheet.id == sheet["id"])
+            # Conditional on still pending: two second entries racing cannot both confirm the sheet.
+            updated = await PaperSheet.update({
+                PaperSheet.second_ranking: json.dumps(checked), PaperSheet.second_age_band: band,
+                PaperSheet.second_by: staff_id, PaperSheet.status: status,
+            }).where((PaperSheet.id == sheet["id"]) & (PaperSheet.status == "pending")).returning(PaperSheet.id)
+            if not updated:
+                raise SheetClosed()
             if agree:
                 await CastBallot.insert(CastBallot(ballot=ballot_id, ranking=json.dumps(checked), origin="paper",
                                                    age_band=band, cast_on=current.date()))

@@ -225,3 +225,25 @@ async def test_list_puts_open_first_and_the_readers_neighborhood_first(db: Engin
     assert {b.state for b in await service.list_ballots()} == {"open", "upcoming", "closed"}
     assert [b.id for b in await service.open_ballots_for(hill.hood)] == [hill.ballot_id]
     assert past.ballot_id and soon.ballot_id
+
+
+async def test_racing_replacements_and_second_entries_count_once(db: Engine) -> None:
+    s = await make_ballot()
+    voter = await make_account(neighborhood_id=s.hood)
+    receipt = await service.cast_online(s.ballot_id, voter.id, [s.proposals[0]])
+    results = await asyncio.gather(
+        *[service.replace_ballot(s.ballot_id, receipt, [s.proposals[i % 4]]) for i in range(10)],
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, str) for r in results) == 1
+    assert all(isinstance(r, service.UnknownReceipt) for r in results if not isinstance(r, str))
+    assert sum(w for _r, w in await service.counted_ballots(s.ballot_id)) == 1
+    staff = [await make_account("council", neighborhood_id=s.hood) for _ in range(4)]
+    ranking = [s.proposals[1]]
+    await service.enter_paper(s.ballot_id, s.council_id, "R-1", ranking)
+    outcomes = await asyncio.gather(
+        *[service.enter_paper(s.ballot_id, who.id, "R-1", ranking) for who in staff], return_exceptions=True
+    )
+    assert outcomes.count("confirmed") == 1
+    assert all(isinstance(o, service.SheetClosed) for o in outcomes if o != "confirmed")
+    assert await service.counted_ballots(s.ballot_id, origin="paper") == [(ranking, 1)]
