@@ -411,7 +411,7 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
     if await has_voted(ballot_id, account_id):
         raise AlreadyVoted()
     band = age_band(age_in_closing_year(row["birth_year"], ballot.closes_at.year))
-    receipt = await _cast(ballot, Participation(ballot=ballot_id, account=account_id, voted_on=current.date()),
+    receipt = await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
                           checked, "online", band, current)
     assert receipt is not None
     return receipt
@@ -439,7 +439,7 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
     checked = _checked(ballot, ranking)
     if await code_used(ballot_id, code_id):
         raise AlreadyVoted()
-    receipt = await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id, voted_on=current.date()),
+    receipt = await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
                           checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current)
     assert receipt is not None
     return receipt

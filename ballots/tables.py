@@ -68,12 +68,12 @@ class AccessCode(Table):
 class Participation(Table):
     """Who has voted on a ballot (an account or an access code), never what they voted. Unique
     indexes on (ballot, account) and (ballot, access_code) make one voter one ballot, even when
-    requests race."""
+    requests race. Deliberately no date: with the ballot's `cast_on`, it would let someone pair a
+    voter with a ballot on a day when few people voted."""
 
     ballot = ForeignKey(references=Ballot, null=False)
     account = ForeignKey(references=Account, null=True, default=None)
     access_code = ForeignKey(references=AccessCode, null=True, default=None)
-    voted_on = Date(null=False)
 
 
 class CastBallot(Table):

@@ -624,27 +624,6 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Participation",
-        tablename="participation",
-        column_name="voted_on",
-        db_column_name="voted_on",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
         table_class_name="PaperSheet",
         tablename="paper_sheet",
         column_name="ballot",
