@@ -34,11 +34,14 @@ def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
     if refusal is Refusal.WRONG_NEIGHBORHOOD:
         return _("This ballot is for residents of %(name)s. Your account is registered in another neighborhood.",
                  name=ballot.neighborhood_name or "")
-    if refusal is Refusal.TOO_YOUNG:
-        return _("This ballot is for people aged %(low)s to %(high)s this year.", low=ballot.age_min or 0,
-                 high=ballot.age_max or 120)
-    return _("This ballot is for people aged %(low)s to %(high)s this year.", low=ballot.age_min or 0,
-             high=ballot.age_max or 120)
+    year = ballot.closes_at.year
+    if ballot.age_max is None:
+        return _("This ballot is for people who are %(low)s or older in %(year)s.", low=ballot.age_min, year=year)
+    if ballot.age_min is None:
+        return _("This ballot is for people who are %(high)s or younger in %(year)s.", high=ballot.age_max,
+                 year=year)
+    return _("This ballot is for people aged %(low)s to %(high)s in %(year)s.", low=ballot.age_min,
+             high=ballot.age_max, year=year)
 
 
 def code_session(request: Request[Any, Any, Any], ballot_id: int) -> dict[str, Any] | None:
