@@ -2,10 +2,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, CastBallot, PaperSheet, Participation
+
 APP_CONFIG = AppConfig(
     app_name="ballots",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[],
+    table_classes=[Ballot, BallotCandidate, BallotChange, AccessCode, Participation, CastBallot, PaperSheet],
     migration_dependencies=["server.piccolo_app", "proposals.piccolo_app"],
     commands=[],
 )

@@ -130,7 +130,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
-                     "engine": engine}),
+                     "engine": engine,
+                     # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).
+                     "code_entry": RateLimiter(counters, 10, 600)}),
         openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema"),
         debug=settings.debug,
     )

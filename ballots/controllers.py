@@ -1,0 +1,339 @@
+"""Public ballot pages: the list, a ballot's page, voting (with an account or an access code),
+review, casting, receipts and replacing a ballot. Thin: parse, call the service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2_fragments.litestar import HTMXBlockTemplate
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from ballots import service
+from ballots.eligibility import Refusal
+from ballots.ranking import apply_operation, check_ranking, parse_ids
+from ballots.schemas import BallotView
+from server import forms
+from server.accounts.controllers import client_id
+from server.i18n import gettext as _
+from server.stores.ratelimit import RateLimiter
+
+CODE_SESSION_KEY = "ballot_code"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
+    if refusal is Refusal.WRONG_NEIGHBORHOOD:
+        return _("This ballot is for residents of %(name)s. Your account is registered in another neighborhood.",
+                 name=ballot.neighborhood_name or "")
+    year = ballot.closes_at.year
+    if ballot.age_max is None:
+        return _("This ballot is for people who are %(low)s or older in %(year)s.", low=ballot.age_min, year=year)
+    if ballot.age_min is None:
+        return _("This ballot is for people who are %(high)s or younger in %(year)s.", high=ballot.age_max,
+                 year=year)
+    return _("This ballot is for people aged %(low)s to %(high)s in %(year)s.", low=ballot.age_min,
+             high=ballot.age_max, year=year)
+
+
+def code_session(request: Request[Any, Any, Any], ballot_id: int) -> dict[str, Any] | None:
+    session = request.scope.get("session")
+    data = session.get(CODE_SESSION_KEY) if isinstance(session, dict) else None
+    if isinstance(data, dict) and data.get("ballot") == ballot_id:
+        return data
+    return None
+
+
+def clear_code_session(request: Request[Any, Any, Any]) -> None:
+    session = request.scope.get("session")
+    if isinstance(session, dict) and CODE_SESSION_KEY in session:
+        request.set_session({k: v for k, v in session.items() if k != CODE_SESSION_KEY})
+
+
+async def load_ballot(ballot_id: int) -> BallotView:
+    ballot = await service.get_ballot(ballot_id)
+    if ballot is None:
+        raise NotFoundException()
+    return ballot
+
+
+class VoterStatus:
+    """What the ballot page should offer the person looking at it."""
+
+    def __init__(self, kind: str, message: str = "") -> None:
+        self.kind = kind  # vote, voted, ineligible, sign_in, closed, upcoming
+        self.message = message
+
+
+async def voter_status(request: Request[Any, Any, Any], ballot: BallotView) -> VoterStatus:
+    if ballot.state == "upcoming":
+        return VoterStatus("upcoming")
+    if ballot.state == "closed":
+        return VoterStatus("closed")
+    if code_session(request, ballot.id):
+        return VoterStatus("vote")
+    user = request.user
+    if user is None:
+        return VoterStatus("sign_in")
+    refusal = await service.account_refusal(ballot, user.id)
+    if refusal is not None:
+        return VoterStatus("ineligible", refusal_text(refusal, ballot))
+    if await service.has_voted(ballot.id, user.id):
+        return VoterStatus("voted")
+    return VoterStatus("vote")
+
+
+def ranking_from_form(form: dict[str, list[str]]) -> tuple[list[int], bool]:
+    """The ranking a form carries: the per-rank selects (rank_1, rank_2, …) when present, else the
+    ordered hidden `rank` inputs of the button builder."""
+    numbered = sorted((int(k[5:]), v[-1]) for k, v in form.items() if k.startswith("rank_") and k[5:].isdigit() and v)
+    if numbered:
+        return parse_ids(v for _, v in numbered)
+    return parse_ids(form.get("rank", []))
+
+
+def first(form: dict[str, list[str]], name: str) -> str:
+    values = form.get(name) or [""]
+    return values[-1]
+
+
+def describe_step(ballot: BallotView, ranking: list[int], op: str, moved: int | None) -> tuple[str, str]:
+    """What to announce to screen readers after a ranking step, and which button gets the focus
+    next (the page marks it autofocus; htmx focuses it after the swap, browsers on page load)."""
+    action, _sep, raw = op.partition(":")
+    target = ballot.candidate(int(raw)) if raw.isdigit() else None
+    if target is None:
+        return "", ""
+    pid = target.proposal_id
+    if moved is None:
+        if action == "up":
+            return _("%(title)s is already first.", title=target.title), f"up-{pid}"
+        if action == "down":
+            return _("%(title)s is already last.", title=target.title), f"down-{pid}"
+        if action == "add":
+            return _("Your ranking is full. Remove a project to add another."), "review-button"
+        return "", ""
+    if action == "remove":
+        return _("%(title)s removed from your ranking.", title=target.title), f"add-{pid}"
+    rank = ranking.index(pid) + 1
+    announcement = _("%(title)s moved to rank %(n)s.", title=target.title, n=rank)
+    if action == "add":
+        order = [c.proposal_id for c in ballot.candidates]
+        unranked = [p for p in order if p not in ranking]
+        later = [p for p in unranked if order.index(p) > order.index(pid)] or unranked
+        focus = f"add-{later[0]}" if later and len(ranking) < ballot.max_ranks else "review-button"
+        return _("%(title)s added at rank %(n)s.", title=target.title, n=rank), focus
+    return announcement, f"{action}-{pid}"
+
+
+class BallotController(Controller):
+    include_in_schema = False
+
+    @get("/ballots", name="ballots.list")
+    async def list_page(self, request: Request[Any, Any, Any]) -> Template:
+        hood = request.user.neighborhood_id if request.user else None
+        ballots = await service.list_ballots(hood)
+        return Template("ballots/list.html", context={
+            "groups": [(state, [b for b in ballots if b.state == state]) for state in ("open", "upcoming", "closed")],
+        })
+
+    @get("/ballots/{ballot_id:int}", name="ballots.detail")
+    async def detail(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:
+        ballot = await load_ballot(ballot_id)
+        return Template("ballots/detail.html", context={
+            "ballot": ballot, "status": await voter_status(request, ballot),
+            "turnout": await service.turnout(ballot_id),
+        })
+
+    @get("/ballots/{ballot_id:int}/turnout", name="ballots.turnout")
+    async def turnout(self, ballot_id: FromPath[int]) -> Template:
+        """The turnout section alone, for the ballot page's periodic refresh."""
+        ballot = await load_ballot(ballot_id)
+        return Template("ballots/_turnout.html",
+                        context={"ballot": ballot, "turnout": await service.turnout(ballot_id)})
+
+    async def _voting_context(self, request: Request[Any, Any, Any], ballot: BallotView,
+                              receipt: str = "") -> Template | Redirect | None:
+        """None when the person may vote on `ballot` now; else the page that says why not."""
+        if receipt:
+            if ballot.is_open and await service.receipt_belongs(ballot.id, receipt):
+                return None
+            flash(request, _("That receipt cannot be used to replace a ballot here."), "error")
+            return see_other("/ballots/receipt")
+        status = await voter_status(request, ballot)
+        if status.kind == "vote":
+            return None
+        if status.kind == "sign_in":
+            return see_other(f"/signin?next=/ballots/{ballot.id}/vote")
+        if status.kind == "voted":
+            return Template("ballots/already_voted.html", context={"ballot": ballot}, status_code=409)
+        if status.kind == "ineligible":
+            return Template("ballots/not_eligible.html", context={"ballot": ballot, "message": status.message},
+                            status_code=403)
+        flash(request, _("Voting on this ballot is not open."), "error")
+        return see_other(f"/ballots/{ballot.id}")
+
+    def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
+                   errors: list[str] | None = None, announcement: str = "", receipt: str = "",
+                   status: int = 200, fragment: bool = False, focus_id: str = "") -> Template:
+        ranked = [c for pid in ranking if (c := ballot.candidate(pid)) is not None]
+        context = {
+            "ballot": ballot, "ranked": ranked, "unranked": [c for c in ballot.candidates if c not in ranked],
+            "errors": errors or [], "announcement": announcement, "receipt": receipt,
+            "is_fragment": fragment, "focus_id": focus_id, "via_code": code_session(request, ballot.id) is not None,
+        }
+        if fragment:
+            return HTMXBlockTemplate(template_name="ballots/vote.html", block_names=["ranking", "status_oob"],
+                                     context=context)
+        return Template("ballots/vote.html", context=context, status_code=status, headers=NO_STORE)
+
+    @get("/ballots/{ballot_id:int}/vote", name="ballots.vote")
+    async def vote(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
+        ballot = await load_ballot(ballot_id)
+        refused = await self._voting_context(request, ballot)
+        return refused or self._vote_page(request, ballot, [])
+
+    @post("/ballots/{ballot_id:int}/vote", name="ballots.vote_edit")
+    async def vote_edit(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
+        """One step of building the ranking (add, move up, move down, remove), or back from review."""
+        ballot = await load_ballot(ballot_id)
+        form = await forms.read_form_lists(request)
+        receipt = first(form, "receipt")
+        refused = await self._voting_context(request, ballot, receipt)
+        if refused is not None:
+            return refused
+        ranking, _bad = ranking_from_form(form)
+        op = first(form, "op")
+        ranking, moved = apply_operation(ranking, op, [c.proposal_id for c in ballot.candidates], ballot.max_ranks)
+        announcement, focus = describe_step(ballot, ranking, op, moved)
+        return self._vote_page(request, ballot, ranking, announcement=announcement, receipt=receipt, focus_id=focus,
+                               fragment=bool(request.headers.get("hx-request")))
+
+    @post("/ballots/{ballot_id:int}/review", name="ballots.review")
+    async def review(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
+        ballot = await load_ballot(ballot_id)
+        form = await forms.read_form_lists(request)
+        receipt = first(form, "receipt")
+        refused = await self._voting_context(request, ballot, receipt)
+        if refused is not None:
+            return refused
+        ranking, bad = ranking_from_form(form)
+        errors = check_ranking(ranking, [c.proposal_id for c in ballot.candidates], ballot.min_ranks,
+                               ballot.max_ranks, malformed=bad)
+        if errors:
+            return self._vote_page(request, ballot, ranking, errors=errors, receipt=receipt, status=400)
+        return Template("ballots/review.html", headers=NO_STORE, context={
+            "ballot": ballot, "ranked": [ballot.candidate(pid) for pid in ranking], "receipt": receipt,
+        })
+
+    @post("/ballots/{ballot_id:int}/cast", name="ballots.cast")
+    async def cast(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
+        ballot = await load_ballot(ballot_id)
+        form = await forms.read_form_lists(request)
+        old_receipt = first(form, "receipt")
+        refused = await self._voting_context(request, ballot, old_receipt)
+        if refused is not None:
+            return refused
+        ranking, _bad = ranking_from_form(form)
+        code = code_session(request, ballot_id)
+        try:
+            if old_receipt:
+                receipt = await service.replace_ballot(ballot_id, old_receipt, ranking)
+            elif code is not None:
+                receipt = await service.cast_with_code(ballot_id, int(code["code"]), ranking, str(code.get("band", "")))
+            else:
+                receipt = await service.cast_online(ballot_id, request.user.id, ranking)
+        except service.InvalidRanking as exc:
+            return self._vote_page(request, ballot, ranking, errors=exc.messages, receipt=old_receipt, status=400)
+        except service.AlreadyVoted:
+            clear_code_session(request)
+            return Template("ballots/already_voted.html", context={"ballot": ballot}, status_code=409)
+        except service.UnknownReceipt:
+            flash(request, _("That receipt cannot be used to replace a ballot here."), "error")
+            return see_other("/ballots/receipt")
+        except (service.NotOpen, service.Ineligible):
+            flash(request, _("Voting on this ballot is not open."), "error")
+            return see_other(f"/ballots/{ballot_id}")
+        clear_code_session(request)
+        return Template("ballots/receipt.html", headers=NO_STORE,
+                        context={"ballot": ballot, "receipt": receipt, "replaced": bool(old_receipt)})
+
+    @get("/ballots/receipt", name="ballots.receipt_form")
+    async def receipt_form(self) -> Template:
+        return Template("ballots/receipt_check.html", context={"form": {}, "errors": {}, "result": None})
+
+    @post("/ballots/receipt", name="ballots.receipt_check")
+    async def receipt_check(self, request: Request[Any, Any, Any]) -> Template:
+        # The receipt travels in a POST body, never a URL, so it stays out of logs and history.
+        form = await forms.read_form(request)
+        errors: forms.Errors = {}
+        typed = forms.text(form, "receipt", errors, max_length=40)
+        result = await service.lookup_receipt(typed) if not errors else None
+        if not errors and result is None:
+            errors["receipt"] = _("No ballot has this receipt. Check the code and try again: it has 16 letters "
+                                  "and digits in four groups.")
+        return Template("ballots/receipt_check.html", headers=NO_STORE,
+                        context={"form": form, "errors": errors, "result": result},
+                        status_code=400 if errors else 200)
+
+    @post("/ballots/{ballot_id:int}/replace", name="ballots.replace")
+    async def replace(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
+        ballot = await load_ballot(ballot_id)
+        form = await forms.read_form(request)
+        receipt = form.get("receipt", "")
+        refused = await self._voting_context(request, ballot, receipt)
+        if refused is not None:
+            return refused
+        current = await service.lookup_receipt(receipt)
+        ranking = [c.proposal_id for c in current.ranking] if current else []
+        return self._vote_page(request, ballot, ranking, receipt=receipt)
+
+    @get("/vote", name="ballots.code_form")
+    async def code_form(self) -> Template:
+        return Template("ballots/code.html", context={"form": {}, "errors": {}})
+
+    @post("/vote", name="ballots.code_enter")
+    async def code_enter(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await forms.read_form(request)
+        errors: forms.Errors = {}
+        limiter: RateLimiter = request.app.state.code_entry
+        bucket = f"code:client:{client_id(request)}"
+        typed = forms.text(form, "code", errors, max_length=40)
+        birth_year = forms.integer(form, "birth_year", errors, required=False, minimum=1900, maximum=2100)
+        status = 400
+        if await limiter.exhausted(bucket):
+            errors = {"code": _("Too many codes were tried from here. Please wait ten minutes, or ask the "
+                                "person who gave you the code for help.")}
+            status = 429
+        elif not errors:
+            match = await service.find_code(typed)
+            if match is None:
+                await limiter.allow(bucket)  # only failures count: a whole class may vote from one address
+                errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
+                                   "10 letters and digits, like ABCDE-FGH23.")
+            elif match.used:
+                errors["code"] = _("This code has already been used to vote. Each code can vote once. If you "
+                                   "voted with it, your receipt lets you check or change your ballot.")
+            else:
+                ballot = await load_ballot(match.ballot_id)
+                try:
+                    band = service.code_voter_band(ballot, birth_year)
+                except service.Ineligible as exc:
+                    if birth_year is None:
+                        errors["birth_year"] = _("This ballot has an age limit: please give your year of birth.")
+                    else:
+                        errors["birth_year"] = refusal_text(exc.refusal, ballot)
+                else:
+                    session = request.scope.get("session")
+                    request.set_session({**(session if isinstance(session, dict) else {}), CODE_SESSION_KEY: {
+                        "ballot": match.ballot_id, "code": match.code_id, "band": band}})
+                    return see_other(f"/ballots/{match.ballot_id}/vote")
+        return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)

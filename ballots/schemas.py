@@ -1,0 +1,229 @@
+"""Ballot structs for pages and services, and the council's ballot settings form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import msgspec
+
+from server import forms
+from server.i18n import gettext as _
+from server.i18n import lazy_gettext
+
+ORIGINS = ("online", "code", "paper")
+ORIGIN_LABELS = {
+    "online": lazy_gettext("Online with an account"),
+    "code": lazy_gettext("With an access code"),
+    "paper": lazy_gettext("Paper ballot"),
+}
+# The counting rule's key (what ballots/tally understands), its name, and what it does in plain words.
+RULES = {
+    "mes": (
+        lazy_gettext("Method of Equal Shares"),
+        lazy_gettext(
+            "The budget is split equally among all voters. A project is funded when the people who "
+            "ranked it can pay for it together from their shares, starting with the projects that are "
+            "cheapest per supporter. This way every group of voters gets a fair part of the budget, not "
+            "only the largest group. Any money left at the end goes to the most popular projects that still fit."
+        ),
+    ),
+    "greedy": (
+        lazy_gettext("Most points first"),
+        lazy_gettext(
+            "Each ranking gives points: your first choice gets the most, your last the fewest. Projects "
+            "are funded in order of total points, skipping any that no longer fit in the budget."
+        ),
+    ),
+    "ear": (
+        lazy_gettext("Expanding approvals"),
+        lazy_gettext(
+            "Your first choice counts first; if projects still cannot be funded, your next choices are "
+            "added step by step. A project is funded once enough voters who rank it highly can share its "
+            "cost, so groups of voters get projects in proportion to their size."
+        ),
+    ),
+}
+DEFAULT_RULE = "mes"
+MAX_BUDGET = 1_000_000_000
+MAX_RANKS = 20
+
+
+class CandidateView(msgspec.Struct, frozen=True):
+    proposal_id: int
+    title: str
+    summary: str
+    cost: int
+    neighborhood_name: str = ""
+
+
+class BallotView(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    explanation: str
+    cycle_id: int
+    cycle_name: str
+    neighborhood_id: int | None
+    neighborhood_name: str | None
+    budget: int
+    max_ranks: int
+    min_ranks: int
+    age_min: int | None
+    age_max: int | None
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    rule: str
+    state: str  # upcoming, open, closed
+    candidates: list[CandidateView] = []
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def city_wide(self) -> bool:
+        return self.neighborhood_id is None
+
+    @property
+    def has_age_window(self) -> bool:
+        return self.age_min is not None or self.age_max is not None
+
+    @property
+    def rule_name(self) -> str:
+        return str(RULES[self.rule][0]) if self.rule in RULES else self.rule
+
+    @property
+    def rule_explanation(self) -> str:
+        return str(RULES[self.rule][1]) if self.rule in RULES else ""
+
+    def candidate(self, proposal_id: int) -> CandidateView | None:
+        return next((c for c in self.candidates if c.proposal_id == proposal_id), None)
+
+
+class BallotSettings(msgspec.Struct, frozen=True):
+    cycle_id: int
+    neighborhood_id: int | None
+    title: str
+    explanation: str
+    budget: int
+    max_ranks: int
+    min_ranks: int
+    age_min: int | None
+    age_max: int | None
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    rule: str
+    candidate_ids: list[int]
+
+
+class ChangeView(msgspec.Struct, frozen=True):
+    changed_at: dt.datetime
+    changed_by: str
+    field: str
+    old_value: str
+    new_value: str
+
+
+class ReceiptView(msgspec.Struct, frozen=True):
+    ballot_id: int
+    ballot_title: str
+    ranking: list[CandidateView]
+    origin: str
+    cast_on: dt.date
+    superseded: bool
+    can_replace: bool
+
+
+class TurnoutGroup(msgspec.Struct, frozen=True):
+    key: str
+    label: str
+    count: int | None
+    fewer_than_five: bool
+
+
+class TurnoutView(msgspec.Struct, frozen=True):
+    total: int | None  # None: fewer than five
+    by_origin: list[TurnoutGroup]
+    by_age: list[TurnoutGroup]
+
+
+class PaperSheetView(msgspec.Struct, frozen=True):
+    id: int
+    sheet_ref: str
+    status: str
+    first_by: str
+    second_by: str | None
+    first_ranking: list[int]
+    second_ranking: list[int] | None
+
+
+def parse_datetime(form: Mapping[str, str], name: str, errors: forms.Errors) -> dt.datetime | None:
+    """A `datetime-local` field, read as UTC (the pages say so next to the field)."""
+    raw = forms.clean_text(form.get(name))
+    if not raw:
+        errors[name] = _("This field is required.")
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Please enter a date and time like 2026-05-01 09:00.")
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def parse_settings(
+    form: Mapping[str, list[str]],
+    cycle_ids: set[int],
+    neighborhood_ids: set[int],
+    eligible_ids: set[int],
+) -> tuple[BallotSettings | None, forms.Errors]:
+    """Check the ballot settings form. `eligible_ids`: proposals the council may put on this ballot
+    (feasible, ballot-eligible, in the chosen cycle and fund)."""
+    single = {key: values[-1] if values else "" for key, values in form.items()}
+    errors: forms.Errors = {}
+    title = forms.text(single, "title", errors, max_length=120, min_length=3)
+    explanation = forms.text(single, "explanation", errors, max_length=2000, required=False)
+    cycle_id = forms.integer(single, "cycle_id", errors)
+    if cycle_id is not None and cycle_id not in cycle_ids:
+        errors["cycle_id"] = _("Please choose a budget cycle from the list.")
+    fund = forms.clean_text(single.get("fund"))
+    neighborhood_id: int | None = None
+    if fund == "city":
+        neighborhood_id = None
+    elif fund.isdigit() and int(fund) in neighborhood_ids:
+        neighborhood_id = int(fund)
+    else:
+        errors["fund"] = _("Please choose a neighborhood fund or the city-wide fund.")
+    budget = forms.integer(single, "budget", errors, minimum=1, maximum=MAX_BUDGET)
+    max_ranks = forms.integer(single, "max_ranks", errors, minimum=1, maximum=MAX_RANKS)
+    min_ranks = forms.integer(single, "min_ranks", errors, minimum=1, maximum=MAX_RANKS)
+    if max_ranks is not None and min_ranks is not None and min_ranks > max_ranks and "min_ranks" not in errors:
+        errors["min_ranks"] = _("The minimum cannot be larger than the maximum number of ranks.")
+    age_min = forms.integer(single, "age_min", errors, required=False, minimum=0, maximum=120)
+    age_max = forms.integer(single, "age_max", errors, required=False, minimum=0, maximum=120)
+    if age_min is not None and age_max is not None and age_min > age_max and "age_max" not in errors:
+        errors["age_max"] = _("The oldest age cannot be lower than the youngest age.")
+    opens_at = parse_datetime(single, "opens_at", errors)
+    closes_at = parse_datetime(single, "closes_at", errors)
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors["closes_at"] = _("Voting must close after it opens.")
+    rule = forms.choice(single, "rule", errors, RULES)
+    candidate_ids: list[int] = []
+    for raw in form.get("candidates", []):
+        if raw.isdigit() and int(raw) in eligible_ids and int(raw) not in candidate_ids:
+            candidate_ids.append(int(raw))
+        else:
+            errors["candidates"] = _("Please choose projects from the list of feasible projects.")
+    if (not candidate_ids and "candidates" not in errors) or (len(candidate_ids) < 2 and "candidates" not in errors):
+        errors["candidates"] = _("Please choose at least two projects for the ballot.")
+    if max_ranks is not None and candidate_ids and max_ranks > len(candidate_ids) and "max_ranks" not in errors:
+        errors["max_ranks"] = _("Voters cannot rank more projects than the ballot has (%(n)s).", n=len(candidate_ids))
+    if errors:
+        return None, errors
+    assert cycle_id is not None and budget is not None and max_ranks is not None and min_ranks is not None
+    assert opens_at is not None and closes_at is not None
+    return (
+        BallotSettings(cycle_id, neighborhood_id, title, explanation, budget, max_ranks, min_ranks, age_min, age_max,
+                       opens_at, closes_at, rule, candidate_ids),
+        errors,
+    )

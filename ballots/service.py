@@ -1,0 +1,658 @@
+"""Ballot use cases: setup, eligibility, access codes, casting with receipts, paper entry, turnout,
+and the ballots the counting uses. Plain values in, structs out; no web framework here.
+
+Secrecy: casting writes a Participation row (who) and a CastBallot row (what) in one transaction,
+and nothing links them. Cast ballots are read back ordered by their random UUID key, never by
+insertion, so what leaves this module carries no casting order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+import msgspec
+
+from ballots import codes
+from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
+from ballots.ranking import check_ranking
+from ballots.schemas import (
+    ORIGIN_LABELS,
+    ORIGINS,
+    BallotSettings,
+    BallotView,
+    CandidateView,
+    ChangeView,
+    PaperSheetView,
+    ReceiptView,
+    TurnoutGroup,
+    TurnoutView,
+)
+from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, CastBallot, PaperSheet, Participation
+from ballots.turnout import shown_total, suppress
+from proposals.tables import BudgetCycle, Proposal
+from server.accounts.tables import Account
+from server.database import write_transaction
+from server.i18n import gettext as _
+
+MAX_CODES_PER_BATCH = 500
+
+
+class BallotError(Exception):
+    """Something the person can be told in words; `str(exc)` is not shown, the type is."""
+
+
+class BallotLocked(BallotError):
+    """Voting has opened: the settings are frozen (only the closing time may move later)."""
+
+
+class NotExtendable(BallotError):
+    pass
+
+
+class NotOpen(BallotError):
+    pass
+
+
+class Ineligible(BallotError):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+class AlreadyVoted(BallotError):
+    pass
+
+
+class InvalidRanking(BallotError):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class UnknownReceipt(BallotError):
+    pass
+
+
+class SameStaff(BallotError):
+    """The second entry of a paper ballot must come from another staff member."""
+
+
+class SheetClosed(BallotError):
+    """The sheet is already confirmed, or flagged for review."""
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _state(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> str:
+    if now < _aware(opens_at):
+        return "upcoming"
+    if now < _aware(closes_at):
+        return "open"
+    return "closed"
+
+
+def _is_unique_violation(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "unique" in text or "uniqueviolation" in text
+
+
+def _ranking(value: object) -> list[int]:
+    data = json.loads(value) if isinstance(value, str) else value
+    return [int(pid) for pid in (data or [])]
+
+
+# Setup --------------------------------------------------------------------------------------------
+
+
+async def cycles() -> list[dict[str, object]]:
+    return await BudgetCycle.select(BudgetCycle.id, BudgetCycle.name).order_by(BudgetCycle.id, ascending=False)
+
+
+async def eligible_proposals(cycle_id: int, neighborhood_id: int | None) -> list[CandidateView]:
+    """Proposals the council may put on a ballot: found feasible in review and marked ballot-eligible,
+    in this cycle and (for a neighborhood fund) this neighborhood; at their final cost."""
+    where = (
+        (Proposal.cycle == cycle_id) & (Proposal.status == "feasible") & (Proposal.ballot_eligible == True)  # noqa: E712
+    )
+    if neighborhood_id is not None:
+        where = where & (Proposal.neighborhood == neighborhood_id)
+    rows = await Proposal.select(
+        Proposal.id, Proposal.title, Proposal.summary, Proposal.final_cost, Proposal.estimated_cost,
+        Proposal.neighborhood.name.as_alias("neighborhood_name"),
+    ).where(where).order_by(Proposal.title)
+    return [
+        CandidateView(r["id"], r["title"], r["summary"],
+                      r["final_cost"] if r["final_cost"] is not None else r["estimated_cost"], r["neighborhood_name"])
+        for r in rows
+    ]
+
+
+async def _costs(settings: BallotSettings) -> dict[int, int]:
+    eligible = await eligible_proposals(settings.cycle_id, settings.neighborhood_id)
+    costs = {c.proposal_id: c.cost for c in eligible}
+    missing = [pid for pid in settings.candidate_ids if pid not in costs]
+    if missing:
+        raise BallotError(f"proposals not eligible for this ballot: {missing}")
+    return costs
+
+
+def _settings_values(settings: BallotSettings) -> dict[object, object]:
+    return {
+        Ballot.cycle: settings.cycle_id,
+        Ballot.neighborhood: settings.neighborhood_id,
+        Ballot.title: settings.title,
+        Ballot.explanation: settings.explanation,
+        Ballot.budget: settings.budget,
+        Ballot.max_ranks: settings.max_ranks,
+        Ballot.min_ranks: settings.min_ranks,
+        Ballot.age_min: settings.age_min,
+        Ballot.age_max: settings.age_max,
+        Ballot.opens_at: settings.opens_at,
+        Ballot.closes_at: settings.closes_at,
+        Ballot.rule: settings.rule,
+    }
+
+
+async def _write_candidates(ballot_id: int, settings: BallotSettings, costs: dict[int, int]) -> None:
+    await BallotCandidate.delete().where(BallotCandidate.ballot == ballot_id)
+    if settings.candidate_ids:
+        await BallotCandidate.insert(*[
+            BallotCandidate(ballot=ballot_id, proposal=pid, cost=costs[pid], position=i)
+            for i, pid in enumerate(settings.candidate_ids)
+        ])
+
+
+async def create_ballot(settings: BallotSettings, by: int | None) -> int:
+    costs = await _costs(settings)
+    async with write_transaction():
+        values = {column._meta.name: value for column, value in _settings_values(settings).items()}  # type: ignore[attr-defined]
+        rows = await Ballot.insert(Ballot(**values, salt=codes.new_salt(), created_by=by)).returning(Ballot.id)
+        ballot_id = rows[0]["id"]
+        await _write_candidates(ballot_id, settings, costs)
+    return ballot_id
+
+
+async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None,
+                        now: dt.datetime | None = None) -> None:
+    """Change every setting; refused with BallotLocked once voting has opened."""
+    costs = await _costs(settings)
+    async with write_transaction():
+        row = await Ballot.select(Ballot.opens_at).where(Ballot.id == ballot_id).first()
+        if row is None:
+            raise BallotError("no such ballot")
+        if _now(now) >= _aware(row["opens_at"]):
+            raise BallotLocked()
+        if _now(now) >= settings.opens_at:
+            # Moving the opening time to the past would open a ballot whose settings were never frozen.
+            raise BallotLocked()
+        await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
+        await _write_candidates(ballot_id, settings, costs)
+
+
+async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | None,
+                        now: dt.datetime | None = None) -> None:
+    """Move the closing time later while voting is open (or not yet open), logging who and when.
+    A closed ballot stays closed: its count may already be public."""
+    async with write_transaction():
+        row = await Ballot.select(Ballot.closes_at).where(Ballot.id == ballot_id).first()
+        if row is None:
+            raise BallotError("no such ballot")
+        old = _aware(row["closes_at"])
+        if _now(now) >= old or new_closes_at <= old:
+            raise NotExtendable()
+        await Ballot.update({Ballot.closes_at: new_closes_at}).where(Ballot.id == ballot_id)
+        await BallotChange.insert(BallotChange(ballot=ballot_id, changed_by=by, field="closes_at",
+                                               old_value=old.isoformat(), new_value=new_closes_at.isoformat()))
+
+
+async def changes(ballot_id: int) -> list[ChangeView]:
+    rows = await BallotChange.select(
+        BallotChange.changed_at, BallotChange.changed_by.display_name.as_alias("changed_by"), BallotChange.field,
+        BallotChange.old_value, BallotChange.new_value,
+    ).where(BallotChange.ballot == ballot_id).order_by(BallotChange.changed_at)
+    return [ChangeView(r["changed_at"], r["changed_by"] or "", r["field"], r["old_value"], r["new_value"])
+            for r in rows]
+
+
+_BALLOT_COLUMNS = (
+    Ballot.id, Ballot.title, Ballot.explanation, Ballot.cycle.id.as_alias("cycle_id"),
+    Ballot.cycle.name.as_alias("cycle_name"), Ballot.neighborhood.id.as_alias("neighborhood_id"),
+    Ballot.neighborhood.name.as_alias("neighborhood_name"), Ballot.budget, Ballot.max_ranks, Ballot.min_ranks,
+    Ballot.age_min, Ballot.age_max, Ballot.opens_at, Ballot.closes_at, Ballot.rule,
+)
+
+
+def _view(row: dict[str, object], now: dt.datetime, candidates: list[CandidateView] | None = None) -> BallotView:
+    opens_at = _aware(row["opens_at"])  # type: ignore[arg-type]
+    closes_at = _aware(row["closes_at"])  # type: ignore[arg-type]
+    return msgspec.convert({**row, "opens_at": opens_at, "closes_at": closes_at,
+                            "state": _state(opens_at, closes_at, now), "candidates": candidates or []},
+                           BallotView)
+
+
+async def candidates_of(ballot_id: int) -> list[CandidateView]:
+    rows = await BallotCandidate.select(
+        BallotCandidate.proposal.id.as_alias("proposal_id"), BallotCandidate.proposal.title.as_alias("title"),
+        BallotCandidate.proposal.summary.as_alias("summary"), BallotCandidate.cost,
+        BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
+    ).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position)
+    return msgspec.convert(rows, list[CandidateView])
+
+
+async def get_ballot(ballot_id: int, now: dt.datetime | None = None) -> BallotView | None:
+    row = await Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id == ballot_id).first()
+    if row is None:
+        return None
+    return _view(row, _now(now), await candidates_of(ballot_id))
+
+
+async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | None = None) -> list[BallotView]:
+    """Every ballot: open first, then upcoming, then closed; within each, the reader's neighborhood
+    (and city-wide funds) before others, soonest deadline first."""
+    current = _now(now)
+    rows = await Ballot.select(*_BALLOT_COLUMNS)
+    views = [_view(r, current) for r in rows]
+    order = {"open": 0, "upcoming": 1, "closed": 2}
+
+    def key(b: BallotView) -> tuple[int, int, float]:
+        mine = 0 if b.neighborhood_id == neighborhood_id else (1 if b.neighborhood_id is None else 2)
+        when = b.closes_at.timestamp() if b.state != "closed" else -b.closes_at.timestamp()
+        return order[b.state], mine, when
+
+    return sorted(views, key=key)
+
+
+def rules_of(ballot: BallotView) -> Rules:
+    return Rules(ballot.neighborhood_id, ballot.age_min, ballot.age_max, ballot.closes_at.year)
+
+
+# Eligibility --------------------------------------------------------------------------------------
+
+
+async def account_refusal(ballot: BallotView, account_id: int) -> Refusal | None:
+    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
+    if row is None:
+        return Refusal.WRONG_NEIGHBORHOOD
+    return check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
+
+
+async def has_voted(ballot_id: int, account_id: int) -> bool:
+    return await Participation.exists().where(
+        (Participation.ballot == ballot_id) & (Participation.account == account_id)
+    )
+
+
+async def code_used(ballot_id: int, code_id: int) -> bool:
+    return await Participation.exists().where(
+        (Participation.ballot == ballot_id) & (Participation.access_code == code_id)
+    )
+
+
+# Access codes -------------------------------------------------------------------------------------
+
+
+async def generate_codes(ballot_id: int, count: int, label: str = "") -> list[str]:
+    """A batch of new single-use codes; the plain codes are returned once and never stored."""
+    if not 1 <= count <= MAX_CODES_PER_BATCH:
+        raise ValueError(f"count must be between 1 and {MAX_CODES_PER_BATCH}")
+    async with write_transaction():
+        row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
+        if row is None:
+            raise BallotError("no such ballot")
+        last = await AccessCode.select(AccessCode.batch).where(AccessCode.ballot == ballot_id).order_by(
+            AccessCode.batch, ascending=False).first()
+        batch = (last["batch"] + 1) if last else 1
+        plain = [codes.new_code() for _ in range(count)]
+        await AccessCode.insert(*[
+            AccessCode(ballot=ballot_id, code_hash=codes.digest(row["salt"], c), batch=batch, label=label)
+            for c in plain
+        ])
+    return plain
+
+
+class CodeMatch(msgspec.Struct, frozen=True):
+    ballot_id: int
+    code_id: int
+    used: bool
+
+
+async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | None:
+    """Which open ballot a typed code belongs to (codes do not say; each open ballot's salt is tried)."""
+    normalized = codes.normalize(typed)
+    if not codes.looks_valid(normalized, codes.CODE_LENGTH):
+        return None
+    current = _now(now)
+    ballots = await Ballot.select(Ballot.id, Ballot.salt).where(
+        (Ballot.opens_at <= current) & (Ballot.closes_at > current)
+    )
+    if not ballots:
+        return None
+    hashes = [codes.digest(b["salt"], normalized) for b in ballots]
+    row = await AccessCode.select(AccessCode.id, AccessCode.ballot).where(AccessCode.code_hash.is_in(hashes)).first()
+    if row is None:
+        return None
+    return CodeMatch(row["ballot"], row["id"], await code_used(row["ballot"], row["id"]))
+
+
+async def code_batches(ballot_id: int) -> list[dict[str, object]]:
+    """Per batch: how many codes, and how many were used (counts only)."""
+    rows = await AccessCode.raw(
+        "SELECT a.batch AS batch, MAX(a.label) AS label, COUNT(*) AS codes, COUNT(p.id) AS used "
+        "FROM access_code a LEFT JOIN participation p ON p.access_code = a.id "
+        "WHERE a.ballot = {} GROUP BY a.batch ORDER BY a.batch",
+        ballot_id,
+    )
+    return rows
+
+
+# Casting ------------------------------------------------------------------------------------------
+
+
+async def _open_ballot(ballot_id: int, now: dt.datetime) -> BallotView:
+    ballot = await get_ballot(ballot_id, now)
+    if ballot is None or ballot.state != "open":
+        raise NotOpen()
+    return ballot
+
+
+def _checked(ballot: BallotView, ranking: Sequence[int]) -> list[int]:
+    errors = check_ranking(ranking, [c.proposal_id for c in ballot.candidates], ballot.min_ranks, ballot.max_ranks)
+    if errors:
+        raise InvalidRanking(errors)
+    return list(ranking)
+
+
+async def _salt(ballot_id: int) -> str:
+    row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
+    assert row is not None
+    return row["salt"]
+
+
+async def _cast(ballot: BallotView, participation: Participation | None, ranking: list[int], origin: str,
+                band: str, now: dt.datetime, with_receipt: bool = True) -> str | None:
+    """Write who (if anyone) and what in one transaction. The unique indexes on participation turn a
+    second attempt, even a simultaneous one, into AlreadyVoted."""
+    receipt = codes.new_receipt() if with_receipt else None
+    salt = await _salt(ballot.id)
+    try:
+        async with write_transaction():
+            if participation is not None:
+                await Participation.insert(participation)
+            await CastBallot.insert(CastBallot(
+                ballot=ballot.id, ranking=json.dumps(ranking), origin=origin, age_band=band,
+                receipt_hash=codes.digest(salt, receipt) if receipt else None, cast_on=now.date(),
+            ))
+    except Exception as exc:
+        if participation is not None and _is_unique_violation(exc):
+            raise AlreadyVoted() from exc
+        raise
+    return receipt
+
+
+async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], now: dt.datetime | None = None) -> str:
+    """Cast a signed-in resident's ballot; returns the receipt (shown once)."""
+    current = _now(now)
+    ballot = await _open_ballot(ballot_id, current)
+    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
+    if row is None:
+        raise Ineligible(Refusal.WRONG_NEIGHBORHOOD)
+    refusal = check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
+    if refusal is not None:
+        raise Ineligible(refusal)
+    checked = _checked(ballot, ranking)
+    if await has_voted(ballot_id, account_id):
+        raise AlreadyVoted()
+    band = age_band(age_in_closing_year(row["birth_year"], ballot.closes_at.year))
+    receipt = await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
+                          checked, "online", band, current)
+    assert receipt is not None
+    return receipt
+
+
+def code_voter_band(ballot: BallotView, birth_year: int | None) -> str:
+    """The age band of a code voter from the birth year they gave; raises Ineligible outside the
+    ballot's age window (a code is for one ballot, so only age is checked)."""
+    if birth_year is None:
+        if ballot.has_age_window:
+            raise Ineligible(Refusal.TOO_YOUNG)
+        return ""
+    refusal = check_age(rules_of(ballot), birth_year)
+    if refusal is not None:
+        raise Ineligible(refusal)
+    return age_band(age_in_closing_year(birth_year, ballot.closes_at.year))
+
+
+async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], band: str = "",
+                         now: dt.datetime | None = None) -> str:
+    current = _now(now)
+    ballot = await _open_ballot(ballot_id, current)
+    if not await AccessCode.exists().where((AccessCode.id == code_id) & (AccessCode.ballot == ballot_id)):
+        raise NotOpen()
+    checked = _checked(ballot, ranking)
+    if await code_used(ballot_id, code_id):
+        raise AlreadyVoted()
+    receipt = await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
+                          checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current)
+    assert receipt is not None
+    return receipt
+
+
+async def _find_receipt(typed: str) -> dict[str, object] | None:
+    normalized = codes.normalize(typed)
+    if not codes.looks_valid(normalized, codes.RECEIPT_LENGTH):
+        return None
+    ballots = await Ballot.select(Ballot.id, Ballot.salt)
+    if not ballots:
+        return None
+    hashes = [codes.digest(b["salt"], normalized) for b in ballots]
+    return await CastBallot.select(
+        CastBallot.id, CastBallot.ballot, CastBallot.ranking, CastBallot.origin, CastBallot.age_band,
+        CastBallot.cast_on, CastBallot.superseded,
+    ).where(CastBallot.receipt_hash.is_in(hashes)).first()
+
+
+async def lookup_receipt(typed: str, now: dt.datetime | None = None) -> ReceiptView | None:
+    """What was recorded for a receipt: the ranking as stored, and whether it still counts."""
+    row = await _find_receipt(typed)
+    if row is None:
+        return None
+    ballot = await get_ballot(row["ballot"], now)  # type: ignore[arg-type]
+    assert ballot is not None
+    by_id = {c.proposal_id: c for c in ballot.candidates}
+    ranking = [by_id.get(pid) or CandidateView(pid, f"#{pid}", "", 0) for pid in _ranking(row["ranking"])]
+    return ReceiptView(ballot.id, ballot.title, ranking, str(row["origin"]), row["cast_on"],  # type: ignore[arg-type]
+                       bool(row["superseded"]), ballot.is_open and not row["superseded"])
+
+
+async def replace_ballot(ballot_id: int, receipt: str, ranking: Sequence[int], now: dt.datetime | None = None) -> str:
+    """Replace the ballot a receipt belongs to while voting is open: the old one is marked superseded
+    (it stops counting, turnout does not change) and a new receipt is returned."""
+    current = _now(now)
+    ballot = await _open_ballot(ballot_id, current)
+    checked = _checked(ballot, ranking)
+    salt = await _salt(ballot_id)
+    new_receipt = codes.new_receipt()
+    async with write_transaction():
+        old = await CastBallot.select(CastBallot.id, CastBallot.origin, CastBallot.age_band).where(
+            (CastBallot.ballot == ballot_id) & (CastBallot.receipt_hash == codes.digest(salt, receipt))
+            & (CastBallot.superseded == False)  # noqa: E712
+        ).first()
+        if old is None:
+            raise UnknownReceipt()
+        # Conditional, so two replacements racing on PostgreSQL cannot both succeed: the second
+        # waits for the first's row lock, then finds the ballot already superseded.
+        marked = await CastBallot.update({CastBallot.superseded: True}).where(
+            (CastBallot.id == old["id"]) & (CastBallot.superseded == False)  # noqa: E712
+        ).returning(CastBallot.id)
+        if not marked:
+            raise UnknownReceipt()
+        await CastBallot.insert(CastBallot(
+            ballot=ballot_id, ranking=json.dumps(checked), origin=old["origin"], age_band=old["age_band"],
+            receipt_hash=codes.digest(salt, new_receipt), cast_on=current.date(),
+        ))
+    return new_receipt
+
+
+async def receipt_belongs(ballot_id: int, receipt: str) -> bool:
+    """True when `receipt` is a still-counting ballot on `ballot_id` (so it may be replaced)."""
+    salt = await _salt(ballot_id)
+    return await CastBallot.exists().where(
+        (CastBallot.ballot == ballot_id) & (CastBallot.receipt_hash == codes.digest(salt, receipt))
+        & (CastBallot.superseded == False)  # noqa: E712
+    )
+
+
+# Paper ballots ------------------------------------------------------------------------------------
+
+
+async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Sequence[int], band: str = "",
+                      now: dt.datetime | None = None) -> str:
+    """Enter a paper ballot. The first entry of a sheet waits ("pending"); a second entry by another
+    staff member confirms it when the ranking and age band agree ("confirmed": the ballot now counts)
+    or flags it ("mismatch") for review. Raises SameStaff, SheetClosed, InvalidRanking, NotOpen."""
+    current = _now(now)
+    ballot = await _open_ballot(ballot_id, current)
+    checked = _checked(ballot, ranking)
+    band = band if band in {b[0] for b in AGE_BANDS} else ""
+    try:
+        async with write_transaction():
+            sheet = await PaperSheet.select().where(
+                (PaperSheet.ballot == ballot_id) & (PaperSheet.sheet_ref == sheet_ref)
+            ).first()
+            if sheet is None:
+                await PaperSheet.insert(PaperSheet(ballot=ballot_id, sheet_ref=sheet_ref,
+                                                   first_ranking=json.dumps(checked), first_age_band=band,
+                                                   first_by=staff_id))
+                return "pending"
+            if sheet["status"] != "pending":
+                raise SheetClosed()
+            if sheet["first_by"] == staff_id:
+                raise SameStaff()
+            agree = _ranking(sheet["first_ranking"]) == checked and sheet["first_age_band"] == band
+            status = "confirmed" if agree else "mismatch"
+            # Conditional on still pending: two second entries racing cannot both confirm the sheet.
+            updated = await PaperSheet.update({
+                PaperSheet.second_ranking: json.dumps(checked), PaperSheet.second_age_band: band,
+                PaperSheet.second_by: staff_id, PaperSheet.status: status,
+            }).where((PaperSheet.id == sheet["id"]) & (PaperSheet.status == "pending")).returning(PaperSheet.id)
+            if not updated:
+                raise SheetClosed()
+            if agree:
+                await CastBallot.insert(CastBallot(ballot=ballot_id, ranking=json.dumps(checked), origin="paper",
+                                                   age_band=band, cast_on=current.date()))
+            return status
+    except BallotError:
+        raise
+    except Exception as exc:
+        if _is_unique_violation(exc):  # two first entries of one sheet at the same moment
+            raise SheetClosed() from exc
+        raise
+
+
+async def paper_sheets(ballot_id: int, status: str | None = None) -> list[PaperSheetView]:
+    where = PaperSheet.ballot == ballot_id
+    if status:
+        where = where & (PaperSheet.status == status)
+    rows = await PaperSheet.select(
+        PaperSheet.id, PaperSheet.sheet_ref, PaperSheet.status, PaperSheet.first_ranking, PaperSheet.second_ranking,
+        PaperSheet.first_by.display_name.as_alias("first_by"), PaperSheet.second_by.display_name.as_alias("second_by"),
+    ).where(where).order_by(PaperSheet.sheet_ref)
+    return [
+        PaperSheetView(r["id"], r["sheet_ref"], r["status"], r["first_by"], r["second_by"],
+                       _ranking(r["first_ranking"]),
+                       _ranking(r["second_ranking"]) if r["second_ranking"] is not None else None)
+        for r in rows
+    ]
+
+
+async def discard_sheet(ballot_id: int, sheet_id: int) -> bool:
+    """Discard a mismatched sheet's entries so it can be typed in again; confirmed sheets stay."""
+    async with write_transaction():
+        row = await PaperSheet.select(PaperSheet.status).where(
+            (PaperSheet.id == sheet_id) & (PaperSheet.ballot == ballot_id)).first()
+        if row is None or row["status"] == "confirmed":
+            return False
+        await PaperSheet.delete().where(PaperSheet.id == sheet_id)
+    return True
+
+
+# Turnout and counting -----------------------------------------------------------------------------
+
+
+def _counting(ballot_id: int):
+    return (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False)  # noqa: E712
+
+
+async def turnout(ballot_id: int) -> TurnoutView:
+    """Counts of ballots that count, by origin and by age band, with small groups suppressed."""
+    rows = await CastBallot.select(CastBallot.origin, CastBallot.age_band).where(_counting(ballot_id))
+    origins = Counter(r["origin"] for r in rows)
+    bands = Counter(r["age_band"] or "unknown" for r in rows)
+    band_keys = [b[0] for b in AGE_BANDS] + ["unknown"]
+    band_labels = {"0-11": _("Under 12"), "65+": _("65 and over"), "unknown": _("Not given")}
+    by_origin = [TurnoutGroup(c.key, str(ORIGIN_LABELS[c.key]), c.count, c.fewer_than_threshold)
+                 for c in suppress(origins, list(ORIGINS))]
+    by_age = [TurnoutGroup(c.key, band_labels.get(c.key, c.key.replace("-", "–")), c.count, c.fewer_than_threshold)
+              for c in suppress(bands, band_keys)]
+    total = shown_total(len(rows))
+    if total is None:
+        by_origin = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_origin]
+        by_age = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_age]
+    return TurnoutView(total, by_origin, by_age)
+
+
+async def counted_ballots(ballot_id: int, origin: str | None = None) -> list[tuple[list[int], int]]:
+    """Every ballot that counts (not superseded; paper ones only once confirmed by a second entry),
+    as (ranking of proposal ids, most preferred first; weight). Identical rankings are merged and
+    the list is sorted by ranking, so the output carries no casting order. `origin` ("online",
+    "code" or "paper") keeps only the ballots that came in that way, for results by origin."""
+    where = _counting(ballot_id)
+    if origin is not None:
+        where = where & (CastBallot.origin == origin)
+    rows = await CastBallot.select(CastBallot.ranking).where(where).order_by(CastBallot.id)
+    merged = Counter(tuple(_ranking(r["ranking"])) for r in rows)
+    return [(list(ranking), weight) for ranking, weight in sorted(merged.items())]
+
+
+class ElectionCandidate(msgspec.Struct, frozen=True):
+    proposal_id: int
+    title: str
+    cost: int
+
+
+class ElectionData(msgspec.Struct, frozen=True):
+    """What the counting needs for one ballot."""
+
+    ballot_id: int
+    title: str
+    budget: int
+    max_ranks: int  # K: with K ranks the first choice scores K points, the K-th scores 1
+    rule: str  # "mes", "greedy" or "ear"
+    closed: bool
+    candidates: list[ElectionCandidate]
+    ballots: list[tuple[list[int], int]]
+
+
+async def election_data(ballot_id: int, now: dt.datetime | None = None) -> ElectionData | None:
+    ballot = await get_ballot(ballot_id, now)
+    if ballot is None:
+        return None
+    return ElectionData(
+        ballot.id, ballot.title, ballot.budget, ballot.max_ranks, ballot.rule, ballot.state == "closed",
+        [ElectionCandidate(c.proposal_id, c.title, c.cost) for c in ballot.candidates],
+        await counted_ballots(ballot_id),
+    )
+
+
+async def open_ballots_for(neighborhood_id: int | None, now: dt.datetime | None = None) -> list[BallotView]:
+    """Open ballots of a neighborhood's fund, and city-wide ones, for the home page."""
+    return [b for b in await list_ballots(neighborhood_id, now)
+            if b.state == "open" and (b.neighborhood_id is None or b.neighborhood_id == neighborhood_id)]

@@ -1,0 +1,107 @@
+"""Ballot tables. Secrecy by design: `Participation` says who voted on which ballot, `CastBallot` holds
+what was voted, and nothing links the two. A cast ballot's key is a random UUID (not an increasing
+id) and its only date is the day it was cast, so no export can be put back into casting order."""
+
+from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from proposals.tables import BudgetCycle, Proposal
+from server.accounts.tables import Account
+from server.neighborhoods.tables import Neighborhood
+
+
+class Ballot(Table):
+    """One vote on one fund: a neighborhood's fund (`neighborhood` set) or a city-wide fund
+    (`neighborhood` empty, usually the youth fund with an age window). Settings are frozen once
+    `opens_at` has passed; only `closes_at` may then move later (see BallotChange)."""
+
+    cycle = ForeignKey(references=BudgetCycle, null=False)
+    neighborhood = ForeignKey(references=Neighborhood, null=True, default=None)
+    title = Varchar(length=120, null=False)
+    explanation = Text(default="")
+    budget = Integer(null=False)
+    max_ranks = Integer(null=False)
+    min_ranks = Integer(default=1, null=False)
+    age_min = Integer(null=True, default=None)
+    age_max = Integer(null=True, default=None)
+    opens_at = Timestamptz(null=False)
+    closes_at = Timestamptz(null=False)
+    rule = Varchar(length=10, default="mes", null=False)
+    # Salt for hashing this ballot's access codes and receipts (HMAC-SHA256 key).
+    salt = Varchar(length=64, null=False)
+    created_by = ForeignKey(references=Account, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class BallotCandidate(Table):
+    """A project on a ballot, at the cost the council accepted (the proposal's final cost)."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    proposal = ForeignKey(references=Proposal, null=False)
+    cost = Integer(null=False)
+    position = Integer(default=0)
+
+
+class BallotChange(Table):
+    """Changes made to a ballot after voting opened (only the closing time can move): who, when, what."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    changed_by = ForeignKey(references=Account, null=True, default=None)
+    changed_at = Timestamptz(default=TimestamptzNow())
+    field = Varchar(length=40, null=False)
+    old_value = Varchar(length=200, default="")
+    new_value = Varchar(length=200, default="")
+
+
+class AccessCode(Table):
+    """A single-use code for voting without an account. Only a hash is kept: the plain code exists
+    once, on the printed sheet or CSV the council generated. Used-ness is the Participation row."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    code_hash = Varchar(length=64, null=False, unique=True)
+    batch = Integer(default=1, null=False)
+    label = Varchar(length=120, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Participation(Table):
+    """Who has voted on a ballot (an account or an access code), never what they voted. Unique
+    indexes on (ballot, account) and (ballot, access_code) make one voter one ballot, even when
+    requests race. Deliberately no date: with the ballot's `cast_on`, it would let someone pair a
+    voter with a ballot on a day when few people voted."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    account = ForeignKey(references=Account, null=True, default=None)
+    access_code = ForeignKey(references=AccessCode, null=True, default=None)
+
+
+class CastBallot(Table):
+    """An anonymous ballot: ordered proposal ids, how it came in (online, code, paper), an age band,
+    and the hash of its receipt. No voter column, no time finer than the day, random key."""
+
+    id = UUID(primary_key=True)
+    ballot = ForeignKey(references=Ballot, null=False)
+    ranking = JSON(default="[]")
+    origin = Varchar(length=10, null=False)
+    age_band = Varchar(length=10, default="")
+    receipt_hash = Varchar(length=64, null=True, default=None, unique=True)
+    cast_on = Date(null=False)
+    superseded = Boolean(default=False)
+
+
+class PaperSheet(Table):
+    """A paper ballot being typed in: the first entry waits until a second staff member enters the
+    same sheet; equal rankings confirm it (and create its CastBallot), different ones flag it.
+    `status`: pending, confirmed, mismatch. One row per (ballot, sheet reference)."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    sheet_ref = Varchar(length=40, null=False)
+    first_ranking = JSON(default="[]")
+    first_age_band = Varchar(length=10, default="")
+    first_by = ForeignKey(references=Account, null=False)
+    second_ranking = JSON(null=True, default=None)
+    second_age_band = Varchar(length=10, default="")
+    second_by = ForeignKey(references=Account, null=True, default=None)
+    status = Varchar(length=10, default="pending", null=False)
+    entered_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,42 @@
+"""Turnout breakdowns that cannot single anyone out (no I/O).
+
+A group (an age band, an origin) with 1 to 4 voters is shown as "fewer than 5". Because the total
+is always shown, a single hidden group could be recovered by subtracting the shown groups from the
+total; so while only one group is hidden, or the hidden groups add up to fewer than 5 (two hidden
+groups summing to 2 would both be 1), the next smallest non-empty group is hidden too (secondary
+suppression). The total minus the shown groups then always spreads at least 5 voters over at least
+two hidden groups. Empty groups are shown as 0: that reveals no one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import msgspec
+
+THRESHOLD = 5
+
+
+class Cell(msgspec.Struct, frozen=True):
+    key: str
+    count: int | None  # None: suppressed ("fewer than 5" or hidden to protect another group)
+    fewer_than_threshold: bool = False
+
+
+def suppress(counts: Mapping[str, int], order: Sequence[str], threshold: int = THRESHOLD) -> list[Cell]:
+    """Cells for every key in `order` (missing keys count 0), small ones suppressed."""
+    values = {key: counts.get(key, 0) for key in order}
+    hidden = {key for key, n in values.items() if 0 < n < threshold}
+    while hidden and (len(hidden) == 1 or sum(values[k] for k in hidden) < threshold):
+        others = sorted((n, order.index(key), key) for key, n in values.items() if n > 0 and key not in hidden)
+        if not others:
+            break
+        hidden.add(others[0][2])
+    return [
+        Cell(key, None if key in hidden else n, fewer_than_threshold=0 < n < threshold)
+        for key, n in values.items()
+    ]
+
+
+def shown_total(total: int, threshold: int = THRESHOLD) -> int | None:
+    """The total, or None when 1 to 4 people have voted (then every group is hidden as well)."""
+    return None if 0 < total < threshold else total
