@@ -22,6 +22,7 @@ from server.accounts.service import (
     SIGN_IN_FAILURES_PER_CLIENT,
     Throttles,
 )
+from server.background import Runner
 from server.current_user import CurrentUserMiddleware
 from server.database import bind_engine, engine_from_url, is_sqlite
 from server.errors import EXCEPTION_HANDLERS
@@ -66,9 +67,10 @@ def _stores(settings: Settings) -> tuple[Store, CounterBackend]:
     return DatabaseStore("sessions"), DatabaseCounters()
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, engine: Engine | None = None, run_jobs: bool = True) -> Litestar:
     """Build the app. `engine` lets tests pass an engine they manage; otherwise one is made from
-    DATABASE_URL, and a PostgreSQL connection pool is opened while the app runs."""
+    DATABASE_URL, and a PostgreSQL connection pool is opened while the app runs. Background jobs
+    (server/background.py) run while the app is served."""
     settings = settings or load_settings()
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
@@ -78,14 +80,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         sign_in_account=RateLimiter(counters, SIGN_IN_FAILURES_PER_ACCOUNT, 60),
         sign_in_client=RateLimiter(counters, SIGN_IN_FAILURES_PER_CLIENT, 60),
         sign_up_client=RateLimiter(counters, 10, 3600),
+        sign_up_account=RateLimiter(counters, 5, 3600),
     )
     templates = template_config(settings.currency)
 
-    async def open_pool() -> None:
+    jobs = Runner()
+
+    async def start() -> None:
         if owns_engine and not is_sqlite(engine):
             await engine.start_connection_pool(min_size=2, max_size=10)
+        if run_jobs:
+            await jobs.start()
 
-    async def close_pool() -> None:
+    async def stop() -> None:
+        await jobs.stop()
         if owns_engine and not is_sqlite(engine):
             await engine.close_connection_pool()
 
@@ -119,8 +127,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         template_config=templates,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=templates))],
         exception_handlers=EXCEPTION_HANDLERS,
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_startup=[start],
+        on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
                      "engine": engine,
                      # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).

@@ -57,9 +57,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def _describe(url: str) -> str:
     from urllib.parse import urlparse
 
+    from server.settings import sqlite_path
+
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return f"SQLite file {parsed.path}"
+        return f"SQLite file {sqlite_path(url)}"
     return f"PostgreSQL database {parsed.path.strip('/')} on {parsed.hostname}"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from urllib.parse import urlparse
 
 from piccolo.engine.base import Engine
@@ -13,7 +12,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
-from server.settings import check_database_url
+from server.settings import check_database_url, sqlite_path
 
 # How long a SQLite writer waits for another writer before giving up, in seconds.
 SQLITE_BUSY_TIMEOUT = 30
@@ -24,7 +23,7 @@ def engine_from_url(url: str) -> Engine:
     check_database_url(url)
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = Path(parsed.path)
+        path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
     return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})

@@ -40,6 +40,11 @@ def default_database_url(var_dir: Path) -> str:
     return f"sqlite:///{var_dir / 'townsquare.sqlite3'}"
 
 
+def sqlite_path(url: str) -> Path:
+    """As in SQLAlchemy: sqlite:///relative/file.db and sqlite:////absolute/file.db."""
+    return Path(urlparse(url).path[1:])
+
+
 def check_database_url(url: str) -> str:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":

@@ -1,0 +1,46 @@
+"""Counting ranked ballots: greedy by points, Method of Equal Shares (default) and PB-EAR.
+
+Pure: no I/O and nothing from the rest of the project. Build an `Election` (for instance with
+`Election.from_ballots`), then `count("mes", election)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from ballots.tally.ear import ear
+from ballots.tally.greedy import greedy
+from ballots.tally.mes import mes
+from ballots.tally.model import Election, Explanation, Project, ProjectOutcome, Result, TallyError
+
+RULES: dict[str, Callable[[Election], Result]] = {"mes": mes, "greedy": greedy, "ear": ear}
+DEFAULT_RULE = "mes"
+
+
+def count(rule: str, election: Election) -> Result:
+    """Count `election` with `rule` (one of RULES). Same input, same output, to the byte."""
+    try:
+        fn = RULES[rule]
+    except KeyError:
+        raise TallyError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}") from None
+    return fn(election)
+
+
+def ballot_set_hash(election: Election) -> str:
+    """sha256 of a canonical form: budget, points, projects by id, ballots sorted (order-free)."""
+    ids = [p.id for p in election.projects]
+    h = hashlib.sha256()
+    h.update(f"townsquare-ballots-v1\nbudget={election.budget}\npoints={list(election.points)}\n".encode())
+    for p in sorted(election.projects, key=lambda p: p.id):
+        h.update(f"project {len(p.id)}:{p.id} {p.cost}\n".encode())
+    lines = sorted(
+        "\t".join(ids[j] for j in row if j >= 0) + f"\t*{w}"
+        for row, w in zip(election.rankings.tolist(), election.weights.tolist(), strict=True))
+    for line in lines:
+        h.update(line.encode() + b"\n")
+    return h.hexdigest()
+
+
+__all__ = ["DEFAULT_RULE", "RULES", "Election", "Explanation", "Project", "ProjectOutcome", "Result",
+           "TallyError", "ballot_set_hash", "count"]

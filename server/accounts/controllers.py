@@ -63,8 +63,11 @@ class AccountController(Controller):
         hoods = await active_neighborhoods()
         data, errors = parse_sign_up(form, {h.id for h in hoods}, dt.date.today())
         throttles: service.Throttles = request.app.state.throttles
-        if data is not None and not await throttles.sign_up_client.allow(f"signup:client:{client_id(request)}"):
-            errors["form"] = _("Too many accounts were created from here recently. Please try again later.")
+        if data is not None and not (
+            await throttles.sign_up_client.allow(f"signup:client:{client_id(request)}")
+            and await throttles.sign_up_account.allow(f"signup:account:{data.email}")
+        ):
+            errors["form"] = _("Too many sign-up attempts from here recently. Please try again later.")
         if data is not None and not errors:
             try:
                 viewer = await service.sign_up(data)

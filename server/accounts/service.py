@@ -25,6 +25,8 @@ class Throttles:
     sign_in_account: RateLimiter
     sign_in_client: RateLimiter
     sign_up_client: RateLimiter
+    # Per email address: repeated sign-ups for one address would reveal whether it has an account.
+    sign_up_account: RateLimiter
 
 
 class SignInResult(msgspec.Struct, frozen=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
+from piccolo.query import WhereRaw
 
 from server.accounts.tables import Account
 from server.database import write_transaction
@@ -40,10 +41,12 @@ async def get_neighborhood(neighborhood_id: int) -> NeighborhoodView | None:
 
 
 async def _name_taken(name: str, except_id: int | None = None) -> bool:
-    query = Neighborhood.exists().where(Neighborhood.name.ilike(name))
+    # lower() on both sides rather than ILIKE: SQLite has no ILIKE, and LIKE would treat % and _ in a
+    # typed name as wildcards.
+    same_name = WhereRaw("lower(name) = lower({})", name)
     if except_id is not None:
-        query = Neighborhood.exists().where(Neighborhood.name.ilike(name) & (Neighborhood.id != except_id))
-    return await query
+        return await Neighborhood.exists().where(same_name, Neighborhood.id != except_id)
+    return await Neighborhood.exists().where(same_name)
 
 
 async def create_neighborhood(name: str) -> NeighborhoodView:

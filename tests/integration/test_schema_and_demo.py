@@ -42,6 +42,6 @@ async def test_demo_data_loads(db: Engine) -> None:
     assert {"council", "moderator", "resident", "youth"} <= set(ctx.accounts)
     assert any("council@demo.townsquare.example" in note for note in ctx.notes)
     counters = DatabaseCounters()
-    throttles = Throttles(RateLimiter(counters, 5, 60), RateLimiter(counters, 20, 60), RateLimiter(counters, 10, 60))
+    throttles = Throttles(*(RateLimiter(counters, 5, 60) for _ in range(4)))
     result = await sign_in(SignIn("council@demo.townsquare.example", DEMO_PASSWORD), "test", throttles)
     assert result.viewer is not None and result.viewer.role == "council"

@@ -1,0 +1,63 @@
+"""Structured explanations and their English rendering.
+
+The web app translates from `code` and `params`; the English `text` is what the CLI and the
+JSON output show. Money and prices are passed as strings so that no reader has to guess about
+floats.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ballots.tally.model import Explanation
+
+
+def money(x: int | Fraction) -> str:
+    """An amount rounded to cents (half up), as text."""
+    if isinstance(x, int):
+        return str(x)
+    cents = (x * 100 + Fraction(1, 2)) // 1
+    whole, frac = divmod(int(cents), 100)
+    return f"{whole}.{frac:02d}" if frac else str(whole)
+
+
+def _funded_mes_text(p: dict[str, Any]) -> str:
+    parts = [f"{g['voters']} voter(s) who gave it {g['points']} point(s) paid {g['paid_each']} each"
+             for g in p["payers"]]
+    if p["paid_all"]:
+        parts.append(f"{p['paid_all']} voter(s) paid all the money they had left")
+    return (f"funded in round {p['round']} of equal shares at {p['price_per_point']} per point: "
+            + "; ".join(parts))
+
+
+def _skipped_text(p: dict[str, Any]) -> str:
+    text = f"skipped: cost {p['cost']} exceeded the {p['left']} left"
+    mes = p.get("mes")
+    if mes and mes["kind"] == "unaffordable":
+        text += (f" (in equal shares its supporters had only {mes['supporters_money']} left "
+                 f"in round {mes['round']})")
+    elif mes and mes["kind"] == "no_support":
+        text += " (no voter gave it points)"
+    return text
+
+
+_TEXT = {
+    "funded": lambda p: f"funded: {p['points']} points, rank {p['rank']}",
+    "skipped_greedy": lambda p: (f"skipped: {p['points']} points, rank {p['rank']}; "
+                                 f"cost {p['cost']} exceeded the {p['left']} left"),
+    "funded_zero_cost": lambda p: "funded: it costs nothing and has supporters",
+    "funded_mes": _funded_mes_text,
+    "funded_completion": lambda p: (f"funded when filling the budget by points: {p['points']} points, "
+                                    f"{p['left']} was left"),
+    "skipped": _skipped_text,
+    "funded_ear": lambda p: (f"funded in step {p['step']}: with each voter's top {p['depth']} choice(s) "
+                             f"counted, it had {p['support']} supporting weight, needing {p['quota']}"),
+    "not_funded_ear": lambda p: (f"not funded: its best support was {p['support']}, "
+                                 f"short of the {p['quota']} needed"),
+    "not_funded_ear_budget": lambda p: f"not funded: cost {p['cost']} exceeded the {p['left']} left",
+}
+
+
+def explain(code: str, **params: Any) -> Explanation:
+    return Explanation(code=code, params=params, text=_TEXT[code](params))

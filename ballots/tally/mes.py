@@ -1,0 +1,108 @@
+"""Method of Equal Shares with points as utilities, completed as in DESIGN.md.
+
+Completion, as pabutools' `exhaustion_by_budget_increase` does it: rerun equal shares with the
+voters' total budget raised by `step` of the real budget each time, stop at the first outcome
+that is over the real budget (keep the previous one) or that leaves no room for any other
+project (keep it); then fill what is left greedily by points.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ballots.tally.explain import explain, money
+from ballots.tally.greedy import make_result
+from ballots.tally.mes_core import Prepared, Run, Uncertain, prepare, prepare_groups, run_exact, run_fast
+from ballots.tally.model import Election, Result
+from ballots.tally.points import points_order, total_points
+
+DEFAULT_STEP = Fraction(1, 100)
+
+
+def _run(prep: Prepared, election: Election, b0: Fraction, details: bool = False) -> Run:
+    try:
+        return run_fast(prep, b0, election.budget, details)
+    except Uncertain:
+        prepare_groups(prep, election)
+        return run_exact(prep, b0, election.budget, details)
+
+
+def _outcome(prep: Prepared, run: Run) -> list[int]:
+    return prep.zero_cost_supported + run.selected
+
+
+def _exhaustive(prep: Prepared, chosen: list[int], budget: int) -> bool:
+    left = budget - sum(prep.cost[j] for j in chosen)
+    taken = set(chosen)
+    return all(prep.cost[j] > left for j in range(len(prep.cost)) if j not in taken)
+
+
+def equal_shares_level(election: Election, prep: Prepared, step: Fraction) -> Fraction | None:
+    """The budget per voter whose equal-shares outcome is kept, or None if none is."""
+    n, budget = prep.n_voters, election.budget
+    if n == 0:
+        return None
+    if budget == 0:
+        return Fraction(0)
+    everything = set(prep.eligible)
+    last_k = (budget * n) // (budget * step) if step > 0 else 0  # largest k with B + kB*step <= B(n+1)
+    kept: int | None = None
+    k = 0
+    while k <= last_k:
+        b0 = Fraction(budget, n) * (1 + k * step)
+        run = _run(prep, election, b0)
+        chosen = _outcome(prep, run)
+        if not run.feasible or sum(prep.cost[j] for j in chosen) > budget:
+            break
+        if _exhaustive(prep, chosen, budget):
+            kept = k
+            break
+        kept = k
+        if everything <= set(run.selected):
+            # Later outcomes are subsets of this one: all fit and none fills the budget, so the
+            # loop would run to its bound; jump there.
+            kept = int(last_k)
+            break
+        k += 1
+    return None if kept is None else Fraction(budget, n) * (1 + kept * step)
+
+
+def mes(election: Election, step: Fraction = DEFAULT_STEP) -> Result:
+    prep = prepare(election)
+    totals = total_points(election)
+    level = equal_shares_level(election, prep, Fraction(step))
+    explanations = {}
+    selected: list[int] = []
+    run: Run | None = None
+    if level is not None:
+        run = _run(prep, election, level, details=True)
+        for j in prep.zero_cost_supported:
+            selected.append(j)
+            explanations[j] = explain("funded_zero_cost")
+        for b in run.bought:
+            selected.append(b.project)
+            rho = b.rho if isinstance(b.rho, Fraction) else Fraction(b.rho)
+            explanations[b.project] = explain(
+                "funded_mes", round=b.round, price_per_point=money(rho), voter_budget=money(level),
+                payers=[{"points": p, "voters": v, "paid_each": money(rho * p)} for p, v in b.payers],
+                paid_all=b.paid_all)
+    left = election.budget - sum(election.projects[j].cost for j in selected)
+    taken = set(selected)
+    for j in points_order(election, totals):
+        if j in taken:
+            continue
+        cost = election.projects[j].cost
+        if cost <= left:
+            left -= cost
+            selected.append(j)
+            explanations[j] = explain("funded_completion", points=int(totals[j]), left=left + cost)
+            continue
+        reason = None
+        if int(totals[j]) == 0:
+            reason = {"kind": "no_support"}
+        elif run is not None and j in run.dropped:
+            rnd, have = run.dropped[j]
+            reason = {"kind": "unaffordable", "round": rnd,
+                      "supporters_money": money(have if isinstance(have, Fraction) else Fraction(have))}
+        explanations[j] = explain("skipped", cost=cost, left=left, mes=reason)
+    return make_result("mes", election, selected, totals, explanations)

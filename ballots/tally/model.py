@@ -1,0 +1,174 @@
+"""Value types shared by every counting rule.
+
+Ballots are kept as two numpy arrays rather than one object per voter: a city-wide vote has
+100,000 ballots and the rules work on them column by column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import numpy as np
+
+
+class TallyError(ValueError):
+    """The election cannot be counted as given (unknown project, duplicate rank, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: str
+    cost: int
+    name: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Election:
+    """Everything a rule needs, already validated.
+
+    `rankings[i]` lists the indices (into `projects`) ranked by ballot i, most preferred first,
+    padded with -1. `points[r]` is what rank r+1 is worth; an unranked project is worth 0.
+    """
+
+    projects: tuple[Project, ...]
+    budget: int
+    rankings: np.ndarray
+    weights: np.ndarray
+    points: tuple[int, ...]
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def max_length(self) -> int:
+        return int(self.rankings.shape[1])
+
+    @property
+    def num_voters(self) -> int:
+        return int(self.weights.sum())
+
+    @classmethod
+    def from_ballots(
+        cls,
+        projects: Iterable[Project | tuple[str, int]],
+        budget: int,
+        ballots: Iterable[Sequence[str]],
+        weights: Iterable[int] | None = None,
+        points: Sequence[int] | None = None,
+        max_length: int | None = None,
+        meta: Mapping[str, str] | None = None,
+    ) -> Election:
+        """Build an election from plain Python values (what the web app holds in memory)."""
+        projs = tuple(p if isinstance(p, Project) else Project(str(p[0]), p[1]) for p in projects)
+        index = project_index(projs)
+        rows = [list(b) for b in ballots]
+        k = max_length if max_length is not None else max((len(r) for r in rows), default=0)
+        if points is not None and max_length is None:
+            k = max(k, len(points))
+        rankings = np.full((len(rows), k), -1, dtype=np.int32)
+        for i, row in enumerate(rows):
+            if len(row) > k:
+                raise TallyError(f"ballot {i + 1} ranks {len(row)} projects, at most {k} allowed")
+            for r, pid in enumerate(row):
+                j = index.get(str(pid))
+                if j is None:
+                    raise TallyError(f"ballot {i + 1} names unknown project {pid!r}")
+                rankings[i, r] = j
+        w = np.ones(len(rows), dtype=np.int64) if weights is None else np.asarray(list(weights), np.int64)
+        return cls.build(projs, budget, rankings, w, points, meta)
+
+    @classmethod
+    def build(
+        cls,
+        projects: tuple[Project, ...],
+        budget: int,
+        rankings: np.ndarray,
+        weights: np.ndarray,
+        points: Sequence[int] | None = None,
+        meta: Mapping[str, str] | None = None,
+    ) -> Election:
+        """Validate arrays and fill in the default points (K, K-1, ..., 1)."""
+        project_index(projects)
+        if not isinstance(budget, int) or budget < 0:
+            raise TallyError(f"budget must be a non-negative integer, got {budget!r}")
+        for p in projects:
+            if not isinstance(p.cost, int) or p.cost < 0:
+                raise TallyError(f"project {p.id}: cost must be a non-negative integer, got {p.cost!r}")
+        rankings = np.ascontiguousarray(rankings, dtype=np.int32)
+        if rankings.ndim != 2:
+            raise TallyError("rankings must be a two-dimensional array")
+        n, k = rankings.shape
+        weights = np.ascontiguousarray(weights, dtype=np.int64)
+        if weights.shape != (n,):
+            raise TallyError("there must be one weight per ballot")
+        if n and int(weights.min()) <= 0:
+            raise TallyError(f"ballot {int(np.argmin(weights)) + 1}: weight must be a positive integer")
+        pts = tuple(range(k, 0, -1)) if points is None else tuple(int(x) for x in points)
+        if len(pts) != k:
+            raise TallyError(f"points must give one value per rank ({k}), got {len(pts)}")
+        if any(x < 0 for x in pts):
+            raise TallyError("points must not be negative")
+        check_rankings(rankings, len(projects))
+        if n and int(weights.sum()) * max(max(pts, default=1), 1) >= 2**53:
+            # Sums of weighted points are taken in float64 in places; keep them exact.
+            raise TallyError("total weight times points must stay below 2**53")
+        return cls(projects, budget, rankings, weights, pts, dict(meta or {}))
+
+
+def project_index(projects: Sequence[Project]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for j, p in enumerate(projects):
+        if p.id in index:
+            raise TallyError(f"project id {p.id!r} appears twice")
+        index[p.id] = j
+    return index
+
+
+def check_rankings(rankings: np.ndarray, num_projects: int) -> None:
+    """Reject out-of-range indices, gaps in a ranking and a project ranked twice on one ballot."""
+    if rankings.size == 0:
+        return
+    if int(rankings.max()) >= num_projects or int(rankings.min()) < -1:
+        raise TallyError("a ballot refers to a project that does not exist")
+    filled = rankings >= 0
+    gap = ~filled[:, :-1] & filled[:, 1:]
+    if gap.any():
+        raise TallyError(f"ballot {int(np.nonzero(gap.any(axis=1))[0][0]) + 1} has a gap in its ranking")
+    s = np.sort(rankings, axis=1)
+    dup = (s[:, 1:] == s[:, :-1]) & (s[:, 1:] >= 0)
+    if dup.any():
+        raise TallyError(f"ballot {int(np.nonzero(dup.any(axis=1))[0][0]) + 1} ranks a project twice")
+
+
+class Explanation(msgspec.Struct, frozen=True):
+    """Why a project was or was not funded: a code and parameters to translate, plus English text."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
+class ProjectOutcome(msgspec.Struct, frozen=True):
+    id: str
+    cost: int
+    points: int
+    selected: bool
+    explanation: Explanation
+
+
+class Result(msgspec.Struct, frozen=True):
+    rule: str
+    budget: int
+    spent: int
+    selected: list[str]
+    projects: list[ProjectOutcome]
+
+    def to_builtins(self) -> dict[str, Any]:
+        return msgspec.to_builtins(self)
+
+    def outcome(self, project_id: str) -> ProjectOutcome:
+        for p in self.projects:
+            if p.id == project_id:
+                return p
+        raise KeyError(project_id)

@@ -1,0 +1,223 @@
+"""Read and write pabulib `.pb` files (https://pabulib.org/format).
+
+Pure: text in, objects out. The VOTES section is parsed column-wise into numpy arrays because
+city-wide files hold 100,000 ballots.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ballots.tally.model import Election, Project, TallyError
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
+
+
+class PabulibError(ValueError):
+    def __init__(self, line_no: int, message: str):
+        super().__init__(f"line {line_no}: {message}")
+        self.line_no = line_no
+        self.message = message
+
+
+@dataclass
+class PabulibFile:
+    meta: dict[str, str]
+    project_header: list[str]
+    project_rows: list[list[str]]
+    vote_header: list[str]
+    vote_rows: list[list[str]]
+    election: Election
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _split(line: str) -> list[str]:
+    # Names may be quoted and contain ';': fall back to csv only when a quote is present.
+    if '"' in line:
+        return next(csv.reader([line], delimiter=";"))
+    return line.split(";")
+
+
+def _int(text: str, line_no: int, what: str) -> int:
+    t = text.strip()
+    try:
+        return int(t)
+    except ValueError:
+        pass
+    try:
+        f = float(t)
+    except ValueError:
+        raise PabulibError(line_no, f"{what} {text!r} is not a number") from None
+    if f != int(f):
+        raise PabulibError(line_no, f"{what} {text!r} is not a whole number")
+    return int(f)
+
+
+def parse(text: str) -> PabulibFile:
+    """Parse a `.pb` file. Ordinal and approval votes; errors name the line (1-based)."""
+    lines = text.splitlines()
+    bounds: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if s.upper() in SECTIONS and s.upper() not in bounds:
+            bounds[s.upper()] = i
+    for sec in SECTIONS:
+        if sec not in bounds:
+            raise PabulibError(len(lines) or 1, f"missing section {sec}")
+    m0, p0, v0 = bounds["META"], bounds["PROJECTS"], bounds["VOTES"]
+    if not m0 < p0 < v0:
+        raise PabulibError(v0 + 1, "sections must come in the order META, PROJECTS, VOTES")
+    meta: dict[str, str] = {}
+    for i in range(m0 + 2, p0):
+        if not lines[i].strip():
+            continue
+        parts = _split(lines[i])
+        if len(parts) < 2:
+            raise PabulibError(i + 1, "META line must be 'key;value'")
+        meta[parts[0].strip()] = ";".join(parts[1:]).strip()
+    if "budget" not in meta:
+        raise PabulibError(m0 + 1, "META has no budget")
+    budget = _int(meta["budget"], m0 + 1, "budget")
+    vote_type = meta.get("vote_type", "ordinal").strip()
+    if vote_type not in ("ordinal", "approval"):
+        raise PabulibError(m0 + 1, f"vote_type {vote_type!r} is not supported (ordinal or approval)")
+
+    phead = [h.strip() for h in _split(lines[p0 + 1])] if p0 + 1 < v0 else []
+    if "project_id" not in phead or "cost" not in phead:
+        raise PabulibError(p0 + 2, "PROJECTS header must contain project_id and cost")
+    pid_col, cost_col = phead.index("project_id"), phead.index("cost")
+    name_col = phead.index("name") if "name" in phead else None
+    prows: list[list[str]] = []
+    projects: list[Project] = []
+    index: dict[str, int] = {}
+    for i in range(p0 + 2, v0):
+        if not lines[i].strip():
+            continue
+        parts = _split(lines[i])
+        if len(parts) != len(phead):
+            raise PabulibError(i + 1, f"expected {len(phead)} fields, found {len(parts)}")
+        pid = parts[pid_col].strip()
+        if pid in index:
+            raise PabulibError(i + 1, f"project {pid!r} is listed twice")
+        cost = _int(parts[cost_col], i + 1, "cost")
+        if cost < 0:
+            raise PabulibError(i + 1, f"cost {cost} is negative")
+        index[pid] = len(projects)
+        projects.append(Project(pid, cost, parts[name_col] if name_col is not None else ""))
+        prows.append(parts)
+
+    vhead = [h.strip() for h in _split(lines[v0 + 1])] if v0 + 1 < len(lines) else []
+    if "vote" not in vhead:
+        raise PabulibError(v0 + 2, "VOTES header must contain vote")
+    vote_col = vhead.index("vote")
+    vrows, line_nos = _vote_rows(lines, v0 + 2, len(vhead))
+    rankings = _rankings([r[vote_col].strip() for r in vrows], index, line_nos)
+    n, k = rankings.shape
+    if "max_length" in meta:
+        k_meta = _int(meta["max_length"], m0 + 1, "max_length")
+        if k > k_meta:
+            bad = int(np.nonzero((rankings >= 0).sum(axis=1) > k_meta)[0][0])
+            raise PabulibError(line_nos[bad], f"ballot ranks more than max_length = {k_meta} projects")
+        pad = np.full((n, k_meta - k), -1, dtype=np.int32)
+        rankings = np.hstack([rankings, pad])
+        k = k_meta
+    points = [1] * k if vote_type == "approval" else None
+    weights = np.ones(n, dtype=np.int64)
+    try:
+        election = Election.build(tuple(projects), budget, rankings, weights, points, meta)
+    except TallyError as e:
+        raise PabulibError(m0 + 1, str(e)) from None
+    return PabulibFile(meta, phead, prows, vhead, vrows, election)
+
+
+def _vote_rows(lines: list[str], first: int, width: int) -> tuple[list[list[str]], list[int]]:
+    block = lines[first:]
+    if any(not line.strip() for line in block):
+        keep = [i for i, line in enumerate(block) if line.strip()]
+        block = [block[i] for i in keep]
+        line_nos = [first + i + 1 for i in keep]
+    else:
+        line_nos = list(range(first + 1, first + len(block) + 1))
+    quoted = any('"' in line for line in block)
+    rows = [_split(line) for line in block] if quoted else [line.split(";") for line in block]
+    for i, parts in enumerate(rows):
+        if len(parts) != width:
+            raise PabulibError(line_nos[i], f"expected {width} fields, found {len(parts)}")
+    return rows, line_nos
+
+
+def _rankings(votes: list[str], index: dict[str, int], line_nos: list[int]) -> np.ndarray:
+    n = len(votes)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.int32)
+    lengths = np.array([v.count(",") + 1 if v else 0 for v in votes], dtype=np.int64)
+    tokens = ",".join(v for v in votes if v).split(",")
+    try:
+        flat = np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    except KeyError:
+        stripped = {k.strip(): v for k, v in index.items()}
+        flat_list = []
+        for t in tokens:
+            j = stripped.get(t.strip())
+            if j is None:
+                pos = len(flat_list)
+                row = int(np.searchsorted(np.cumsum(lengths), pos, side="right"))
+                raise PabulibError(line_nos[row], f"vote names unknown project {t!r}") from None
+            flat_list.append(j)
+        flat = np.asarray(flat_list, dtype=np.int32)
+    k = int(lengths.max())
+    out = np.full((n, k), -1, dtype=np.int32)
+    rows = np.repeat(np.arange(n), lengths)
+    starts = np.cumsum(lengths) - lengths
+    cols = np.arange(len(flat)) - np.repeat(starts, lengths)
+    out[rows, cols] = flat
+    s = np.sort(out, axis=1)
+    dup = (s[:, 1:] == s[:, :-1]) & (s[:, 1:] >= 0)
+    if dup.any():
+        row = int(np.nonzero(dup.any(axis=1))[0][0])
+        raise PabulibError(line_nos[row], "vote ranks the same project twice")
+    return out
+
+
+def _field(x: str) -> str:
+    return f'"{x}"' if ";" in x or '"' in x else x
+
+
+def write(pb: PabulibFile | Election, selected: list[str] | None = None) -> str:
+    """Render a `.pb` file. With `selected`, a `selected` project column is set (or added)."""
+    if isinstance(pb, Election):
+        pb = from_election(pb)
+    out = ["META", "key;value"]
+    out += [f"{k};{_field(v)}" for k, v in pb.meta.items()]
+    phead = list(pb.project_header)
+    rows = [list(r) for r in pb.project_rows]
+    if selected is not None:
+        chosen = set(selected)
+        if "selected" not in phead:
+            phead.append("selected")
+            for r in rows:
+                r.append("")
+        sc, ic = phead.index("selected"), phead.index("project_id")
+        for r in rows:
+            r[sc] = "1" if r[ic] in chosen else "0"
+    out += ["PROJECTS", ";".join(phead)]
+    out += [";".join(_field(x) for x in r) for r in rows]
+    out += ["VOTES", ";".join(pb.vote_header)]
+    out += [";".join(_field(x) for x in r) for r in pb.vote_rows]
+    return "\n".join(out) + "\n"
+
+
+def from_election(e: Election) -> PabulibFile:
+    meta = {"budget": str(e.budget), "num_projects": str(len(e.projects)),
+            "num_votes": str(len(e.weights)), "vote_type": "ordinal", "max_length": str(e.max_length)}
+    meta = {**meta, **{k: v for k, v in e.meta.items() if k not in meta}}
+    prows = [[p.id, str(p.cost), p.name] for p in e.projects]
+    vrows = []
+    for i, row in enumerate(e.rankings):
+        ids = ",".join(e.projects[j].id for j in row if j >= 0)
+        for _ in range(int(e.weights[i])):
+            vrows.append([str(len(vrows) + 1), ids])
+    return PabulibFile(meta, ["project_id", "cost", "name"], prows, ["voter_id", "vote"], vrows, e)

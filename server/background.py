@@ -1,0 +1,63 @@
+"""Periodic jobs that run inside each server process (closing ballots and counting them, clearing
+expired sessions). Every job must be safe to run in several workers at once: jobs claim their work
+through unique indexes or conditional updates, never through in-process state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import msgspec
+
+log = logging.getLogger("townsquare.background")
+
+
+class Job(msgspec.Struct, frozen=True):
+    name: str
+    every_seconds: float
+    run: Callable[[], Awaitable[object]]
+
+
+JOBS: list[Job] = []
+
+
+def register_job(name: str, every_seconds: float, run: Callable[[], Awaitable[object]]) -> None:
+    if all(job.name != name for job in JOBS):
+        JOBS.append(Job(name, every_seconds, run))
+
+
+async def _loop(job: Job) -> None:
+    while True:
+        try:
+            await job.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a failing job must not stop the others or the server
+            log.exception("background job %s failed", job.name)
+        await asyncio.sleep(job.every_seconds)
+
+
+class Runner:
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self.tasks = [asyncio.create_task(_loop(job), name=f"job:{job.name}") for job in JOBS]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.tasks = []
+
+
+async def _clear_expired() -> None:
+    from server.stores.database_store import DatabaseStore
+    from server.stores.ratelimit import DatabaseCounters
+
+    await DatabaseStore("sessions").delete_expired()
+    await DatabaseCounters().delete_expired()
+
+
+register_job("clear-expired-sessions", 3600, _clear_expired)
