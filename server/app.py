@@ -41,6 +41,7 @@ ROUTE_MODULES = [
     "proposals.moderation.routes",
     "proposals.drafts.routes",
     "ballots.routes",
+    "ballots.counting.routes",
     "ballots.outcomes.routes",
 ]
 

@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "server.piccolo_app",
         "proposals.piccolo_app",
         "ballots.piccolo_app",
+        "ballots.counting.piccolo_app",
     ]
 )
