@@ -42,6 +42,7 @@ ROUTE_MODULES = [
     "proposals.drafts.routes",
     "ballots.routes",
     "ballots.counting.routes",
+    "ballots.results.routes",
     "ballots.outcomes.routes",
 ]
 

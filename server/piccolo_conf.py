@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "proposals.piccolo_app",
         "ballots.piccolo_app",
         "ballots.counting.piccolo_app",
+        "ballots.results.piccolo_app",
     ]
 )

@@ -1,0 +1,3 @@
+from ballots.results.controllers import PublishController, ResultsController
+
+ROUTE_HANDLERS = [PublishController, ResultsController]
