@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "ballots.piccolo_app",
         "ballots.counting.piccolo_app",
         "ballots.results.piccolo_app",
+        "ballots.outcomes.piccolo_app",
     ]
 )

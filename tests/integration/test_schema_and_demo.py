@@ -30,7 +30,8 @@ async def test_write_transaction_rolls_back_on_error(db: Engine) -> None:
     assert await StoreEntry.count() == 0
 
 
-async def test_demo_data_loads(db: Engine) -> None:
+async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
     from server.accounts.service import SignIn, Throttles, sign_in
     from server.stores.ratelimit import DatabaseCounters, RateLimiter
 

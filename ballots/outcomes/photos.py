@@ -1,0 +1,81 @@
+"""Photos on delivery updates: the type is decided by the file's first bytes (never by its name or
+the browser's claim), the size is capped, and files are stored under a random name so that the
+name reveals nothing and cannot be guessed or used to reach another path."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_ALT_LENGTH = 300
+
+# content type -> file extension
+TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+EXTENSION_TYPES = {ext: kind for kind, ext in TYPES.items()}
+NAME_RE = re.compile(r"^[A-Za-z0-9_-]{22}\.(jpg|png|webp)$")
+
+# Problem codes (schemas.py words them).
+BAD_TYPE = "bad_type"
+TOO_BIG = "too_big"
+EMPTY = "empty"
+NEEDS_ALT = "needs_alt"
+ALT_TOO_LONG = "alt_too_long"
+
+
+def sniff_type(data: bytes) -> str | None:
+    """The image type from its magic bytes, or None when it is not a JPEG, PNG or WebP."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def check_photo(data: bytes, alt: str) -> tuple[str | None, dict[str, str]]:
+    """(content type, problems by field: "photo" and "photo_alt")."""
+    problems: dict[str, str] = {}
+    kind: str | None = None
+    if not data:
+        problems["photo"] = EMPTY
+    elif len(data) > MAX_PHOTO_BYTES:
+        problems["photo"] = TOO_BIG
+    else:
+        kind = sniff_type(data)
+        if kind is None:
+            problems["photo"] = BAD_TYPE
+    alt = alt.strip()
+    if not alt:
+        problems["photo_alt"] = NEEDS_ALT
+    elif len(alt) > MAX_ALT_LENGTH:
+        problems["photo_alt"] = ALT_TOO_LONG
+    return kind, problems
+
+
+def store_photo(directory: Path, data: bytes, content_type: str) -> str:
+    """Write the file under a fresh random name and return the name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(16)}.{TYPES[content_type]}"
+    path = directory / name
+    with path.open("xb") as handle:  # "x": never overwrite
+        handle.write(data)
+    return name
+
+
+def photo_path(directory: Path, name: str) -> tuple[Path, str] | None:
+    """The stored file and its content type for a served name, or None for anything else."""
+    match = NAME_RE.match(name)
+    if not match:
+        return None
+    path = directory / name
+    if not path.is_file():
+        return None
+    return path, EXTENSION_TYPES[match.group(1)]
+
+
+def remove_photo(directory: Path, name: str | None) -> None:
+    if name and NAME_RE.match(name):
+        (directory / name).unlink(missing_ok=True)

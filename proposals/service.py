@@ -1,0 +1,609 @@
+"""Proposal use cases: budget cycles, submitting and editing proposals, supports, follows and
+council review. Plain values in, structs out; no web framework here.
+
+Every rule about *when* something may happen comes from proposals/phases.py and today's date, so
+phases open and close on their dates without anyone pressing a button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from typing import Any
+
+import msgspec
+
+from proposals import phases
+from proposals.categories import category_label
+from proposals.schemas import (
+    BallotCandidate,
+    CycleInput,
+    CycleView,
+    Person,
+    ProposalDetail,
+    ProposalFilters,
+    ProposalInput,
+    ProposalPage,
+    ProposalSummary,
+    ReviewInput,
+    RevisionView,
+    SupportState,
+    TimelineEvent,
+)
+from proposals.tables import BudgetCycle, CoAuthor, Follow, Proposal, ProposalRevision, ReviewDecision, Support
+from proposals.textdiff import Piece, word_diff
+from server.accounts.tables import Account
+from server.database import write_transaction
+from server.notifications.kinds import N_, register_kind
+from server.notifications.service import notify
+
+PAGE_SIZE = 20
+OPEN_STATUSES = ("submitted", "feasible")  # may be supported
+REVIEWABLE_STATUSES = ("submitted", "feasible", "not_feasible")
+
+register_kind("proposal_feasible", N_("“%(subject)s” was found feasible by %(actor)s."))
+register_kind("proposal_not_feasible", N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."))
+register_kind("proposal_merged", N_("“%(subject)s” was merged into a similar proposal by %(actor)s."))
+register_kind("proposal_co_author", N_("%(actor)s added you as a co-author of “%(subject)s”."))
+
+
+class ProposalError(Exception):
+    """Base for refusals a page explains to the person."""
+
+
+class NotFound(ProposalError):
+    pass
+
+
+class NotAllowed(ProposalError):
+    pass
+
+
+class PhaseClosed(ProposalError):
+    def __init__(self, phase: str) -> None:
+        super().__init__(phase)
+        self.phase = phase
+
+
+class UnknownCoAuthors(ProposalError):
+    def __init__(self, emails: list[str]) -> None:
+        super().__init__(", ".join(emails))
+        self.emails = emails
+
+
+class InvalidMerge(ProposalError):
+    pass
+
+
+class InvalidState(ProposalError):
+    pass
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _is_unique_violation(exc: BaseException) -> bool:
+    return "unique" in str(exc).lower() or "duplicate key" in str(exc).lower()
+
+
+# ---- cycles ----------------------------------------------------------------------------------
+
+_CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) for f in phases.DATE_FIELDS))
+
+
+def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
+    dates = phases.CycleDates.from_mapping(row)
+    phase = phases.current_phase(dates, on)
+    if phase == phases.UPCOMING:
+        ends: dt.date | None = dates.ideas_open - dt.timedelta(days=1)
+    elif phase == phases.CLOSED:
+        ends = None
+    else:
+        ends = phases.last_day(dates, phase)
+    return CycleView(id=row["id"], name=row["name"], **{f: row[f] for f in phases.DATE_FIELDS}, phase=phase,
+                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on))
+
+
+async def list_cycles(on: dt.date | None = None) -> list[CycleView]:
+    rows = await BudgetCycle.select(*_CYCLE_COLUMNS).order_by(BudgetCycle.ideas_open, ascending=False)
+    return [_cycle_view(r, on or today()) for r in rows]
+
+
+async def get_cycle(cycle_id: int, on: dt.date | None = None) -> CycleView | None:
+    row = await BudgetCycle.select(*_CYCLE_COLUMNS).where(BudgetCycle.id == cycle_id).first()
+    return _cycle_view(row, on or today()) if row else None
+
+
+async def current_cycles(on: dt.date | None = None) -> list[CycleView]:
+    """Cycles that are running (not upcoming, not closed), oldest first."""
+    return sorted((c for c in await list_cycles(on) if c.phase not in (phases.UPCOMING, phases.CLOSED)),
+                  key=lambda c: c.ideas_open)
+
+
+async def cycles_accepting_ideas(on: dt.date | None = None) -> list[CycleView]:
+    return [c for c in await current_cycles(on) if phases.can_submit(c.phase)]
+
+
+async def create_cycle(data: CycleInput) -> CycleView:
+    rows = await BudgetCycle.insert(BudgetCycle(**msgspec.structs.asdict(data))).returning(BudgetCycle.id)
+    cycle = await get_cycle(rows[0]["id"])
+    assert cycle is not None
+    return cycle
+
+
+async def update_cycle(cycle_id: int, data: CycleInput) -> CycleView:
+    """Councils move dates (a phase opens or closes earlier or later) by editing them."""
+    values = msgspec.structs.asdict(data)
+    result = await BudgetCycle.update({getattr(BudgetCycle, k): v for k, v in values.items()}).where(
+        BudgetCycle.id == cycle_id
+    ).returning(BudgetCycle.id)
+    if not result:
+        raise NotFound()
+    cycle = await get_cycle(cycle_id)
+    assert cycle is not None
+    return cycle
+
+
+# ---- proposals: writing ----------------------------------------------------------------------
+
+async def _resolve_co_authors(emails: tuple[str, ...], author_id: int) -> list[int]:
+    if not emails:
+        return []
+    rows = await Account.select(Account.id, Account.email).where(Account.email.is_in(list(emails)))
+    found = {r["email"]: r["id"] for r in rows}
+    unknown = [e for e in emails if e not in found]
+    if unknown:
+        raise UnknownCoAuthors(unknown)
+    return [found[e] for e in emails if found[e] != author_id]
+
+
+async def _phase_of_cycle(cycle_id: int, on: dt.date | None) -> str:
+    cycle = await get_cycle(cycle_id, on)
+    if cycle is None:
+        raise NotFound()
+    return cycle.phase
+
+
+def _snapshot(data: ProposalInput) -> dict[str, Any]:
+    return {"title": data.title, "summary": data.summary, "description": data.description,
+            "category": data.category, "estimated_cost": data.estimated_cost, "location": data.location}
+
+
+async def create_proposal(author_id: int, neighborhood_id: int, cycle_id: int, data: ProposalInput, *,
+                          submit: bool, on: dt.date | None = None) -> int:
+    """Save a new proposal as a draft, or submit it straight away. Only during idea collection."""
+    phase = await _phase_of_cycle(cycle_id, on)
+    if not phases.can_submit(phase):
+        raise PhaseClosed(phase)
+    co_author_ids = await _resolve_co_authors(data.co_author_emails, author_id)
+    now = _now()
+    async with write_transaction():
+        rows = await Proposal.insert(Proposal(
+            cycle=cycle_id, neighborhood=neighborhood_id, author=author_id, status="submitted" if submit else "draft",
+            submitted_at=now if submit else None, created_at=now, updated_at=now, **_snapshot(data),
+        )).returning(Proposal.id)
+        proposal_id = rows[0]["id"]
+        await ProposalRevision.insert(ProposalRevision(
+            proposal=proposal_id, editor=author_id, kind="submitted" if submit else "created", created_at=now,
+            **_snapshot(data)))
+        await _set_co_authors(proposal_id, co_author_ids)
+        await _add_follows(proposal_id, [author_id, *co_author_ids])
+    await _notify_new_co_authors(proposal_id, co_author_ids, author_id, data.title)
+    return proposal_id
+
+
+async def _set_co_authors(proposal_id: int, account_ids: list[int]) -> list[int]:
+    """Replace the co-authors; returns the ones newly added."""
+    existing = {r["account"] for r in await CoAuthor.select(CoAuthor.account).where(CoAuthor.proposal == proposal_id)}
+    wanted = set(account_ids)
+    if gone := existing - wanted:
+        await CoAuthor.delete().where((CoAuthor.proposal == proposal_id) & CoAuthor.account.is_in(list(gone)))
+    added = [a for a in account_ids if a not in existing]
+    if added:
+        await CoAuthor.insert(*[CoAuthor(proposal=proposal_id, account=a) for a in added])
+    return added
+
+
+async def _add_follows(proposal_id: int, account_ids: list[int]) -> None:
+    for account_id in dict.fromkeys(account_ids):
+        await Proposal.raw(
+            "INSERT INTO follow (proposal, account, created_at) SELECT {}, {}, {} WHERE NOT EXISTS "
+            "(SELECT 1 FROM follow WHERE proposal = {} AND account = {})",
+            proposal_id, account_id, _now(), proposal_id, account_id,
+        )
+
+
+async def _notify_new_co_authors(proposal_id: int, account_ids: list[int], actor_id: int, title: str) -> None:
+    if not account_ids:
+        return
+    actor = await Account.select(Account.display_name).where(Account.id == actor_id).first()
+    await notify(account_ids, "proposal_co_author", subject=title, actor=actor["display_name"] if actor else "",
+                 url=f"/proposals/{proposal_id}", exclude=actor_id)
+
+
+async def editor_ids(proposal_id: int) -> set[int]:
+    row = await Proposal.select(Proposal.author).where(Proposal.id == proposal_id).first()
+    if row is None:
+        return set()
+    co = await CoAuthor.select(CoAuthor.account).where(CoAuthor.proposal == proposal_id)
+    return {row["author"], *(r["account"] for r in co)}
+
+
+async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput, *, submit: bool = False,
+                          on: dt.date | None = None) -> None:
+    """Authors and co-authors edit until idea collection closes; every save is kept as a revision.
+    Only the author changes the co-author list (a co-author's save leaves it as it is)."""
+    row = await Proposal.select(Proposal.cycle, Proposal.author, Proposal.status).where(
+        Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    if editor_id not in await editor_ids(proposal_id):
+        raise NotAllowed()
+    phase = await _phase_of_cycle(row["cycle"], on)
+    if not phases.can_edit(phase):
+        raise PhaseClosed(phase)
+    if row["status"] not in ("draft", "submitted"):
+        raise InvalidState(row["status"])
+    is_author = editor_id == row["author"]
+    co_author_ids = await _resolve_co_authors(data.co_author_emails, row["author"]) if is_author else None
+    submitting = submit and row["status"] == "draft"
+    now = _now()
+    values: dict[Any, Any] = {getattr(Proposal, k): v for k, v in _snapshot(data).items()}
+    values[Proposal.updated_at] = now
+    if submitting:
+        values[Proposal.status] = "submitted"
+        values[Proposal.submitted_at] = now
+    added: list[int] = []
+    async with write_transaction():
+        await Proposal.update(values).where(Proposal.id == proposal_id)
+        await ProposalRevision.insert(ProposalRevision(
+            proposal=proposal_id, editor=editor_id, kind="submitted" if submitting else "edited", created_at=now,
+            **_snapshot(data)))
+        if co_author_ids is not None:
+            added = await _set_co_authors(proposal_id, co_author_ids)
+            await _add_follows(proposal_id, added)
+    await _notify_new_co_authors(proposal_id, added, editor_id, data.title)
+
+
+# ---- proposals: reading ----------------------------------------------------------------------
+
+_SUMMARY_COLUMNS = (
+    Proposal.id, Proposal.title, Proposal.summary, Proposal.category, Proposal.status, Proposal.estimated_cost,
+    Proposal.final_cost, Proposal.ballot_eligible, Proposal.support_count,
+    Proposal.neighborhood.as_alias("neighborhood_id"), Proposal.neighborhood.name.as_alias("neighborhood_name"),
+    Proposal.cycle.as_alias("cycle_id"), Proposal.cycle.name.as_alias("cycle_name"),
+    Proposal.author.display_name.as_alias("author_name"), Proposal.created_at, Proposal.submitted_at,
+)
+
+
+async def _visible_clause(viewer_id: int | None) -> Any:
+    """Drafts are seen only by their author and co-authors."""
+    clause = Proposal.status != "draft"
+    if viewer_id is None:
+        return clause
+    clause = clause | (Proposal.author == viewer_id)
+    co = [r["proposal"] for r in await CoAuthor.select(CoAuthor.proposal).where(CoAuthor.account == viewer_id)]
+    if co:
+        clause = clause | Proposal.id.is_in(co)
+    return clause
+
+
+async def search_proposals(filters: ProposalFilters, viewer_id: int | None) -> ProposalPage:
+    """Search and filter the list page. Text search is a case-insensitive LIKE over title, summary
+    and description on both engines (SQLite's LIKE folds ASCII case only): enough at a city's
+    scale, and the same results on SQLite and PostgreSQL."""
+    clauses = [await _visible_clause(viewer_id)]
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        clauses.append(Proposal.title.ilike(pattern) | Proposal.summary.ilike(pattern)
+                       | Proposal.description.ilike(pattern))
+    if filters.neighborhood:
+        clauses.append(Proposal.neighborhood == filters.neighborhood)
+    if filters.category:
+        clauses.append(Proposal.category == filters.category)
+    if filters.status:
+        clauses.append(Proposal.status == filters.status)
+    if filters.cycle:
+        clauses.append(Proposal.cycle == filters.cycle)
+    page = max(1, filters.page)
+    query = Proposal.select(*_SUMMARY_COLUMNS).where(functools.reduce(operator.and_, clauses))
+    if filters.sort == "supported":
+        query = query.order_by(Proposal.support_count, ascending=False)
+    elif filters.sort == "cost":
+        query = query.order_by(Proposal.estimated_cost)
+    query = query.order_by(Proposal.id, ascending=False)
+    rows = await query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    return ProposalPage(items=msgspec.convert(rows[:PAGE_SIZE], list[ProposalSummary]), page=page,
+                        has_more=len(rows) > PAGE_SIZE)
+
+
+async def get_proposal(proposal_id: int, viewer_id: int | None, on: dt.date | None = None) -> ProposalDetail | None:
+    """The proposal as `viewer_id` may see it; None when it does not exist or is someone else's draft."""
+    row = await Proposal.select(
+        *Proposal.all_columns(exclude=[Proposal.neighborhood, Proposal.cycle, Proposal.author, Proposal.merged_into]),
+        Proposal.neighborhood.as_alias("neighborhood_id"), Proposal.neighborhood.name.as_alias("neighborhood_name"),
+        Proposal.cycle.as_alias("cycle_id"), Proposal.author.as_alias("author_id"),
+        Proposal.author.display_name.as_alias("author_name"), Proposal.merged_into.as_alias("merged_into_id"),
+        Proposal.merged_into.title.as_alias("merged_into_title"),
+    ).where(Proposal.id == proposal_id).first()
+    if row is None:
+        return None
+    co = await CoAuthor.select(CoAuthor.account.as_alias("id"), CoAuthor.account.display_name.as_alias("display_name"),
+                               CoAuthor.account.email.as_alias("email")).where(
+        CoAuthor.proposal == proposal_id).order_by(CoAuthor.id)
+    co_authors = [Person(**r) for r in co]
+    if row["status"] == "draft" and viewer_id not in {row["author_id"], *(p.id for p in co_authors)}:
+        return None
+    cycle = await get_cycle(row["cycle_id"], on)
+    assert cycle is not None
+    merged_from = [(r["id"], r["title"]) for r in await Proposal.select(Proposal.id, Proposal.title).where(
+        Proposal.merged_into == proposal_id).order_by(Proposal.id)]
+    return ProposalDetail(
+        id=row["id"], title=row["title"], summary=row["summary"], description=row["description"],
+        category=row["category"], location=row["location"], status=row["status"],
+        estimated_cost=row["estimated_cost"], final_cost=row["final_cost"], ballot_eligible=row["ballot_eligible"],
+        support_count=row["support_count"], neighborhood_id=row["neighborhood_id"],
+        neighborhood_name=row["neighborhood_name"], cycle=cycle,
+        author=Person(row["author_id"], row["author_name"]), co_authors=co_authors,
+        merged_into_id=row["merged_into_id"], merged_into_title=row["merged_into_title"] or "",
+        merged_from=merged_from, created_at=row["created_at"], submitted_at=row["submitted_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+_DIFF_FIELDS = ("title", "summary", "description", "category", "estimated_cost", "location")
+
+
+def _field_text(field: str, row: dict[str, Any]) -> str:
+    if field == "category":
+        return category_label(row["category"])
+    return str(row[field] or "")
+
+
+async def revisions(proposal_id: int) -> list[RevisionView]:
+    """Every saved version, newest first, each with what changed since the one before."""
+    rows = await ProposalRevision.select(
+        *ProposalRevision.all_columns(exclude=[ProposalRevision.editor]),
+        ProposalRevision.editor.display_name.as_alias("editor_name"),
+    ).where(ProposalRevision.proposal == proposal_id).order_by(ProposalRevision.id)
+    views: list[RevisionView] = []
+    previous: dict[str, Any] | None = None
+    for number, row in enumerate(rows, start=1):
+        changes: list[tuple[str, list[object]]] = []
+        for field in _DIFF_FIELDS:
+            new = _field_text(field, row)
+            if previous is None:
+                if new:
+                    changes.append((field, [Piece("same", new)]))
+                continue
+            old = _field_text(field, previous)
+            if old != new:
+                changes.append((field, list(word_diff(old, new))))
+        views.append(RevisionView(number=number, kind=row["kind"], editor=row["editor_name"],
+                                  created_at=row["created_at"], changes=changes))
+        previous = row
+    return list(reversed(views))
+
+
+async def timeline(proposal_id: int) -> list[TimelineEvent]:
+    """The public history: saves (created, submitted, edited) and council decisions, oldest first."""
+    events: list[TimelineEvent] = []
+    for r in await ProposalRevision.select(ProposalRevision.kind, ProposalRevision.created_at,
+                                           ProposalRevision.editor.display_name.as_alias("actor")).where(
+            ProposalRevision.proposal == proposal_id).order_by(ProposalRevision.id):
+        events.append(TimelineEvent(kind=r["kind"], at=r["created_at"], actor=r["actor"]))
+    for r in await ReviewDecision.select(
+            *ReviewDecision.all_columns(exclude=[ReviewDecision.reviewer, ReviewDecision.merged_into]),
+            ReviewDecision.reviewer.display_name.as_alias("actor"),
+            ReviewDecision.merged_into.as_alias("merged_into_id"),
+            ReviewDecision.merged_into.title.as_alias("merged_into_title")).where(
+            ReviewDecision.proposal == proposal_id).order_by(ReviewDecision.id):
+        events.append(TimelineEvent(kind=r["decision"], at=r["created_at"], actor=r["actor"], reason=r["reason"],
+                                    final_cost=r["final_cost"], ballot_eligible=r["ballot_eligible"],
+                                    merged_into_id=r["merged_into_id"],
+                                    merged_into_title=r["merged_into_title"] or ""))
+    return sorted(events, key=lambda e: e.at)
+
+
+# ---- supports and follows --------------------------------------------------------------------
+
+async def _lock_proposal(proposal_id: int) -> None:
+    # A no-op update takes the row lock on PostgreSQL, so support changes to one proposal run one
+    # after another and each recount sees the others' committed rows. (SQLite's IMMEDIATE
+    # transaction already serialises writers.)
+    await Proposal.raw("UPDATE proposal SET support_count = support_count WHERE id = {}", proposal_id)
+
+
+async def _recount(proposal_id: int) -> None:
+    await Proposal.raw(
+        "UPDATE proposal SET support_count = (SELECT COUNT(*) FROM support WHERE support.proposal = {}) "
+        "WHERE id = {}", proposal_id, proposal_id)
+
+
+async def support_state(proposal_id: int, account_id: int | None) -> SupportState:
+    row = await Proposal.select(Proposal.support_count).where(Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    supported = bool(account_id) and await Support.exists().where(
+        (Support.proposal == proposal_id) & (Support.account == account_id))
+    return SupportState(proposal_id, row["support_count"], bool(supported), changed=False)
+
+
+async def _check_supportable(proposal_id: int, on: dt.date | None) -> None:
+    row = await Proposal.select(Proposal.cycle, Proposal.status).where(Proposal.id == proposal_id).first()
+    if row is None or row["status"] == "draft":
+        raise NotFound()
+    phase = await _phase_of_cycle(row["cycle"], on)
+    if not phases.can_support(phase):
+        raise PhaseClosed(phase)
+    if row["status"] not in OPEN_STATUSES:
+        raise InvalidState(row["status"])
+
+
+async def support(proposal_id: int, account_id: int, on: dt.date | None = None) -> SupportState:
+    """Support once; a second call (a double click, two tabs at once) changes nothing."""
+    await _check_supportable(proposal_id, on)
+    added = False
+    try:
+        async with write_transaction():
+            await _lock_proposal(proposal_id)
+            if not await Support.exists().where((Support.proposal == proposal_id) & (Support.account == account_id)):
+                await Support.insert(Support(proposal=proposal_id, account=account_id))
+                added = True
+                await _recount(proposal_id)
+    except Exception as exc:  # the unique index caught a race the lock did not (belt and braces)
+        if not _is_unique_violation(exc):
+            raise
+        added = False
+    state = await support_state(proposal_id, account_id)
+    return SupportState(proposal_id, state.count, True, changed=added)
+
+
+async def withdraw_support(proposal_id: int, account_id: int, on: dt.date | None = None) -> SupportState:
+    await _check_supportable(proposal_id, on)
+    async with write_transaction():
+        await _lock_proposal(proposal_id)
+        removed = await Support.delete().where(
+            (Support.proposal == proposal_id) & (Support.account == account_id)).returning(Support.id)
+        if removed:
+            await _recount(proposal_id)
+    state = await support_state(proposal_id, account_id)
+    return SupportState(proposal_id, state.count, False, changed=bool(removed))
+
+
+async def is_following(proposal_id: int, account_id: int | None) -> bool:
+    if not account_id:
+        return False
+    return await Follow.exists().where((Follow.proposal == proposal_id) & (Follow.account == account_id))
+
+
+async def follow(proposal_id: int, account_id: int) -> None:
+    if not await Proposal.exists().where((Proposal.id == proposal_id) & (Proposal.status != "draft")):
+        raise NotFound()
+    try:
+        await _add_follows(proposal_id, [account_id])
+    except Exception as exc:
+        if not _is_unique_violation(exc):
+            raise
+
+
+async def unfollow(proposal_id: int, account_id: int) -> None:
+    await Follow.delete().where((Follow.proposal == proposal_id) & (Follow.account == account_id))
+
+
+async def follower_ids(proposal_id: int) -> list[int]:
+    return [r["account"] for r in await Follow.select(Follow.account).where(Follow.proposal == proposal_id)]
+
+
+async def supporter_count(proposal_id: int) -> int:
+    return await Support.count().where(Support.proposal == proposal_id)
+
+
+# ---- council review --------------------------------------------------------------------------
+
+async def review(proposal_id: int, reviewer_id: int, data: ReviewInput, on: dt.date | None = None) -> None:
+    """Record a council decision, apply it to the proposal and tell its followers.
+
+    A merge moves the proposal's supporters and followers to the one it joins; anyone who
+    supported both still counts once (NOT EXISTS plus the unique index)."""
+    reviewer = await Account.select(Account.role, Account.display_name).where(Account.id == reviewer_id).first()
+    if reviewer is None or reviewer["role"] != "council":
+        raise NotAllowed()
+    row = await Proposal.select(Proposal.cycle, Proposal.neighborhood, Proposal.status, Proposal.title).where(
+        Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    phase = await _phase_of_cycle(row["cycle"], on)
+    if not phases.can_review(phase):
+        raise PhaseClosed(phase)
+    if row["status"] not in REVIEWABLE_STATUSES:
+        raise InvalidState(row["status"])
+    if data.decision == "not_feasible" and not data.reason.strip():
+        raise InvalidState("reason required")
+    if data.decision == "feasible" and not data.final_cost:
+        raise InvalidState("final cost required")
+    target = None
+    if data.decision == "merged":
+        target = await Proposal.select(Proposal.id, Proposal.cycle, Proposal.neighborhood, Proposal.status).where(
+            Proposal.id == (data.merge_into or 0)).first()
+        if (target is None or target["id"] == proposal_id or target["cycle"] != row["cycle"]
+                or target["neighborhood"] != row["neighborhood"] or target["status"] not in OPEN_STATUSES):
+            raise InvalidMerge()
+    now = _now()
+    async with write_transaction():
+        await ReviewDecision.insert(ReviewDecision(
+            proposal=proposal_id, reviewer=reviewer_id, decision=data.decision, reason=data.reason.strip(),
+            final_cost=data.final_cost, ballot_eligible=data.ballot_eligible, merged_into=data.merge_into,
+            created_at=now))
+        values: dict[Any, Any] = {Proposal.status: data.decision, Proposal.updated_at: now}
+        if data.decision == "feasible":
+            values |= {Proposal.final_cost: data.final_cost, Proposal.ballot_eligible: data.ballot_eligible,
+                       Proposal.merged_into: None}
+        elif data.decision == "not_feasible":
+            values |= {Proposal.final_cost: None, Proposal.ballot_eligible: False, Proposal.merged_into: None}
+        else:
+            assert target is not None
+            values |= {Proposal.ballot_eligible: False, Proposal.merged_into: target["id"]}
+            for pid in sorted((proposal_id, target["id"])):
+                await _lock_proposal(pid)
+            await Proposal.raw(
+                "INSERT INTO support (proposal, account, created_at) SELECT {}, s.account, s.created_at "
+                "FROM support s WHERE s.proposal = {} AND NOT EXISTS "
+                "(SELECT 1 FROM support t WHERE t.proposal = {} AND t.account = s.account)",
+                target["id"], proposal_id, target["id"])
+            await Proposal.raw(
+                "INSERT INTO follow (proposal, account, created_at) SELECT {}, f.account, f.created_at "
+                "FROM follow f WHERE f.proposal = {} AND NOT EXISTS "
+                "(SELECT 1 FROM follow t WHERE t.proposal = {} AND t.account = f.account)",
+                target["id"], proposal_id, target["id"])
+            await _recount(target["id"])
+        await Proposal.update(values).where(Proposal.id == proposal_id)
+    await notify(await follower_ids(proposal_id), f"proposal_{data.decision}", subject=row["title"],
+                 actor=reviewer["display_name"], url=f"/proposals/{proposal_id}", exclude=reviewer_id)
+
+
+async def review_queue(neighborhood_id: int | None = None, state: str = "", cycle_id: int | None = None,
+                       on: dt.date | None = None) -> list[ProposalSummary]:
+    """Submitted proposals and the decisions made so far, for council staff. `state` is a status
+    (submitted = waiting for a decision); empty means every non-draft proposal."""
+    clauses = [Proposal.status != "draft"]
+    if neighborhood_id:
+        clauses.append(Proposal.neighborhood == neighborhood_id)
+    if state:
+        clauses.append(Proposal.status == state)
+    if cycle_id:
+        clauses.append(Proposal.cycle == cycle_id)
+    rows = await Proposal.select(*_SUMMARY_COLUMNS).where(functools.reduce(operator.and_, clauses)).order_by(
+        Proposal.submitted_at).order_by(Proposal.id)
+    return msgspec.convert(rows, list[ProposalSummary])
+
+
+# ---- for other domains (ballots) and the home page -------------------------------------------
+
+async def ballot_candidates(cycle_id: int, neighborhood_id: int) -> list[BallotCandidate]:
+    """The feasible, ballot-eligible proposals of one cycle and neighborhood, at their final cost,
+    most supported first. This is what a ballot offers."""
+    rows = await Proposal.select(
+        Proposal.id, Proposal.title, Proposal.summary, Proposal.category, Proposal.final_cost,
+        Proposal.support_count, Proposal.neighborhood.as_alias("neighborhood_id"), Proposal.cycle.as_alias("cycle_id"),
+    ).where(
+        (Proposal.cycle == cycle_id) & (Proposal.neighborhood == neighborhood_id) & (Proposal.status == "feasible")
+        & (Proposal.ballot_eligible == True) & Proposal.final_cost.is_not_null()  # noqa: E712
+    ).order_by(Proposal.support_count, ascending=False).order_by(Proposal.id)
+    return msgspec.convert(rows, list[BallotCandidate])
+
+
+async def status_counts(cycle_id: int, neighborhood_id: int) -> dict[str, int]:
+    """Non-draft proposals of a cycle in a neighborhood, by status."""
+    rows = await Proposal.select(Proposal.status).where(
+        (Proposal.cycle == cycle_id) & (Proposal.neighborhood == neighborhood_id) & (Proposal.status != "draft"))
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    return counts
