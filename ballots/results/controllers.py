@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.results import service
+from ballots.results.charts import result_charts
 from server import forms
 from server.guards import requires_council
 from server.i18n import gettext as _
@@ -80,12 +81,16 @@ class ResultsController(Controller):
         return publication
 
     @get("/", name="results.page")
-    async def page(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Template:
+    async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
+                   version: FromQuery[int | None] = None) -> Template:
         ballot = await _ballot(ballot_id)
         publication = await self._publication(ballot_id, version)
+        turnout = await ballots_service.turnout(ballot_id)
+        currency = request.app.state.settings.currency
         return Template("results/page.html", context={
             "ballot": ballot, "publication": publication, "count": publication.count,
-            "versions": await service.publications(ballot_id), "turnout": await ballots_service.turnout(ballot_id),
+            "versions": await service.publications(ballot_id), "turnout": turnout,
+            "charts": result_charts(publication.count, turnout, currency),
         })
 
     @get("/ballots.pb", name="results.pb", media_type=MediaType.TEXT)

@@ -4,13 +4,13 @@ reason. Publishing takes a snapshot of the anonymous ballots (open data) and of 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 
 import msgspec
 
 from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.counting.schemas import CountView
+from ballots.outcomes.service import create_delivery_items
 from ballots.results.open_data import ballot_file
 from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
@@ -18,17 +18,6 @@ from ballots.tables import CastBallot
 from server.database import write_transaction
 
 MAX_STATEMENT = 5000
-
-# Called after a ballot's first publication with (ballot id, [(proposal id, cost) of funded projects]):
-# delivery tracking registers itself here so that every funded project becomes a delivery item.
-PublishHook = Callable[[int, list[tuple[int, int]]], Awaitable[object]]
-PUBLISH_HOOKS: list[PublishHook] = []
-
-
-def on_first_publication(hook: PublishHook) -> PublishHook:
-    PUBLISH_HOOKS.append(hook)
-    return hook
-
 
 class PublishError(Exception):
     """Why a publication was refused; `field` names the form field it concerns."""
@@ -83,9 +72,9 @@ async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | N
             pb_file=pb_file, result_json=msgspec.json.encode(count).decode(),
         )).returning(ResultPublication.id)
     if version == 1:
-        funded = [(p.proposal_id, p.cost) for p in count.funded]
-        for hook in PUBLISH_HOOKS:
-            await hook(ballot_id, funded)
+        # Every funded project becomes a delivery item, allocated its cost. A correction does not
+        # move money by itself: staff adjust delivery items when a correction changes the outcome.
+        await create_delivery_items(ballot_id, [(p.proposal_id, p.cost) for p in count.funded])
     view = await get_publication(ballot_id, version)
     assert view is not None and view.id == rows[0]["id"]
     return view

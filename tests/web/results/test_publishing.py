@@ -123,3 +123,20 @@ async def test_recount_from_the_downloaded_file_equals_the_published_result(
     assert {p["id"]: p["points"] for p in recount["projects"]} == {p["id"]: p["points"] for p in published["projects"]}
     assert {p["id"]: p["explanation"]["code"] for p in recount["projects"]} == {
         p["id"]: p["explanation"]["code"] for p in published["projects"]}
+
+
+async def test_publication_creates_delivery_items_charts_and_feed_entry(client: httpx.AsyncClient, db: Engine) -> None:
+    from ballots.outcomes.tables import DeliveryItem
+
+    s, run = await _closed_and_counted()
+    council = await make_account("council", neighborhood_id=s.hood)
+    await service.publish(s.ballot_id, run.id, "Published", council.id)
+    items = await DeliveryItem.select(DeliveryItem.proposal, DeliveryItem.allocated).where(
+        DeliveryItem.ballot_id == s.ballot_id)
+    assert {(i["proposal"], i["allocated"]) for i in items} == {(p.proposal_id, p.cost) for p in run.funded}
+    await service.publish(s.ballot_id, run.id, "Again", council.id, correction_reason="Clarified")
+    assert await DeliveryItem.count().where(DeliveryItem.ballot_id == s.ballot_id) == len(items)
+    page = (await client.get(f"/ballots/{s.ballot_id}/results")).text
+    assert page.count('role="img"') >= 2 and "<title id=" in page and "<details" in page
+    feed = (await client.get("/feeds/delivery.atom")).text
+    assert f"/ballots/{s.ballot_id}/results?version=1" in feed and "version=2" in feed
