@@ -36,6 +36,7 @@ from server.templating import STATIC_DIR, template_config
 # Each listed module has ROUTE_HANDLERS; a domain is added here once and finds its own routes.
 ROUTE_MODULES = [
     "server.routes",
+    "server.api.routes",
     "proposals.routes",
     "proposals.threads.routes",
     "proposals.moderation.routes",
