@@ -36,11 +36,14 @@ from server.templating import STATIC_DIR, template_config
 # Each listed module has ROUTE_HANDLERS; a domain is added here once and finds its own routes.
 ROUTE_MODULES = [
     "server.routes",
+    "server.api.routes",
     "proposals.routes",
     "proposals.threads.routes",
     "proposals.moderation.routes",
     "proposals.drafts.routes",
     "ballots.routes",
+    "ballots.counting.routes",
+    "ballots.results.routes",
     "ballots.outcomes.routes",
 ]
 

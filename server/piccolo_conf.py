@@ -14,6 +14,8 @@ APP_REGISTRY = AppRegistry(
         "server.piccolo_app",
         "proposals.piccolo_app",
         "ballots.piccolo_app",
+        "ballots.counting.piccolo_app",
+        "ballots.results.piccolo_app",
         "ballots.outcomes.piccolo_app",
     ]
 )

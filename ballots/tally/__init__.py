@@ -28,17 +28,20 @@ def count(rule: str, election: Election) -> Result:
 
 
 def ballot_set_hash(election: Election) -> str:
-    """sha256 of a canonical form: budget, points, projects by id, ballots sorted (order-free)."""
+    """sha256 of a canonical form: budget, points, projects by id, ballots sorted and merged (order-free)."""
     ids = [p.id for p in election.projects]
     h = hashlib.sha256()
     h.update(f"townsquare-ballots-v1\nbudget={election.budget}\npoints={list(election.points)}\n".encode())
     for p in sorted(election.projects, key=lambda p: p.id):
         h.update(f"project {len(p.id)}:{p.id} {p.cost}\n".encode())
-    lines = sorted(
-        "\t".join(ids[j] for j in row if j >= 0) + f"\t*{w}"
-        for row, w in zip(election.rankings.tolist(), election.weights.tolist(), strict=True))
-    for line in lines:
-        h.update(line.encode() + b"\n")
+    # Identical rankings are summed first, so one ballot with weight 2 and two ballots of weight 1
+    # (the app merges duplicates, an open-data file lists each ballot) give the same hash.
+    totals: dict[str, int] = {}
+    for row, w in zip(election.rankings.tolist(), election.weights.tolist(), strict=True):
+        key = "\t".join(ids[j] for j in row if j >= 0)
+        totals[key] = totals.get(key, 0) + int(w)
+    for key in sorted(totals):
+        h.update(f"{key}\t*{totals[key]}\n".encode())
     return h.hexdigest()
 
 

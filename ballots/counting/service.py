@@ -1,0 +1,162 @@
+"""Counting closed ballots: build the election from the stored ballots, run the tally off the event
+loop, and store the result with the rule, the tie-breaking rule and a hash of the exact ballot set.
+The same ballot set is counted at most once per rule (see CountRun)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+import anyio.to_thread
+import msgspec
+
+from ballots.counting.schemas import CountView, ProjectCount
+from ballots.counting.tables import CountRun
+from ballots.service import ElectionData, election_data
+from ballots.tables import Ballot, CastBallot
+from ballots.tally import Election, Result, ballot_set_hash, count
+
+log = logging.getLogger("townsquare.counting")
+
+TIE_BREAK = {
+    "mes": "Ties between projects are broken by project id (smallest first, compared as text), as pabutools does.",
+    "greedy": "Projects with equal points are taken in project id order (smallest first, compared as text).",
+    "ear": "Ties between projects are broken by project id (smallest first, compared as text).",
+}
+
+
+class NotCountable(Exception):
+    """The ballot is unknown or still open."""
+
+
+def build_election(data: ElectionData) -> Election:
+    """Project ids are the proposal ids as text, which is also what the open-data .pb file uses,
+    so a recount of the published file names the same projects."""
+    return Election.from_ballots(
+        projects=[(str(c.proposal_id), c.cost) for c in data.candidates],
+        budget=data.budget,
+        ballots=[[str(pid) for pid in ranking] for ranking, _ in data.ballots],
+        weights=[weight for _, weight in data.ballots],
+        max_length=data.max_ranks,
+        points=list(range(data.max_ranks, 0, -1)),
+    )
+
+
+def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
+    projects: list[ProjectCount] = []
+    budget = spent = 0
+    if row["status"] == "done" and row["result"]:
+        result = json.loads(str(row["result"]))
+        budget, spent = result["budget"], result["spent"]
+        order = {pid: index for index, pid in enumerate(result["selected"], start=1)}
+        for p in result["projects"]:
+            explanation = p["explanation"]
+            projects.append(ProjectCount(
+                proposal_id=int(p["id"]), title=titles.get(int(p["id"]), p["id"]), cost=p["cost"],
+                points=p["points"], selected=p["selected"], chosen_rank=order.get(p["id"]),
+                explanation_code=explanation["code"], explanation_params=explanation["params"],
+                explanation_text=explanation["text"],
+            ))
+    return CountView(
+        id=int(row["id"]), ballot_id=int(row["ballot"]), rule=str(row["rule"]),
+        ballot_set_hash=str(row["ballot_set_hash"]), tie_break=str(row["tie_break"]), status=str(row["status"]),
+        ballots_counted=int(row["ballots_counted"]), started_at=row["started_at"],  # type: ignore[arg-type]
+        finished_at=row["finished_at"], error=str(row["error"]), budget=budget, spent=spent,  # type: ignore[arg-type]
+        projects=projects,
+    )
+
+
+async def _titles(ballot_id: int) -> dict[int, str]:
+    data = await election_data(ballot_id)
+    return {c.proposal_id: c.title for c in data.candidates} if data else {}
+
+
+async def count_runs(ballot_id: int) -> list[CountView]:
+    rows = await CountRun.select().where(CountRun.ballot == ballot_id).order_by(CountRun.id, ascending=False)
+    titles = await _titles(ballot_id)
+    return [_view(r, titles) for r in rows]
+
+
+async def latest_count(ballot_id: int) -> CountView | None:
+    """The newest finished count of the ballot's current ballot set and rule, else the newest run."""
+    runs = await count_runs(ballot_id)
+    done = [r for r in runs if r.status == "done"]
+    return done[0] if done else (runs[0] if runs else None)
+
+
+async def get_count(run_id: int) -> CountView | None:
+    row = await CountRun.select().where(CountRun.id == run_id).first()
+    return _view(row, await _titles(int(row["ballot"]))) if row else None
+
+
+async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountView:
+    """Count a closed ballot, or return the existing count of exactly this ballot set."""
+    data = await election_data(ballot_id, now)
+    if data is None or not data.closed:
+        raise NotCountable(ballot_id)
+    election = build_election(data)
+    set_hash = ballot_set_hash(election)
+    same = (CountRun.ballot == ballot_id) & (CountRun.rule == data.rule) & (CountRun.ballot_set_hash == set_hash)
+    existing = await CountRun.select(CountRun.id, CountRun.status).where(same).first()
+    if existing is not None and existing["status"] != "failed":
+        view = await get_count(existing["id"])
+        assert view is not None
+        return view
+    if existing is not None:  # a failed attempt may be retried
+        await CountRun.delete().where(CountRun.id == existing["id"])
+    try:
+        rows = await CountRun.insert(CountRun(
+            ballot=ballot_id, rule=data.rule, ballot_set_hash=set_hash, tie_break=TIE_BREAK[data.rule],
+            status="running", ballots_counted=sum(w for _, w in data.ballots),
+        )).returning(CountRun.id)
+    except Exception as exc:
+        if "unique" not in f"{type(exc).__name__} {exc}".lower():
+            raise
+        # Another process claimed this ballot set a moment ago: its row is the count.
+        row = await CountRun.select(CountRun.id).where(same).first()
+        view = await get_count(row["id"]) if row else None
+        if view is None:
+            raise
+        return view
+    run_id = rows[0]["id"]
+    try:
+        # Counting a city-wide ballot takes long enough to stall every request on this worker.
+        result: Result = await anyio.to_thread.run_sync(count, data.rule, election)
+    except Exception as exc:
+        log.exception("counting ballot %s failed", ballot_id)
+        await CountRun.update({CountRun.status: "failed", CountRun.error: str(exc)[:2000],
+                               CountRun.finished_at: dt.datetime.now(dt.UTC)}).where(CountRun.id == run_id)
+    else:
+        await CountRun.update({
+            CountRun.status: "done",
+            CountRun.result: msgspec.json.encode(result.to_builtins()).decode(),
+            CountRun.finished_at: dt.datetime.now(dt.UTC),
+        }).where(CountRun.id == run_id)
+    view = await get_count(run_id)
+    assert view is not None
+    return view
+
+
+async def count_closed_ballots(now: dt.datetime | None = None) -> int:
+    """The background job: count every closed ballot whose current ballot set has no count yet."""
+    now = now or dt.datetime.now(dt.UTC)
+    closed = await Ballot.select(Ballot.id, Ballot.rule).where(Ballot.closes_at <= now)
+    counted = 0
+    for row in closed:
+        # Cheap check first: hashing a large ballot set every minute would be wasteful when nothing
+        # changed. A confirmed paper sheet or any other change alters the number of counting ballots.
+        current = await CastBallot.count().where(
+            (CastBallot.ballot == row["id"]) & (CastBallot.superseded == False)  # noqa: E712
+        )
+        if await CountRun.exists().where(
+            (CountRun.ballot == row["id"]) & (CountRun.rule == row["rule"]) & (CountRun.status == "done")
+            & (CountRun.ballots_counted == current)
+        ):
+            continue
+        try:
+            view = await count_ballot(row["id"], now)
+        except NotCountable:
+            continue
+        counted += view.status == "done"
+    return counted

@@ -1,0 +1,38 @@
+"""The pictures on a results page, built from a published count with the shared chart drawing."""
+
+from __future__ import annotations
+
+from ballots.counting.schemas import CountView
+from ballots.outcomes.charts import Chart, PointsRow, budget_split_chart, points_chart, turnout_by_age_chart
+from ballots.schemas import TurnoutView
+from server.i18n import fmt_money, fmt_number, text_direction
+from server.i18n import gettext as _
+
+
+def result_charts(count: CountView, turnout: TurnoutView, currency: str) -> list[Chart]:
+    rtl = text_direction() == "rtl"
+    money = lambda v: fmt_money(v, currency)  # noqa: E731
+    charts = [
+        budget_split_chart(
+            chart_id="budget-split", title=_("How the budget is split"),
+            desc=_("%(spent)s of %(budget)s goes to %(n)s funded projects; %(left)s is not spent.",
+                   spent=money(count.spent), budget=money(count.budget), n=len(count.funded),
+                   left=money(max(0, count.budget - count.spent))),
+            parts=[(p.title, p.cost) for p in count.funded], budget=count.budget, unspent_label=_("Not spent"),
+            headers=(_("Project"), _("Amount")), data_label=_("Show the numbers"), fmt=money, rtl=rtl),
+        points_chart(
+            chart_id="points", title=_("Points per project"),
+            desc=_("Each bar is a project's total points from all ballots; funded projects are hatched and "
+                   "marked funded."),
+            rows=[PointsRow(p.title, p.points, p.selected) for p in count.projects],
+            funded_label=_("funded"), not_funded_label=_("not funded"), funded_line_label=_("funding line"),
+            headers=(_("Project"), _("Points"), _("Outcome")), data_label=_("Show the numbers"), fmt=fmt_number,
+            rtl=rtl),
+    ]
+    if turnout.total is not None:
+        charts.append(turnout_by_age_chart(
+            chart_id="turnout-age", title=_("Ballots by age group"),
+            desc=_("How many ballots came from each age group. Groups with fewer than 5 voters are not shown."),
+            bands=[(g.label, g.count) for g in turnout.by_age], suppressed_label=_("fewer than 5"),
+            headers=(_("Age group"), _("Ballots")), data_label=_("Show the numbers"), fmt=fmt_number, rtl=rtl))
+    return charts

@@ -1,0 +1,130 @@
+"""Publishing results (council) and reading them (everyone), with open-data downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from ballots import service as ballots_service
+from ballots.counting import service as counting
+from ballots.results import service
+from ballots.results.charts import result_charts
+from server import forms
+from server.guards import requires_council
+from server.i18n import gettext as _
+
+PUBLISH_ERRORS = {
+    "statement_required": lambda: _("Please write a statement to go with the result."),
+    "statement_too_long": lambda: _("Please keep the statement to %(n)s characters or fewer.", n=service.MAX_STATEMENT),
+    "count_not_done": lambda: _("There is no finished count to publish yet."),
+    "count_outdated": lambda: _("The ballots changed since this count. Count again, then publish."),
+    "reason_required": lambda: _("A correction needs a reason, shown to everyone next to the new version."),
+}
+
+
+async def _ballot(ballot_id: int):
+    ballot = await ballots_service.get_ballot(ballot_id)
+    if ballot is None:
+        raise NotFoundException()
+    return ballot
+
+
+class PublishController(Controller):
+    path = "/council/ballots/{ballot_id:int}/publish"
+    guards = [requires_council]
+    include_in_schema = False
+
+    async def _page(self, ballot_id: int, form: dict[str, str], errors: dict[str, str], status: int = 200) -> Template:
+        return Template("results/publish.html", status_code=status, context={
+            "ballot": await _ballot(ballot_id), "count": await counting.latest_count(ballot_id),
+            "publications": await service.publications(ballot_id), "form": form, "errors": errors,
+        })
+
+    @get("/", name="results.publish_form")
+    async def form(self, ballot_id: FromPath[int]) -> Template:
+        return await self._page(ballot_id, {}, {})
+
+    @post("/", name="results.publish")
+    async def publish(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
+        form = await forms.read_form(request)
+        errors: forms.Errors = {}
+        count_run_id = forms.integer(form, "count_run_id", errors)
+        if not errors:
+            try:
+                view = await service.publish(ballot_id, count_run_id or 0, form.get("statement", ""),
+                                             request.user.id, form.get("correction_reason", ""))
+            except service.PublishError as exc:
+                errors[exc.field] = PUBLISH_ERRORS[exc.code]()
+            else:
+                flash(request, _("Version %(v)s of the result is published.", v=view.version), "success")
+                return Redirect(f"/ballots/{ballot_id}/results", status_code=HTTP_303_SEE_OTHER)
+        return await self._page(ballot_id, form, errors, 400)
+
+
+class ResultsController(Controller):
+    path = "/ballots/{ballot_id:int}/results"
+    include_in_schema = False
+
+    async def _publication(self, ballot_id: int, version: int | None):
+        publication = await service.get_publication(ballot_id, version)
+        if publication is None:
+            raise NotFoundException()
+        return publication
+
+    @get("/", name="results.page")
+    async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
+                   version: FromQuery[int | None] = None) -> Template:
+        ballot = await _ballot(ballot_id)
+        publication = await self._publication(ballot_id, version)
+        turnout = await ballots_service.turnout(ballot_id)
+        currency = request.app.state.settings.currency
+        return Template("results/page.html", context={
+            "ballot": ballot, "publication": publication, "count": publication.count,
+            "versions": await service.publications(ballot_id), "turnout": turnout,
+            "charts": result_charts(publication.count, turnout, currency),
+        })
+
+    @get("/ballots.pb", name="results.pb", media_type=MediaType.TEXT)
+    async def pb_file(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Response[str]:
+        publication = await self._publication(ballot_id, version)
+        text = await service.published_file(ballot_id, publication.version)
+        return Response(text or "", media_type="text/plain; charset=utf-8", headers={
+            "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{publication.version}.pb"'})
+
+    @get("/results.json", name="results.json")
+    async def json_file(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Response[bytes]:
+        p = await self._publication(ballot_id, version)
+        body = {
+            "ballot_id": ballot_id, "version": p.version, "published_at": p.published_at.isoformat(),
+            "statement": p.statement, "correction_reason": p.correction_reason, "rule": p.count.rule,
+            "tie_break": p.count.tie_break, "ballot_set_hash": p.count.ballot_set_hash,
+            "ballots_counted": p.count.ballots_counted, "budget": p.count.budget, "spent": p.count.spent,
+            "selected": [str(f.proposal_id) for f in p.count.funded],
+            "projects": [{"id": str(x.proposal_id), "title": x.title, "cost": x.cost, "points": x.points,
+                          "selected": x.selected, "chosen_rank": x.chosen_rank,
+                          "explanation": {"code": x.explanation_code, "params": x.explanation_params,
+                                          "text": x.explanation_text}} for x in p.count.projects],
+        }
+        return Response(msgspec.json.encode(body), media_type=MediaType.JSON, headers={
+            "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{p.version}-results.json"'})
+
+    @get("/results.csv", name="results.csv")
+    async def csv_file(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Response[str]:
+        p = await self._publication(ballot_id, version)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["project_id", "title", "cost", "points", "selected", "chosen_rank", "explanation"])
+        for x in sorted(p.count.projects, key=lambda x: (not x.selected, x.chosen_rank or 0, -x.points)):
+            writer.writerow([x.proposal_id, x.title, x.cost, x.points, int(x.selected), x.chosen_rank or "",
+                             x.explanation_text])
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+            "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{p.version}-results.csv"'})

@@ -1,0 +1,25 @@
+"""Result publications in the public Atom feed, beside delivery updates."""
+
+from __future__ import annotations
+
+from ballots.outcomes.feeds import FeedEntry, register_provider
+from ballots.results.service import recent_publications
+from server.i18n import gettext as _
+
+
+async def publication_entries(limit: int) -> list[FeedEntry]:
+    entries = []
+    for p in await recent_publications(limit):
+        title = (_("Result published: %(title)s", title=p.ballot_title) if p.version == 1
+                 else _("Result corrected (version %(v)s): %(title)s", v=p.version, title=p.ballot_title))
+        entries.append(FeedEntry(
+            id=f"tag:townsquare,2026:result:{p.ballot_id}:v{p.version}", title=title, updated=p.published_at,
+            path=f"/ballots/{p.ballot_id}/results?version={p.version}",
+            summary=_("%(n)s projects funded, %(spent)s of %(budget)s spent.", n=p.funded, spent=p.spent,
+                      budget=p.budget),
+            category="result",
+        ))
+    return entries
+
+
+register_provider("delivery", publication_entries)

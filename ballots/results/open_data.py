@@ -1,0 +1,49 @@
+"""The anonymous ballots of a counted ballot as a pabulib `.pb` file: the field's open format, so
+that anyone can recount with `townsquare tally` or pabutools. Ballots are listed by their random
+key (never in casting order) with their receipt hash, so a voter can find their own ballot. Origin
+and age band are left out: with few paper or older voters they could single a person out."""
+
+from __future__ import annotations
+
+from ballots.counting.schemas import CountView
+from ballots.schemas import BallotView
+from ballots.tally.pabulib import PabulibFile, write
+
+
+def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int], str | None]]) -> str:
+    """`votes`: (ranking of proposal ids, receipt hash or None), already in the export order."""
+    points = {p.proposal_id: p.points for p in count.projects}
+    supporters: dict[int, int] = {}
+    for ranking, _ in votes:
+        for pid in ranking:
+            supporters[pid] = supporters.get(pid, 0) + 1
+    meta = {
+        "description": ballot.title,
+        "unit": "Townsquare",
+        "subunit": ballot.neighborhood_name or "City-wide",
+        "instance": ballot.cycle_name,
+        "num_projects": str(len(ballot.candidates)),
+        "num_votes": str(len(votes)),
+        "budget": str(ballot.budget),
+        "vote_type": "ordinal",
+        "rule": count.rule,
+        "min_length": str(ballot.min_ranks),
+        "max_length": str(ballot.max_ranks),
+        "date_begin": ballot.opens_at.date().isoformat(),
+        "date_end": ballot.closes_at.date().isoformat(),
+        "ballot_set_hash": count.ballot_set_hash,
+        "tie_break": count.tie_break,
+    }
+    if ballot.age_min is not None or ballot.age_max is not None:
+        meta["age_window"] = f"{ballot.age_min or ''}-{ballot.age_max or ''}"
+    project_rows = [
+        [str(c.proposal_id), str(c.cost), c.title, str(supporters.get(c.proposal_id, 0)),
+         str(points.get(c.proposal_id, 0))]
+        for c in ballot.candidates
+    ]
+    vote_rows = [[str(i), ",".join(str(pid) for pid in ranking), receipt or ""]
+                 for i, (ranking, receipt) in enumerate(votes, start=1)]
+    pb = PabulibFile(meta=meta, project_header=["project_id", "cost", "name", "votes", "score"],
+                     project_rows=project_rows, vote_header=["voter_id", "vote", "receipt_hash"],
+                     vote_rows=vote_rows, election=None)  # type: ignore[arg-type]
+    return write(pb, selected=[str(p.proposal_id) for p in count.funded])

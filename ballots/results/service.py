@@ -1,0 +1,136 @@
+"""Publishing counted results. A publication is immutable; a correction is a new version with a
+reason. Publishing takes a snapshot of the anonymous ballots (open data) and of the result."""
+
+from __future__ import annotations
+
+import json
+
+import msgspec
+
+from ballots import service as ballots_service
+from ballots.counting import service as counting
+from ballots.counting.schemas import CountView
+from ballots.outcomes.service import create_delivery_items
+from ballots.results.open_data import ballot_file
+from ballots.results.schemas import PublicationSummary, PublicationView
+from ballots.results.tables import ResultPublication
+from ballots.tables import CastBallot
+from server.database import write_transaction
+
+MAX_STATEMENT = 5000
+
+class PublishError(Exception):
+    """Why a publication was refused; `field` names the form field it concerns."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(code)
+        self.field = field
+        self.code = code
+
+
+def _ranking(value: object) -> list[int]:
+    # JSON columns come back as text on some engines.
+    return [int(x) for x in (json.loads(value) if isinstance(value, str) else value or [])]  # type: ignore[union-attr]
+
+
+async def _export_votes(ballot_id: int) -> list[tuple[list[int], str | None]]:
+    # Ordered by the random key: stable across downloads and unrelated to casting order.
+    rows = await CastBallot.select(CastBallot.ranking, CastBallot.receipt_hash).where(
+        (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False)  # noqa: E712
+    ).order_by(CastBallot.id)
+    return [(_ranking(r["ranking"]), r["receipt_hash"]) for r in rows]
+
+
+async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | None,
+                  correction_reason: str = "") -> PublicationView:
+    """Publish (version 1) or correct (next version, `correction_reason` required) a ballot's result."""
+    statement = statement.strip()
+    correction_reason = correction_reason.strip()
+    if not statement:
+        raise PublishError("statement", "statement_required")
+    if len(statement) > MAX_STATEMENT:
+        raise PublishError("statement", "statement_too_long")
+    count = await counting.get_count(count_run_id)
+    if count is None or count.ballot_id != ballot_id or count.status != "done":
+        raise PublishError("count_run_id", "count_not_done")
+    ballot = await ballots_service.get_ballot(ballot_id)
+    assert ballot is not None
+    votes = await _export_votes(ballot_id)
+    if len(votes) != count.ballots_counted:
+        # Ballots changed since this count (a paper sheet confirmed late): count again first.
+        raise PublishError("count_run_id", "count_outdated")
+    pb_file = ballot_file(ballot, count, votes)
+    async with write_transaction():
+        latest = await ResultPublication.select(ResultPublication.version).where(
+            ResultPublication.ballot == ballot_id).order_by(ResultPublication.version, ascending=False).first()
+        version = (latest["version"] + 1) if latest else 1
+        if version > 1 and not correction_reason:
+            raise PublishError("correction_reason", "reason_required")
+        rows = await ResultPublication.insert(ResultPublication(
+            ballot=ballot_id, count_run=count_run_id, version=version, statement=statement,
+            correction_reason=correction_reason if version > 1 else "", published_by=by,
+            pb_file=pb_file, result_json=msgspec.json.encode(count).decode(),
+        )).returning(ResultPublication.id)
+    if version == 1:
+        # Every funded project becomes a delivery item, allocated its cost. A correction does not
+        # move money by itself: staff adjust delivery items when a correction changes the outcome.
+        await create_delivery_items(ballot_id, [(p.proposal_id, p.cost) for p in count.funded])
+    view = await get_publication(ballot_id, version)
+    assert view is not None and view.id == rows[0]["id"]
+    return view
+
+
+def _view(row: dict[str, object]) -> PublicationView:
+    return PublicationView(
+        id=int(row["id"]), ballot_id=int(row["ballot"]), version=int(row["version"]),  # type: ignore[call-overload]
+        statement=str(row["statement"]), correction_reason=str(row["correction_reason"]),
+        published_by=str(row.get("published_by_name") or ""), published_at=row["published_at"],  # type: ignore[arg-type]
+        count=msgspec.json.decode(str(row["result_json"]), type=CountView),
+    )
+
+
+_COLUMNS = (ResultPublication.id, ResultPublication.ballot, ResultPublication.version, ResultPublication.statement,
+            ResultPublication.correction_reason, ResultPublication.published_at, ResultPublication.result_json,
+            ResultPublication.published_by.display_name.as_alias("published_by_name"))
+
+
+async def publications(ballot_id: int) -> list[PublicationView]:
+    """Every version, newest first."""
+    rows = await ResultPublication.select(*_COLUMNS).where(ResultPublication.ballot == ballot_id).order_by(
+        ResultPublication.version, ascending=False)
+    return [_view(r) for r in rows]
+
+
+async def get_publication(ballot_id: int, version: int | None = None) -> PublicationView | None:
+    """A given version, or the latest when `version` is None."""
+    query = ResultPublication.select(*_COLUMNS).where(ResultPublication.ballot == ballot_id)
+    if version is not None:
+        query = query.where(ResultPublication.version == version)
+    row = await query.order_by(ResultPublication.version, ascending=False).first()
+    return _view(row) if row else None
+
+
+async def published_file(ballot_id: int, version: int | None = None) -> str | None:
+    query = ResultPublication.select(ResultPublication.pb_file).where(ResultPublication.ballot == ballot_id)
+    if version is not None:
+        query = query.where(ResultPublication.version == version)
+    row = await query.order_by(ResultPublication.version, ascending=False).first()
+    return str(row["pb_file"]) if row else None
+
+
+async def recent_publications(limit: int = 50) -> list[PublicationSummary]:
+    rows = await ResultPublication.select(
+        ResultPublication.ballot, ResultPublication.ballot.title.as_alias("ballot_title"),
+        ResultPublication.version, ResultPublication.published_at, ResultPublication.result_json,
+    ).order_by(ResultPublication.published_at, ascending=False).limit(limit)
+    out = []
+    for r in rows:
+        count = msgspec.json.decode(r["result_json"], type=CountView)
+        out.append(PublicationSummary(r["ballot"], r["ballot_title"], r["version"], r["published_at"],
+                                      len(count.funded), count.spent, count.budget))
+    return out
+
+
+async def ballots_with_results() -> list[int]:
+    rows = await ResultPublication.select(ResultPublication.ballot).distinct()
+    return [r["ballot"] for r in rows]

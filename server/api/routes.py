@@ -1,0 +1,3 @@
+from server.api.controllers import OpenDataController
+
+ROUTE_HANDLERS = [OpenDataController]

@@ -1,0 +1,196 @@
+"""What the open data API returns: msgspec structs, so the OpenAPI schema Litestar serves is exact.
+Only public information: display names but never emails, counts but never who voted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+
+class PageInfo(msgspec.Struct, frozen=True):
+    page: int
+    per_page: int
+    total: int
+    has_more: bool
+
+
+class CycleOut(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    phase: str
+    ideas_open: dt.date
+    deliberation_open: dt.date
+    review_open: dt.date
+    voting_open: dt.date
+    results_open: dt.date
+    delivery_open: dt.date
+    delivery_close: dt.date
+
+
+class CyclePage(msgspec.Struct, frozen=True):
+    items: list[CycleOut]
+    page: PageInfo
+
+
+class ProposalOut(msgspec.Struct, frozen=True):
+    id: int
+    cycle_id: int
+    neighborhood_id: int
+    neighborhood: str
+    title: str
+    summary: str
+    category: str
+    status: str
+    estimated_cost: int
+    final_cost: int | None
+    ballot_eligible: bool
+    supporters: int
+    author: str
+    submitted_at: dt.datetime | None
+    url: str
+
+
+class ProposalPage(msgspec.Struct, frozen=True):
+    items: list[ProposalOut]
+    page: PageInfo
+
+
+class TimelineEventOut(msgspec.Struct, frozen=True):
+    kind: str
+    at: dt.datetime
+    actor: str
+    reason: str = ""
+    final_cost: int | None = None
+    ballot_eligible: bool = False
+    merged_into_id: int | None = None
+
+
+class ProposalDetailOut(msgspec.Struct, frozen=True):
+    proposal: ProposalOut
+    description_markdown: str
+    location: str
+    co_authors: list[str]
+    timeline: list[TimelineEventOut]
+
+
+class CandidateOut(msgspec.Struct, frozen=True):
+    proposal_id: int
+    title: str
+    cost: int
+
+
+class TurnoutGroupOut(msgspec.Struct, frozen=True):
+    key: str
+    # None when fewer than five voters are in the group: never shown exactly.
+    count: int | None
+
+
+class TurnoutOut(msgspec.Struct, frozen=True):
+    total: int | None
+    by_origin: list[TurnoutGroupOut]
+    by_age: list[TurnoutGroupOut]
+
+
+class BallotOut(msgspec.Struct, frozen=True):
+    id: int
+    cycle_id: int
+    title: str
+    explanation: str
+    neighborhood_id: int | None
+    neighborhood: str | None
+    budget: int
+    min_ranks: int
+    max_ranks: int
+    age_min: int | None
+    age_max: int | None
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    rule: str
+    state: str
+    candidates: list[CandidateOut]
+    turnout: TurnoutOut
+    results_url: str | None
+
+
+class BallotPage(msgspec.Struct, frozen=True):
+    items: list[BallotOut]
+    page: PageInfo
+
+
+class ExplanationOut(msgspec.Struct, frozen=True):
+    code: str
+    params: dict[str, object]
+    text: str
+
+
+class ResultProjectOut(msgspec.Struct, frozen=True):
+    proposal_id: int
+    title: str
+    cost: int
+    points: int
+    selected: bool
+    chosen_rank: int | None
+    explanation: ExplanationOut
+
+
+class ResultOut(msgspec.Struct, frozen=True):
+    ballot_id: int
+    version: int
+    published_at: dt.datetime
+    statement: str
+    correction_reason: str
+    rule: str
+    tie_break: str
+    ballot_set_hash: str
+    ballots_counted: int
+    budget: int
+    spent: int
+    selected: list[int]
+    projects: list[ResultProjectOut]
+    ballots_file_url: str
+    versions: list[int]
+
+
+class MilestoneOut(msgspec.Struct, frozen=True):
+    name: str
+    planned_date: dt.date
+    actual_date: dt.date | None
+    overdue: bool
+
+
+class UpdateOut(msgspec.Struct, frozen=True):
+    id: int
+    created_at: dt.datetime
+    author: str
+    body_markdown: str
+    status_from: str | None
+    status_to: str | None
+    setback: bool
+    photo_url: str | None
+    photo_alt: str | None
+
+
+class DeliveryItemOut(msgspec.Struct, frozen=True):
+    id: int
+    proposal_id: int
+    ballot_id: int | None
+    title: str
+    neighborhood: str
+    status: str
+    percent_complete: int
+    allocated: int
+    spent: int
+    overdue_milestones: int
+    updated_at: dt.datetime
+
+
+class DeliveryPage(msgspec.Struct, frozen=True):
+    items: list[DeliveryItemOut]
+    page: PageInfo
+
+
+class DeliveryDetailOut(msgspec.Struct, frozen=True):
+    item: DeliveryItemOut
+    milestones: list[MilestoneOut]
+    updates: list[UpdateOut]
