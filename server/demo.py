@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "proposals.demo",
     "proposals.drafts.demo",
     "ballots.demo",
+    "ballots.results.demo",
     "ballots.outcomes.demo",
 ]
 

@@ -53,11 +53,23 @@ def _png(width: int, height: int, sky: tuple[int, int, int], ground: tuple[int, 
             + chunk(b"IEND", b""))
 
 
-async def _proposals(ctx: DemoContext) -> list[tuple[int, int, str]]:
-    rows = await Proposal.select(Proposal.id, Proposal.final_cost, Proposal.estimated_cost, Proposal.title).where(
+async def _published_items() -> list[tuple[int, int, int, str]]:
+    """Items that a published result already made (item id, proposal id, allocated, title)."""
+    rows = await DeliveryItem.select(DeliveryItem.id, DeliveryItem.proposal, DeliveryItem.allocated,
+                                     DeliveryItem.proposal.title.as_alias("title")).order_by(DeliveryItem.id)
+    return [(r["id"], r["proposal"], r["allocated"], r["title"]) for r in rows]
+
+
+async def _proposals(ctx: DemoContext, skip: set[int], wanted: int) -> list[tuple[int, int, str]]:
+    if wanted <= 0:
+        return []
+    query = Proposal.select(Proposal.id, Proposal.final_cost, Proposal.estimated_cost, Proposal.title).where(
         Proposal.status == "feasible"
-    ).order_by(Proposal.id).limit(len(FALLBACK_PROPOSALS))
-    if len(rows) >= 6:
+    )
+    if skip:
+        query = query.where(Proposal.id.not_in(list(skip)))
+    rows = await query.order_by(Proposal.id).limit(wanted)
+    if len(rows) >= wanted:
         return [(r["id"], r["final_cost"] or r["estimated_cost"], r["title"]) for r in rows]
     today = dt.date.today()
     cycle = await BudgetCycle.insert(BudgetCycle(
@@ -67,7 +79,7 @@ async def _proposals(ctx: DemoContext) -> list[tuple[int, int, str]]:
         delivery_open=today - dt.timedelta(days=280), delivery_close=today + dt.timedelta(days=300),
     )).returning(BudgetCycle.id)
     made = []
-    for hood, title, summary, cost in FALLBACK_PROPOSALS:
+    for hood, title, summary, cost in FALLBACK_PROPOSALS[:wanted]:
         inserted = await Proposal.insert(Proposal(
             cycle=cycle[0]["id"], neighborhood=ctx.neighborhoods[hood], author=ctx.accounts["resident"],
             title=title, summary=summary, description=summary, category="infrastructure", estimated_cost=cost,
@@ -81,8 +93,13 @@ async def _delivery(ctx: DemoContext) -> None:
     today = dt.date.today()
     council = ctx.accounts["council"]
     upload_dir = var_dir_from_env() / "uploads"
-    chosen = await _proposals(ctx)
-    ids = await service.create_delivery_items(None, [(pid, cost) for pid, cost, _ in chosen])
+    # The projects of a published result come first (so last year's result shows its delivery), then
+    # other feasible proposals until every status can be shown.
+    published = await _published_items()
+    extra = await _proposals(ctx, {p for _, p, _, _ in published}, len(FALLBACK_PROPOSALS) - len(published))
+    extra_ids = await service.create_delivery_items(None, [(pid, cost) for pid, cost, _ in extra])
+    chosen = [(pid, cost, title) for _, pid, cost, title in published] + extra
+    ids = [item for item, _, _, _ in published] + extra_ids
 
     def day(offset: int) -> dt.date:
         return today + dt.timedelta(days=offset)
