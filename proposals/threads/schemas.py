@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+STANCES = ("supports", "concerns", "neutral")
+
+
+class CommentView(msgspec.Struct):
+    id: int
+    parent_id: int | None
+    author_id: int
+    author_name: str
+    body: str
+    stance: str
+    official: bool
+    votes: int
+    created_at: dt.datetime
+    edited: bool = False
+    deleted: bool = False
+    hidden: bool = False
+    hidden_message: str = ""
+    voted: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
+    can_reply: bool = False
+    level: int = 0  # indentation level shown (0..MAX_LEVEL)
+    reply_to_name: str = ""  # set when shown flattened at the deepest level
+    children: list[CommentView] = msgspec.field(default_factory=list)
+
+
+class ThreadView(msgspec.Struct):
+    kind: str
+    target_id: int
+    url: str
+    title: str
+    is_open: bool
+    closed_reason: str
+    stances_allowed: bool
+    comments: list[CommentView]  # top-level comments shown, each with its replies
+    total: int  # every comment, replies and tombstones included
+    top_level_total: int
+    shown_all: bool
+    stance_counts: dict[str, int]
+    signed_in: bool
+    can_post: bool
+    blocked: bool
+    # Form state after a failed post: which form (parent id, "edit-N" or "new") and what was typed.
+    errors: dict[str, str] = msgspec.field(default_factory=dict)
+    form: dict[str, str] = msgspec.field(default_factory=dict)
+    error_form: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"thread-{self.kind}-{self.target_id}"
+
+    @property
+    def base_path(self) -> str:
+        return f"/threads/{self.kind}/{self.target_id}"
