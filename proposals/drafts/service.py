@@ -129,12 +129,12 @@ async def _sections(version_id: int) -> list[SectionView]:
 
 
 def _section_target(draft: DraftInfo, key: int, heading: str) -> TargetInfo:
-    return TargetInfo(url=f"/drafts/{draft.id}#section-{key}", title=f"{draft.title}: {heading}",
+    return TargetInfo(url=f"/drafts/{draft.id}", title=f"{draft.title}: {heading}",
                       is_open=draft.is_open, closed_reason=draft.closed_reason)
 
 
 def _amendment_target(draft: DraftInfo, amendment_id: int) -> TargetInfo:
-    return TargetInfo(url=f"/drafts/{draft.id}#amendment-{amendment_id}",
+    return TargetInfo(url=f"/drafts/{draft.id}",
                       title=_("Amendment to “%(title)s”", title=draft.title),
                       is_open=draft.is_open, closed_reason=draft.closed_reason)
 

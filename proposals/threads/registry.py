@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class TargetInfo:
     """What the thread needs to know about its target, supplied by the owning domain."""
 
-    url: str  # the page showing the thread (no-JS redirects go here, plus "#comment-N")
+    url: str  # the page showing the thread, without a fragment (no-JS posts come back to url#comment-N)
     title: str  # for notifications: "replied to your comment on “TITLE”"
     is_open: bool = True  # may people post now?
     closed_reason: str = ""  # translated, e.g. "The comment period closed on 3 March 2027."
