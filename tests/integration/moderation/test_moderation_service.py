@@ -16,7 +16,7 @@ from proposals.threads import service as threads
 async def test_hidden_after_three_distinct_reporters(db) -> None:
     council = await make_account("council")
     author = await make_account()
-    draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
     comment = await threads.post_comment("draft_section", keys[0], author.id, "Buy cheap watches", stance="neutral")
     first, second, third = [await make_account() for _ in range(3)]
     assert await service.report("comment", comment, first.id, "spam") == "reported"
