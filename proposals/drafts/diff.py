@@ -33,6 +33,7 @@ class SectionChange:
     key: int
     status: str  # added | removed | changed | unchanged
     moved: bool = False
+    moved_up: bool = False  # among the sections in both versions, it now comes earlier
     old: Section | None = None
     new: Section | None = None
     old_position: int | None = None  # 1-based
@@ -45,10 +46,33 @@ class SectionChange:
         return (self.new or self.old).heading  # type: ignore[union-attr]
 
 
+# Below this similarity a paragraph reads better as "old text removed, new text added" than as
+# a confetti of small changes.
+REWRITE_RATIO = 0.35
+# Unchanged runs this short (a space, "a", "of") between two changes are folded into the change,
+# so a rewritten phrase shows as one removal and one addition.
+SHORT_EQUAL = 3
+
+
 def word_diff(old: str, new: str) -> list[Segment]:
     """Segments that rebuild `old` (equal + delete) and `new` (equal + insert), merged so that
     neighbouring pieces of the same kind form one segment."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if a and b and matcher.ratio() < REWRITE_RATIO:
+        return [Segment("delete", old), Segment("insert", new)]
+    # (op, old text, new text) per opcode, then fold short equal runs between changes.
+    raw = [("equal" if tag == "equal" else "change", "".join(a[i1:i2]), "".join(b[j1:j2]))
+           for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    folded: list[tuple[str, str, str]] = []
+    for n, (op, x, y) in enumerate(raw):
+        between = 0 < n < len(raw) - 1 and raw[n - 1][0] == "change" and raw[n + 1][0] == "change"
+        if op == "equal" and between and len(x.strip()) <= SHORT_EQUAL:
+            op = "change"
+        if folded and op == "change" and folded[-1][0] == "change":
+            _op, px, py = folded.pop()
+            x, y = px + x, py + y
+        folded.append((op, x, y))
     out: list[Segment] = []
 
     def add(op: str, text: str) -> None:
@@ -59,12 +83,12 @@ def word_diff(old: str, new: str) -> list[Segment]:
         else:
             out.append(Segment(op, text))
 
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
+    for op, x, y in folded:
+        if op == "equal":
+            add("equal", x)
         else:
-            add("delete", "".join(a[i1:i2]))
-            add("insert", "".join(b[j1:j2]))
+            add("delete", x)
+            add("insert", y)
     return out
 
 
@@ -94,8 +118,10 @@ def diff_versions(old: list[Section], new: list[Section]) -> list[SectionChange]
             continue
         i, o = old_by_key[s.key]
         changed = o.heading != s.heading or o.body != s.body
+        moved = s.key not in in_order
         changes.append(SectionChange(
-            s.key, "changed" if changed else "unchanged", moved=s.key not in in_order, old=o, new=s,
+            s.key, "changed" if changed else "unchanged", moved=moved, old=o, new=s,
+            moved_up=moved and common_new.index(s.key) < common_old.index(s.key),
             old_position=i + 1, new_position=j + 1,
             heading_diff=word_diff(o.heading, s.heading) if changed else [Segment("equal", s.heading)],
             body_diff=word_diff(o.body, s.body) if changed else [Segment("equal", s.body)],

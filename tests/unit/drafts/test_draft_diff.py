@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from proposals.drafts.diff import Section, Segment, diff_versions, summary, word_diff
 
 
@@ -28,7 +31,7 @@ def test_added_removed_reordered_and_edited_sections() -> None:
     by_key = {c.key: c for c in changes}
     assert by_key[5].status == "added" and by_key[5].new_position == 4
     assert by_key[3].status == "removed" and by_key[3].old_position == 3
-    assert by_key[4].moved and by_key[4].status == "unchanged"
+    assert by_key[4].moved and by_key[4].moved_up and by_key[4].status == "unchanged"
     assert not by_key[1].moved and not by_key[2].moved
     assert by_key[2].status == "changed"
     assert Segment("insert", " calls") in by_key[2].heading_diff
@@ -45,3 +48,25 @@ def test_identical_versions_have_no_changes() -> None:
 def test_removed_first_section_goes_first() -> None:
     changes = diff_versions([Section(1, "A", "x"), Section(2, "B", "y")], [Section(2, "B", "y")])
     assert [(c.key, c.status) for c in changes] == [(1, "removed"), (2, "unchanged")]
+
+
+def test_rewritten_paragraph_is_one_removal_and_one_addition() -> None:
+    old = "Use the online form. Tell us what happened, when and where."
+    new = "Call 555-0142 or visit the service desk in person on weekdays."
+    assert word_diff(old, new) == [Segment("delete", old), Segment("insert", new)]
+
+
+def test_short_unchanged_words_between_changes_fold_into_one_change() -> None:
+    segments = word_diff("the red car and the blue bike", "the green truck and the blue bike")
+    assert segments[0] == Segment("equal", "the ")
+    assert Segment("delete", "red car") in segments and Segment("insert", "green truck") in segments
+
+
+_words = st.lists(st.sampled_from(["a", "the", "calls", "30", "days", ",", ".", " ", "\n", "answer"]), max_size=30)
+
+
+@given(_words, _words)
+def test_word_diff_always_rebuilds_both_texts(old: list[str], new: list[str]) -> None:
+    a, b = "".join(old), "".join(new)
+    segments = word_diff(a, b)
+    assert rebuild(segments, "old") == a and rebuild(segments, "new") == b
