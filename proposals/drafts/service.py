@@ -43,6 +43,9 @@ SECTION_KIND = "draft_section"
 AMENDMENT_KIND = "amendment"
 MAX_SECTION_BODY = 20000
 MAX_AMENDMENT = 10000
+# Top-level comments shown per section on the draft page (with their replies); the rest are one
+# "Show all comments" away. Twenty sections of ten long threads each made a page of several MB.
+SECTION_FIRST_PAGE = 5
 
 register_kind("amendment_accepted", N_("Your amendment to “%(subject)s” was accepted by %(actor)s"))
 register_kind("amendment_declined", N_("Your amendment to “%(subject)s” was declined by %(actor)s"))
@@ -166,7 +169,7 @@ async def _amendments(draft: DraftInfo, viewer: Viewer | None, section_keys: lis
         ))
     if with_threads and ids:
         infos = {a.id: _amendment_target(draft, a.id) for a in views}
-        thread_views = await threads.load_threads(AMENDMENT_KIND, ids, viewer, infos=infos)
+        thread_views = await threads.load_threads(AMENDMENT_KIND, ids, viewer, infos=infos, first_page=5)
         for a in views:
             a.thread = thread_views.get(a.id)
     return views
@@ -182,7 +185,8 @@ async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
     sections = await _sections(version.id)
     keys = [s.key for s in sections]
     infos = {s.key: _section_target(draft, s.key, s.heading) for s in sections}
-    section_threads = await threads.load_threads(SECTION_KIND, keys, viewer, infos=infos)
+    section_threads = await threads.load_threads(SECTION_KIND, keys, viewer, infos=infos,
+                                                 first_page=SECTION_FIRST_PAGE)
     summaries = await SectionSummary.select(
         SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
         SectionSummary.author.display_name.as_alias("author_name"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from proposals.moderation import rules, service
-from proposals.moderation.registry import kind_names
+from proposals.moderation.registry import content_kind, kind_names
 from server import forms
 from server.accounts.controllers import safe_next
 from server.guards import requires_moderator, requires_signed_in
@@ -20,6 +21,22 @@ from server.i18n import gettext as _
 class ReportController(Controller):
     path = "/moderation/report"
     include_in_schema = False
+
+    @get("/", name="moderation.report_form", guards=[requires_signed_in])
+    async def report_form(self, request: Request[Any, Any, Any], kind: FromQuery[str], id: FromQuery[int],
+                          next: FromQuery[str | None] = None) -> Template:
+        """The report form: a page without JavaScript, a fragment replacing the link with htmx."""
+        if kind not in kind_names():
+            raise NotFoundException()
+        spec = content_kind(kind)
+        info = (await spec.describe([id])).get(id) if spec else None
+        if info is None:
+            raise NotFoundException()
+        context = {"kind": kind, "id": id, "next": safe_next(next, info.url or "/"), "errors": {},
+                   "title": info.title}
+        if request.headers.get("hx-request"):
+            return Template("moderation/_report_form.html", context=context)
+        return Template("moderation/report.html", context=context)
 
     @post("/", name="moderation.report", guards=[requires_signed_in])
     async def report(self, request: Request[Any, Any, Any]) -> Template | Redirect:

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from proposals.threads import service
@@ -48,9 +48,27 @@ class ThreadController(Controller):
     include_in_schema = False
 
     @get("/{kind:str}/{target_id:int}", name="threads.show")
-    async def show(self, request: Request[Any, Any, Any], kind: FromPath[str], target_id: FromPath[int]) -> Template:
-        """The whole thread: the "Show all comments" link (htmx swaps it in place)."""
-        return await _render(request, kind, target_id, show_all=True)
+    async def show(self, request: Request[Any, Any, Any], kind: FromPath[str], target_id: FromPath[int],
+                   reply_to: FromQuery[int | None] = None) -> Template:
+        """The whole thread: the "Show all comments" link (htmx swaps it in place), and the
+        no-JS "Reply" link (?reply_to=N opens the reply form under comment N)."""
+        thread = await _load(kind, target_id, request, show_all=True)
+        thread.reply_to = reply_to
+        if _is_htmx(request):
+            return Template(FRAGMENT, context={"thread": thread})
+        return Template("threads/thread_page.html", context={"thread": thread})
+
+    @get("/{kind:str}/{target_id:int}/reply/{comment_id:int}", name="threads.reply_form",
+         guards=[requires_not_blocked])
+    async def reply_form(self, request: Request[Any, Any, Any], kind: FromPath[str], target_id: FromPath[int],
+                         comment_id: FromPath[int]) -> Template:
+        """The reply form alone, which htmx puts in place of the "Reply" link."""
+        thread = await _load(kind, target_id, request)
+        try:
+            comment = await service.reply_target(kind, target_id, comment_id)
+        except service.NotFound as exc:
+            raise NotFoundException() from exc
+        return Template("threads/_reply_form.html", context={"thread": thread, "comment": comment})
 
     @post("/{kind:str}/{target_id:int}/comments", name="threads.post", guards=[requires_not_blocked])
     async def post_comment(self, request: Request[Any, Any, Any], kind: FromPath[str],

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import msgspec
+from markupsafe import Markup
+
+from server.markdown import render_markdown
 
 STANCES = ("supports", "concerns", "neutral")
+
+
+@lru_cache(maxsize=8192)
+def _markdown(text: str) -> Markup:
+    # Comments never change once rendered unless edited (new text, new key), and a busy draft
+    # page renders a thousand of them: parsing and sanitising each time dominated its render time.
+    return render_markdown(text)
 
 
 class CommentView(msgspec.Struct):
@@ -29,6 +40,10 @@ class CommentView(msgspec.Struct):
     reply_to_name: str = ""  # set when shown flattened at the deepest level
     children: list[CommentView] = msgspec.field(default_factory=list)
 
+    @property
+    def body_html(self) -> Markup:
+        return _markdown(self.body)
+
 
 class ThreadView(msgspec.Struct):
     kind: str
@@ -50,6 +65,7 @@ class ThreadView(msgspec.Struct):
     errors: dict[str, str] = msgspec.field(default_factory=dict)
     form: dict[str, str] = msgspec.field(default_factory=dict)
     error_form: str = ""
+    reply_to: int | None = None  # show the reply form under this comment (the no-JS "Reply" link)
 
     @property
     def dom_id(self) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
+import msgspec
+
 from proposals.moderation import service as moderation
 from proposals.moderation.registry import ContentInfo, register_content_kind
 from proposals.threads.registry import TargetInfo, ThreadKind, thread_kind
@@ -72,10 +74,12 @@ def _can_edit(row: dict, viewer: Viewer | None, now: dt.datetime) -> bool:
 
 
 async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, *, show_all: bool = False,
-                       infos: dict[int, TargetInfo] | None = None) -> dict[int, ThreadView]:
+                       infos: dict[int, TargetInfo] | None = None,
+                       first_page: int = FIRST_PAGE) -> dict[int, ThreadView]:
     """Every thread of `target_ids` in a fixed number of queries (comments, the viewer's votes,
     hidden comments, plus the kind's describe unless `infos` is given), whatever the number of
-    comments. Targets that do not exist are left out of the result."""
+    comments. Targets that do not exist are left out of the result. `first_page`: how many
+    top-level comments to show (with all their replies) before "Show all comments"."""
     spec = _spec(kind)
     ids = sorted(set(target_ids))
     if not ids:
@@ -119,7 +123,7 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
         stance_counts = Counter(c.stance for c in comments
                                 if c.parent_id is None and c.stance and not c.deleted and not c.hidden)
         roots = build_forest(comments)
-        shown = roots if show_all else roots[:FIRST_PAGE]
+        shown = roots if show_all else roots[:first_page]
         views[target_id] = ThreadView(
             kind=kind, target_id=target_id, url=info.url, title=info.title, is_open=info.is_open,
             closed_reason=info.closed_reason, stances_allowed=spec.stances, comments=shown, total=len(comments),
@@ -198,6 +202,20 @@ async def _own_comment(comment_id: int, author_id: int) -> dict:
     if row["author"] != author_id:
         raise ThreadError(_("Only the author can change this comment."))
     return row
+
+
+class ReplyTarget(msgspec.Struct, frozen=True):
+    id: int
+    author_name: str
+
+
+async def reply_target(kind: str, target_id: int, comment_id: int) -> ReplyTarget:
+    row = await Comment.select(Comment.id, Comment.author.display_name.as_alias("author_name")).where(
+        (Comment.id == comment_id) & (Comment.target_kind == kind) & (Comment.target_id == target_id)
+        & Comment.deleted_at.is_null()).first()
+    if row is None:
+        raise NotFound(str(comment_id))
+    return ReplyTarget(row["id"], row["author_name"])
 
 
 async def comment_target(comment_id: int) -> tuple[str, int]:

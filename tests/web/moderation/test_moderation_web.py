@@ -21,7 +21,10 @@ async def test_three_reports_hide_then_moderator_restores_and_blocks(client: htt
         client.cookies.clear()
         await sign_in(client, reporter.email)
         page = await client.get(f"/drafts/{draft_id}")
-        assert f'id="report-comment-{comment}"' in page.text
+        link = f"/moderation/report?kind=comment&amp;id={comment}&amp;next="
+        assert link in page.text
+        form = await client.get(f"/moderation/report?kind=comment&id={comment}&next=/drafts/{draft_id}")
+        assert form.status_code == 200 and 'name="reason"' in form.text
         headers = {"HX-Request": "true"} if n == 0 else {}
         response = await post_form(client, "/moderation/report",
                                    {"kind": "comment", "id": comment, "reason": "spam", "next": f"/drafts/{draft_id}"},

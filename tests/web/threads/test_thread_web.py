@@ -92,3 +92,18 @@ async def test_delete_leaves_tombstone_and_replies(client: httpx.AsyncClient, ot
     page = text_of((await client.get("/threads/webthing/5")).text)
     assert "This comment was deleted by its author" in page
     assert "Original words" not in page and "A reply stays" in page
+
+
+async def test_reply_link_opens_the_form_with_and_without_javascript(client: httpx.AsyncClient,
+                                                                     other_client: httpx.AsyncClient) -> None:
+    author = await signed_in_as(client)
+    await post_form(client, "/threads/webthing/6/comments", {"body": "Start here"})
+    cid = (await Comment.select(Comment.id).first())["id"]
+    await signed_in_as(other_client)
+    page = await other_client.get("/threads/webthing/6")
+    assert f'href="/threads/webthing/6?reply_to={cid}#reply-{cid}"' in page.text
+    assert f'id="reply-{cid}"' not in page.text
+    no_js = await other_client.get(f"/threads/webthing/6?reply_to={cid}")
+    assert f'id="reply-{cid}"' in no_js.text and f"Your reply to {author.display_name}" in no_js.text
+    fragment = await other_client.get(f"/threads/webthing/6/reply/{cid}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text and 'name="parent_id"' in fragment.text
