@@ -46,6 +46,7 @@ MAX_AMENDMENT = 10000
 # Top-level comments shown per section on the draft page (with their replies); the rest are one
 # "Show all comments" away. Twenty sections of ten long threads each made a page of several MB.
 SECTION_FIRST_PAGE = 5
+SECTION_REPLIES = 3
 
 register_kind("amendment_accepted", N_("Your amendment to “%(subject)s” was accepted by %(actor)s"))
 register_kind("amendment_declined", N_("Your amendment to “%(subject)s” was declined by %(actor)s"))
@@ -186,7 +187,8 @@ async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
     keys = [s.key for s in sections]
     infos = {s.key: _section_target(draft, s.key, s.heading) for s in sections}
     section_threads = await threads.load_threads(SECTION_KIND, keys, viewer, infos=infos,
-                                                 first_page=SECTION_FIRST_PAGE)
+                                                 first_page=SECTION_FIRST_PAGE,
+                                                 replies_per_comment=SECTION_REPLIES)
     summaries = await SectionSummary.select(
         SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
         SectionSummary.author.display_name.as_alias("author_name"),

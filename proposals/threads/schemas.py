@@ -38,6 +38,7 @@ class CommentView(msgspec.Struct):
     can_reply: bool = False
     level: int = 0  # indentation level shown (0..MAX_LEVEL)
     reply_to_name: str = ""  # set when shown flattened at the deepest level
+    more_replies: int = 0  # replies left out of this (top-level) comment on a busy page
     children: list[CommentView] = msgspec.field(default_factory=list)
 
     @property

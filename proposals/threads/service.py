@@ -13,7 +13,7 @@ from proposals.moderation.registry import ContentInfo, register_content_kind
 from proposals.threads.registry import TargetInfo, ThreadKind, thread_kind
 from proposals.threads.schemas import STANCES, CommentView, ThreadView
 from proposals.threads.tables import Comment, CommentVote
-from proposals.threads.tree import build_forest
+from proposals.threads.tree import build_forest, limit_replies
 from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.database import write_transaction
@@ -75,11 +75,13 @@ def _can_edit(row: dict, viewer: Viewer | None, now: dt.datetime) -> bool:
 
 async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, *, show_all: bool = False,
                        infos: dict[int, TargetInfo] | None = None,
-                       first_page: int = FIRST_PAGE) -> dict[int, ThreadView]:
+                       first_page: int = FIRST_PAGE, replies_per_comment: int | None = None,
+                       ) -> dict[int, ThreadView]:
     """Every thread of `target_ids` in a fixed number of queries (comments, the viewer's votes,
     hidden comments, plus the kind's describe unless `infos` is given), whatever the number of
     comments. Targets that do not exist are left out of the result. `first_page`: how many
-    top-level comments to show (with all their replies) before "Show all comments"."""
+    top-level comments to show before "Show all comments"; `replies_per_comment`: at most this
+    many replies under each of them, the rest behind "N more replies" (default: all)."""
     spec = _spec(kind)
     ids = sorted(set(target_ids))
     if not ids:
@@ -124,10 +126,14 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
                                 if c.parent_id is None and c.stance and not c.deleted and not c.hidden)
         roots = build_forest(comments)
         shown = roots if show_all else roots[:first_page]
+        if replies_per_comment is not None and not show_all:
+            for root in shown:
+                limit_replies(root, replies_per_comment)
         views[target_id] = ThreadView(
             kind=kind, target_id=target_id, url=info.url, title=info.title, is_open=info.is_open,
             closed_reason=info.closed_reason, stances_allowed=spec.stances, comments=shown, total=len(comments),
-            top_level_total=len(roots), shown_all=len(shown) == len(roots),
+            top_level_total=len(roots),
+            shown_all=len(shown) == len(roots) and not any(r.more_replies for r in shown),
             stance_counts={s: stance_counts.get(s, 0) for s in STANCES},
             signed_in=viewer is not None, can_post=info.is_open and viewer is not None and not blocked,
             blocked=blocked,

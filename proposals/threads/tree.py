@@ -54,3 +54,28 @@ def build_forest(comments: Iterable[CommentView]) -> list[CommentView]:
     for root in roots:
         attach(root, 0)
     return roots
+
+
+def limit_replies(root: CommentView, limit: int) -> None:
+    """Keep the first `limit` replies under `root` in reading order (depth-first, by time) and
+    record how many were left out in `root.more_replies`, so a page with many long threads stays
+    small; the full thread is one link away."""
+    kept = 0
+
+    def walk(node: CommentView) -> None:
+        nonlocal kept
+        children = []
+        for child in node.children:
+            if kept >= limit:
+                root.more_replies += 1 + count(child)
+                continue
+            kept += 1
+            children.append(child)
+            walk(child)
+        node.children = children
+
+    walk(root)
+
+
+def count(node: CommentView) -> int:
+    return sum(1 + count(c) for c in node.children)

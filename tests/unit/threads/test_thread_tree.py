@@ -41,3 +41,13 @@ def test_levels_order_by_time_then_id_and_deep_replies_flatten() -> None:
 def test_reply_whose_parent_is_missing_surfaces_at_top_level() -> None:
     roots = build_forest([c(1, None, 0), c(2, 99, 1)])
     assert [r.id for r in roots] == [1, 2]
+
+
+def test_limit_replies_keeps_reading_order_and_counts_the_rest() -> None:
+    from proposals.threads.tree import limit_replies
+
+    comments = [c(1, None, 0), c(2, 1, 1), c(3, 2, 2), c(4, 1, 3), c(5, 4, 4), c(6, 5, 5), c(7, 1, 6)]
+    root = build_forest(comments)[0]
+    limit_replies(root, 3)
+    assert flatten([root]) == [(1, 0, ""), (2, 1, ""), (3, 2, ""), (4, 1, "")]
+    assert root.more_replies == 3
