@@ -14,8 +14,10 @@ Contract for other domains (no column changes needed in their tables):
 - Posting checks: ``await service.is_blocked(account_id)`` (the route guard is
   `server.guards.requires_not_blocked`).
 - Report button on any page: ``{% with report_kind="proposal", report_id=p.id %}{% include
-  "moderation/_report_button.html" %}{% endwith %}`` (needs `request` and `csrf_input` in context,
-  which every Litestar template has). It posts to /moderation/report and works without JavaScript.
+  "moderation/_report_button.html" %}{% endwith %}`` (optional `report_next`: where to return after
+  a plain POST, default the current path; `report_label`). It renders a "Report" link (signed-in
+  viewers only) to GET /moderation/report?kind=&id=&next= (a page without JavaScript; with htmx the
+  form replaces the link), which POSTs to /moderation/report.
 
 Kinds registered here: "proposal" (read-only use of proposals.tables.Proposal). The threads
 component registers "comment"; drafts register "amendment".

@@ -109,6 +109,20 @@ class ModerationController(Controller):
               "success")
         return Redirect("/moderation", status_code=303)
 
+    @post("/unblock", name="moderation.unblock")
+    async def unblock(self, request: Request[Any, Any, Any]) -> Redirect:
+        form = await forms.read_form(request)
+        raw_id = form.get("account_id", "")
+        try:
+            if not raw_id.isdigit():
+                raise service.ModerationError(_("This cannot be moderated."))
+            await service.unblock(int(raw_id), request.user.id, form.get("note", ""))
+        except service.ModerationError as exc:
+            flash(request, str(exc), "error")
+        else:
+            flash(request, _("Unblocked. The action is in the moderation log."), "success")
+        return Redirect("/moderation/log", status_code=303)
+
     @get("/log", name="moderation.log")
     async def log(self, page: FromQuery[int] = 1) -> Template:
         entries, has_more = await service.log(page)

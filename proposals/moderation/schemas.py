@@ -38,3 +38,5 @@ class LogEntry(msgspec.Struct, frozen=True):
     moderator_name: str
     target_name: str
     created_at: dt.datetime
+    target_id: int | None = None
+    target_blocked: bool = False

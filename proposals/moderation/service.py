@@ -192,10 +192,13 @@ async def log(page: int = 1, per_page: int = 50) -> tuple[list[LogEntry], bool]:
         ModerationAction.category, ModerationAction.reason, ModerationAction.created_at,
         ModerationAction.moderator.display_name.as_alias("moderator_name"),
         ModerationAction.target_account.display_name.as_alias("target_name"),
+        ModerationAction.target_account.id.as_alias("target_id"),
+        ModerationAction.target_account.blocked.as_alias("target_blocked"),
     ).order_by(ModerationAction.id, ascending=False).limit(per_page + 1).offset((max(page, 1) - 1) * per_page)
     entries = [LogEntry(id=r["id"], action=r["action"], kind=r["content_kind"], content_id=r["content_id"],
                         category=r["category"], reason=r["reason"], moderator_name=r["moderator_name"] or "",
-                        target_name=r["target_name"] or "", created_at=r["created_at"]) for r in rows[:per_page]]
+                        target_name=r["target_name"] or "", created_at=r["created_at"], target_id=r["target_id"],
+                        target_blocked=bool(r["target_blocked"])) for r in rows[:per_page]]
     return entries, len(rows) > per_page
 
 

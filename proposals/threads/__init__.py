@@ -25,7 +25,8 @@ Embedding contract
    `load_threads` costs a fixed number of queries whatever the number of targets and comments
    (the kind's describe, comments, the viewer's votes, hidden comments). Pass `infos=` if you
    already have the TargetInfo of each id, `show_all=True` to show every top-level comment
-   (default: the first FIRST_PAGE, then a "Show all" link that htmx swaps in place).
+   (default: the first FIRST_PAGE, then a "Show all" link that htmx swaps in place),
+   `first_page=` / `replies_per_comment=` to keep busy pages small.
 3. The template includes the partial with `thread` in context::
 
        {% with thread=thread, thread_heading_level=2 %}{% include "threads/_thread.html" %}{% endwith %}
@@ -36,7 +37,9 @@ Embedding contract
 
 Routes (proposals/threads/controllers.py): POST /threads/{kind}/{id}/comments (body, optional
 parent_id, stance), POST /threads/comments/{cid}/edit|delete|vote, GET /threads/{kind}/{id} (the
-whole thread; an htmx request gets the fragment). Without JavaScript every POST answers 303 to
+whole thread; an htmx request gets the fragment; ?reply_to=N opens the reply form under comment
+N, which is where the no-JS "Reply" link goes), GET /threads/{kind}/{id}/reply/{cid} (the reply
+form alone, swapped in place of the link by htmx). Without JavaScript every POST answers 303 to
 `url#comment-N`; a refused post re-renders the thread page with the error and the text typed (400).
 
 Rules: ordering and nesting are in tree.py; authors may edit for 15 minutes (marked "edited");

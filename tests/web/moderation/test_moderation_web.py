@@ -70,3 +70,18 @@ async def test_report_needs_a_reason_and_a_known_kind(client: httpx.AsyncClient)
     unknown = await post_form(client, "/moderation/report", {"kind": "nope", "id": "1", "reason": "spam"})
     assert unknown.status_code == 303
     assert await service.queue() == []
+
+
+async def test_moderator_unblocks_with_a_note(client: httpx.AsyncClient) -> None:
+    council = await make_account("council")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    comment = await threads.post_comment("draft_section", keys[0], author.id, "Hi", stance="neutral")
+    moderator = await signed_in_as(client, "moderator")
+    await service.block_author("comment", comment, moderator.id, "Spam")
+    log = await client.get("/moderation/log")
+    assert f"Unblock {author.display_name}" in log.text
+    assert (await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": ""})).status_code == 303
+    assert await service.is_blocked(author.id)
+    await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": "Apologised"})
+    assert not await service.is_blocked(author.id)
