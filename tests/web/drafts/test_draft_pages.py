@@ -107,7 +107,14 @@ async def test_script_in_every_text_field_is_inert(client: httpx.AsyncClient) ->
     await service.propose_amendment(resident.id, draft_id, keys[0], evil, evil)
     await threads.post_comment("draft_section", keys[0], resident.id, evil, stance="neutral")
     await service.set_section_summary(council.id, draft_id, keys[0], evil)
-    for url in (f"/drafts/{draft_id}", f"/drafts/{draft_id}/versions/1", "/drafts/", "/"):
+    declined = await service.propose_amendment(resident.id, draft_id, keys[0], "Other", "Why")
+    await service.decide_amendment(council.id, declined, "declined", evil)
+    await service.start_new_version(council.id, draft_id)
+    section = (await service.editor_sections(draft_id))[0]
+    await service.update_section(council.id, draft_id, section.id, evil + " v2", evil + " v2")
+    await service.publish_version(council.id, draft_id, evil, service.today(), service.today())
+    for url in (f"/drafts/{draft_id}", f"/drafts/{draft_id}/versions/1", f"/drafts/{draft_id}/versions/2",
+                "/drafts/", "/", f"/threads/draft_section/{keys[0]}"):
         html = (await client.get(url)).text
         assert "<script>alert" not in html, url
 
