@@ -13,6 +13,9 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "server.piccolo_app",
         "proposals.piccolo_app",
+        "proposals.threads.piccolo_app",
+        "proposals.moderation.piccolo_app",
+        "proposals.drafts.piccolo_app",
         "ballots.piccolo_app",
         "ballots.counting.piccolo_app",
         "ballots.results.piccolo_app",

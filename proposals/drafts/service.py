@@ -1,0 +1,589 @@
+"""Draft procedures: council editing and versions, section comment threads, amendments, section
+summaries, exports and notifications. Pages load in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from proposals.drafts import rules
+from proposals.drafts.diff import Section, diff_versions, summary
+from proposals.drafts.schemas import (
+    AmendmentView,
+    CreditView,
+    DraftInfo,
+    DraftPage,
+    EditorSection,
+    SectionSummaryView,
+    SectionView,
+    VersionInfo,
+    VersionPage,
+)
+from proposals.drafts.tables import (
+    Amendment,
+    AmendmentSupport,
+    Draft,
+    DraftSection,
+    DraftVersion,
+    SectionKey,
+    SectionSummary,
+)
+from proposals.moderation import service as moderation
+from proposals.moderation.registry import ContentInfo, register_content_kind
+from proposals.threads import service as threads
+from proposals.threads.registry import TargetInfo, register_thread_kind
+from server.accounts.tables import Account
+from server.current_user import Viewer
+from server.database import write_transaction
+from server.i18n import gettext as _
+from server.notifications.kinds import N_, register_kind
+from server.notifications.service import notify
+
+SECTION_KIND = "draft_section"
+AMENDMENT_KIND = "amendment"
+MAX_SECTION_BODY = 20000
+MAX_AMENDMENT = 10000
+# Top-level comments shown per section on the draft page (with their replies); the rest are one
+# "Show all comments" away. Twenty sections of ten long threads each made a page of several MB.
+SECTION_FIRST_PAGE = 5
+SECTION_REPLIES = 3
+
+register_kind("amendment_accepted", N_("Your amendment to “%(subject)s” was accepted by %(actor)s"))
+register_kind("amendment_declined", N_("Your amendment to “%(subject)s” was declined by %(actor)s"))
+register_kind("draft_new_version", N_("A new version of “%(subject)s” was published"))
+
+
+class DraftError(Exception):
+    """A refused step; `errors` maps form fields (or "form") to translated messages."""
+
+    def __init__(self, errors: dict[str, str] | str) -> None:
+        self.errors = errors if isinstance(errors, dict) else {"form": errors}
+        super().__init__(next(iter(self.errors.values())))
+
+
+class NotFound(Exception):
+    pass
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# ---------------------------------------------------------------- reading
+
+def _version(r: dict) -> VersionInfo:
+    return VersionInfo(id=r["id"], number=r["number"], published_at=r["published_at"], changelog=r["changelog"])
+
+
+async def _draft_infos(draft_ids: list[int]) -> dict[int, DraftInfo]:
+    """Drafts with their versions, period state and amendment counts, in three queries."""
+    if not draft_ids:
+        return {}
+    drafts = await Draft.select().where(Draft.id.is_in(draft_ids))
+    versions = await DraftVersion.select().where(DraftVersion.draft.is_in(draft_ids)).order_by(DraftVersion.number)
+    counts = await Amendment.raw(
+        "SELECT draft, status, COUNT(*) AS n FROM amendment WHERE draft IN ({}) GROUP BY draft, status".format(
+            ", ".join(str(int(i)) for i in draft_ids)))
+    by_draft: dict[int, list[dict]] = defaultdict(list)
+    for v in versions:
+        by_draft[v["draft"]].append(v)
+    amendment_counts: dict[int, dict[str, int]] = defaultdict(lambda: {"pending": 0, "accepted": 0, "declined": 0})
+    for c in counts:
+        amendment_counts[c["draft"]][c["status"]] = c["n"]
+    now = today()
+    infos = {}
+    for d in drafts:
+        published = [_version(v) for v in by_draft[d["id"]] if v["published_at"] is not None]
+        working = next((_version(v) for v in by_draft[d["id"]] if v["published_at"] is None), None)
+        state = rules.period_state(bool(published), d["comment_opens"], d["comment_closes"], now)
+        infos[d["id"]] = DraftInfo(
+            id=d["id"], title=d["title"], summary=d["summary"], comment_opens=d["comment_opens"],
+            comment_closes=d["comment_closes"], period=state,
+            closed_reason=rules.closed_reason(state, d["comment_opens"], d["comment_closes"]),
+            versions=published, working=working, counts=dict(amendment_counts[d["id"]]),
+        )
+    return infos
+
+
+async def draft_info(draft_id: int) -> DraftInfo:
+    info = (await _draft_infos([draft_id])).get(draft_id)
+    if info is None:
+        raise NotFound(draft_id)
+    return info
+
+
+async def list_drafts(include_unpublished: bool = False) -> list[DraftInfo]:
+    ids = [r["id"] for r in await Draft.select(Draft.id).order_by(Draft.id, ascending=False)]
+    infos = await _draft_infos(ids)
+    return [infos[i] for i in ids if include_unpublished or infos[i].versions]
+
+
+async def open_drafts() -> list[DraftInfo]:
+    return [d for d in await list_drafts() if d.is_open]
+
+
+async def _sections(version_id: int) -> list[SectionView]:
+    rows = await DraftSection.select().where(DraftSection.version == version_id).order_by(DraftSection.position)
+    return [SectionView(id=r["id"], key=r["key"], position=r["position"], heading=r["heading"], body=r["body"])
+            for r in rows]
+
+
+def _section_target(draft: DraftInfo, key: int, heading: str) -> TargetInfo:
+    return TargetInfo(url=f"/drafts/{draft.id}", title=f"{draft.title}: {heading}",
+                      is_open=draft.is_open, closed_reason=draft.closed_reason)
+
+
+def _amendment_target(draft: DraftInfo, amendment_id: int) -> TargetInfo:
+    return TargetInfo(url=f"/drafts/{draft.id}",
+                      title=_("Amendment to “%(title)s”", title=draft.title),
+                      is_open=draft.is_open, closed_reason=draft.closed_reason)
+
+
+async def _amendments(draft: DraftInfo, viewer: Viewer | None, section_keys: list[int] | None = None,
+                      with_threads: bool = True) -> list[AmendmentView]:
+    query = Amendment.select(
+        Amendment.all_columns(), Amendment.author.display_name.as_alias("author_name"),
+        Amendment.decided_by.display_name.as_alias("decided_by_name"),
+    ).where(Amendment.draft == draft.id).order_by(Amendment.id)
+    rows = await query
+    if section_keys is not None:
+        rows = [r for r in rows if r["section_key"] in set(section_keys)]
+    ids = [r["id"] for r in rows]
+    supported: set[int] = set()
+    if viewer and ids:
+        supported = {r["amendment"] for r in await AmendmentSupport.select(AmendmentSupport.amendment).where(
+            (AmendmentSupport.supporter == viewer.id) & (AmendmentSupport.amendment.draft == draft.id))}
+    hidden = await moderation.hidden_map(AMENDMENT_KIND, ids)
+    views = []
+    for r in rows:
+        h = hidden.get(r["id"])
+        views.append(AmendmentView(
+            id=r["id"], section_key=r["section_key"], author_id=r["author"], author_name=r["author_name"],
+            text="" if h else r["text"], reason="" if h else r["reason"], status=r["status"],
+            decision_reason=r["decision_reason"], decided_by_name=r["decided_by_name"] or "",
+            base_version=r["base_version"], applied_version=r["applied_version"], support_count=r["support_count"],
+            supported=r["id"] in supported, hidden=h is not None, hidden_message=h.message if h else "",
+        ))
+    if with_threads and ids:
+        infos = {a.id: _amendment_target(draft, a.id) for a in views}
+        thread_views = await threads.load_threads(AMENDMENT_KIND, ids, viewer, infos=infos, first_page=5)
+        for a in views:
+            a.thread = thread_views.get(a.id)
+    return views
+
+
+async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
+    """The current version with every section's thread, summary and amendments. The number of
+    queries does not depend on the number of sections, comments or amendments."""
+    draft = await draft_info(draft_id)
+    version = draft.current
+    if version is None:
+        raise NotFound(draft_id)
+    sections = await _sections(version.id)
+    keys = [s.key for s in sections]
+    infos = {s.key: _section_target(draft, s.key, s.heading) for s in sections}
+    section_threads = await threads.load_threads(SECTION_KIND, keys, viewer, infos=infos,
+                                                 first_page=SECTION_FIRST_PAGE,
+                                                 replies_per_comment=SECTION_REPLIES)
+    summaries = await SectionSummary.select(
+        SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
+        SectionSummary.author.display_name.as_alias("author_name"),
+    ).where(SectionSummary.section_key.is_in(keys)) if keys else []
+    summary_by_key = {r["section_key"]: SectionSummaryView(r["author_name"], r["body"], r["updated_at"])
+                      for r in summaries}
+    amendments = await _amendments(draft, viewer)
+    by_key: dict[int, list[AmendmentView]] = defaultdict(list)
+    for a in amendments:
+        by_key[a.section_key].append(a)
+    for s in sections:
+        s.thread = section_threads.get(s.key)
+        s.summary = summary_by_key.get(s.key)
+        s.amendments = by_key.get(s.key, [])
+    return DraftPage(draft=draft, version=version, sections=sections)
+
+
+async def version_page(draft_id: int, number: int) -> VersionPage:
+    draft = await draft_info(draft_id)
+    version = next((v for v in draft.versions if v.number == number), None)
+    if version is None:
+        raise NotFound(number)
+    previous = next((v for v in reversed(draft.versions) if v.number < number), None)
+    sections = await _sections(version.id)
+    old_sections = await _sections(previous.id) if previous else []
+    changes = diff_versions([Section(s.key, s.heading, s.body) for s in old_sections],
+                            [Section(s.key, s.heading, s.body) for s in sections]) if previous else []
+    credited = await Amendment.select(
+        Amendment.section_key, Amendment.author.display_name.as_alias("author_name"),
+    ).where((Amendment.draft == draft_id) & (Amendment.applied_version == number)).order_by(Amendment.id)
+    headings = {s.key: s.heading for s in [*old_sections, *sections]}
+    credits = [CreditView(r["author_name"], headings.get(r["section_key"], "")) for r in credited]
+    return VersionPage(draft=draft, version=version, previous=previous, sections=sections, changes=changes,
+                       change_counts=summary(changes), credits=credits)
+
+
+# ---------------------------------------------------------------- council editing
+
+async def _require_council(actor_id: int) -> dict:
+    row = await Account.select(Account.id, Account.display_name, Account.role, Account.blocked).where(
+        Account.id == actor_id).first()
+    if row is None or row["role"] != "council":
+        raise DraftError(_("Only council staff can do this."))
+    return row
+
+
+def _check_text(value: str, field: str, max_length: int, errors: dict[str, str], *, required: bool = True) -> str:
+    value = (value or "").replace("\r\n", "\n").strip()
+    if required and not value:
+        errors[field] = _("This field is required.")
+    elif len(value) > max_length:
+        errors[field] = _("Please keep this to %(n)s characters or fewer (you wrote %(m)s).", n=max_length,
+                          m=len(value))
+    return value
+
+
+async def create_draft(actor_id: int, title: str, summary_text: str) -> int:
+    await _require_council(actor_id)
+    errors: dict[str, str] = {}
+    title = _check_text(title, "title", 160, errors)
+    summary_text = _check_text(summary_text, "summary", 2000, errors, required=False)
+    if errors:
+        raise DraftError(errors)
+    async with write_transaction():
+        rows = await Draft.insert(Draft(title=title, summary=summary_text, created_by=actor_id)).returning(Draft.id)
+        draft_id = rows[0]["id"]
+        await DraftVersion.insert(DraftVersion(draft=draft_id, number=1))
+    return draft_id
+
+
+async def update_draft(actor_id: int, draft_id: int, title: str, summary_text: str) -> None:
+    await _require_council(actor_id)
+    errors: dict[str, str] = {}
+    title = _check_text(title, "title", 160, errors)
+    summary_text = _check_text(summary_text, "summary", 2000, errors, required=False)
+    if errors:
+        raise DraftError(errors)
+    await Draft.update({Draft.title: title, Draft.summary: summary_text}).where(Draft.id == draft_id)
+
+
+async def editor_sections(draft_id: int) -> list[EditorSection]:
+    draft = await draft_info(draft_id)
+    if draft.working is None:
+        return []
+    return [EditorSection(s.id, s.key, s.position, s.heading, s.body) for s in await _sections(draft.working.id)]
+
+
+async def _working(draft_id: int) -> dict:
+    row = await DraftVersion.select().where((DraftVersion.draft == draft_id)
+                                            & DraftVersion.published_at.is_null()).first()
+    if row is None:
+        raise DraftError(_("Start a new version first."))
+    return row
+
+
+async def _ensure_working(draft_id: int) -> dict:
+    """The working copy, made from the latest published version if there is none."""
+    row = await DraftVersion.select().where((DraftVersion.draft == draft_id)
+                                            & DraftVersion.published_at.is_null()).first()
+    if row is not None:
+        return row
+    latest = await DraftVersion.select().where(DraftVersion.draft == draft_id).order_by(
+        DraftVersion.number, ascending=False).first()
+    if latest is None:
+        raise NotFound(draft_id)
+    rows = await DraftVersion.insert(DraftVersion(draft=draft_id, number=latest["number"] + 1)).returning(
+        DraftVersion.id)
+    new_id = rows[0]["id"]
+    sections = await DraftSection.select().where(DraftSection.version == latest["id"]).order_by(
+        DraftSection.position)
+    if sections:
+        await DraftSection.insert(*[DraftSection(version=new_id, key=s["key"], position=s["position"],
+                                                 heading=s["heading"], body=s["body"]) for s in sections])
+    return await DraftVersion.select().where(DraftVersion.id == new_id).first()
+
+
+async def start_new_version(actor_id: int, draft_id: int) -> int:
+    await _require_council(actor_id)
+    async with write_transaction():
+        return (await _ensure_working(draft_id))["number"]
+
+
+async def add_section(actor_id: int, draft_id: int, heading: str, body: str) -> int:
+    await _require_council(actor_id)
+    errors: dict[str, str] = {}
+    heading = _check_text(heading, "heading", 200, errors)
+    body = _check_text(body, "body", MAX_SECTION_BODY, errors, required=False)
+    if errors:
+        raise DraftError(errors)
+    async with write_transaction():
+        working = await _working(draft_id)
+        key = (await SectionKey.insert(SectionKey(draft=draft_id)).returning(SectionKey.id))[0]["id"]
+        count = await DraftSection.count().where(DraftSection.version == working["id"])
+        await DraftSection.insert(DraftSection(version=working["id"], key=key, position=count + 1, heading=heading,
+                                               body=body))
+    return key
+
+
+async def _working_section(draft_id: int, section_id: int) -> tuple[dict, dict]:
+    working = await _working(draft_id)
+    row = await DraftSection.select().where((DraftSection.id == section_id)
+                                            & (DraftSection.version == working["id"])).first()
+    if row is None:
+        raise NotFound(section_id)
+    return working, row
+
+
+async def update_section(actor_id: int, draft_id: int, section_id: int, heading: str, body: str) -> None:
+    await _require_council(actor_id)
+    errors: dict[str, str] = {}
+    heading = _check_text(heading, "heading", 200, errors)
+    body = _check_text(body, "body", MAX_SECTION_BODY, errors, required=False)
+    if errors:
+        raise DraftError(errors)
+    async with write_transaction():
+        await _working_section(draft_id, section_id)
+        await DraftSection.update({DraftSection.heading: heading, DraftSection.body: body}).where(
+            DraftSection.id == section_id)
+
+
+async def _renumber(version_id: int, ordered_ids: list[int]) -> None:
+    for position, sid in enumerate(ordered_ids, start=1):
+        await DraftSection.update({DraftSection.position: position}).where(DraftSection.id == sid)
+
+
+async def move_section(actor_id: int, draft_id: int, section_id: int, step: int) -> None:
+    await _require_council(actor_id)
+    async with write_transaction():
+        working, _row = await _working_section(draft_id, section_id)
+        ids = [r["id"] for r in await DraftSection.select(DraftSection.id).where(
+            DraftSection.version == working["id"]).order_by(DraftSection.position)]
+        i = ids.index(section_id)
+        j = max(0, min(len(ids) - 1, i + step))
+        ids.insert(j, ids.pop(i))
+        await _renumber(working["id"], ids)
+
+
+async def remove_section(actor_id: int, draft_id: int, section_id: int) -> None:
+    await _require_council(actor_id)
+    async with write_transaction():
+        working, _row = await _working_section(draft_id, section_id)
+        await DraftSection.delete().where(DraftSection.id == section_id)
+        ids = [r["id"] for r in await DraftSection.select(DraftSection.id).where(
+            DraftSection.version == working["id"]).order_by(DraftSection.position)]
+        await _renumber(working["id"], ids)
+
+
+async def publish_version(actor_id: int, draft_id: int, changelog: str, opens: dt.date | None,
+                          closes: dt.date | None) -> int:
+    """Publish the working copy with its comment period; accepted amendments applied since the
+    last version are credited in it. People who took part hear about new versions."""
+    council = await _require_council(actor_id)
+    errors = rules.check_period(opens, closes)
+    changelog = _check_text(changelog, "changelog", 5000, errors, required=False)
+    async with write_transaction():
+        working = await _working(draft_id)
+        if not await DraftSection.exists().where(DraftSection.version == working["id"]):
+            errors["form"] = _("Add at least one section before publishing.")
+        if working["number"] > 1 and not changelog:
+            errors["changelog"] = _("Please say what changed in this version.")
+        if errors:
+            raise DraftError(errors)
+        await DraftVersion.update({DraftVersion.published_at: _now(), DraftVersion.changelog: changelog}).where(
+            DraftVersion.id == working["id"])
+        await Draft.update({Draft.comment_opens: opens, Draft.comment_closes: closes}).where(Draft.id == draft_id)
+        await Amendment.update({Amendment.applied_version: working["number"]}).where(
+            (Amendment.draft == draft_id) & (Amendment.status == "accepted") & Amendment.applied_version.is_null())
+    if working["number"] > 1:
+        draft = await draft_info(draft_id)
+        keys = [r["id"] for r in await SectionKey.select(SectionKey.id).where(SectionKey.draft == draft_id)]
+        people = await threads.commenter_ids(SECTION_KIND, keys)
+        people |= {r["author"] for r in await Amendment.select(Amendment.author).where(Amendment.draft == draft_id)}
+        await notify(people, "draft_new_version", subject=draft.title, actor=council["display_name"],
+                     url=f"/drafts/{draft_id}/versions/{working['number']}", exclude=actor_id)
+    return working["number"]
+
+
+async def set_section_summary(actor_id: int, draft_id: int, section_key: int, body: str) -> None:
+    await _require_council(actor_id)
+    errors: dict[str, str] = {}
+    body = _check_text(body, "summary_body", 5000, errors)
+    if errors:
+        raise DraftError(errors)
+    async with write_transaction():
+        if not await SectionKey.exists().where((SectionKey.id == section_key) & (SectionKey.draft == draft_id)):
+            raise NotFound(section_key)
+        existing = await SectionSummary.select(SectionSummary.id).where(
+            SectionSummary.section_key == section_key).first()
+        if existing:
+            await SectionSummary.update({SectionSummary.body: body, SectionSummary.author: actor_id,
+                                         SectionSummary.updated_at: _now()}).where(SectionSummary.id == existing["id"])
+        else:
+            await SectionSummary.insert(SectionSummary(section_key=section_key, author=actor_id, body=body))
+
+
+# ---------------------------------------------------------------- amendments
+
+async def _resident(actor_id: int) -> dict:
+    row = await Account.select(Account.id, Account.display_name, Account.role, Account.blocked).where(
+        Account.id == actor_id).first()
+    if row is None:
+        raise DraftError(_("Please sign in."))
+    if row["blocked"]:
+        raise DraftError(_("Your account is blocked from posting. You can still read everything."))
+    return row
+
+
+async def propose_amendment(author_id: int, draft_id: int, section_key: int, text: str, reason: str) -> int:
+    await _resident(author_id)
+    draft = await draft_info(draft_id)
+    if not draft.is_open:
+        raise DraftError(draft.closed_reason)
+    errors: dict[str, str] = {}
+    text = _check_text(text, "text", MAX_AMENDMENT, errors)
+    reason = _check_text(reason, "reason", 2000, errors)
+    if errors:
+        raise DraftError(errors)
+    current = draft.current
+    assert current is not None
+    if not await DraftSection.exists().where((DraftSection.version == current.id) & (DraftSection.key == section_key)):
+        raise NotFound(section_key)
+    rows = await Amendment.insert(Amendment(draft=draft_id, section_key=section_key, base_version=current.number,
+                                            author=author_id, text=text, reason=reason)).returning(Amendment.id)
+    return rows[0]["id"]
+
+
+async def _amendment(amendment_id: int) -> dict:
+    row = await Amendment.select().where(Amendment.id == amendment_id).first()
+    if row is None:
+        raise NotFound(amendment_id)
+    return row
+
+
+async def toggle_support(amendment_id: int, supporter_id: int) -> bool:
+    await _resident(supporter_id)
+    row = await _amendment(amendment_id)
+    draft = await draft_info(row["draft"])
+    if not draft.is_open:
+        raise DraftError(draft.closed_reason)
+    if row["status"] != "pending":
+        raise DraftError(_("The council has already decided on this amendment."))
+    if row["author"] == supporter_id:
+        raise DraftError(_("You cannot support your own amendment."))
+    async with write_transaction():
+        existing = await AmendmentSupport.select(AmendmentSupport.id).where(
+            (AmendmentSupport.amendment == amendment_id) & (AmendmentSupport.supporter == supporter_id)).first()
+        if existing:
+            await AmendmentSupport.delete().where(AmendmentSupport.id == existing["id"])
+        else:
+            await AmendmentSupport.insert(AmendmentSupport(amendment=amendment_id, supporter=supporter_id))
+        count = await AmendmentSupport.count().where(AmendmentSupport.amendment == amendment_id)
+        await Amendment.update({Amendment.support_count: count}).where(Amendment.id == amendment_id)
+    return not existing
+
+
+async def decide_amendment(actor_id: int, amendment_id: int, decision: str, reason: str) -> None:
+    """Accept (the text replaces the section in the working copy, so it is in the next version)
+    or decline with a public reason, which is required."""
+    council = await _require_council(actor_id)
+    errors: dict[str, str] = {}
+    reason = _check_text(reason, "decision_reason", 2000, errors, required=decision == "declined")
+    if decision not in ("accepted", "declined"):
+        errors["decision"] = _("Please choose accept or decline.")
+    if decision == "declined" and "decision_reason" in errors:
+        errors["decision_reason"] = _("Please say publicly why this amendment is declined.")
+    if errors:
+        raise DraftError(errors)
+    async with write_transaction():
+        row = await _amendment(amendment_id)
+        if row["status"] != "pending":
+            raise DraftError(_("The council has already decided on this amendment."))
+        if decision == "accepted":
+            working = await _ensure_working(row["draft"])
+            updated = await DraftSection.update({DraftSection.body: row["text"]}).where(
+                (DraftSection.version == working["id"]) & (DraftSection.key == row["section_key"])).returning(
+                DraftSection.id)
+            if not updated:
+                raise DraftError(_("This section is no longer in the version being prepared."))
+        await Amendment.update({Amendment.status: decision, Amendment.decision_reason: reason,
+                                Amendment.decided_by: actor_id, Amendment.decided_at: _now()}).where(
+            Amendment.id == amendment_id)
+    draft = await draft_info(row["draft"])
+    await notify([row["author"]], f"amendment_{decision}", subject=draft.title, actor=council["display_name"],
+                 url=f"/drafts/{draft.id}#amendment-{amendment_id}", exclude=actor_id)
+
+
+# ---------------------------------------------------------------- export
+
+async def export(draft_id: int) -> dict:
+    """Every comment and amendment of the draft, with display names only (no emails, no ids of
+    accounts): for the council's report."""
+    draft = await draft_info(draft_id)
+    keys = [r["id"] for r in await SectionKey.select(SectionKey.id).where(SectionKey.draft == draft_id)]
+    latest_heading: dict[int, str] = {}
+    if keys:
+        rows = await DraftSection.select(DraftSection.key, DraftSection.heading,
+                                         DraftSection.version.number.as_alias("number")).where(
+            DraftSection.key.is_in(keys)).order_by(DraftSection.version.number)
+        latest_heading = {r["key"]: r["heading"] for r in rows}
+    amendments = await _amendments(draft, None, with_threads=False)
+    comments = []
+    for c in await threads.comments_for_export(SECTION_KIND, keys):
+        comments.append({"on": "section", "section": latest_heading.get(c["target_id"], ""), "amendment_id": None,
+                         **c})
+    for c in await threads.comments_for_export(AMENDMENT_KIND, [a.id for a in amendments]):
+        section = next((latest_heading.get(a.section_key, "") for a in amendments if a.id == c["target_id"]), "")
+        comments.append({"on": "amendment", "section": section, "amendment_id": c["target_id"], **c})
+    for c in comments:
+        c.pop("target_id", None)
+    return {
+        "draft": {"id": draft.id, "title": draft.title, "versions": [v.number for v in draft.versions],
+                  "comment_opens": draft.comment_opens.isoformat() if draft.comment_opens else None,
+                  "comment_closes": draft.comment_closes.isoformat() if draft.comment_closes else None},
+        "comments": comments,
+        "amendments": [{
+            "id": a.id, "section": latest_heading.get(a.section_key, ""), "author": a.author_name,
+            "status": a.status, "text": a.text, "reason": a.reason, "decision_reason": a.decision_reason,
+            "decided_by": a.decided_by_name, "supporters": a.support_count, "base_version": a.base_version,
+            "applied_version": a.applied_version, "hidden": a.hidden,
+        } for a in amendments],
+    }
+
+
+# ---------------------------------------------------------------- kinds for threads and moderation
+
+async def _describe_sections(keys: list[int]) -> dict[int, TargetInfo]:
+    if not keys:
+        return {}
+    rows = await DraftSection.select(
+        DraftSection.key, DraftSection.heading, DraftSection.version.number.as_alias("number"),
+        DraftSection.version.draft.id.as_alias("draft_id"),
+    ).where(DraftSection.key.is_in(keys) & DraftSection.version.published_at.is_not_null()).order_by(
+        DraftSection.version.number)
+    latest = {r["key"]: r for r in rows}
+    drafts = await _draft_infos(sorted({r["draft_id"] for r in latest.values()}))
+    return {k: _section_target(drafts[r["draft_id"]], k, r["heading"]) for k, r in latest.items()}
+
+
+async def _describe_amendment_targets(ids: list[int]) -> dict[int, TargetInfo]:
+    if not ids:
+        return {}
+    rows = await Amendment.select(Amendment.id, Amendment.draft).where(Amendment.id.is_in(ids))
+    drafts = await _draft_infos(sorted({r["draft"] for r in rows}))
+    return {r["id"]: _amendment_target(drafts[r["draft"]], r["id"]) for r in rows}
+
+
+async def _describe_amendment_content(ids: list[int]) -> dict[int, ContentInfo]:
+    if not ids:
+        return {}
+    rows = await Amendment.select(Amendment.id, Amendment.draft, Amendment.author, Amendment.text,
+                                  Amendment.draft.title.as_alias("title")).where(Amendment.id.is_in(ids))
+    return {r["id"]: ContentInfo(r["author"], f"/drafts/{r['draft']}#amendment-{r['id']}",
+                                 _("Amendment to “%(title)s”", title=r["title"]), r["text"][:300]) for r in rows}
+
+
+register_thread_kind(SECTION_KIND, _describe_sections, stances=True)
+register_thread_kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False)
+register_content_kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment"))

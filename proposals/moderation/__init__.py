@@ -1,0 +1,24 @@
+"""Moderation for every kind of content: reports, hiding, restoring and blocking authors.
+
+Contract for other domains (no column changes needed in their tables):
+
+- Register a content kind once, at import of your service module::
+
+      from proposals.moderation.registry import ContentInfo, register_content_kind
+      async def describe(ids: list[int]) -> dict[int, ContentInfo]: ...  # one query for all ids
+      register_content_kind("proposal", describe, label=N_("proposal"))
+
+  `ContentInfo(author_id, url, title, excerpt)`; ids missing from the result count as gone.
+- Bulk hidden lookups while rendering: ``await service.hidden_map(kind, ids) -> {id: HiddenInfo}``
+  (only hidden ids are present; `HiddenInfo.message` is the translated placeholder to show).
+- Posting checks: ``await service.is_blocked(account_id)`` (the route guard is
+  `server.guards.requires_not_blocked`).
+- Report button on any page: ``{% with report_kind="proposal", report_id=p.id %}{% include
+  "moderation/_report_button.html" %}{% endwith %}`` (optional `report_next`: where to return after
+  a plain POST, default the current path; `report_label`). It renders a "Report" link (signed-in
+  viewers only) to GET /moderation/report?kind=&id=&next= (a page without JavaScript; with htmx the
+  form replaces the link), which POSTs to /moderation/report.
+
+Kinds registered here: "proposal" (read-only use of proposals.tables.Proposal). The threads
+component registers "comment"; drafts register "amendment".
+"""

@@ -1,0 +1,217 @@
+"""Use cases of moderation: report, hide, restore, block, and the bulk lookups pages need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from proposals.moderation import rules
+from proposals.moderation.registry import ContentInfo, content_kind, register_content_kind
+from proposals.moderation.schemas import HiddenInfo, LogEntry, QueueItem
+from proposals.moderation.tables import ModerationAction, ModerationState, Report
+from server.accounts.tables import Account
+from server.database import write_transaction
+from server.i18n import gettext as _
+from server.notifications.kinds import N_
+
+
+class ModerationError(Exception):
+    """A refused moderation step; the message is translated and can be shown as is."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def is_blocked(account_id: int) -> bool:
+    row = await Account.select(Account.blocked).where(Account.id == account_id).first()
+    return bool(row and row["blocked"])
+
+
+async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenInfo]:
+    """Which of `ids` are hidden, in one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = await ModerationState.select(
+        ModerationState.content_id, ModerationState.status, ModerationState.reason
+    ).where(
+        (ModerationState.content_kind == kind)
+        & ModerationState.content_id.is_in(ids)
+        & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
+    )
+    return {
+        r["content_id"]: HiddenInfo(r["status"], r["reason"], rules.hidden_message(r["status"], r["reason"]))
+        for r in rows
+    }
+
+
+async def is_hidden(kind: str, content_id: int) -> HiddenInfo | None:
+    return (await hidden_map(kind, [content_id])).get(content_id)
+
+
+async def _state(kind: str, content_id: int) -> dict | None:
+    return await ModerationState.select().where(
+        (ModerationState.content_kind == kind) & (ModerationState.content_id == content_id)
+    ).first()
+
+
+async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> str:
+    """Record a report. Returns "reported", "already" (this person reported it before) or
+    "hidden" (this report reached the threshold and the item is now hidden pending review)."""
+    spec = content_kind(kind)
+    if spec is None or reason not in rules.REASONS:
+        raise ModerationError(_("This cannot be reported."))
+    info = (await spec.describe([content_id])).get(content_id)
+    if info is None:
+        raise ModerationError(_("This cannot be reported."))
+    async with write_transaction():
+        already = await Report.exists().where(
+            (Report.content_kind == kind) & (Report.content_id == content_id) & (Report.reporter == reporter_id)
+        )
+        if already:
+            return "already"
+        await Report.insert(Report(content_kind=kind, content_id=content_id, reporter=reporter_id, reason=reason))
+        count = await Report.count().where((Report.content_kind == kind) & (Report.content_id == content_id))
+        state = await _state(kind, content_id)
+        status = state["status"] if state else "visible"
+        new_status = "pending" if rules.should_auto_hide(status, count) else status
+        if state is None:
+            await ModerationState.insert(ModerationState(content_kind=kind, content_id=content_id,
+                                                         status=new_status, report_count=count))
+        else:
+            await ModerationState.update({ModerationState.status: new_status, ModerationState.report_count: count,
+                                          ModerationState.updated_at: _now()}).where(
+                ModerationState.id == state["id"])
+    return "hidden" if new_status == "pending" and status != "pending" else "reported"
+
+
+async def _set_status(kind: str, content_id: int, status: str, category: str) -> None:
+    state = await _state(kind, content_id)
+    if state is None:
+        await ModerationState.insert(ModerationState(content_kind=kind, content_id=content_id, status=status,
+                                                     reason=category))
+    else:
+        await ModerationState.update({ModerationState.status: status, ModerationState.reason: category,
+                                      ModerationState.updated_at: _now()}).where(ModerationState.id == state["id"])
+
+
+def _check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError(_("Please give a reason: it is kept in the moderation log."))
+    return reason[:1000]
+
+
+async def hide(kind: str, content_id: int, moderator_id: int, category: str, reason: str) -> None:
+    reason = _check_reason(reason)
+    if category not in rules.REASONS:
+        raise ModerationError(_("Please choose why it is hidden."))
+    async with write_transaction():
+        await _set_status(kind, content_id, "hidden", category)
+        await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="hide",
+                                                       category=category, reason=reason, moderator=moderator_id))
+
+
+async def restore(kind: str, content_id: int, moderator_id: int, reason: str) -> None:
+    reason = _check_reason(reason)
+    async with write_transaction():
+        await _set_status(kind, content_id, "restored", "")
+        await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="restore",
+                                                       reason=reason, moderator=moderator_id))
+
+
+async def block_author(kind: str, content_id: int, moderator_id: int, reason: str) -> int:
+    """Block the author of an item from posting; returns the author's account id."""
+    reason = _check_reason(reason)
+    spec = content_kind(kind)
+    info = (await spec.describe([content_id])).get(content_id) if spec else None
+    if info is None:
+        raise ModerationError(_("This item no longer exists."))
+    if info.author_id == moderator_id:
+        raise ModerationError(_("You cannot block yourself."))
+    async with write_transaction():
+        await Account.update({Account.blocked: True}).where(Account.id == info.author_id)
+        await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="block",
+                                                       reason=reason, moderator=moderator_id,
+                                                       target_account=info.author_id))
+    return info.author_id
+
+
+async def unblock(account_id: int, moderator_id: int, reason: str) -> None:
+    reason = _check_reason(reason)
+    async with write_transaction():
+        await Account.update({Account.blocked: False}).where(Account.id == account_id)
+        await ModerationAction.insert(ModerationAction(action="unblock", reason=reason, moderator=moderator_id,
+                                                       target_account=account_id))
+
+
+async def queue() -> list[QueueItem]:
+    """Reported items that still need a decision: reported or hidden pending review."""
+    states = await ModerationState.select().where(ModerationState.status.is_in(["visible", "pending"])).order_by(
+        ModerationState.updated_at, ascending=False).limit(200)
+    if not states:
+        return []
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for s in states:
+        by_kind[s["content_kind"]].append(s["content_id"])
+    infos: dict[tuple[str, int], ContentInfo] = {}
+    counts: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for kind, ids in by_kind.items():
+        spec = content_kind(kind)
+        if spec:
+            infos.update({(kind, i): info for i, info in (await spec.describe(ids)).items()})
+        rows = await Report.raw(
+            "SELECT content_id, reason, COUNT(*) AS n FROM report WHERE content_kind = {} GROUP BY content_id, reason",
+            kind,
+        )
+        for r in rows:
+            counts[(kind, r["content_id"])][r["reason"]] = r["n"]
+    author_ids = list({i.author_id for i in infos.values()})
+    authors = {a["id"]: a for a in await Account.select(Account.id, Account.display_name, Account.blocked).where(
+        Account.id.is_in(author_ids))} if author_ids else {}
+    items = []
+    for s in states:
+        key = (s["content_kind"], s["content_id"])
+        info = infos.get(key)
+        author = authors.get(info.author_id) if info else None
+        spec = content_kind(s["content_kind"])
+        items.append(QueueItem(
+            kind=s["content_kind"], kind_label=_(spec.label) if spec else s["content_kind"], content_id=s["content_id"],
+            status=s["status"], reason=s["reason"], report_count=s["report_count"], reasons=counts.get(key, {}),
+            title=info.title if info else "", excerpt=info.excerpt if info else "", url=info.url if info else "",
+            author_id=info.author_id if info else None, author_name=author["display_name"] if author else "",
+            author_blocked=bool(author and author["blocked"]), gone=info is None,
+        ))
+    return items
+
+
+async def log(page: int = 1, per_page: int = 50) -> tuple[list[LogEntry], bool]:
+    rows = await ModerationAction.select(
+        ModerationAction.id, ModerationAction.action, ModerationAction.content_kind, ModerationAction.content_id,
+        ModerationAction.category, ModerationAction.reason, ModerationAction.created_at,
+        ModerationAction.moderator.display_name.as_alias("moderator_name"),
+        ModerationAction.target_account.display_name.as_alias("target_name"),
+        ModerationAction.target_account.id.as_alias("target_id"),
+        ModerationAction.target_account.blocked.as_alias("target_blocked"),
+    ).order_by(ModerationAction.id, ascending=False).limit(per_page + 1).offset((max(page, 1) - 1) * per_page)
+    entries = [LogEntry(id=r["id"], action=r["action"], kind=r["content_kind"], content_id=r["content_id"],
+                        category=r["category"], reason=r["reason"], moderator_name=r["moderator_name"] or "",
+                        target_name=r["target_name"] or "", created_at=r["created_at"], target_id=r["target_id"],
+                        target_blocked=bool(r["target_blocked"])) for r in rows[:per_page]]
+    return entries, len(rows) > per_page
+
+
+# -- the "proposal" kind: registered here so the proposals domain needs no change (read-only use) --
+
+async def _describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
+    from proposals.tables import Proposal
+
+    if not ids:
+        return {}
+    rows = await Proposal.select(Proposal.id, Proposal.author, Proposal.title, Proposal.summary).where(
+        Proposal.id.is_in(ids))
+    return {r["id"]: ContentInfo(r["author"], f"/proposals/{r['id']}", r["title"], r["summary"]) for r in rows}
+
+
+register_content_kind("proposal", _describe_proposals, label=N_("proposal"))

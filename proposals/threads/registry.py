@@ -1,0 +1,39 @@
+"""Kinds of thread targets, registered by the domain that owns the target."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What the thread needs to know about its target, supplied by the owning domain."""
+
+    url: str  # the page showing the thread, without a fragment (no-JS posts come back to url#comment-N)
+    title: str  # for notifications: "replied to your comment on “TITLE”"
+    is_open: bool = True  # may people post now?
+    closed_reason: str = ""  # translated, e.g. "The comment period closed on 3 March 2027."
+
+
+Describe = Callable[[list[int]], Awaitable[dict[int, TargetInfo]]]
+
+
+@dataclass(frozen=True)
+class ThreadKind:
+    name: str
+    describe: Describe
+    stances: bool = False  # top-level comments carry a stance (supports / has concerns / neutral)
+
+
+_KINDS: dict[str, ThreadKind] = {}
+
+
+def register_thread_kind(name: str, describe: Describe, *, stances: bool = False) -> None:
+    """`describe(ids)` returns a TargetInfo for each id that exists (one query for all ids, please:
+    a page may load 20 threads at once). Ids missing from the result are treated as not found."""
+    _KINDS[name] = ThreadKind(name, describe, stances)
+
+
+def thread_kind(name: str) -> ThreadKind | None:
+    return _KINDS.get(name)

@@ -1,0 +1,5 @@
+"""Routes of the comment-thread component."""
+
+from proposals.threads.controllers import ThreadController
+
+ROUTE_HANDLERS = [ThreadController]

@@ -1,0 +1,327 @@
+"""Use cases of comment threads: load one or many threads in a bounded number of queries, post,
+reply, edit, delete and vote. See the package docstring for the embedding contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+import msgspec
+
+from proposals.moderation import service as moderation
+from proposals.moderation.registry import ContentInfo, register_content_kind
+from proposals.threads.registry import TargetInfo, ThreadKind, thread_kind
+from proposals.threads.schemas import STANCES, CommentView, ThreadView
+from proposals.threads.tables import Comment, CommentVote
+from proposals.threads.tree import build_forest, limit_replies
+from server.accounts.tables import Account
+from server.current_user import Viewer
+from server.database import write_transaction
+from server.i18n import gettext as _
+from server.notifications.kinds import N_, register_kind
+from server.notifications.service import notify
+
+EDIT_WINDOW = dt.timedelta(minutes=15)
+MAX_BODY = 5000
+# Top-level comments shown before "Show all comments"; replies of shown comments always come along.
+FIRST_PAGE = 10
+
+register_kind("thread_reply", N_("%(actor)s replied to your comment on “%(subject)s”"))
+
+
+class ThreadError(Exception):
+    """A refused action; the message is translated and can be shown as is. `field` says which
+    form field it belongs to ("body", "stance" or "form")."""
+
+    def __init__(self, message: str, field: str = "form") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(Exception):
+    pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _spec(kind: str) -> ThreadKind:
+    spec = thread_kind(kind)
+    if spec is None:
+        raise NotFound(kind)
+    return spec
+
+
+async def target_info(kind: str, target_id: int) -> TargetInfo:
+    info = (await _spec(kind).describe([target_id])).get(target_id)
+    if info is None:
+        raise NotFound(f"{kind}/{target_id}")
+    return info
+
+
+_COLUMNS = (
+    Comment.id, Comment.target_id, Comment.parent, Comment.author, Comment.body, Comment.stance, Comment.official,
+    Comment.vote_count, Comment.created_at, Comment.edited_at, Comment.deleted_at,
+    Comment.author.display_name.as_alias("author_name"),
+)
+
+
+def _can_edit(row: dict, viewer: Viewer | None, now: dt.datetime) -> bool:
+    return bool(viewer and row["author"] == viewer.id and row["deleted_at"] is None
+                and now - row["created_at"] <= EDIT_WINDOW)
+
+
+async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, *, show_all: bool = False,
+                       infos: dict[int, TargetInfo] | None = None,
+                       first_page: int = FIRST_PAGE, replies_per_comment: int | None = None,
+                       ) -> dict[int, ThreadView]:
+    """Every thread of `target_ids` in a fixed number of queries (comments, the viewer's votes,
+    hidden comments, plus the kind's describe unless `infos` is given), whatever the number of
+    comments. Targets that do not exist are left out of the result. `first_page`: how many
+    top-level comments to show before "Show all comments"; `replies_per_comment`: at most this
+    many replies under each of them, the rest behind "N more replies" (default: all)."""
+    spec = _spec(kind)
+    ids = sorted(set(target_ids))
+    if not ids:
+        return {}
+    infos = infos if infos is not None else await spec.describe(ids)
+    rows = await Comment.select(*_COLUMNS).where(
+        (Comment.target_kind == kind) & Comment.target_id.is_in(ids)
+    ).order_by(Comment.created_at).order_by(Comment.id)
+    comment_ids = [r["id"] for r in rows]
+    voted: set[int] = set()
+    if viewer and comment_ids:
+        vote_rows = await CommentVote.select(CommentVote.comment).where(
+            (CommentVote.voter == viewer.id) & (CommentVote.comment.target_kind == kind)
+            & CommentVote.comment.target_id.is_in(ids)
+        )
+        voted = {v["comment"] for v in vote_rows}
+    hidden = await moderation.hidden_map("comment", comment_ids)
+    now = _now()
+    grouped: dict[int, list[CommentView]] = defaultdict(list)
+    for r in rows:
+        info = infos.get(r["target_id"])
+        is_open = bool(info and info.is_open)
+        deleted = r["deleted_at"] is not None
+        h = hidden.get(r["id"])
+        grouped[r["target_id"]].append(CommentView(
+            id=r["id"], parent_id=r["parent"], author_id=r["author"], author_name=r["author_name"],
+            body="" if deleted or h else r["body"], stance=r["stance"], official=r["official"],
+            votes=r["vote_count"], created_at=r["created_at"], edited=r["edited_at"] is not None,
+            deleted=deleted, hidden=h is not None, hidden_message=h.message if h else "",
+            voted=r["id"] in voted, can_edit=is_open and _can_edit(r, viewer, now) and h is None,
+            can_delete=bool(viewer and r["author"] == viewer.id and not deleted),
+            can_reply=is_open and not deleted,
+        ))
+    blocked = bool(viewer and viewer.blocked)
+    views: dict[int, ThreadView] = {}
+    for target_id in ids:
+        info = infos.get(target_id)
+        if info is None:
+            continue
+        comments = grouped.get(target_id, [])
+        stance_counts = Counter(c.stance for c in comments
+                                if c.parent_id is None and c.stance and not c.deleted and not c.hidden)
+        roots = build_forest(comments)
+        shown = roots if show_all else roots[:first_page]
+        if replies_per_comment is not None and not show_all:
+            for root in shown:
+                limit_replies(root, replies_per_comment)
+        views[target_id] = ThreadView(
+            kind=kind, target_id=target_id, url=info.url, title=info.title, is_open=info.is_open,
+            closed_reason=info.closed_reason, stances_allowed=spec.stances, comments=shown, total=len(comments),
+            top_level_total=len(roots),
+            shown_all=len(shown) == len(roots) and not any(r.more_replies for r in shown),
+            stance_counts={s: stance_counts.get(s, 0) for s in STANCES},
+            signed_in=viewer is not None, can_post=info.is_open and viewer is not None and not blocked,
+            blocked=blocked,
+        )
+    return views
+
+
+async def load_thread(kind: str, target_id: int, viewer: Viewer | None, *, show_all: bool = False) -> ThreadView:
+    views = await load_threads(kind, [target_id], viewer, show_all=show_all)
+    if target_id not in views:
+        raise NotFound(f"{kind}/{target_id}")
+    return views[target_id]
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ThreadError(_("Please write a comment."), "body")
+    if len(body) > MAX_BODY:
+        raise ThreadError(_("Please keep this to %(n)s characters or fewer (you wrote %(m)s).", n=MAX_BODY,
+                            m=len(body)), "body")
+    return body
+
+
+async def _author(author_id: int) -> dict:
+    row = await Account.select(Account.id, Account.display_name, Account.role, Account.blocked).where(
+        Account.id == author_id).first()
+    if row is None:
+        raise ThreadError(_("Please sign in to comment."))
+    if row["blocked"]:
+        raise ThreadError(_("Your account is blocked from posting. You can still read everything."))
+    return row
+
+
+async def post_comment(kind: str, target_id: int, author_id: int, body: str, *, parent_id: int | None = None,
+                       stance: str = "") -> int:
+    """Post a top-level comment or a reply; returns the new comment's id. Council staff's comments
+    are marked as official responses."""
+    spec = _spec(kind)
+    info = await target_info(kind, target_id)
+    author = await _author(author_id)
+    if not info.is_open:
+        raise ThreadError(info.closed_reason or _("This discussion is closed."))
+    body = _check_body(body)
+    parent = None
+    if parent_id is not None:
+        parent = await Comment.select(Comment.id, Comment.depth, Comment.author, Comment.deleted_at).where(
+            (Comment.id == parent_id) & (Comment.target_kind == kind) & (Comment.target_id == target_id)).first()
+        if parent is None or parent["deleted_at"] is not None:
+            raise ThreadError(_("The comment you replied to is no longer there."))
+        stance = ""
+    elif spec.stances:
+        if stance not in STANCES:
+            raise ThreadError(_("Please choose whether you support this, have concerns, or are neutral."), "stance")
+    else:
+        stance = ""
+    rows = await Comment.insert(Comment(
+        target_kind=kind, target_id=target_id, parent=parent_id, depth=parent["depth"] + 1 if parent else 0,
+        author=author_id, body=body, stance=stance, official=author["role"] == "council",
+    )).returning(Comment.id)
+    comment_id = rows[0]["id"]
+    if parent is not None:
+        await notify([parent["author"]], "thread_reply", subject=info.title, actor=author["display_name"],
+                     url=f"{info.url}#comment-{comment_id}", exclude=author_id)
+    return comment_id
+
+
+async def _own_comment(comment_id: int, author_id: int) -> dict:
+    row = await Comment.select().where(Comment.id == comment_id).first()
+    if row is None:
+        raise NotFound(str(comment_id))
+    if row["author"] != author_id:
+        raise ThreadError(_("Only the author can change this comment."))
+    return row
+
+
+class ReplyTarget(msgspec.Struct, frozen=True):
+    id: int
+    author_name: str
+
+
+async def reply_target(kind: str, target_id: int, comment_id: int) -> ReplyTarget:
+    row = await Comment.select(Comment.id, Comment.author.display_name.as_alias("author_name")).where(
+        (Comment.id == comment_id) & (Comment.target_kind == kind) & (Comment.target_id == target_id)
+        & Comment.deleted_at.is_null()).first()
+    if row is None:
+        raise NotFound(str(comment_id))
+    return ReplyTarget(row["id"], row["author_name"])
+
+
+async def comment_target(comment_id: int) -> tuple[str, int]:
+    row = await Comment.select(Comment.target_kind, Comment.target_id).where(Comment.id == comment_id).first()
+    if row is None:
+        raise NotFound(str(comment_id))
+    return row["target_kind"], row["target_id"]
+
+
+async def edit_comment(comment_id: int, author_id: int, body: str) -> None:
+    """Authors may edit for EDIT_WINDOW after posting, while the thread is open; edits are marked."""
+    row = await _own_comment(comment_id, author_id)
+    await _author(author_id)
+    info = await target_info(row["target_kind"], row["target_id"])
+    if not info.is_open:
+        raise ThreadError(info.closed_reason or _("This discussion is closed."))
+    if row["deleted_at"] is not None or _now() - row["created_at"] > EDIT_WINDOW:
+        raise ThreadError(_("Comments can be edited for %(n)s minutes after posting.",
+                            n=int(EDIT_WINDOW.total_seconds() // 60)))
+    body = _check_body(body)
+    await Comment.update({Comment.body: body, Comment.edited_at: _now()}).where(Comment.id == comment_id)
+
+
+async def delete_comment(comment_id: int, author_id: int) -> None:
+    """Leaves a tombstone: the text goes, the place in the thread and its replies stay."""
+    await _own_comment(comment_id, author_id)
+    await Comment.update({Comment.body: "", Comment.deleted_at: _now()}).where(
+        (Comment.id == comment_id) & Comment.deleted_at.is_null())
+
+
+async def toggle_vote(comment_id: int, voter_id: int) -> bool:
+    """Up-vote, or withdraw one's up-vote; returns whether the person now supports the comment."""
+    row = await Comment.select(Comment.author, Comment.deleted_at).where(Comment.id == comment_id).first()
+    if row is None:
+        raise NotFound(str(comment_id))
+    await _author(voter_id)
+    if row["author"] == voter_id:
+        raise ThreadError(_("You cannot up-vote your own comment."))
+    if row["deleted_at"] is not None:
+        raise ThreadError(_("This comment was deleted by its author."))
+    async with write_transaction():
+        existing = await CommentVote.select(CommentVote.id).where(
+            (CommentVote.comment == comment_id) & (CommentVote.voter == voter_id)).first()
+        if existing:
+            await CommentVote.delete().where(CommentVote.id == existing["id"])
+        else:
+            await CommentVote.insert(CommentVote(comment=comment_id, voter=voter_id))
+        count = await CommentVote.count().where(CommentVote.comment == comment_id)
+        await Comment.update({Comment.vote_count: count}).where(Comment.id == comment_id)
+    return not existing
+
+
+async def comments_for_export(kind: str, target_ids: list[int]) -> list[dict]:
+    """Every comment of the targets, for reports: display names only, no other personal data."""
+    if not target_ids:
+        return []
+    rows = await Comment.select(*_COLUMNS).where(
+        (Comment.target_kind == kind) & Comment.target_id.is_in(target_ids)).order_by(Comment.id)
+    hidden = await moderation.hidden_map("comment", [r["id"] for r in rows])
+    return [{
+        "id": r["id"], "target_id": r["target_id"], "parent_id": r["parent"], "author": r["author_name"],
+        "stance": r["stance"], "official": r["official"], "votes": r["vote_count"],
+        "created_at": r["created_at"].isoformat(), "edited": r["edited_at"] is not None,
+        "deleted": r["deleted_at"] is not None, "hidden": r["id"] in hidden,
+        "body": "" if r["id"] in hidden else r["body"],
+    } for r in rows]
+
+
+async def commenter_ids(kind: str, target_ids: list[int]) -> set[int]:
+    if not target_ids:
+        return set()
+    rows = await Comment.select(Comment.author).where(
+        (Comment.target_kind == kind) & Comment.target_id.is_in(target_ids)).distinct()
+    return {r["author"] for r in rows}
+
+
+# -- comments are moderated content --
+
+async def _describe_comments(ids: list[int]) -> dict[int, ContentInfo]:
+    if not ids:
+        return {}
+    rows = await Comment.select(Comment.id, Comment.target_kind, Comment.target_id, Comment.author,
+                                Comment.body).where(Comment.id.is_in(ids))
+    targets: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        targets[r["target_kind"]].add(r["target_id"])
+    infos: dict[tuple[str, int], TargetInfo] = {}
+    for kind, tids in targets.items():
+        spec = thread_kind(kind)
+        if spec:
+            infos.update({(kind, t): i for t, i in (await spec.describe(sorted(tids))).items()})
+    out = {}
+    for r in rows:
+        info = infos.get((r["target_kind"], r["target_id"]))
+        out[r["id"]] = ContentInfo(
+            author_id=r["author"], url=f"{info.url}#comment-{r['id']}" if info else "",
+            title=_("Comment on “%(title)s”", title=info.title) if info else _("Comment"),
+            excerpt=r["body"][:300],
+        )
+    return out
+
+
+register_content_kind("comment", _describe_comments, label=N_("comment"))
