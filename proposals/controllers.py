@@ -13,9 +13,11 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from proposals import phases, service
+from proposals import comments, phases, service
 from proposals.categories import CATEGORIES, STATUSES, phase_label
+from proposals.moderation import service as moderation
 from proposals.schemas import SORTS, ProposalDetail, ProposalFilters, parse_proposal
+from proposals.threads import service as threads
 from proposals.views import labels
 from server import forms
 from server.guards import requires_not_blocked, requires_signed_in
@@ -150,8 +152,14 @@ class ProposalController(Controller):
     async def detail(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template:
         detail = await self._visible(request, proposal_id)
         viewer = request.user
+        hidden = (await moderation.hidden_map(comments.KIND, [proposal_id])).get(proposal_id)
         return Template("proposals/detail.html", context={
             "p": detail, "labels": labels(),
+            "thread": await threads.load_thread(comments.KIND, proposal_id, viewer),
+            # Hidden proposals show a placeholder; moderators and the authors still see the text.
+            "hidden": hidden if hidden and not (viewer and (viewer.is_moderator or detail.is_editor(viewer.id)))
+            else None,
+            "hidden_note": hidden,
             "events": await service.timeline(proposal_id),
             "support": await service.support_state(proposal_id, viewer.id if viewer else None),
             "following": await service.is_following(proposal_id, viewer.id if viewer else None),

@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from proposals import comments as _comments  # noqa: F401  (registers the proposal thread kind)
 from proposals import phases
 from proposals.categories import category_label
 from proposals.schemas import (
