@@ -17,7 +17,7 @@ from litestar.plugins.flash import flash
 from litestar.response import File, Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from ballots.outcomes import charts, photos, rules, service
+from ballots.outcomes import charts, comments, photos, rules, service
 from ballots.outcomes.feeds import collect_entries, render_atom
 from ballots.outcomes.schemas import (
     STATUS_LABELS,
@@ -27,6 +27,7 @@ from ballots.outcomes.schemas import (
     parse_progress,
     status_label,
 )
+from proposals.threads import service as threads
 from server import forms, i18n
 from server.guards import requires_council, requires_signed_in
 from server.i18n import gettext as _
@@ -107,8 +108,11 @@ class DeliveryController(Controller):
             fmt=_money(request),
             rtl=i18n.text_direction() == "rtl",
         )
+        update_threads = await threads.load_threads(comments.KIND, [u.id for u in detail.updates], request.user,
+                                                    first_page=5)
         return Template("outcomes/item.html", context={
             "detail": detail, "item": item, "status_label": status_label, "money_chart": money_chart,
+            "update_threads": update_threads,
         })
 
     @post("/{item_id:int}/follow", name="delivery.follow", guards=[requires_signed_in])
