@@ -38,6 +38,10 @@ SERVER_START_TIMEOUT = 60
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Browser tests run last. Playwright's sync API keeps its event loop marked as running in this
+    # thread while the session's browser is open, and pytest-asyncio cannot start a test's loop then;
+    # with the browser tests at the end, the browser closes before anything asynchronous runs again.
+    items.sort(key=lambda item: "browser" in item.keywords)  # stable: keeps the order within each group
     if CHROMIUM.exists() or IN_CI:
         return  # under CI a missing browser fails loudly in the `browser` fixture instead
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: install it with "
@@ -105,7 +109,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Debian Chromium for the session (never a Playwright-downloaded browser)."""
+    """One headless Debian Chromium for the session (never a Playwright-downloaded browser).
+    Browser tests are sorted to the end of the run (see pytest_collection_modifyitems)."""
     if not CHROMIUM.exists():
         pytest.fail(f"CI=true but {CHROMIUM} is missing: browser tests must run in CI (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
