@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
 
@@ -51,13 +51,15 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         htmx_version=HTMX_VERSION,
         nav_links=nav_links,
     )
+    # Marked pass_eval_context so Jinja never folds them at compile time: a literal like
+    # {{ 5000 | money }} would otherwise be formatted once, in the language of the first request.
     env.filters.update(
-        money=lambda v, cur=None: i18n.fmt_money(v, cur or currency),
-        date=i18n.fmt_date,
-        datetime=i18n.fmt_datetime,
-        number=i18n.fmt_number,
+        money=pass_eval_context(lambda _ctx, v, cur=None: i18n.fmt_money(v, cur or currency)),
+        date=pass_eval_context(lambda _ctx, v, format="medium": i18n.fmt_date(v, format)),
+        datetime=pass_eval_context(lambda _ctx, v, format="medium": i18n.fmt_datetime(v, format)),
+        number=pass_eval_context(lambda _ctx, v: i18n.fmt_number(v)),
         markdown=render_markdown,
-        percent=i18n.fmt_percent,
+        percent=pass_eval_context(lambda _ctx, a, b: i18n.fmt_percent(a, b)),
     )
     return env
 
