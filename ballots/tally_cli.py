@@ -35,8 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     import msgspec
 
     from ballots.tally import DEFAULT_RULE, RULES, count
+    from ballots.tally.greedy import greedy_by_points
     from ballots.tally.model import TallyError
-    from ballots.tally.pabulib import PabulibError, parse_election
+    from ballots.tally.pabulib import PabulibError, parse_election, read_points
 
     parser = argparse.ArgumentParser(prog="townsquare tally", description="Count a pabulib .pb file.")
     parser.add_argument("file", metavar="FILE")
@@ -50,12 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.file}: cannot read: {e}", file=sys.stderr)
         return 2
     try:
-        election = parse_election(text)
+        points = read_points(text) if args.rule == "greedy" else None
+        result = greedy_by_points(*points) if points else count(args.rule, parse_election(text))
     except PabulibError as e:
         print(f"{args.file}:{e.line_no}: {e.message}", file=sys.stderr)
         return 2
-    try:
-        result = count(args.rule, election)
     except TallyError as e:
         print(f"{args.file}: {e}", file=sys.stderr)
         return 2

@@ -7,11 +7,15 @@ city-wide files hold 100,000 ballots.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
-
-import numpy as np
+from itertools import compress, repeat
+from typing import TYPE_CHECKING
 
 from ballots.tally.model import Election, Project, TallyError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 
@@ -144,6 +148,8 @@ def _head(lines: list[str]) -> _Head:
 
 
 def _election(head: _Head, rankings: np.ndarray, line_nos: list[int]) -> Election:
+    import numpy as np
+
     meta, m0 = head.meta, head.m0
     n, k = rankings.shape
     if "max_length" in meta:
@@ -185,6 +191,57 @@ def parse_election(text: str) -> Election:
         return parse(text).election
 
 
+def read_points(text: str) -> tuple[list[Project], int, list[int]] | None:
+    """(projects, budget, total points per project) as `parse(text).election` would count them.
+
+    For greedy from the command line: plain str and Counter work, no numpy and no ballot arrays.
+    None when the file needs `parse` (quotes, blank lines, stray spaces, empty votes, errors).
+    """
+    try:
+        end = _votes_header_end(text)
+        lines = text[:end].splitlines()
+        head = _head(lines)
+    except (PabulibError, ValueError):
+        return None
+    block = text[end:].splitlines()
+    width = len(head.vhead)
+    if head.v0 != len(lines) - 2 or not block or width < 2 or '"' in text[end:]:
+        return None
+    if list(map(str.count, block, repeat(";"))).count(width - 1) != len(block):
+        return None  # a line with too few or too many fields, or a blank one
+    votes = ";".join(block).split(";")[head.vote_col::width]
+    commas = list(map(str.count, votes, repeat(",")))
+    longest = max(commas) + 1
+    k = longest
+    if "max_length" in head.meta:
+        try:
+            k = _int(head.meta["max_length"], 1, "max_length")
+        except PabulibError:
+            return None
+        if longest > k:
+            return None
+    pts = [1] * k if head.vote_type == "approval" else list(range(k, 0, -1))
+    if head.budget < 0 or len(votes) * max(max(pts, default=1), 1) >= 2**53:
+        return None
+    by_rank = [Counter() for _ in range(longest)]
+    for c in set(commas):
+        same = votes if c == commas[0] and len(set(commas)) == 1 else list(compress(votes, map(c.__eq__, commas)))
+        tokens = ",".join(same).split(",")
+        cols = [tokens[r::c + 1] for r in range(c + 1)]
+        if c and min(map(len, map(set, zip(*cols, strict=True)))) <= c:
+            return None  # a project ranked twice on one ballot
+        for r, col in enumerate(cols):
+            by_rank[r].update(col)
+    index = head.index
+    if any(not counts.keys() <= index.keys() for counts in by_rank):
+        return None  # an unknown project, or spaces around an id
+    totals = [0] * len(head.projects)
+    for r, counts in enumerate(by_rank):
+        for pid, n in counts.items():
+            totals[index[pid]] += pts[r] * n
+    return head.projects, head.budget, totals
+
+
 def _votes_header_end(text: str) -> int:
     """Where the votes start: just after the line following the first VOTES line."""
     i = text.find("\nVOTES\n") if not text.startswith("VOTES\n") else -1
@@ -197,6 +254,8 @@ def _votes_header_end(text: str) -> int:
 
 
 def _fast_rankings(text: str, head: _Head) -> np.ndarray | None:
+    import numpy as np
+
     ids = [p.id for p in head.projects]
     if not ids or not all(i.isdigit() and i.isascii() and (i == "0" or i[0] != "0") and len(i) < 10 for i in ids):
         return None
@@ -225,6 +284,8 @@ def _fast_rankings(text: str, head: _Head) -> np.ndarray | None:
 
 def _votes_from_bytes(block: bytes, width: int, vote_col: int, lut: np.ndarray):
     """Project indices of every vote, flat, and each vote's length; None to fall back to `parse`."""
+    import numpy as np
+
     if width < 2 or not block or b'"' in block:
         return None
     if not block.endswith(b"\n"):
@@ -295,6 +356,8 @@ def _vote_rows(lines: list[str], first: int, width: int) -> tuple[list[list[str]
 
 
 def _rankings(votes: list[str], index: dict[str, int], line_nos: list[int]) -> np.ndarray:
+    import numpy as np
+
     n = len(votes)
     if n == 0:
         return np.zeros((0, 0), dtype=np.int32)
