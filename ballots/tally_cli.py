@@ -6,13 +6,12 @@ Imports nothing from the web stack so that counting a city-wide file starts fast
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from ballots.tally import DEFAULT_RULE, RULES, count
-from ballots.tally.model import Result, TallyError
-from ballots.tally.pabulib import PabulibError, parse
+if TYPE_CHECKING:
+    from ballots.tally.model import Result
 
 
 def _table(result: Result) -> str:
@@ -29,24 +28,34 @@ def _table(result: Result) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Counting is single-threaded numpy: OpenBLAS's worker threads only spin (and on a busy
+    # machine cost several times the counting itself). This must happen before numpy is
+    # imported, hence the imports below rather than at the top of the module.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    import msgspec
+
+    from ballots.tally import DEFAULT_RULE, RULES, count
+    from ballots.tally.greedy import greedy_by_points
+    from ballots.tally.model import TallyError
+    from ballots.tally.pabulib import PabulibError, parse_election, read_points
+
     parser = argparse.ArgumentParser(prog="townsquare tally", description="Count a pabulib .pb file.")
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--rule", choices=sorted(RULES), default=DEFAULT_RULE)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:
-        with open(args.file, encoding="utf-8-sig") as f:
-            text = f.read()
+        with open(args.file, "rb") as f:
+            text = f.read().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         print(f"{args.file}: cannot read: {e}", file=sys.stderr)
         return 2
     try:
-        election = parse(text).election
+        points = read_points(text) if args.rule == "greedy" else None
+        result = greedy_by_points(*points) if points else count(args.rule, parse_election(text))
     except PabulibError as e:
         print(f"{args.file}:{e.line_no}: {e.message}", file=sys.stderr)
         return 2
-    try:
-        result = count(args.rule, election)
     except TallyError as e:
         print(f"{args.file}: {e}", file=sys.stderr)
         return 2

@@ -4,7 +4,6 @@ starts fast (its speed is measured from process start)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 
@@ -47,6 +46,8 @@ async def _migrate(settings, quiet: bool = False) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = _settings()
     print(f"Applying migrations to {_describe(settings.database_url)}…")
     asyncio.run(_migrate(settings))
@@ -79,6 +80,8 @@ async def _demo(settings, only_if_empty: bool) -> list[str] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings = _settings()
     asyncio.run(_migrate(settings, quiet=True))
     try:
@@ -102,6 +105,7 @@ def _write_notes_hint(settings) -> None:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
+    import asyncio
     import getpass
 
     settings = _settings()
@@ -130,6 +134,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
     import uvicorn
 
     settings = _settings()
@@ -147,6 +153,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """What `make run` does: migrate, load demo data into an empty database, print sign-ins, serve."""
+    import asyncio
+
     settings = _settings()
     print(f"Preparing {_describe(settings.database_url)}…", flush=True)
     asyncio.run(_migrate(settings, quiet=True))

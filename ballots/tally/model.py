@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-import numpy as np
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported where it is used: greedy counting from the command line never needs it.
 
 
 class TallyError(ValueError):
@@ -60,6 +64,8 @@ class Election:
         meta: Mapping[str, str] | None = None,
     ) -> Election:
         """Build an election from plain Python values (what the web app holds in memory)."""
+        import numpy as np
+
         projs = tuple(p if isinstance(p, Project) else Project(str(p[0]), p[1]) for p in projects)
         index = project_index(projs)
         rows = [list(b) for b in ballots]
@@ -89,6 +95,8 @@ class Election:
         meta: Mapping[str, str] | None = None,
     ) -> Election:
         """Validate arrays and fill in the default points (K, K-1, ..., 1)."""
+        import numpy as np
+
         project_index(projects)
         if not isinstance(budget, int) or budget < 0:
             raise TallyError(f"budget must be a non-negative integer, got {budget!r}")
@@ -127,6 +135,8 @@ def project_index(projects: Sequence[Project]) -> dict[str, int]:
 
 def check_rankings(rankings: np.ndarray, num_projects: int) -> None:
     """Reject out-of-range indices, gaps in a ranking and a project ranked twice on one ballot."""
+    import numpy as np
+
     if rankings.size == 0:
         return
     if int(rankings.max()) >= num_projects or int(rankings.min()) < -1:

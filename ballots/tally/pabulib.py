@@ -7,11 +7,15 @@ city-wide files hold 100,000 ballots.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
-
-import numpy as np
+from itertools import compress, repeat
+from typing import TYPE_CHECKING
 
 from ballots.tally.model import Election, Project, TallyError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 
@@ -58,12 +62,39 @@ def _int(text: str, line_no: int, what: str) -> int:
 
 def parse(text: str) -> PabulibFile:
     """Parse a `.pb` file. Ordinal and approval votes; errors name the line (1-based)."""
-    lines = text.splitlines()
+    head = _head(text.splitlines())
+    vrows, line_nos = _vote_rows(head.lines, head.v0 + 2, len(head.vhead))
+    rankings = _rankings([r[head.vote_col].strip() for r in vrows], head.index, line_nos)
+    election = _election(head, rankings, line_nos)
+    return PabulibFile(head.meta, head.phead, head.prows, head.vhead, vrows, election)
+
+
+@dataclass
+class _Head:
+    """Everything before the votes: META, PROJECTS and the VOTES header."""
+
+    lines: list[str]
+    meta: dict[str, str]
+    budget: int
+    vote_type: str
+    phead: list[str]
+    prows: list[list[str]]
+    projects: list[Project]
+    index: dict[str, int]
+    m0: int
+    v0: int
+    vhead: list[str]
+    vote_col: int
+
+
+def _head(lines: list[str]) -> _Head:
     bounds: dict[str, int] = {}
     for i, line in enumerate(lines):
         s = line.strip()
         if s.upper() in SECTIONS and s.upper() not in bounds:
             bounds[s.upper()] = i
+            if len(bounds) == len(SECTIONS):
+                break  # only the first occurrence of each counts; the rest are votes
     for sec in SECTIONS:
         if sec not in bounds:
             raise PabulibError(len(lines) or 1, f"missing section {sec}")
@@ -113,8 +144,13 @@ def parse(text: str) -> PabulibFile:
     if "vote" not in vhead:
         raise PabulibError(v0 + 2, "VOTES header must contain vote")
     vote_col = vhead.index("vote")
-    vrows, line_nos = _vote_rows(lines, v0 + 2, len(vhead))
-    rankings = _rankings([r[vote_col].strip() for r in vrows], index, line_nos)
+    return _Head(lines, meta, budget, vote_type, phead, prows, projects, index, m0, v0, vhead, vote_col)
+
+
+def _election(head: _Head, rankings: np.ndarray, line_nos: list[int]) -> Election:
+    import numpy as np
+
+    meta, m0 = head.meta, head.m0
     n, k = rankings.shape
     if "max_length" in meta:
         k_meta = _int(meta["max_length"], m0 + 1, "max_length")
@@ -124,13 +160,183 @@ def parse(text: str) -> PabulibFile:
         pad = np.full((n, k_meta - k), -1, dtype=np.int32)
         rankings = np.hstack([rankings, pad])
         k = k_meta
-    points = [1] * k if vote_type == "approval" else None
+    points = [1] * k if head.vote_type == "approval" else None
     weights = np.ones(n, dtype=np.int64)
     try:
-        election = Election.build(tuple(projects), budget, rankings, weights, points, meta)
+        return Election.build(tuple(head.projects), head.budget, rankings, weights, points, meta)
     except TallyError as e:
         raise PabulibError(m0 + 1, str(e)) from None
-    return PabulibFile(meta, phead, prows, vhead, vrows, election)
+
+
+def parse_election(text: str) -> Election:
+    """`parse(text).election`, fast for the common shape of city-wide files.
+
+    The votes are read straight from the bytes with numpy when every project id is written as a
+    plain number and every vote as numbers and commas (no quotes, blank lines or stray spaces);
+    anything else, including every error, goes through `parse` so that messages name the line.
+    """
+    try:
+        lines = text[:_votes_header_end(text)].splitlines()
+        head = _head(lines)
+    except (PabulibError, ValueError):
+        return parse(text).election
+    if head.v0 != len(lines) - 2:
+        return parse(text).election  # the first VOTES line is not the plain one found above
+    rankings = _fast_rankings(text, head)
+    if rankings is None:
+        return parse(text).election
+    try:
+        return _election(head, rankings, [])
+    except (PabulibError, IndexError):
+        return parse(text).election
+
+
+def read_points(text: str) -> tuple[list[Project], int, list[int]] | None:
+    """(projects, budget, total points per project) as `parse(text).election` would count them.
+
+    For greedy from the command line: plain str and Counter work, no numpy and no ballot arrays.
+    None when the file needs `parse` (quotes, blank lines, stray spaces, empty votes, errors).
+    """
+    try:
+        end = _votes_header_end(text)
+        lines = text[:end].splitlines()
+        head = _head(lines)
+    except (PabulibError, ValueError):
+        return None
+    block = text[end:].splitlines()
+    width = len(head.vhead)
+    if head.v0 != len(lines) - 2 or not block or width < 2 or '"' in text[end:]:
+        return None
+    if list(map(str.count, block, repeat(";"))).count(width - 1) != len(block):
+        return None  # a line with too few or too many fields, or a blank one
+    votes = ";".join(block).split(";")[head.vote_col::width]
+    commas = list(map(str.count, votes, repeat(",")))
+    longest = max(commas) + 1
+    k = longest
+    if "max_length" in head.meta:
+        try:
+            k = _int(head.meta["max_length"], 1, "max_length")
+        except PabulibError:
+            return None
+        if longest > k:
+            return None
+    pts = [1] * k if head.vote_type == "approval" else list(range(k, 0, -1))
+    if head.budget < 0 or len(votes) * max(max(pts, default=1), 1) >= 2**53:
+        return None
+    by_rank = [Counter() for _ in range(longest)]
+    for c in set(commas):
+        same = votes if c == commas[0] and len(set(commas)) == 1 else list(compress(votes, map(c.__eq__, commas)))
+        tokens = ",".join(same).split(",")
+        cols = [tokens[r::c + 1] for r in range(c + 1)]
+        if c and min(map(len, map(set, zip(*cols, strict=True)))) <= c:
+            return None  # a project ranked twice on one ballot
+        for r, col in enumerate(cols):
+            by_rank[r].update(col)
+    index = head.index
+    if any(not counts.keys() <= index.keys() for counts in by_rank):
+        return None  # an unknown project, or spaces around an id
+    totals = [0] * len(head.projects)
+    for r, counts in enumerate(by_rank):
+        for pid, n in counts.items():
+            totals[index[pid]] += pts[r] * n
+    return head.projects, head.budget, totals
+
+
+def _votes_header_end(text: str) -> int:
+    """Where the votes start: just after the line following the first VOTES line."""
+    i = text.find("\nVOTES\n") if not text.startswith("VOTES\n") else -1
+    if i < 0 and not text.startswith("VOTES\n"):
+        raise ValueError("no plain VOTES line")
+    j = text.find("\n", i + 7)
+    if j < 0:
+        raise ValueError("no votes")
+    return j + 1
+
+
+def _fast_rankings(text: str, head: _Head) -> np.ndarray | None:
+    import numpy as np
+
+    ids = [p.id for p in head.projects]
+    if not ids or not all(i.isdigit() and i.isascii() and (i == "0" or i[0] != "0") and len(i) < 10 for i in ids):
+        return None
+    values = [int(i) for i in ids]
+    lut = np.full(max(values) + 1, -1, dtype=np.int32)
+    lut[values] = np.arange(len(values), dtype=np.int32)
+    block = text[_votes_header_end(text):].encode()
+    found = _votes_from_bytes(block, len(head.vhead), head.vote_col, lut)
+    if found is None:
+        return None
+    flat, lengths = found
+    n = len(lengths)
+    k = int(lengths.max())
+    if (lengths == k).all():
+        out = flat.reshape(n, k)
+    else:
+        out = np.full((n, k), -1, dtype=np.int32)
+        starts = np.cumsum(lengths) - lengths
+        cols = np.arange(len(flat)) - np.repeat(starts, lengths)
+        out[np.repeat(np.arange(n), lengths), cols] = flat
+    s = np.sort(out, axis=1)
+    if ((s[:, 1:] == s[:, :-1]) & (s[:, 1:] >= 0)).any():
+        return None  # a project ranked twice: let `parse` say where
+    return out
+
+
+def _votes_from_bytes(block: bytes, width: int, vote_col: int, lut: np.ndarray):
+    """Project indices of every vote, flat, and each vote's length; None to fall back to `parse`."""
+    import numpy as np
+
+    if width < 2 or not block or b'"' in block:
+        return None
+    if not block.endswith(b"\n"):
+        block += b"\n"
+    if not block.isascii() and (b"\xc2\x85" in block or b"\xe2\x80\xa8" in block or b"\xe2\x80\xa9" in block):
+        return None  # line breaks for str.splitlines that bytes do not see
+    arr = np.frombuffer(block, np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    n = len(nl)
+    if np.count_nonzero(arr < 32) != n:
+        return None  # \r, tabs and other control characters
+    sc = np.flatnonzero(arr == 59)
+    if len(sc) != n * (width - 1):
+        return None
+    sc = sc.reshape(n, width - 1)
+    if (sc[:, -1] > nl).any() or (sc[1:, 0] < nl[:-1]).any():
+        return None  # not exactly width - 1 semicolons on every line
+    start = sc[:, vote_col - 1] + 1 if vote_col > 0 else np.concatenate(([0], nl[:-1] + 1))
+    end = sc[:, vote_col] if vote_col < width - 1 else nl
+    if (end <= start).any():
+        return None  # an empty vote
+    d = np.zeros(len(arr) + 1, np.int8)
+    d[start] = 1
+    d[end + 1] -= 1
+    v = arr[np.cumsum(d[:-1], dtype=np.int8).view(bool)]  # the votes, each with its terminator
+    sep = np.flatnonzero((v < 48) | (v > 57))
+    comma = v[sep] == 44
+    if len(sep) - np.count_nonzero(comma) != n:
+        return None  # something other than digits and commas in a vote
+    starts = np.empty_like(sep)
+    starts[0] = 0
+    starts[1:] = sep[:-1] + 1
+    tl = sep - starts
+    if tl.min() <= 0:
+        return None  # an empty id
+    maxl = int(tl.max())
+    if maxl > 9:
+        return None
+    if maxl > 1 and ((v[starts] == 48) & (tl > 1)).any():
+        return None  # a leading zero: not how the ids are written
+    val = (v[sep - 1] - 48).astype(np.int64)
+    scale = 1
+    for k in range(1, maxl):
+        scale *= 10
+        val += np.where(tl > k, v[np.maximum(sep - 1 - k, 0)].astype(np.int64) - 48, 0) * scale
+    if int(val.max()) >= len(lut):
+        return None
+    flat = lut[val]
+    if (flat < 0).any():
+        return None  # an unknown project
+    return flat, np.diff(np.flatnonzero(~comma), prepend=-1)
 
 
 def _vote_rows(lines: list[str], first: int, width: int) -> tuple[list[list[str]], list[int]]:
@@ -150,6 +356,8 @@ def _vote_rows(lines: list[str], first: int, width: int) -> tuple[list[list[str]
 
 
 def _rankings(votes: list[str], index: dict[str, int], line_nos: list[int]) -> np.ndarray:
+    import numpy as np
+
     n = len(votes)
     if n == 0:
         return np.zeros((0, 0), dtype=np.int32)
