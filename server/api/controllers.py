@@ -15,8 +15,10 @@ from ballots import service as ballots_service
 from ballots.outcomes import service as delivery
 from ballots.results import service as results
 from proposals import service as proposals
+from proposals.drafts import service as drafts
 from proposals.tables import Proposal
 from server.api.schemas import (
+    AmendmentOut,
     BallotOut,
     BallotPage,
     CandidateOut,
@@ -25,6 +27,12 @@ from server.api.schemas import (
     DeliveryDetailOut,
     DeliveryItemOut,
     DeliveryPage,
+    DraftCommentOut,
+    DraftDetailOut,
+    DraftOut,
+    DraftPageOut,
+    DraftSectionOut,
+    DraftVersionOut,
     ExplanationOut,
     MilestoneOut,
     PageInfo,
@@ -72,6 +80,12 @@ _PROPOSAL_COLUMNS = (
     Proposal.final_cost, Proposal.ballot_eligible, Proposal.support_count,
     Proposal.author.display_name.as_alias("author_name"), Proposal.submitted_at,
 )
+
+
+def _draft(d: object) -> DraftOut:
+    return DraftOut(d.id, d.title, d.summary, d.period, d.comment_opens, d.comment_closes,  # type: ignore[attr-defined]
+                    [DraftVersionOut(v.number, v.published_at, v.changelog) for v in d.versions],  # type: ignore[attr-defined]
+                    dict(d.counts))  # type: ignore[attr-defined]
 
 
 def _turnout(t: object) -> TurnoutOut:
@@ -190,4 +204,33 @@ class OpenDataController(Controller):
             updates=[UpdateOut(u.id, u.created_at, u.author_name, u.body, u.status_from, u.status_to, u.setback,
                                f"/delivery/photos/{u.photo_name}" if u.photo_name else None, u.photo_alt)
                      for u in d.updates],
+        )
+
+    @get("/drafts", summary="Draft procedures put up for public comment")
+    async def drafts(self, page: PageNumber = 1, per_page: PerPage = 50) -> DraftPageOut:
+        items, info = _slice([_draft(d) for d in await drafts.list_drafts()], page, per_page)
+        return DraftPageOut(items, info)
+
+    @get("/drafts/{draft_id:int}", summary="A draft procedure: current text, amendments and every comment")
+    async def draft(self, draft_id: FromPath[int]) -> DraftDetailOut:
+        published = {d.id: d for d in await drafts.list_drafts()}
+        if draft_id not in published:
+            raise NotFoundException()
+        info = published[draft_id]
+        sections: list[DraftSectionOut] = []
+        if info.current is not None:
+            version = await drafts.version_page(draft_id, info.current.number)
+            sections = [DraftSectionOut(s.key, s.position, s.heading, s.body) for s in version.sections]
+        data = await drafts.export(draft_id)
+        return DraftDetailOut(
+            draft=_draft(info), current_version=info.current.number if info.current else None, sections=sections,
+            amendments=[AmendmentOut(a["id"], a["section"], a["author"], a["status"], a["text"], a["reason"],
+                                     a["decision_reason"], a["supporters"], a["base_version"], a["applied_version"])
+                        for a in data["amendments"] if not a["hidden"]],
+            comments=[DraftCommentOut(
+                id=c["id"], on=c["on"], section=c["section"], amendment_id=c["amendment_id"], parent_id=c["parent_id"],
+                author=c["author"], stance=c["stance"], official=c["official"], votes=c["votes"],
+                created_at=c["created_at"], edited=c["edited"],
+                body="" if (c["deleted"] or c["hidden"]) else c["body"], removed=c["deleted"] or c["hidden"],
+            ) for c in data["comments"]],
         )

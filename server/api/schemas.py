@@ -194,3 +194,70 @@ class DeliveryDetailOut(msgspec.Struct, frozen=True):
     item: DeliveryItemOut
     milestones: list[MilestoneOut]
     updates: list[UpdateOut]
+
+
+class DraftVersionOut(msgspec.Struct, frozen=True):
+    number: int
+    published_at: dt.datetime | None
+    changelog: str
+
+
+class DraftOut(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    summary: str
+    period: str
+    comment_opens: dt.date | None
+    comment_closes: dt.date | None
+    versions: list[DraftVersionOut]
+    amendments: dict[str, int]
+
+
+class DraftPageOut(msgspec.Struct, frozen=True):
+    items: list[DraftOut]
+    page: PageInfo
+
+
+class DraftSectionOut(msgspec.Struct, frozen=True):
+    key: int
+    position: int
+    heading: str
+    body_markdown: str
+
+
+class DraftCommentOut(msgspec.Struct, frozen=True):
+    id: int
+    on: str  # section | amendment
+    section: str
+    amendment_id: int | None
+    parent_id: int | None
+    author: str
+    stance: str  # supports, concerns, neutral, or empty on replies
+    official: bool
+    votes: int
+    created_at: str
+    edited: bool
+    # Empty when the author deleted the comment or a moderator hid it.
+    body: str
+    removed: bool
+
+
+class AmendmentOut(msgspec.Struct, frozen=True):
+    id: int
+    section: str
+    author: str
+    status: str
+    text: str
+    reason: str
+    decision_reason: str
+    supporters: int
+    base_version: int | None
+    applied_version: int | None
+
+
+class DraftDetailOut(msgspec.Struct, frozen=True):
+    draft: DraftOut
+    current_version: int | None
+    sections: list[DraftSectionOut]
+    amendments: list[AmendmentOut]
+    comments: list[DraftCommentOut]

@@ -56,3 +56,29 @@ async def test_api_lists_and_details(client: httpx.AsyncClient, db: Engine) -> N
     assert (await client.get("/api/v1/proposals", params={"per_page": 1000})).status_code == 400
     schema = (await client.get("/api/schema/openapi.json")).json()
     assert "/api/v1/ballots/{ballot_id}/results" in schema["paths"]
+
+
+async def test_api_drafts_with_amendments_and_comments(client: httpx.AsyncClient, db: Engine) -> None:
+    from drafts_support import published_draft
+
+    from proposals.drafts import service as drafts
+    from proposals.drafts.service import SECTION_KIND
+    from proposals.threads import service as threads
+
+    council = await make_account("council")
+    draft_id, keys = await published_draft(council.id, [("Answering calls", "Calls are answered in 2 minutes.")])
+    resident = await make_account()
+    comment = await threads.post_comment(SECTION_KIND, keys[0], resident.id, "Two minutes is too long",
+                                         stance="concerns")
+    await threads.post_comment(SECTION_KIND, keys[0], council.id, "Noted", parent_id=comment)
+    await drafts.propose_amendment(resident.id, draft_id, keys[0], "Calls are answered in 1 minute.", "Faster")
+
+    listing = (await client.get("/api/v1/drafts")).json()
+    assert [d["id"] for d in listing["items"]] == [draft_id]
+    detail = (await client.get(f"/api/v1/drafts/{draft_id}")).json()
+    assert detail["sections"][0]["heading"] == "Answering calls"
+    assert [c["body"] for c in detail["comments"]] == ["Two minutes is too long", "Noted"]
+    assert detail["comments"][1]["parent_id"] == detail["comments"][0]["id"]
+    assert detail["amendments"][0]["text"] == "Calls are answered in 1 minute."
+    assert "@example.org" not in (await client.get(f"/api/v1/drafts/{draft_id}")).text
+    assert (await client.get("/api/v1/drafts/99999")).status_code == 404
