@@ -83,6 +83,14 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     return server_error(request, exc)
 
 
+def out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """An id too large for the database (e.g. /ballots/99999999999999999999) names nothing: 404.
+    Other data errors are bugs and stay 500s."""
+    if isinstance(exc, OverflowError) or ("out of" in str(exc) and "range" in str(exc)):
+        return _page(request, 404, "404")
+    return server_error(request, exc)
+
+
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _page(request, 500, "500")
@@ -93,6 +101,14 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     PermissionDeniedException: forbidden,
     NotFoundException: not_found,
     HTTPException: http_error,
+    OverflowError: out_of_range,
     500: server_error,
     Exception: server_error,
 }
+
+try:  # asyncpg reports ids beyond int4/int8 as a DataError before the query runs
+    from asyncpg.exceptions import DataError as _PgDataError
+
+    EXCEPTION_HANDLERS[_PgDataError] = out_of_range
+except ImportError:  # pragma: no cover - asyncpg is a dependency, but SQLite-only installs may drop it
+    pass

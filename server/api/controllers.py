@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, Parameter
+from litestar.params import Parameter, PathParameter
 
 from ballots import service as ballots_service
 from ballots.outcomes import service as delivery
@@ -50,6 +50,8 @@ from server.api.schemas import (
 T = TypeVar("T")
 PageNumber = Annotated[int, Parameter(query="page", ge=1, le=100_000, default=1, description="Page, from 1")]
 PerPage = Annotated[int, Parameter(query="per_page", ge=1, le=200, default=50, description="Items per page")]
+# Ids are database integers: bounding them keeps the schema honest and out-of-range ids out of queries.
+Id = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]
 PUBLIC_STATUSES = ("submitted", "feasible", "not_feasible", "merged", "withdrawn")
 
 
@@ -111,7 +113,7 @@ class OpenDataController(Controller):
         return CyclePage(items, info)
 
     @get("/cycles/{cycle_id:int}", summary="One budget cycle")
-    async def cycle(self, cycle_id: FromPath[int]) -> CycleOut:
+    async def cycle(self, cycle_id: Id) -> CycleOut:
         c = await proposals.get_cycle(cycle_id)
         if c is None:
             raise NotFoundException()
@@ -133,7 +135,7 @@ class OpenDataController(Controller):
         return ProposalPage([_proposal(r) for r in rows], PageInfo(page, per_page, total, page * per_page < total))
 
     @get("/proposals/{proposal_id:int}", summary="One proposal with its public review timeline")
-    async def proposal(self, proposal_id: FromPath[int]) -> ProposalDetailOut:
+    async def proposal(self, proposal_id: Id) -> ProposalDetailOut:
         row = await Proposal.select(*_PROPOSAL_COLUMNS, Proposal.description, Proposal.location).where(
             (Proposal.id == proposal_id) & Proposal.status.is_in(list(PUBLIC_STATUSES))).first()
         if row is None:
@@ -165,11 +167,11 @@ class OpenDataController(Controller):
         return BallotPage([await self._ballot(v.id, published) for v in views], info)
 
     @get("/ballots/{ballot_id:int}", summary="One ballot")
-    async def ballot(self, ballot_id: FromPath[int]) -> BallotOut:
+    async def ballot(self, ballot_id: Id) -> BallotOut:
         return await self._ballot(ballot_id, set(await results.ballots_with_results()))
 
     @get("/ballots/{ballot_id:int}/results", summary="The published result of a ballot, with explanations")
-    async def result(self, ballot_id: FromPath[int],
+    async def result(self, ballot_id: Id,
                      version: Annotated[int | None, Parameter(query="version", required=False, ge=1)] = None,
                      ) -> ResultOut:
         p = await results.get_publication(ballot_id, version)
@@ -194,7 +196,7 @@ class OpenDataController(Controller):
         return DeliveryPage([_item(i) for i in items], info)
 
     @get("/delivery/{item_id:int}", summary="One delivery item with milestones and updates")
-    async def delivery_item(self, item_id: FromPath[int]) -> DeliveryDetailOut:
+    async def delivery_item(self, item_id: Id) -> DeliveryDetailOut:
         d = await delivery.get_item(item_id)
         if d is None:
             raise NotFoundException()
@@ -212,7 +214,7 @@ class OpenDataController(Controller):
         return DraftPageOut(items, info)
 
     @get("/drafts/{draft_id:int}", summary="A draft procedure: current text, amendments and every comment")
-    async def draft(self, draft_id: FromPath[int]) -> DraftDetailOut:
+    async def draft(self, draft_id: Id) -> DraftDetailOut:
         published = {d.id: d for d in await drafts.list_drafts()}
         if draft_id not in published:
             raise NotFoundException()

@@ -76,3 +76,10 @@ async def test_anonymous_page_views_do_not_create_sessions(client: httpx.AsyncCl
     viewer = await make_account()
     await post_form(client, "/signin", {"email": viewer.email, "password": "correct horse battery"})
     assert await StoreEntry.count() == 1
+
+
+async def test_ids_too_large_for_the_database_are_not_found(client: httpx.AsyncClient) -> None:
+    huge = 10**22
+    for path in (f"/proposals/{huge}", f"/ballots/{huge}", f"/delivery/{huge}", f"/api/v1/ballots/{huge}"):
+        response = await client.get(path)
+        assert response.status_code in (400, 404), (path, response.status_code)
