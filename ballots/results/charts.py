@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from ballots.counting.schemas import CountView
-from ballots.outcomes.charts import Chart, PointsRow, budget_split_chart, points_chart, turnout_by_age_chart
+from ballots.outcomes.charts import (
+    Chart,
+    PointsRow,
+    budget_split_chart,
+    by_neighborhood_chart,
+    points_chart,
+    turnout_by_age_chart,
+)
 from ballots.schemas import TurnoutView
 from server.i18n import fmt_money, fmt_number, text_direction
 from server.i18n import gettext as _
 
 
-def result_charts(count: CountView, turnout: TurnoutView, currency: str) -> list[Chart]:
+def result_charts(count: CountView, turnout: TurnoutView, currency: str,
+                  by_neighborhood: list[tuple[str, int | None]] | None = None) -> list[Chart]:
     rtl = text_direction() == "rtl"
     money = lambda v: fmt_money(v, currency)  # noqa: E731
     charts = [
@@ -35,4 +43,11 @@ def result_charts(count: CountView, turnout: TurnoutView, currency: str) -> list
             desc=_("How many ballots came from each age group. Groups with fewer than 5 voters are not shown."),
             bands=[(g.label, g.count) for g in turnout.by_age], suppressed_label=_("fewer than 5"),
             headers=(_("Age group"), _("Ballots")), data_label=_("Show the numbers"), fmt=fmt_number, rtl=rtl))
+    if by_neighborhood and len(by_neighborhood) > 1:
+        charts.append(by_neighborhood_chart(
+            chart_id="turnout-neighborhood", title=_("Ballots by neighborhood"),
+            desc=_("Ballots cast online, by the voter's neighborhood; ballots cast with a code or on paper form one "
+                   "group. Groups with fewer than 5 voters are not shown."),
+            rows=[(name or _("Code or paper"), n) for name, n in by_neighborhood], suppressed_label=_("fewer than 5"),
+            headers=(_("Neighborhood"), _("Ballots")), data_label=_("Show the numbers"), fmt=fmt_number, rtl=rtl))
     return charts

@@ -90,7 +90,8 @@ class ResultsController(Controller):
         return Template("results/page.html", context={
             "ballot": ballot, "publication": publication, "count": publication.count,
             "versions": await service.publications(ballot_id), "turnout": turnout,
-            "charts": result_charts(publication.count, turnout, currency),
+            "charts": result_charts(publication.count, turnout, currency,
+                                    await service.turnout_by_neighborhood(ballot_id)),
         })
 
     @get("/ballots.pb", name="results.pb", media_type=MediaType.TEXT)

@@ -134,3 +134,18 @@ async def recent_publications(limit: int = 50) -> list[PublicationSummary]:
 async def ballots_with_results() -> list[int]:
     rows = await ResultPublication.select(ResultPublication.ballot).distinct()
     return [r["ballot"] for r in rows]
+
+
+async def turnout_by_neighborhood(ballot_id: int) -> list[tuple[str, int | None]]:
+    """Online voters per neighborhood of their account, with small groups suppressed as everywhere
+    (None). Code and paper voters have no neighborhood on record and are counted as one group."""
+    from collections import Counter
+
+    from ballots.tables import Participation
+    from ballots.turnout import suppress
+
+    rows = await Participation.select(Participation.account.neighborhood.name.as_alias("hood")).where(
+        Participation.ballot == ballot_id)
+    counts = Counter(r["hood"] or "" for r in rows)
+    order = sorted(k for k in counts if k) + ([""] if "" in counts else [])
+    return [(cell.key, cell.count) for cell in suppress(counts, order)]

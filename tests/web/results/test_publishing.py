@@ -140,3 +140,18 @@ async def test_publication_creates_delivery_items_charts_and_feed_entry(client: 
     assert page.count('role="img"') >= 2 and "<title id=" in page and "<details" in page
     feed = (await client.get("/feeds/delivery.atom")).text
     assert f"/ballots/{s.ballot_id}/results?version=1" in feed and "version=2" in feed
+
+
+async def test_turnout_by_neighborhood_suppresses_small_groups(db: Engine) -> None:
+    from support import make_neighborhood
+
+    s = await make_ballot(city_wide=True)
+    other = await make_neighborhood("Hillcrest")
+    third = await make_neighborhood("Old Town")
+    for hood, n in ((s.hood, 6), (other, 3), (third, 8)):
+        for i in range(n):
+            voter = await make_account(neighborhood_id=hood, birth_year=1980 + i)
+            await ballots_service.cast_online(s.ballot_id, voter.id, [s.proposals[0]])
+    counts = dict(await service.turnout_by_neighborhood(s.ballot_id))
+    # Hillcrest has fewer than 5; the next smallest group is hidden too, so the total cannot give it away.
+    assert counts == {"Riverside": None, "Hillcrest": None, "Old Town": 8}
