@@ -247,9 +247,13 @@ async def a_draft(world: World, role: str) -> dict[str, Any]:
 
 
 async def _comment(author_id: int, proposal_id: int) -> int:
-    from proposals.threads import service
+    """Inserted directly: a blocked person's own comment was written before the block, and the service
+    (rightly) refuses new ones."""
+    from proposals.threads.tables import Comment
 
-    return await service.post_comment("proposal", proposal_id, author_id, "Good idea, the path is dark.")
+    rows = await Comment.insert(Comment(target_kind="proposal", target_id=proposal_id, author=author_id,
+                                        body="Good idea, the path is dark.")).returning(Comment.id)
+    return rows[0]["id"]
 
 
 async def proposal_thread(world: World, role: str) -> dict[str, Any]:
