@@ -55,7 +55,7 @@ async def test_payloads_are_inert_when_the_form_comes_back_with_errors(client: h
         await signed_in_as(client, entry.submitter)
     for payload in PAYLOADS:
         # Only the payload, padded past any length limit: the form comes back with errors, echoing it.
-        response = await post_form(client, entry.form_url.format(**ctx), {entry.field: payload + "x" * 200})
+        response = await post_form(client, entry.form_url.format(**ctx), {entry.field: payload + "x" * entry.pad})
         assert response.status_code in (200, 400), response.status_code
         assert not active_content(response.text), payload
-        assert shows_verbatim(response.text, payload + "x" * 200), f"{payload!r} was not echoed back as typed"
+        assert shows_verbatim(response.text, payload + "x" * entry.pad), f"{payload!r} was not echoed back as typed"

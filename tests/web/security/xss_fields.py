@@ -68,6 +68,7 @@ class XssField:
     # Longer payloads are cut to the field's limit for the successful submission (still dangerous
     # markup); the error test sends them whole.
     max_length: int | None = None
+    pad: int = 200  # how far the error test pads the payload to pass the field's length limit
 
 
 FIELDS: list[XssField] = [
@@ -265,10 +266,10 @@ FIELDS += [
     XssField("comment on a proposal", "resident", "/threads/proposal/{proposal_id}/comments", "body",
              pages=["/proposals/{proposal_id}", "/threads/proposal/{proposal_id}"],
              public_pages=["/proposals/{proposal_id}", "/threads/proposal/{proposal_id}"], setup=_proposal_in_ideas,
-             markdown=True),
+             markdown=True, pad=5001),
     XssField("comment on a draft section", "resident", "/threads/draft_section/{key}/comments", "body",
              pages=["/drafts/{draft_id}", "/threads/draft_section/{key}"], public_pages=["/drafts/{draft_id}"],
-             setup=_draft, form=lambda ctx: {"stance": "supports"}, markdown=True),
+             setup=_draft, form=lambda ctx: {"stance": "supports"}, markdown=True, pad=5001),
     # drafts
     *[XssField(f"amendment {name}", "resident", "/drafts/{draft_id}/sections/{key}/amendments", name,
                pages=["/drafts/{draft_id}"], public_pages=["/drafts/{draft_id}"], setup=_draft,
@@ -282,7 +283,7 @@ FIELDS += [
                form=lambda ctx: {"heading": "Appeals", "body": "Anyone may appeal."}, markdown=name == "body")
       for name in ("heading", "body")],
     XssField("draft changelog", "council", "/drafts/{draft_id}/publish", "changelog",
-             pages=["/drafts/{draft_id}"], public_pages=["/drafts/{draft_id}"], setup=_draft,
+             pages=["/drafts/{draft_id}/versions/2"], public_pages=["/drafts/{draft_id}/versions/2"], setup=_draft,
              form=lambda ctx: _comment_dates(), markdown=True),
     # moderation
     XssField("moderation action note", "moderator", "/moderation/act", "note", pages=["/moderation/log"],
