@@ -95,6 +95,185 @@ async def own_notification(world: World, role: str) -> dict[str, Any]:
     return {"notification_id": rows[0]["id"]}
 
 
+async def _author(world: World) -> Any:
+    """A resident who writes what other people act on (made once per world)."""
+    from support import make_account
+
+    if "author" not in world.extra:
+        world.extra["author"] = await make_account("resident", neighborhood_id=world.neighborhood_id)
+    return world.extra["author"]
+
+
+async def _cycle(phase: str = "ideas") -> int:
+    from proposal_helpers import make_cycle
+
+    return await make_cycle(phase, name=f"Matrix cycle {phase}")
+
+
+async def a_cycle(world: World, role: str) -> dict[str, Any]:
+    return {"cycle_id": await _cycle()}
+
+
+async def others_proposal(world: World, role: str) -> dict[str, Any]:
+    """A submitted proposal in the ideas phase, by someone else than whoever asks."""
+    from proposal_helpers import make_proposal
+
+    return {"proposal_id": await make_proposal(await _author(world), await _cycle())}
+
+
+async def own_proposal(world: World, role: str) -> dict[str, Any]:
+    """A submitted proposal in the ideas phase by whoever asks (the resident's for anonymous requests)."""
+    from proposal_helpers import make_proposal
+
+    return {"proposal_id": await make_proposal(world.someone(role), await _cycle())}
+
+
+async def proposal_in_review(world: World, role: str) -> dict[str, Any]:
+    from proposal_helpers import make_proposal
+
+    author = await _author(world)
+    cycle = await _cycle("ideas")
+    proposal_id = await make_proposal(author, cycle)
+    from proposal_helpers import move_to_phase
+
+    await move_to_phase(cycle, "review")
+    return {"proposal_id": proposal_id}
+
+
+async def _ballot(world: World, *, closed: bool = False) -> int:
+    import datetime as dt
+
+    from ballots_support import make_cycle, make_proposals, settings_for
+
+    from ballots import service
+
+    now = dt.datetime.now(dt.UTC)
+    cycle = await make_cycle(f"Matrix ballot cycle {now.timestamp()}")
+    council = world.accounts["council"]
+    assert council is not None
+    proposals = await make_proposals(cycle, world.neighborhood_id, council.id, [40_000, 30_000, 25_000])
+    opens, closes = (now - dt.timedelta(days=8), now - dt.timedelta(days=1)) if closed else (None, None)
+    return await service.create_ballot(settings_for(cycle, None, proposals, opens=opens, closes=closes), council.id)
+
+
+async def open_ballot(world: World, role: str) -> dict[str, Any]:
+    """A city-wide ballot open now (so every signed-in role may vote on it, once)."""
+    return {"ballot_id": await _ballot(world)}
+
+
+async def published_ballot(world: World, role: str) -> dict[str, Any]:
+    """A closed ballot, counted, with its result published."""
+    from ballots.counting import service as counting
+    from ballots.results import service as results
+
+    ballot_id = await _ballot(world, closed=True)
+    run = await counting.count_ballot(ballot_id)
+    council = world.accounts["council"]
+    assert council is not None
+    await results.publish(ballot_id, run.id, "The result, as counted.", council.id)
+    return {"ballot_id": ballot_id}
+
+
+async def paper_sheet(world: World, role: str) -> dict[str, Any]:
+    from ballots import service
+
+    ballot_id = await _ballot(world)
+    council = world.accounts["council"]
+    assert council is not None
+    ballot = await service.get_ballot(ballot_id)
+    assert ballot is not None
+    await service.enter_paper(ballot_id, council.id, "SHEET-1", [ballot.candidates[0].proposal_id])
+    sheets = await service.paper_sheets(ballot_id)
+    return {"ballot_id": ballot_id, "sheet_id": sheets[0].id}
+
+
+async def _delivery_item(world: World) -> int:
+    from ballots_support import make_cycle, make_proposals
+
+    from ballots.outcomes.service import create_delivery_items
+
+    council = world.accounts["council"]
+    assert council is not None
+    cycle = await make_cycle("Matrix delivery cycle")
+    [proposal] = await make_proposals(cycle, world.neighborhood_id, council.id, [10_000])
+    return (await create_delivery_items(None, [(proposal, 10_000)]))[0]
+
+
+async def delivery_item(world: World, role: str) -> dict[str, Any]:
+    return {"item_id": await _delivery_item(world)}
+
+
+async def delivery_milestone(world: World, role: str) -> dict[str, Any]:
+    import datetime as dt
+
+    from ballots.outcomes import service
+
+    item_id = await _delivery_item(world)
+    milestone_id = await service.add_milestone(item_id, actor_role="council", name="Lamps ordered",
+                                               planned_date=dt.date.today() + dt.timedelta(days=30))
+    return {"item_id": item_id, "milestone_id": milestone_id}
+
+
+async def delivery_photo(world: World, role: str) -> dict[str, Any]:
+    """A photo stored where the app under test keeps uploads (the test puts the app in world.extra)."""
+    from pathlib import Path
+
+    from ballots.outcomes import photos
+
+    settings = world.extra["app"].state.settings
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    return {"name": photos.store_photo(Path(settings.var_dir) / "uploads", png, "image/png")}
+
+
+async def _draft(world: World) -> dict[str, Any]:
+    """A published draft with one section, an amendment by the author, and a working copy."""
+    from drafts_support import published_draft
+
+    from proposals.drafts import service
+
+    council = world.accounts["council"]
+    assert council is not None
+    draft_id, [key] = await published_draft(council.id, [("Response times", "Answer within ten days.")])
+    amendment_id = await service.propose_amendment((await _author(world)).id, draft_id, key,
+                                                   "Answer within five days.", "Ten days is too long.")
+    await service.start_new_version(council.id, draft_id)
+    [section] = await service.editor_sections(draft_id)
+    return {"draft_id": draft_id, "key": key, "section_id": section.id, "amendment_id": amendment_id,
+            "number": 1}
+
+
+async def a_draft(world: World, role: str) -> dict[str, Any]:
+    return await _draft(world)
+
+
+async def _comment(author_id: int, proposal_id: int) -> int:
+    """Inserted directly: a blocked person's own comment was written before the block, and the service
+    (rightly) refuses new ones."""
+    from proposals.threads.tables import Comment
+
+    rows = await Comment.insert(Comment(target_kind="proposal", target_id=proposal_id, author=author_id,
+                                        body="Good idea, the path is dark.")).returning(Comment.id)
+    return rows[0]["id"]
+
+
+async def proposal_thread(world: World, role: str) -> dict[str, Any]:
+    """The comment thread of a proposal, with one comment by someone else."""
+    params = await others_proposal(world, role)
+    comment_id = await _comment((await _author(world)).id, params["proposal_id"])
+    return {"kind": "proposal", "target_id": params["proposal_id"], "comment_id": comment_id}
+
+
+async def own_comment(world: World, role: str) -> dict[str, Any]:
+    """A comment by whoever asks (the resident's for anonymous requests)."""
+    params = await others_proposal(world, role)
+    return {"comment_id": await _comment(world.someone(role).id, params["proposal_id"])}
+
+
+async def others_comment(world: World, role: str) -> dict[str, Any]:
+    params = await others_proposal(world, role)
+    return {"comment_id": await _comment((await _author(world)).id, params["proposal_id"])}
+
+
 # ---------------------------------------------------------------- the table
 
 MATRIX: dict[tuple[str, str], Access] = {
@@ -122,4 +301,140 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/notifications/read-all"): SIGNED_IN,
     ("POST", "/notifications/{notification_id:int}/open"): access(SIGNIN, ALLOW, ALLOW, ALLOW,
                                                                    params=own_notification),
+    # proposals
+    ("GET", "/proposals"): PUBLIC,
+    ("GET", "/proposals/new"): SIGNED_IN,
+    ("POST", "/proposals/new"): PUBLISHERS,
+    ("GET", "/proposals/{proposal_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=others_proposal),
+    ("GET", "/proposals/{proposal_id:int}/edit"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=own_proposal,
+                                                         note="each role edits its own proposal"),
+    ("POST", "/proposals/{proposal_id:int}/edit"): access(SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY,
+                                                          params=own_proposal),
+    ("GET", "/proposals/{proposal_id:int}/revisions"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=others_proposal),
+    ("POST", "/proposals/{proposal_id:int}/support"): access(SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY,
+                                                             params=others_proposal),
+    ("POST", "/proposals/{proposal_id:int}/unsupport"): access(SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY,
+                                                               params=others_proposal),
+    ("POST", "/proposals/{proposal_id:int}/follow"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=others_proposal),
+    ("POST", "/proposals/{proposal_id:int}/unfollow"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=others_proposal),
+    # cycles and review (council)
+    ("GET", "/cycles/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
+    ("GET", "/council/cycles"): COUNCIL,
+    ("POST", "/council/cycles"): COUNCIL,
+    ("GET", "/council/cycles/{cycle_id:int}/edit"): access(SIGNIN, DENY, DENY, ALLOW, params=a_cycle),
+    ("POST", "/council/cycles/{cycle_id:int}/edit"): access(SIGNIN, DENY, DENY, ALLOW, params=a_cycle),
+    ("GET", "/council/review"): COUNCIL,
+    ("GET", "/council/review/{proposal_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=proposal_in_review),
+    ("POST", "/council/review/{proposal_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=proposal_in_review),
+    # threads
+    ("GET", "/threads/{kind:str}/{target_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=proposal_thread),
+    ("GET", "/threads/{kind:str}/{target_id:int}/reply/{comment_id:int}"): access(
+        SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY, params=proposal_thread),
+    ("POST", "/threads/{kind:str}/{target_id:int}/comments"): access(
+        SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY, params=proposal_thread, form={"body": "I agree."}),
+    ("POST", "/threads/comments/{comment_id:int}/edit"): access(
+        SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY, params=own_comment, form={"body": "I agree, edited."}),
+    ("POST", "/threads/comments/{comment_id:int}/delete"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=own_comment),
+    ("POST", "/threads/comments/{comment_id:int}/vote"): access(SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY,
+                                                                params=others_comment),
+    # moderation
+    ("GET", "/moderation"): MODERATORS,
+    ("POST", "/moderation/act"): MODERATORS,
+    ("POST", "/moderation/unblock"): MODERATORS,
+    ("GET", "/moderation/log"): MODERATORS,
+    ("GET", "/moderation/report"): SIGNED_IN,
+    ("POST", "/moderation/report"): SIGNED_IN,
+    # draft procedures
+    ("GET", "/drafts"): PUBLIC,
+    ("POST", "/drafts"): COUNCIL,
+    ("GET", "/drafts/{draft_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_draft),
+    ("GET", "/drafts/{draft_id:int}/versions/{number:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/sections/{key:int}/amendments"): access(
+        SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY, params=a_draft,
+        form={"text": "Answer within three days.", "reason": "Faster is fairer."}),
+    ("POST", "/drafts/{draft_id:int}/amendments/{amendment_id:int}/support"): access(
+        SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/amendments/{amendment_id:int}/decide"): access(
+        SIGNIN, DENY, DENY, ALLOW, params=a_draft, form={"decision": "accepted", "reason": "Agreed."}),
+    ("POST", "/drafts/{draft_id:int}/sections/{key:int}/summary"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("GET", "/drafts/{draft_id:int}/export.json"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("GET", "/drafts/{draft_id:int}/export.csv"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("GET", "/drafts/{draft_id:int}/edit"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/details"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/sections"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/sections/{section_id:int}/save"): access(SIGNIN, DENY, DENY, ALLOW,
+                                                                             params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/sections/{section_id:int}/move"): access(SIGNIN, DENY, DENY, ALLOW,
+                                                                             params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/sections/{section_id:int}/remove"): access(SIGNIN, DENY, DENY, ALLOW,
+                                                                               params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/versions"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/publish"): access(SIGNIN, DENY, DENY, ALLOW, params=a_draft),
+    # ballots: voting (no guard: the handlers send signed-out people to sign in, and anyone may use a code)
+    ("GET", "/ballots"): PUBLIC,
+    ("GET", "/ballots/{ballot_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=open_ballot),
+    ("GET", "/ballots/{ballot_id:int}/turnout"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=open_ballot),
+    ("GET", "/ballots/{ballot_id:int}/vote"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=open_ballot),
+    ("POST", "/ballots/{ballot_id:int}/vote"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=open_ballot),
+    ("POST", "/ballots/{ballot_id:int}/review"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=open_ballot,
+                                                        note="an empty ranking comes back with errors (400)"),
+    ("POST", "/ballots/{ballot_id:int}/cast"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=open_ballot,
+                                                      note="an empty ranking comes back with errors (400)"),
+    ("POST", "/ballots/{ballot_id:int}/replace"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=open_ballot),
+    ("GET", "/ballots/receipt"): PUBLIC,
+    ("POST", "/ballots/receipt"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"receipt": "AAAA-BBBB-CCCC-DDDD"}),
+    ("GET", "/vote"): PUBLIC,
+    ("POST", "/vote"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"code": "ABCDE-FGH23"}),
+    # ballots: council
+    ("GET", "/council/ballots"): COUNCIL,
+    ("GET", "/council/ballots/new"): COUNCIL,
+    ("POST", "/council/ballots/new"): COUNCIL,
+    ("GET", "/council/ballots/{ballot_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot),
+    ("GET", "/council/ballots/{ballot_id:int}/edit"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/edit"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/extend"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/codes"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot,
+                                                               form={"count": "2", "label": "Library"}),
+    ("GET", "/council/ballots/{ballot_id:int}/paper"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/paper"): access(SIGNIN, DENY, DENY, ALLOW, params=open_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/paper/{sheet_id:int}/discard"): access(
+        SIGNIN, DENY, DENY, ALLOW, params=paper_sheet),
+    ("GET", "/council/ballots/{ballot_id:int}/count"): access(SIGNIN, DENY, DENY, ALLOW, params=published_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/count"): access(SIGNIN, DENY, DENY, ALLOW, params=published_ballot),
+    ("GET", "/council/ballots/{ballot_id:int}/publish"): access(SIGNIN, DENY, DENY, ALLOW, params=published_ballot),
+    ("POST", "/council/ballots/{ballot_id:int}/publish"): access(SIGNIN, DENY, DENY, ALLOW,
+                                                                 params=published_ballot),
+    # results (public once published)
+    ("GET", "/ballots/{ballot_id:int}/results"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=published_ballot),
+    ("GET", "/ballots/{ballot_id:int}/results/ballots.pb"): access(ALLOW, ALLOW, ALLOW, ALLOW,
+                                                                   params=published_ballot),
+    ("GET", "/ballots/{ballot_id:int}/results/results.csv"): access(ALLOW, ALLOW, ALLOW, ALLOW,
+                                                                    params=published_ballot),
+    ("GET", "/ballots/{ballot_id:int}/results/results.json"): access(ALLOW, ALLOW, ALLOW, ALLOW,
+                                                                     params=published_ballot),
+    # delivery
+    ("GET", "/delivery"): PUBLIC,
+    ("GET", "/delivery/{item_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=delivery_item),
+    ("POST", "/delivery/{item_id:int}/follow"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=delivery_item),
+    ("GET", "/delivery/photos/{name:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=delivery_photo),
+    ("GET", "/feeds/delivery.atom"): PUBLIC,
+    ("GET", "/council/delivery"): COUNCIL,
+    ("GET", "/council/delivery/{item_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=delivery_item),
+    ("POST", "/council/delivery/{item_id:int}/progress"): access(SIGNIN, DENY, DENY, ALLOW, params=delivery_item),
+    ("POST", "/council/delivery/{item_id:int}/milestones"): access(SIGNIN, DENY, DENY, ALLOW, params=delivery_item),
+    ("POST", "/council/delivery/{item_id:int}/milestones/{milestone_id:int}/done"): access(
+        SIGNIN, DENY, DENY, ALLOW, params=delivery_milestone),
+    # dashboard
+    ("GET", "/dashboard"): PUBLIC,
+    ("GET", "/dashboard/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
+    # open data API (read-only, public)
+    ("GET", "/api/v1/cycles"): PUBLIC,
+    ("GET", "/api/v1/cycles/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
+    ("GET", "/api/v1/proposals"): PUBLIC,
+    ("GET", "/api/v1/proposals/{proposal_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=others_proposal),
+    ("GET", "/api/v1/ballots"): PUBLIC,
+    ("GET", "/api/v1/ballots/{ballot_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=open_ballot),
+    ("GET", "/api/v1/ballots/{ballot_id:int}/results"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=published_ballot),
+    ("GET", "/api/v1/delivery"): PUBLIC,
+    ("GET", "/api/v1/delivery/{item_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=delivery_item),
 }

@@ -93,6 +93,7 @@ def test_every_route_is_in_the_matrix(app: Litestar) -> None:
 @pytest.mark.parametrize("role", ROLES)
 async def test_access_matrix(app: Litestar, client: httpx.AsyncClient, role: str) -> None:
     world = await build_world()
+    world.extra["app"] = app  # for params factories that store files where the app reads them
     viewer = world.account(role)
     if viewer is not None:
         await sign_in(client, viewer.email)
@@ -115,6 +116,7 @@ async def test_access_matrix(app: Litestar, client: httpx.AsyncClient, role: str
 
 async def test_every_unsafe_route_refuses_a_missing_csrf_token(app: Litestar, client: httpx.AsyncClient) -> None:
     world = await build_world()
+    world.extra["app"] = app
     council = world.account("council")
     assert council is not None
     await sign_in(client, council.email)

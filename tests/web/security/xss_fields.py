@@ -60,6 +60,15 @@ class XssField:
     public_pages: list[str] = field(default_factory=list)  # the same, for a signed-out visitor
     setup: Setup = _nothing
     form: FormFactory = lambda ctx: {}
+    # Only the re-rendered form is checked: the field never holds free text once valid (e.g. emails).
+    echo_only: bool = False
+    # Markdown fields: *…* becomes emphasis, so "as typed" is checked ignoring the asterisks (the
+    # active-content check is the same as for every field).
+    markdown: bool = False
+    # Longer payloads are cut to the field's limit for the successful submission (still dangerous
+    # markup); the error test sends them whole.
+    max_length: int | None = None
+    pad: int = 200  # how far the error test pads the payload to pass the field's length limit
 
 
 FIELDS: list[XssField] = [
@@ -70,4 +79,245 @@ FIELDS: list[XssField] = [
     XssField("renamed neighborhood", "council", "/council/neighborhoods/{neighborhood_id}/rename", "name",
              pages=["/council/neighborhoods/", "/?neighborhood={neighborhood_id}"],
              public_pages=["/signup", "/", "/?neighborhood={neighborhood_id}"], setup=_a_neighborhood),
+]
+
+
+# ---------------------------------------------------------------- setups for the domains
+# Pages may name {location}: the path the successful submission redirected to (e.g. the new proposal).
+
+async def _ideas_cycle() -> dict[str, Any]:
+    from proposal_helpers import make_cycle
+
+    return {"cycle_id": await make_cycle("ideas", name=f"Ideas {next(_unique)}")}
+
+
+def _proposal_form(ctx: dict[str, Any]) -> dict[str, str]:
+    return {"cycle": str(ctx["cycle_id"]), "title": "Brighter lamps", "summary": "Replace the broken lamps.",
+            "description": "The path is dark after 5pm in winter. Twelve lamps are out.",
+            "category": "street_lighting", "estimated_cost": "42000", "location": "River path",
+            "co_authors": ""}
+
+
+async def _author() -> Any:
+    from support import make_account
+
+    return await make_account("resident", neighborhood_id=(await _a_neighborhood())["neighborhood_id"])
+
+
+async def _proposal(phase: str = "ideas") -> dict[str, Any]:
+    from proposal_helpers import make_cycle, make_proposal, move_to_phase
+
+    cycle = await make_cycle("ideas", name=f"Cycle {next(_unique)}")
+    proposal_id = await make_proposal(await _author(), cycle)
+    if phase != "ideas":
+        await move_to_phase(cycle, phase)
+    return {"proposal_id": proposal_id, "cycle_id": cycle}
+
+
+async def _proposal_in_ideas() -> dict[str, Any]:
+    return await _proposal()
+
+
+async def _proposal_in_review() -> dict[str, Any]:
+    return await _proposal("review")
+
+
+async def _draft() -> dict[str, Any]:
+    """A published draft open for comments, and a working copy for the editor."""
+    from drafts_support import published_draft
+    from support import make_account
+
+    from proposals.drafts import service
+
+    council = await make_account("council")
+    draft_id, [key] = await published_draft(council.id, [("Response times", "Answer within ten days.")],
+                                            title=f"Complaints {next(_unique)}")
+    await service.start_new_version(council.id, draft_id)
+    return {"draft_id": draft_id, "key": key}
+
+
+async def _closed_ballot() -> dict[str, Any]:
+    import datetime as dt
+
+    from ballots_support import make_cycle, make_proposals, settings_for
+    from support import make_account
+
+    from ballots import service
+    from ballots.counting import service as counting
+
+    now = dt.datetime.now(dt.UTC)
+    council = await make_account("council")
+    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
+    ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=now - dt.timedelta(days=8),
+                                                         closes=now - dt.timedelta(days=1)), council.id)
+    run = await counting.count_ballot(ballot_id)
+    return {"ballot_id": ballot_id, "count_run_id": run.id, "council_id": council.id}
+
+
+async def _published_ballot() -> dict[str, Any]:
+    from ballots.results import service
+
+    ctx = await _closed_ballot()
+    await service.publish(ctx["ballot_id"], ctx["count_run_id"], "First count.", ctx["council_id"])
+    return ctx
+
+
+async def _ballot_cycle() -> dict[str, Any]:
+    from ballots_support import make_cycle, make_proposals
+    from support import make_account
+
+    council = await make_account("council")
+    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
+    return {"cycle_id": cycle, "proposals": proposals}
+
+
+def _ballot_form(ctx: dict[str, Any]) -> dict[str, Any]:
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0)
+    return {"title": "Riverside fund", "explanation": "Rank up to two projects.", "cycle_id": str(ctx["cycle_id"]),
+            "fund": "city", "budget": "100000", "max_ranks": "2", "min_ranks": "1", "rule": "mes",
+            "opens_at": (now + dt.timedelta(days=1)).isoformat(), "closes_at": (now + dt.timedelta(days=8)).isoformat(),
+            "candidates": [str(p) for p in ctx["proposals"]]}
+
+
+async def _open_ballot() -> dict[str, Any]:
+    from ballots_support import make_cycle, make_proposals, settings_for
+    from support import make_account
+
+    from ballots import service
+
+    council = await make_account("council")
+    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
+    ballot_id = await service.create_ballot(settings_for(cycle, None, proposals), council.id)
+    return {"ballot_id": ballot_id, "proposals": proposals}
+
+
+async def _delivery_item() -> dict[str, Any]:
+    from ballots_support import make_cycle, make_proposals
+    from support import make_account
+
+    from ballots.outcomes.service import create_delivery_items
+
+    council = await make_account("council")
+    cycle = await make_cycle(f"Delivery cycle {next(_unique)}")
+    [proposal] = await make_proposals(cycle, council.neighborhood_id, council.id, [10_000])
+    return {"item_id": (await create_delivery_items(None, [(proposal, 10_000)]))[0]}
+
+
+async def _comment_to_report() -> dict[str, Any]:
+    from proposals.threads.tables import Comment
+
+    ctx = await _proposal()
+    rows = await Comment.insert(Comment(target_kind="proposal", target_id=ctx["proposal_id"],
+                                        author=(await _author()).id, body="A rude comment.")).returning(Comment.id)
+    return {**ctx, "comment_id": rows[0]["id"]}
+
+
+def _comment_dates() -> dict[str, str]:
+    import datetime as dt
+
+    today = dt.date.today()
+    return {"comment_opens": today.isoformat(), "comment_closes": (today + dt.timedelta(days=14)).isoformat()}
+
+
+async def _upcoming_ballot() -> dict[str, Any]:
+    """A ballot that opens tomorrow (so it can still be edited), with its cycle's two candidates."""
+    import datetime as dt
+
+    from ballots_support import settings_for
+    from support import make_account
+
+    from ballots import service
+
+    ctx = await _ballot_cycle()
+    council = await make_account("council")
+    now = dt.datetime.now(dt.UTC)
+    ballot_id = await service.create_ballot(settings_for(
+        ctx["cycle_id"], None, ctx["proposals"], opens=now + dt.timedelta(days=1), closes=now + dt.timedelta(days=8),
+        max_ranks=2), council.id)
+    return {**ctx, "ballot_id": ballot_id}
+
+
+def _cycle_dates() -> dict[str, str]:
+    from proposal_helpers import dates_for_phase
+
+    return {name: value.isoformat() for name, value in dates_for_phase("ideas").items()}
+
+
+FIELDS += [
+    # proposals
+    *[XssField(f"proposal {name}", "resident", "/proposals/new", name, pages=["{location}", "{location}/edit"],
+               public_pages=["{location}"] if name != "location" else [], setup=_ideas_cycle, form=_proposal_form,
+               markdown=name == "description")
+      for name in ("title", "summary", "description", "location")],
+    XssField("proposal title in lists", "resident", "/proposals/new", "title", pages=["/proposals"],
+             public_pages=["/proposals"], setup=_ideas_cycle, form=_proposal_form),
+    XssField("proposal co-author emails", "resident", "/proposals/new", "co_authors", pages=[],
+             setup=_ideas_cycle, form=_proposal_form, echo_only=True),
+    XssField("review reason", "council", "/council/review/{proposal_id}", "reason",
+             pages=["/proposals/{proposal_id}", "/council/review/{proposal_id}"],
+             public_pages=["/proposals/{proposal_id}"], setup=_proposal_in_review,
+             form=lambda ctx: {"decision": "not_feasible"}),
+    # threads
+    XssField("comment on a proposal", "resident", "/threads/proposal/{proposal_id}/comments", "body",
+             pages=["/proposals/{proposal_id}", "/threads/proposal/{proposal_id}"],
+             public_pages=["/proposals/{proposal_id}", "/threads/proposal/{proposal_id}"], setup=_proposal_in_ideas,
+             markdown=True, pad=5001),
+    XssField("comment on a draft section", "resident", "/threads/draft_section/{key}/comments", "body",
+             pages=["/drafts/{draft_id}", "/threads/draft_section/{key}"], public_pages=["/drafts/{draft_id}"],
+             setup=_draft, form=lambda ctx: {"stance": "supports"}, markdown=True, pad=5001),
+    # drafts
+    *[XssField(f"amendment {name}", "resident", "/drafts/{draft_id}/sections/{key}/amendments", name,
+               pages=["/drafts/{draft_id}"], public_pages=["/drafts/{draft_id}"], setup=_draft,
+               form=lambda ctx: {"text": "Answer within five days.", "reason": "Ten days is too long."},
+               markdown=True)
+      for name in ("text", "reason")],
+    XssField("draft title", "council", "/drafts", "title", pages=["{location}", "/drafts"],
+             form=lambda ctx: {"summary": "How complaints are answered."}),
+    *[XssField(f"draft section {name}", "council", "/drafts/{draft_id}/sections", name,
+               pages=["/drafts/{draft_id}/edit"], setup=_draft,
+               form=lambda ctx: {"heading": "Appeals", "body": "Anyone may appeal."}, markdown=name == "body")
+      for name in ("heading", "body")],
+    XssField("draft changelog", "council", "/drafts/{draft_id}/publish", "changelog",
+             pages=["/drafts/{draft_id}/versions/2"], public_pages=["/drafts/{draft_id}/versions/2"], setup=_draft,
+             form=lambda ctx: _comment_dates(), markdown=True),
+    # moderation
+    XssField("moderation action note", "moderator", "/moderation/act", "note", pages=["/moderation/log"],
+             setup=_comment_to_report, form=lambda ctx: {"kind": "comment", "id": str(ctx["comment_id"]),
+                                                          "action": "hide", "category": "spam"}),
+    # ballots
+    XssField("new ballot title", "council", "/council/ballots/new", "title", pages=["{location}", "/council/ballots"],
+             setup=_ballot_cycle, form=_ballot_form),
+    *[XssField(f"ballot {name}", "council", "/council/ballots/{ballot_id}/edit", name,
+               pages=["/ballots/{ballot_id}", "/council/ballots/{ballot_id}/edit"],
+               public_pages=["/ballots/{ballot_id}"], setup=_upcoming_ballot, form=_ballot_form,
+               markdown=name == "explanation")
+      for name in ("title", "explanation")],
+    XssField("paper sheet reference", "council", "/council/ballots/{ballot_id}/paper", "sheet_ref",
+             pages=["/council/ballots/{ballot_id}/paper"], setup=_open_ballot,
+             form=lambda ctx: {"rank_1": str(ctx["proposals"][0])}, max_length=40),
+    # results
+    XssField("results statement", "council", "/council/ballots/{ballot_id}/publish", "statement",
+             pages=["/ballots/{ballot_id}/results"], public_pages=["/ballots/{ballot_id}/results"],
+             setup=_closed_ballot, form=lambda ctx: {"count_run_id": str(ctx["count_run_id"])}, markdown=True),
+    XssField("results correction reason", "council", "/council/ballots/{ballot_id}/publish", "correction_reason",
+             pages=["/ballots/{ballot_id}/results"], public_pages=["/ballots/{ballot_id}/results"],
+             setup=_published_ballot,
+             form=lambda ctx: {"count_run_id": str(ctx["count_run_id"]), "statement": "Corrected count."},
+             markdown=True),
+    # delivery
+    XssField("delivery update", "council", "/council/delivery/{item_id}/progress", "body",
+             pages=["/delivery/{item_id}", "/council/delivery/{item_id}"],
+             public_pages=["/delivery/{item_id}", "/feeds/delivery.atom"], setup=_delivery_item,
+             form=lambda ctx: {"status": "in_progress", "percent_complete": "10", "spent": "100"}, markdown=True),
+    XssField("delivery milestone name", "council", "/council/delivery/{item_id}/milestones", "name",
+             pages=["/delivery/{item_id}", "/council/delivery/{item_id}"], public_pages=["/delivery/{item_id}"],
+             setup=_delivery_item, form=lambda ctx: {"planned_date": "2030-01-01"}),
+    # cycles
+    XssField("cycle name", "council", "/council/cycles", "name", pages=["/council/cycles", "/proposals"],
+             public_pages=["/proposals", "/dashboard"], form=lambda ctx: _cycle_dates()),
 ]
