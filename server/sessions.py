@@ -7,11 +7,14 @@ planted an id before sign-in would share the signed-in session (session fixation
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import Empty, Message, ScopeSession
+
+log = logging.getLogger("townsquare.sessions")
 
 _ROTATE = "townsquare.rotate_session"
 _NEW_ID = "townsquare.new_session_id"
@@ -33,6 +36,16 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
     ) -> None:
+        # The response's real work (a cast ballot, a saved proposal) is already committed when the
+        # session is written. A session store failure (SQLite "database is locked" under heavy write
+        # contention) must not turn that success into a 500 that hides, say, a voter's receipt:
+        # log it and send the response; at worst the browser keeps its previous session.
+        try:
+            await self._store(scope_session, message, connection)
+        except Exception:
+            log.exception("could not write the session; the response is sent without it")
+
+    async def _store(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         state = connection.scope.get("state", {})
         old_id = connection.cookies.get(self.config.key)
         if old_id == "null":

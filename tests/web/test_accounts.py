@@ -174,3 +174,18 @@ async def test_htmx_request_with_csrf_header_is_accepted(client: httpx.AsyncClie
     response = await client.post("/signin", data={"email": viewer.email, "password": PASSWORD},
                                   headers={"x-csrftoken": token, "hx-request": "true"})
     assert response.status_code == 303
+
+
+async def test_a_failing_session_store_never_turns_success_into_an_error(app, client: httpx.AsyncClient) -> None:
+    """Under heavy SQLite write contention the session write can fail after the real work committed;
+    the response must still go out (a cast ballot's receipt page, here a sign-in redirect)."""
+    from litestar.stores.memory import MemoryStore
+
+    class LockedStore(MemoryStore):
+        async def set(self, key, value, expires_in=None) -> None:
+            raise RuntimeError("database is locked")
+
+    viewer = await make_account()
+    app.stores.register("sessions", LockedStore(), allow_override=True)
+    response = await post_form(client, "/signin", {"email": viewer.email, "password": PASSWORD})
+    assert response.status_code == 303
