@@ -435,6 +435,8 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/ballots"): PUBLIC,
     ("GET", "/api/v1/ballots/{ballot_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=open_ballot),
     ("GET", "/api/v1/ballots/{ballot_id:int}/results"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=published_ballot),
+    ("GET", "/api/v1/drafts"): PUBLIC,
+    ("GET", "/api/v1/drafts/{draft_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_draft),
     ("GET", "/api/v1/delivery"): PUBLIC,
     ("GET", "/api/v1/delivery/{item_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=delivery_item),
 }
