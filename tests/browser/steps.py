@@ -406,7 +406,7 @@ def comment_and_amend_draft(walk: Walk) -> None:
     page.wait_for_load_state()
     draft_url = urlparse(page.url).path
     comment = unique("Walk comment: please say who answers within two weeks.")
-    # The new-comment form of the first section (reply forms under earlier comments look alike).
+    # The first new-comment form that asks for a view (in a full run the first .comment-form had none).
     form = page.locator("form.comment-form", has=page.get_by_label("I have concerns")).first
     form.get_by_label("I have concerns").check()
     form.get_by_label("Add a comment").fill(comment)
