@@ -209,3 +209,324 @@ def check_notifications(walk: Walk) -> None:
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Notifications"
     walk.done("notifications")
+
+
+# ---------------------------------------------------------------- the whole budget cycle (issue 8)
+
+IDEAS_CYCLE = "Spring 2027"  # the demo cycle collecting ideas now
+YOUTH_BALLOT = "City youth fund"  # the demo's open youth ballot (ages 12 to 22)
+
+
+def sign_in_with(walk: Walk, email: str, password: str, label: str) -> None:
+    """Sign in with an account made during the walk (sign_in_as is for the demo accounts)."""
+    page = walk.page
+    page.goto("/signin")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Sign out").count() == 1, f"sign-in as {email} failed: {page.url}"
+    walk.done(f"signed in as {label}")
+
+
+def switch_to(walk: Walk, role: str) -> None:
+    """Sign out whoever is signed in, then sign in as a demo role (or the walk's own resident)."""
+    page = walk.page
+    page.goto("/")
+    if page.get_by_role("button", name="Sign out").count():
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_load_state()
+    if role == "walker":
+        sign_in_with(walk, walk.facts["email"], walk.facts["password"], "the walk's resident")
+    elif role != "anonymous":
+        sign_in_as(walk, role)
+
+
+def select_containing(select: Any, text: str) -> None:
+    """Choose the option of a <select> whose label contains `text` (labels carry phases, funds…)."""
+    for option in select.locator("option").all():
+        if text in option.inner_text():
+            select.select_option(value=option.get_attribute("value"))
+            return
+    raise AssertionError(f"no option containing {text!r}")
+
+
+def _id_from_url(url: str, prefix: str) -> int:
+    match = re.search(rf"{prefix}/(\d+)", urlparse(url).path)
+    assert match, f"expected a {prefix}/<id> address, got {url}"
+    return int(match.group(1))
+
+
+def submit_proposal(walk: Walk) -> int:
+    """The signed-in resident proposes a project in the cycle collecting ideas."""
+    page = walk.page
+    title = unique("Walk lights on the ferry steps")
+    page.goto("/proposals/new")
+    assert page.get_by_role("heading", level=1).count() == 1
+    cycle = page.locator("select#cycle")
+    if cycle.count():  # more than one cycle collecting ideas: choose the demo's
+        select_containing(cycle, IDEAS_CYCLE)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("One-line summary").fill("Solar lights along the ferry steps, where people slip at night.")
+    page.get_by_label("Description").fill("People walk down the **ferry steps** after late shifts.\n\n"
+                                          "- six solar lamps\n- a handrail repair")
+    page.get_by_label("Category").select_option(index=1)
+    page.get_by_label("Estimated cost").fill("18000")
+    page.get_by_label("Location").fill("Ferry steps, Riverside")
+    walk.shots.take(page, "proposal form filled")
+    page.get_by_role("button", name="Submit proposal").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your proposal was submitted.").count() == 1, f"no confirmation: {page.url}"
+    assert page.get_by_role("heading", level=1).inner_text() == title
+    proposal_id = _id_from_url(page.url, "/proposals")
+    walk.facts.update(proposal_id=proposal_id, proposal_title=title)
+    walk.done("proposal submitted")
+    return proposal_id
+
+
+def _cycle_row_edit(walk: Walk, cycle_name: str) -> None:
+    page = walk.page
+    page.goto("/council/cycles")
+    page.get_by_role("link", name=f"Edit dates {cycle_name}", exact=True).click()
+    page.wait_for_load_state()
+
+
+def open_review_early(walk: Walk, cycle_name: str = IDEAS_CYCLE) -> None:
+    """Council staff move deliberation (when review may start) to today, so the new proposal can be
+    reviewed; restore_cycle_dates puts the date back afterwards."""
+    page = walk.page
+    _cycle_row_edit(walk, cycle_name)
+    field_ = page.get_by_label("Deliberation opens")
+    walk.facts["deliberation_open"] = field_.input_value()
+    walk.facts["cycle_edit_url"] = urlparse(page.url).path
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    field_.fill(today)
+    page.get_by_role("button", name="Save dates").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Dates saved.", exact=False).count() == 1, f"dates not saved: {page.url}"
+    walk.done("cycle dates moved")
+
+
+def restore_cycle_dates(walk: Walk) -> None:
+    page = walk.page
+    page.goto(walk.facts["cycle_edit_url"])
+    page.get_by_label("Deliberation opens").fill(walk.facts["deliberation_open"])
+    page.get_by_role("button", name="Save dates").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Dates saved.", exact=False).count() == 1, f"dates not restored: {page.url}"
+    walk.done("cycle dates restored")
+
+
+DEMO_WAITING_PROPOSAL = "Lights and benches at the Riverside Park playground"  # demo: Spring 2027, submitted
+
+
+def review_proposal(walk: Walk, title: str | None = None, final_cost: int = 20_000) -> None:
+    """Council staff find the proposal in the review queue and record it feasible, for the ballot.
+    A ballot needs two projects at least, so the walk reviews the demo's waiting one too (the first
+    walk of a session does; later walks find it reviewed already and skip it)."""
+    page = walk.page
+    title = title or walk.facts["proposal_title"]
+    page.goto("/council/review")
+    walk.done("review queue")
+    link = page.get_by_role("link", name=title, exact=True)
+    if title != walk.facts["proposal_title"] and not link.count():
+        return
+    link.click()
+    page.wait_for_load_state()
+    page.get_by_label("Feasible", exact=True).check()
+    page.get_by_label("Final cost estimate").fill(str(final_cost))
+    page.get_by_label("Eligible for the ballot").check()
+    page.get_by_label("Public reason").fill("Checked with public works: the lamps fit the steps.")
+    walk.shots.take(page, "review form filled")
+    page.get_by_role("button", name="Record decision").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Decision recorded.", exact=False).count() == 1, f"no decision recorded: {page.url}"
+    walk.done("proposal reviewed")
+
+
+def _utc_minute(offset_seconds: int) -> tuple[str, float]:
+    """A datetime-local value (UTC, whole minutes) and its epoch seconds."""
+    moment = (int(time.time() + offset_seconds) // 60) * 60
+    return time.strftime("%Y-%m-%dT%H:%M", time.gmtime(moment)), float(moment)
+
+
+def create_ballot(walk: Walk, neighborhood: str = "Riverside", minutes_open: int = 3) -> int:
+    """Council staff set up a ballot with the reviewed proposal, open now and closing in a few minutes."""
+    page = walk.page
+    page.goto("/council/ballots/new")
+    select_containing(page.get_by_label("Budget cycle"), IDEAS_CYCLE)
+    select_containing(page.get_by_label("Fund"), neighborhood)
+    page.get_by_role("button", name="Show feasible projects").click()
+    page.wait_for_load_state()
+    title = unique("Walk ballot")
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Budget (whole currency units)").fill("50000")
+    page.get_by_label(re.compile(re.escape(walk.facts["proposal_title"]))).check()
+    # A ballot needs two projects at least: add another feasible one (the demo's, or an earlier walk's).
+    page.locator("input[name=candidates]:not(:checked)").first.check()
+    page.get_by_label("Most projects a voter may rank (K)").fill("2")
+    opens, _ = _utc_minute(-60)
+    closes, closes_epoch = _utc_minute(60 * (minutes_open + 1))
+    page.get_by_label("Voting opens (UTC)").fill(opens)
+    page.get_by_label("Voting closes (UTC)").fill(closes)
+    walk.shots.take(page, "ballot form filled")
+    page.get_by_role("button", name="Create ballot").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"Ballot “{title}” created.").count() == 1, (
+        f"ballot not created: {page.url} {page.locator('.field-error, .error-summary').all_inner_texts()}")
+    ballot_id = _id_from_url(page.url, "/council/ballots")
+    walk.facts.update(ballot_id=ballot_id, ballot_title=title, closes_epoch=closes_epoch)
+    walk.done("ballot created")
+    return ballot_id
+
+
+def vote_signed_in(walk: Walk) -> None:
+    """The resident ranks the walk's proposal on the walk's ballot and casts it."""
+    page = walk.page
+    page.goto(f"/ballots/{walk.facts['ballot_id']}/vote")
+    walk.shots.take(page, "ballot to vote on")
+    card = page.locator("li.card", has=page.get_by_role("heading", name=walk.facts["proposal_title"]))
+    card.get_by_role("button", name="Add to my ranking").click()
+    page.locator("ol.ranked li").first.wait_for()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Review my ranking").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Confirm and cast my ballot").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your ballot has been cast"
+    walk.done("resident voted")
+
+
+def comment_and_amend_draft(walk: Walk) -> None:
+    """The resident comments on a section of the open draft procedure and suggests better wording."""
+    page = walk.page
+    page.goto("/drafts")
+    walk.done("drafts list")
+    page.locator("main a[href^='/drafts/']").first.click()
+    page.wait_for_load_state()
+    draft_url = urlparse(page.url).path
+    comment = unique("Walk comment: please say who answers within two weeks.")
+    # The first new-comment form that asks for a view (in a full run the first .comment-form had none).
+    form = page.locator("form.comment-form", has=page.get_by_label("I have concerns")).first
+    form.get_by_label("I have concerns").check()
+    form.get_by_label("Add a comment").fill(comment)
+    form.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    if walk.javascript:
+        page.get_by_text(comment).first.wait_for()
+    else:
+        page.goto(draft_url)
+    assert page.get_by_text(comment).count() >= 1, "the comment does not show on the draft"
+    walk.done("draft comment posted")
+
+    reason = unique("Walk reason: residents need a named person to call.")
+    amend = page.locator("details.amend-form").first
+    amend.locator("summary").click()
+    amend.get_by_label("Your wording for the whole section").fill(
+        "Every complaint gets a named contact person and an answer within 14 days.")
+    amend.get_by_label("Why is this better?").fill(reason)
+    amend.get_by_role("button", name="Publish suggestion").click()
+    page.wait_for_load_state()
+    page.goto(draft_url)
+    assert page.get_by_text(reason).count() >= 1, "the suggested wording does not show on the draft"
+    walk.done("amendment proposed")
+
+
+def generate_youth_codes(walk: Walk, ballot_title: str = YOUTH_BALLOT) -> str:
+    """Council staff print a batch of access codes for the youth ballot; returns one code."""
+    page = walk.page
+    page.goto("/council/ballots")
+    page.get_by_role("link", name=ballot_title).first.click()
+    page.wait_for_load_state()
+    page.get_by_label("How many codes").fill("3")
+    page.get_by_label("Label").fill("Walk youth centre")
+    page.get_by_role("button", name="Generate and print").click()
+    page.wait_for_load_state()
+    codes = page.locator(".slip-code code").all_inner_texts()
+    assert len(codes) == 3, f"expected 3 codes on the sheet, got {codes}"
+    walk.facts["youth_code"] = codes[0]
+    walk.done("codes printed")
+    return codes[0]
+
+
+def vote_with_code_by_keyboard(walk: Walk, birth_year: int = 2011) -> None:
+    """A young first-time voter, signed out, votes with an access code using only the keyboard."""
+    page = walk.page
+    page.goto("/vote")
+    page.keyboard.press("Tab")
+    type_into(page, "#code", walk.facts["youth_code"])
+    type_into(page, "#birth_year", str(birth_year))
+    walk.shots.take(page, "code typed")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/ballots/\d+/vote"))
+    assert YOUTH_BALLOT in page.get_by_role("heading", level=1).inner_text()
+    walk.done("youth ballot")
+    page.keyboard.press("Tab")
+    tab_to(page, "button[id^='add-']", max_presses=120)
+    page.keyboard.press("Enter")
+    page.locator("ol.ranked li").first.wait_for()
+    if not walk.javascript:
+        page.keyboard.press("Tab")
+    tab_to(page, "button[id^='add-']", max_presses=120)
+    page.keyboard.press("Space")
+    page.locator("ol.ranked li").nth(1).wait_for()
+    walk.done("two projects ranked")
+    if not walk.javascript:
+        page.keyboard.press("Tab")
+    tab_to(page, "#review-button", max_presses=120)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/review$"))
+    page.get_by_role("heading", name="Review your ballot").wait_for()
+    walk.done("youth ballot reviewed")
+    page.keyboard.press("Tab")
+    tab_to(page, "main form[action$='/cast'] button")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your ballot has been cast").wait_for()
+    walk.facts["youth_receipt"] = page.locator(".receipt-code code").inner_text()
+    walk.done("youth ballot cast")
+
+
+def count_and_publish(walk: Walk) -> None:
+    """Once the walk's ballot has closed, council staff count it and publish the result."""
+    page = walk.page
+    wait = walk.facts["closes_epoch"] - time.time() + 2
+    if wait > 0:
+        time.sleep(wait)
+    ballot_id = walk.facts["ballot_id"]
+    page.goto(f"/council/ballots/{ballot_id}/count/")
+    walk.done("count page")
+    count_now = page.get_by_role("button", name="Count now")
+    if count_now.count():  # the background job may have counted it already
+        count_now.click()
+        page.wait_for_load_state()
+        assert page.get_by_text("Counted", exact=False).count() >= 1, f"no count: {page.url}"
+    walk.done("ballot counted")
+    page.goto(f"/council/ballots/{ballot_id}/publish/")
+    page.get_by_label("Statement to residents").fill("The ferry steps get their lights this spring.")
+    page.get_by_role("button", name="Publish the result").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("of the result is published", exact=False).count() == 1, f"not published: {page.url}"
+    walk.done("result published")
+
+
+def see_funded_outcome(walk: Walk) -> None:
+    page = walk.page
+    page.goto(f"/ballots/{walk.facts['ballot_id']}/results")
+    funded = page.locator("section[aria-labelledby='funded-title']")
+    assert funded.get_by_text(walk.facts["proposal_title"]).count() >= 1, "the walk's project is not funded"
+    walk.done("funded outcome")
+
+
+def follow_delivery_item(walk: Walk) -> None:
+    page = walk.page
+    page.goto("/delivery")
+    walk.done("delivery list")
+    link = page.get_by_role("link", name=walk.facts["proposal_title"])
+    if not link.count():  # publication made no item for the walk's project: follow a demo project
+        link = page.locator("main a[href^='/delivery/']")
+    link.first.click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Follow this project").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Following: stop following").wait_for()
+    walk.done("delivery item followed")

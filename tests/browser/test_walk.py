@@ -32,3 +32,26 @@ def test_council_manages_neighborhoods_and_reads_notifications(walk: Walk) -> No
     steps.rename_neighborhood(walk, created)
     steps.check_notifications(walk)
     steps.sign_out(walk)
+
+
+def test_the_whole_budget_cycle(walk: Walk) -> None:
+    """Issue 8: from an idea to a funded project being delivered, each person doing their part."""
+    steps.sign_up_resident(walk, neighborhood="Riverside")
+    steps.submit_proposal(walk)
+    steps.switch_to(walk, "council")
+    steps.open_review_early(walk)
+    steps.review_proposal(walk)
+    steps.review_proposal(walk, steps.DEMO_WAITING_PROPOSAL, final_cost=26_000)
+    steps.restore_cycle_dates(walk)
+    steps.create_ballot(walk)
+    steps.generate_youth_codes(walk)
+    steps.switch_to(walk, "walker")
+    steps.vote_signed_in(walk)
+    steps.comment_and_amend_draft(walk)
+    steps.switch_to(walk, "anonymous")
+    steps.vote_with_code_by_keyboard(walk)
+    steps.switch_to(walk, "council")
+    steps.count_and_publish(walk)
+    steps.switch_to(walk, "walker")
+    steps.see_funded_outcome(walk)
+    steps.follow_delivery_item(walk)
