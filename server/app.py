@@ -53,13 +53,7 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 def _route_handlers() -> list[Any]:
     handlers: list[Any] = []
     for name in ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name in (name, name.rpartition(".")[0]):  # a domain package not built yet
-                continue
-            raise
-        handlers.extend(module.ROUTE_HANDLERS)
+        handlers.extend(importlib.import_module(name).ROUTE_HANDLERS)
     return handlers
 
 
