@@ -22,9 +22,10 @@ def amount(value: Any, currency: str) -> str:
 
 def _payers(params: dict[str, Any], currency: str) -> str:
     parts = [
-        ngettext("%(num)s voter who gave it %(points)s points paid %(paid)s",
-                 "%(num)s voters who gave it %(points)s points paid %(paid)s each",
-                 int(group["voters"]), points=group["points"], paid=amount(group["paid_each"], currency))
+        ngettext("%(num)s voter who gave it %(points)s paid %(paid)s",
+                 "%(num)s voters who gave it %(points)s paid %(paid)s each",
+                 int(group["voters"]), points=ngettext("%(num)s point", "%(num)s points", int(group["points"])),
+                 paid=amount(group["paid_each"], currency))
         for group in params.get("payers", [])
     ]
     if params.get("paid_all"):
@@ -71,3 +72,11 @@ def explain(code: str, params: dict[str, Any], currency: str) -> str:
     return code
 
 
+
+
+def tie_break_text(rule: str) -> str:
+    """The tie-breaking rule in the reader's language (the stored record keeps the English)."""
+    if rule == "greedy":
+        return _("Projects with equal points are taken in project number order (smallest first, compared as text).")
+    return _("Ties between projects are broken by project number (smallest first, compared as text), as the "
+             "reference implementation pabutools does.")

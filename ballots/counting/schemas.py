@@ -39,6 +39,12 @@ class CountView(msgspec.Struct, frozen=True):
         return explain(project.explanation_code, project.explanation_params, currency)
 
     @property
+    def tie_break_text(self) -> str:
+        from ballots.counting.explanations import tie_break_text
+
+        return tie_break_text(self.rule)
+
+    @property
     def funded(self) -> list[ProjectCount]:
         return sorted((p for p in self.projects if p.selected), key=lambda p: p.chosen_rank or 0)
 
