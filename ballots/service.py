@@ -33,7 +33,7 @@ from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, Ca
 from ballots.turnout import shown_total, suppress
 from proposals.tables import BudgetCycle, Proposal
 from server.accounts.tables import Account
-from server.database import write_transaction
+from server.database import is_unique_violation, write_transaction
 from server.i18n import gettext as _
 
 MAX_CODES_PER_BATCH = 500
@@ -97,11 +97,6 @@ def _state(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime) -> s
     if now < _aware(closes_at):
         return "open"
     return "closed"
-
-
-def _is_unique_violation(exc: BaseException) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return "unique" in text or "uniqueviolation" in text
 
 
 def _ranking(value: object) -> list[int]:
@@ -391,7 +386,7 @@ async def _cast(ballot: BallotView, participation: Participation | None, ranking
                 receipt_hash=codes.digest(salt, receipt) if receipt else None, cast_on=now.date(),
             ))
     except Exception as exc:
-        if participation is not None and _is_unique_violation(exc):
+        if participation is not None and is_unique_violation(exc):
             raise AlreadyVoted() from exc
         raise
     return receipt
@@ -552,7 +547,7 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
     except BallotError:
         raise
     except Exception as exc:
-        if _is_unique_violation(exc):  # two first entries of one sheet at the same moment
+        if is_unique_violation(exc):  # two first entries of one sheet at the same moment
             raise SheetClosed() from exc
         raise
 

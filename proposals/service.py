@@ -35,7 +35,7 @@ from proposals.schemas import (
 from proposals.tables import BudgetCycle, CoAuthor, Follow, Proposal, ProposalRevision, ReviewDecision, Support
 from proposals.textdiff import Piece, word_diff
 from server.accounts.tables import Account
-from server.database import write_transaction
+from server.database import is_unique_violation, write_transaction
 from server.notifications.kinds import N_, register_kind
 from server.notifications.service import notify
 
@@ -87,10 +87,6 @@ def today() -> dt.date:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _is_unique_violation(exc: BaseException) -> bool:
-    return "unique" in str(exc).lower() or "duplicate key" in str(exc).lower()
 
 
 # ---- cycles ----------------------------------------------------------------------------------
@@ -459,7 +455,7 @@ async def support(proposal_id: int, account_id: int, on: dt.date | None = None) 
                 added = True
                 await _recount(proposal_id)
     except Exception as exc:  # the unique index caught a race the lock did not (belt and braces)
-        if not _is_unique_violation(exc):
+        if not is_unique_violation(exc):
             raise
         added = False
     state = await support_state(proposal_id, account_id)
@@ -490,7 +486,7 @@ async def follow(proposal_id: int, account_id: int) -> None:
     try:
         await _add_follows(proposal_id, [account_id])
     except Exception as exc:
-        if not _is_unique_violation(exc):
+        if not is_unique_violation(exc):
             raise
 
 

@@ -90,3 +90,10 @@ async def migrate(engine: Engine | None = None) -> None:
     result = await run_forwards("all")
     if not result.success:
         raise RuntimeError(f"migrations failed: {result.message}")
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """A unique index refused a row (SQLite's "UNIQUE constraint failed", PostgreSQL's
+    UniqueViolationError / "duplicate key"): services turn that into "already done" outcomes."""
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "unique" in text or "duplicate key" in text

@@ -16,6 +16,7 @@ from ballots.counting.tables import CountRun
 from ballots.service import ElectionData, election_data
 from ballots.tables import Ballot, CastBallot
 from ballots.tally import Election, Result, ballot_set_hash, count
+from server.database import is_unique_violation
 
 log = logging.getLogger("townsquare.counting")
 
@@ -111,7 +112,7 @@ async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountV
             status="running", ballots_counted=sum(w for _, w in data.ballots),
         )).returning(CountRun.id)
     except Exception as exc:
-        if "unique" not in f"{type(exc).__name__} {exc}".lower():
+        if not is_unique_violation(exc):
             raise
         # Another process claimed this ballot set a moment ago: its row is the count.
         row = await CountRun.select(CountRun.id).where(same).first()

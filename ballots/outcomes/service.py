@@ -24,7 +24,7 @@ from ballots.outcomes.schemas import (
     status_label,
 )
 from ballots.outcomes.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milestone
-from server.database import write_transaction
+from server.database import is_unique_violation, write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_, register_kind
 from server.notifications.service import notify
@@ -57,10 +57,6 @@ class Refused(Exception):
         self.errors = errors
 
 
-def _is_unique_violation(exc: Exception) -> bool:
-    return "unique" in str(exc).lower()
-
-
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -77,7 +73,7 @@ async def create_delivery_items(ballot_id: int | None, funded: list[tuple[int, i
         try:
             return await _create_items(ballot_id, funded)
         except Exception as exc:  # a concurrent publication inserted the same item first
-            if attempt or not _is_unique_violation(exc):
+            if attempt or not is_unique_violation(exc):
                 raise
     raise AssertionError("unreachable")
 
@@ -297,7 +293,7 @@ async def follow(item_id: int, account_id: int) -> None:
     try:
         await DeliveryFollow.insert(DeliveryFollow(item=item_id, account=account_id))
     except Exception as exc:  # a double click from two tabs: the unique index already has it
-        if not _is_unique_violation(exc):
+        if not is_unique_violation(exc):
             raise
 
 
