@@ -30,8 +30,8 @@ test: $(STAMP) compile-messages lint
 
 # Extract every translatable string and merge it into the Spanish and Arabic catalogs.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o $(LOCALE_DIR)/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -o $(LOCALE_DIR)/messages.pot --no-location --sort-output --width 120 .
+	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages --no-fuzzy-matching --width 120 --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

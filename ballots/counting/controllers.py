@@ -28,8 +28,8 @@ class CountController(Controller):
             raise NotFoundException()
         runs = await service.count_runs(ballot_id)
         latest = next((r for r in runs if r.status == "done"), runs[0] if runs else None)
-        return {"ballot": ballot, "runs": runs, "latest": latest,
-                "running": any(r.status == "running" for r in runs)}
+        running = next((r for r in runs if r.status == "running"), None)
+        return {"ballot": ballot, "runs": runs, "latest": latest, "running": running}
 
     @get("/", name="counting.page")
     async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:

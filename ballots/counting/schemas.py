@@ -32,6 +32,8 @@ class CountView(msgspec.Struct, frozen=True):
     budget: int = 0
     spent: int = 0
     projects: list[ProjectCount] = []
+    # Passes over the ballots finished so far (see CountRun.passes).
+    passes: int = 0
 
     def explanation(self, project: ProjectCount, currency: str) -> str:
         from ballots.counting.explanations import explain

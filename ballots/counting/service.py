@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 
+import anyio
 import anyio.to_thread
 import msgspec
 
@@ -25,6 +26,12 @@ TIE_BREAK = {
     "greedy": "Projects with equal points are taken in project id order (smallest first, compared as text).",
     "ear": "Ties between projects are broken by project id (smallest first, compared as text).",
 }
+
+
+# The counting process stamps its row this often; a "running" row not stamped for ABANDONED_AFTER
+# belongs to a process that died, and the next attempt starts the count again.
+HEARTBEAT_SECONDS = 2.0
+ABANDONED_AFTER = dt.timedelta(seconds=60)
 
 
 class NotCountable(Exception):
@@ -64,7 +71,7 @@ def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
         ballot_set_hash=str(row["ballot_set_hash"]), tie_break=str(row["tie_break"]), status=str(row["status"]),
         ballots_counted=int(row["ballots_counted"]), started_at=row["started_at"],  # type: ignore[arg-type]
         finished_at=row["finished_at"], error=str(row["error"]), budget=budget, spent=spent,  # type: ignore[arg-type]
-        projects=projects,
+        projects=projects, passes=int(row["passes"] or 0),
     )
 
 
@@ -99,17 +106,19 @@ async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountV
     election = build_election(data)
     set_hash = ballot_set_hash(election)
     same = (CountRun.ballot == ballot_id) & (CountRun.rule == data.rule) & (CountRun.ballot_set_hash == set_hash)
-    existing = await CountRun.select(CountRun.id, CountRun.status).where(same).first()
-    if existing is not None and existing["status"] != "failed":
+    existing = await CountRun.select(CountRun.id, CountRun.status, CountRun.started_at,
+                                     CountRun.heartbeat_at).where(same).first()
+    if existing is not None and not _retry(existing, dt.datetime.now(dt.UTC)):
         view = await get_count(existing["id"])
         assert view is not None
         return view
-    if existing is not None:  # a failed attempt may be retried
+    if existing is not None:  # failed or abandoned: count again
         await CountRun.delete().where(CountRun.id == existing["id"])
     try:
         rows = await CountRun.insert(CountRun(
             ballot=ballot_id, rule=data.rule, ballot_set_hash=set_hash, tie_break=TIE_BREAK[data.rule],
             status="running", ballots_counted=sum(w for _, w in data.ballots),
+            heartbeat_at=dt.datetime.now(dt.UTC),
         )).returning(CountRun.id)
     except Exception as exc:
         if not is_unique_violation(exc):
@@ -121,22 +130,62 @@ async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountV
             raise
         return view
     run_id = rows[0]["id"]
-    try:
-        # Counting a city-wide ballot takes long enough to stall every request on this worker.
-        result: Result = await anyio.to_thread.run_sync(count, data.rule, election)
-    except Exception as exc:
-        log.exception("counting ballot %s failed", ballot_id)
-        await CountRun.update({CountRun.status: "failed", CountRun.error: str(exc)[:2000],
+    passes, outcome = await _count_with_heartbeat(run_id, data.rule, election)
+    if isinstance(outcome, BaseException):
+        log.error("counting ballot %s failed", ballot_id, exc_info=outcome)
+        await CountRun.update({CountRun.status: "failed", CountRun.error: str(outcome)[:2000], CountRun.passes: passes,
                                CountRun.finished_at: dt.datetime.now(dt.UTC)}).where(CountRun.id == run_id)
     else:
         await CountRun.update({
             CountRun.status: "done",
-            CountRun.result: msgspec.json.encode(result.to_builtins()).decode(),
+            CountRun.result: msgspec.json.encode(outcome.to_builtins()).decode(),
+            CountRun.passes: passes,
             CountRun.finished_at: dt.datetime.now(dt.UTC),
         }).where(CountRun.id == run_id)
     view = await get_count(run_id)
     assert view is not None
     return view
+
+
+def _retry(row: dict[str, object], now: dt.datetime) -> bool:
+    """A failed count may be retried, and so may a running one whose process stopped stamping it."""
+    if row["status"] == "failed":
+        return True
+    if row["status"] != "running":
+        return False
+    stamp = row["heartbeat_at"] or row["started_at"]
+    assert isinstance(stamp, dt.datetime)
+    if stamp.tzinfo is None:  # SQLite hands back naive UTC timestamps
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return now - stamp > ABANDONED_AFTER
+
+
+async def _count_with_heartbeat(run_id: int, rule: str, election: Election) -> tuple[int, Result | Exception]:
+    """Count off the event loop (a city-wide ballot would stall every request on this worker) while
+    this task stores the passes finished so far and a heartbeat on the run's row, so council staff
+    on any worker see the count move, and a count whose process dies can be told from a slow one."""
+    passes = 0
+
+    def on_progress(n: int) -> None:
+        nonlocal passes
+        passes = n  # an int assignment: safe to read from the event loop without a lock
+
+    async def beat() -> None:
+        while True:
+            await anyio.sleep(HEARTBEAT_SECONDS)
+            await CountRun.update({CountRun.passes: passes, CountRun.heartbeat_at: dt.datetime.now(dt.UTC)}).where(
+                CountRun.id == run_id)
+
+    outcome: Result | Exception
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(beat)
+        try:
+            outcome = await anyio.to_thread.run_sync(count, rule, election, on_progress)
+        except Exception as exc:
+            outcome = exc
+        finally:
+            tg.cancel_scope.cancel()
+    return passes, outcome
 
 
 async def count_closed_ballots(now: dt.datetime | None = None) -> int:

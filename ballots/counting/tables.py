@@ -23,3 +23,8 @@ class CountRun(Table):
     error = Text(default="")
     started_at = Timestamptz(default=TimestamptzNow())
     finished_at = Timestamptz(null=True, default=None)
+    # Progress for council staff: passes over the ballots finished so far (equal shares makes one
+    # per budget step). The counting process also stamps `heartbeat_at` while it works, so a count
+    # whose process died (killed worker, restart) is seen as abandoned and started again.
+    passes = Integer(default=0)
+    heartbeat_at = Timestamptz(null=True, default=None)

@@ -10,38 +10,48 @@ from collections.abc import Callable
 
 from ballots.tally.model import Election, Explanation, Project, ProjectOutcome, Result, TallyError
 
-
 # Each rule's module is imported when the rule is first used: `townsquare tally` counts with one
 # rule per process and its speed is measured from process start.
-def _mes(election: Election) -> Result:
+# A progress callback receives the number of passes over the ballots finished so far. Only equal
+# shares makes many (one per budget step of its completion); greedy and EAR finish in one.
+Progress = Callable[[int], None]
+
+
+def _mes(election: Election, progress: Progress | None = None) -> Result:
     from ballots.tally.mes import mes
 
-    return mes(election)
+    return mes(election, progress=progress)
 
 
-def _greedy(election: Election) -> Result:
+def _greedy(election: Election, progress: Progress | None = None) -> Result:
     from ballots.tally.greedy import greedy
 
-    return greedy(election)
+    result = greedy(election)
+    if progress is not None:
+        progress(1)
+    return result
 
 
-def _ear(election: Election) -> Result:
+def _ear(election: Election, progress: Progress | None = None) -> Result:
     from ballots.tally.ear import ear
 
-    return ear(election)
+    result = ear(election)
+    if progress is not None:
+        progress(1)
+    return result
 
 
-RULES: dict[str, Callable[[Election], Result]] = {"mes": _mes, "greedy": _greedy, "ear": _ear}
+RULES: dict[str, Callable[..., Result]] = {"mes": _mes, "greedy": _greedy, "ear": _ear}
 DEFAULT_RULE = "mes"
 
 
-def count(rule: str, election: Election) -> Result:
+def count(rule: str, election: Election, progress: Progress | None = None) -> Result:
     """Count `election` with `rule` (one of RULES). Same input, same output, to the byte."""
     try:
         fn = RULES[rule]
     except KeyError:
         raise TallyError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}") from None
-    return fn(election)
+    return fn(election, progress)
 
 
 def ballot_set_hash(election: Election) -> str:
@@ -64,5 +74,5 @@ def ballot_set_hash(election: Election) -> str:
     return h.hexdigest()
 
 
-__all__ = ["DEFAULT_RULE", "RULES", "Election", "Explanation", "Project", "ProjectOutcome", "Result",
+__all__ = ["DEFAULT_RULE", "RULES", "Election", "Explanation", "Progress", "Project", "ProjectOutcome", "Result",
            "TallyError", "ballot_set_hash", "count"]

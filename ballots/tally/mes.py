@@ -8,6 +8,7 @@ project (keep it); then fill what is left greedily by points.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from ballots.tally.explain import explain, money
@@ -37,8 +38,12 @@ def _exhaustive(prep: Prepared, chosen: list[int], budget: int) -> bool:
     return all(prep.cost[j] > left for j in range(len(prep.cost)) if j not in taken)
 
 
-def equal_shares_level(election: Election, prep: Prepared, step: Fraction) -> Fraction | None:
-    """The budget per voter whose equal-shares outcome is kept, or None if none is."""
+def equal_shares_level(election: Election, prep: Prepared, step: Fraction,
+                       progress: Callable[[int], None] | None = None) -> Fraction | None:
+    """The budget per voter whose equal-shares outcome is kept, or None if none is.
+
+    `progress`, if given, is called with the number of equal-shares passes finished so far (the
+    completion runs one pass per budget step, and how many it needs is not known in advance)."""
     n, budget = prep.n_voters, election.budget
     if n == 0:
         return None
@@ -51,6 +56,8 @@ def equal_shares_level(election: Election, prep: Prepared, step: Fraction) -> Fr
     while k <= last_k:
         b0 = Fraction(budget, n) * (1 + k * step)
         run = _run(prep, election, b0)
+        if progress is not None:
+            progress(k + 1)
         chosen = _outcome(prep, run)
         if not run.feasible or sum(prep.cost[j] for j in chosen) > budget:
             break
@@ -67,10 +74,10 @@ def equal_shares_level(election: Election, prep: Prepared, step: Fraction) -> Fr
     return None if kept is None else Fraction(budget, n) * (1 + kept * step)
 
 
-def mes(election: Election, step: Fraction = DEFAULT_STEP) -> Result:
+def mes(election: Election, step: Fraction = DEFAULT_STEP, progress: Callable[[int], None] | None = None) -> Result:
     prep = prepare(election)
     totals = total_points(election)
-    level = equal_shares_level(election, prep, Fraction(step))
+    level = equal_shares_level(election, prep, Fraction(step), progress)
     explanations = {}
     selected: list[int] = []
     run: Run | None = None

@@ -15,7 +15,7 @@ from support import make_account
 from ballots import service as ballots_service
 from ballots.counting import service
 from ballots.counting.tables import CountRun
-from ballots.tally import count
+from ballots.tally import ballot_set_hash, count
 
 AFTER_CLOSE = NOW + dt.timedelta(days=8)
 
@@ -71,3 +71,44 @@ async def test_background_job_counts_closed_ballots(db: Engine) -> None:
     latest = await service.latest_count(s.ballot_id)
     assert latest is not None and latest.status == "done"
     assert latest.funded[0].proposal_id == s.proposals[2]
+
+
+async def test_count_stores_its_passes(db: Engine) -> None:
+    s = await make_ballot(rule="mes", budget=70_000)
+    p = s.proposals
+    await _vote(s, [[p[0], p[1]], [p[1]], [p[2], p[0]]])
+    view = await service.count_ballot(s.ballot_id, AFTER_CLOSE)
+    heard: list[int] = []
+    count("mes", service.build_election(await ballots_service.election_data(s.ballot_id, AFTER_CLOSE)), heard.append)
+    assert view.status == "done" and view.passes == len(heard) >= 1
+    stored = await CountRun.select(CountRun.passes, CountRun.heartbeat_at).first()
+    assert stored["passes"] == len(heard) and stored["heartbeat_at"] is not None
+
+
+async def _running_row(s, heartbeat: dt.datetime) -> int:
+    """A count another process claimed: a "running" row for the ballot's current set."""
+    election = service.build_election(await ballots_service.election_data(s.ballot_id, AFTER_CLOSE))
+    rows = await CountRun.insert(CountRun(
+        ballot=s.ballot_id, rule="mes", ballot_set_hash=ballot_set_hash(election), status="running",
+        ballots_counted=1, heartbeat_at=heartbeat, passes=3)).returning(CountRun.id)
+    return rows[0]["id"]
+
+
+async def test_a_count_in_progress_elsewhere_is_left_alone(db: Engine) -> None:
+    s = await make_ballot()
+    await _vote(s, [[s.proposals[0]]])
+    claimed = await _running_row(s, dt.datetime.now(dt.UTC))
+    view = await service.count_ballot(s.ballot_id, AFTER_CLOSE)
+    assert view.id == claimed and view.status == "running" and view.passes == 3
+
+
+async def test_an_abandoned_count_is_started_again(db: Engine) -> None:
+    # The worker counting this ballot was killed: its row stopped getting heartbeats.
+    s = await make_ballot()
+    await _vote(s, [[s.proposals[0]]])
+    stale = dt.datetime.now(dt.UTC) - service.ABANDONED_AFTER - dt.timedelta(seconds=5)
+    await _running_row(s, stale)
+    assert await service.count_closed_ballots(AFTER_CLOSE) == 1
+    latest = await service.latest_count(s.ballot_id)
+    assert latest is not None and latest.status == "done" and latest.funded
+    assert await CountRun.count() == 1

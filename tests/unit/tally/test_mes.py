@@ -123,3 +123,17 @@ def test_count_is_reproducible_to_the_byte():
                               [[str((i * 7 + r) % 6) for r in range(3)] for i in range(50)])
     a, b = count("mes", e), count("mes", e)
     assert msgspec.json.encode(a) == msgspec.json.encode(b)
+
+
+def test_progress_reports_every_equal_shares_pass():
+    # Completion raises budgets in 1% steps, one equal-shares pass per step; the callback hears
+    # each pass in order, and the rule's result does not depend on whether anyone listens.
+    e = Election.from_ballots([Project("a", 60), Project("b", 50), Project("c", 45)], 100,
+                              [["a"], ["a"], ["b"], ["c", "b"]])
+    heard: list[int] = []
+    with_progress = count("mes", e, heard.append)
+    assert heard == list(range(1, len(heard) + 1)) and len(heard) > 1
+    assert with_progress == count("mes", e)
+    for rule in ("greedy", "ear"):
+        once: list[int] = []
+        assert count(rule, e, once.append) == count(rule, e) and once == [1]
