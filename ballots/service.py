@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from ballots import codes
 from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
@@ -240,6 +241,25 @@ async def candidates_of(ballot_id: int) -> list[CandidateView]:
         BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
     ).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position)
     return msgspec.convert(rows, list[CandidateView])
+
+
+async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> list[BallotView]:
+    """The ballots with these ids (unknown ids left out), in the order given, with their candidates,
+    in two queries whatever the number of ballots."""
+    if not ballot_ids:
+        return []
+    rows = {r["id"]: r for r in await Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id.is_in(list(ballot_ids)))}
+    found = [b for b in ballot_ids if b in rows]
+    candidates: dict[int, list[dict[str, object]]] = {b: [] for b in found}
+    if found:
+        for c in await BallotCandidate.select(
+            BallotCandidate.ballot, BallotCandidate.proposal.id.as_alias("proposal_id"),
+            BallotCandidate.proposal.title.as_alias("title"), BallotCandidate.proposal.summary.as_alias("summary"),
+            BallotCandidate.cost, BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
+        ).where(BallotCandidate.ballot.is_in(found)).order_by(BallotCandidate.ballot, BallotCandidate.position):
+            candidates[c.pop("ballot")].append(c)
+    current = _now(now)
+    return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
 
 
 async def get_ballot(ballot_id: int, now: dt.datetime | None = None) -> BallotView | None:
@@ -588,16 +608,35 @@ def _counting(ballot_id: int):
 
 async def turnout(ballot_id: int) -> TurnoutView:
     """Counts of ballots that count, by origin and by age band, with small groups suppressed."""
-    rows = await CastBallot.select(CastBallot.origin, CastBallot.age_band).where(_counting(ballot_id))
-    origins = Counter(r["origin"] for r in rows)
-    bands = Counter(r["age_band"] or "unknown" for r in rows)
+    return (await turnouts([ballot_id]))[ballot_id]
+
+
+async def turnouts(ballot_ids: list[int]) -> dict[int, TurnoutView]:
+    """`turnout` for many ballots in one grouped query (lists and dashboards show several)."""
+    if not ballot_ids:
+        return {}
+    rows = await CastBallot.select(CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
+        CastBallot.ballot.is_in(list(ballot_ids)) & (CastBallot.superseded == False)  # noqa: E712
+    ).group_by(CastBallot.ballot, CastBallot.origin, CastBallot.age_band)
+    grouped: dict[int, list[dict[str, object]]] = {b: [] for b in ballot_ids}
+    for r in rows:
+        grouped[r["ballot"]].append(r)
+    return {b: _turnout_view(grouped[b]) for b in ballot_ids}
+
+
+def _turnout_view(rows: list[dict[str, object]]) -> TurnoutView:
+    origins: Counter[str] = Counter()
+    bands: Counter[str] = Counter()
+    for r in rows:
+        origins[str(r["origin"])] += int(r["n"])  # type: ignore[call-overload]
+        bands[str(r["age_band"] or "unknown")] += int(r["n"])  # type: ignore[call-overload]
     band_keys = [b[0] for b in AGE_BANDS] + ["unknown"]
     band_labels = {"0-11": _("Under 12"), "65+": _("65 and over"), "unknown": _("Not given")}
     by_origin = [TurnoutGroup(c.key, str(ORIGIN_LABELS[c.key]), c.count, c.fewer_than_threshold)
                  for c in suppress(origins, list(ORIGINS))]
     by_age = [TurnoutGroup(c.key, band_labels.get(c.key, c.key.replace("-", "–")), c.count, c.fewer_than_threshold)
               for c in suppress(bands, band_keys)]
-    total = shown_total(len(rows))
+    total = shown_total(sum(origins.values()))
     if total is None:
         by_origin = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_origin]
         by_age = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_age]

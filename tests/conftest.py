@@ -122,3 +122,18 @@ async def other_client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 50001))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver", follow_redirects=False) as c:
         yield c
+
+
+@pytest.fixture
+def query_counter(db, monkeypatch):
+    """Counts every query the engine runs (all Piccolo queries go through run_querystring)."""
+    counter = {"n": 0}
+    engine_class = type(db)
+    original = engine_class.run_querystring
+
+    async def counting(self, *args, **kwargs):
+        counter["n"] += 1
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counting)
+    return counter

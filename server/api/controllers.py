@@ -14,6 +14,7 @@ from litestar.params import Parameter, PathParameter
 from ballots import service as ballots_service
 from ballots.outcomes import service as delivery
 from ballots.results import service as results
+from ballots.schemas import BallotView, TurnoutView
 from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.tables import Proposal
@@ -146,17 +147,19 @@ class OpenDataController(Controller):
         return ProposalDetailOut(_proposal(row), row["description"], row["location"],
                                  [p.display_name for p in detail.co_authors] if detail else [], timeline)
 
-    async def _ballot(self, ballot_id: int, published: set[int]) -> BallotOut:
-        b = await ballots_service.get_ballot(ballot_id)
-        if b is None:
-            raise NotFoundException()
+    async def _ballots(self, ballot_ids: list[int], published: set[int]) -> list[BallotOut]:
+        turnouts = await ballots_service.turnouts(ballot_ids)
+        return [self._ballot(b, turnouts[b.id], published) for b in await ballots_service.get_ballots(ballot_ids)]
+
+    @staticmethod
+    def _ballot(b: BallotView, turnout: TurnoutView, published: set[int]) -> BallotOut:
         return BallotOut(
             id=b.id, cycle_id=b.cycle_id, title=b.title, explanation=b.explanation,
             neighborhood_id=b.neighborhood_id, neighborhood=b.neighborhood_name, budget=b.budget,
             min_ranks=b.min_ranks, max_ranks=b.max_ranks, age_min=b.age_min, age_max=b.age_max,
             opens_at=b.opens_at, closes_at=b.closes_at, rule=b.rule, state=b.state,
             candidates=[CandidateOut(c.proposal_id, c.title, c.cost) for c in b.candidates],
-            turnout=_turnout(await ballots_service.turnout(b.id)),
+            turnout=_turnout(turnout),
             results_url=f"/api/v1/ballots/{b.id}/results" if b.id in published else None,
         )
 
@@ -164,11 +167,14 @@ class OpenDataController(Controller):
     async def ballots(self, page: PageNumber = 1, per_page: PerPage = 50) -> BallotPage:
         views, info = _slice(await ballots_service.list_ballots(), page, per_page)
         published = set(await results.ballots_with_results())
-        return BallotPage([await self._ballot(v.id, published) for v in views], info)
+        return BallotPage(await self._ballots([v.id for v in views], published), info)
 
     @get("/ballots/{ballot_id:int}", summary="One ballot")
     async def ballot(self, ballot_id: Id) -> BallotOut:
-        return await self._ballot(ballot_id, set(await results.ballots_with_results()))
+        found = await self._ballots([ballot_id], set(await results.ballots_with_results()))
+        if not found:
+            raise NotFoundException()
+        return found[0]
 
     @get("/ballots/{ballot_id:int}/results", summary="The published result of a ballot, with explanations")
     async def result(self, ballot_id: Id,

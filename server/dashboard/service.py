@@ -28,11 +28,10 @@ async def cycle_figures(cycle_id: int, today: dt.date | None = None) -> CycleFig
         BallotCandidate.ballot.cycle == cycle_id).distinct()
     published = set(await ballots_with_results())
     ballots: list[BallotFigure] = []
-    for row in ballot_rows:
-        view = await ballots_service.get_ballot(row["id"])
-        turnout = await ballots_service.turnout(row["id"])
-        assert view is not None
-        ballots.append(BallotFigure(view.id, view.title, view.state, turnout.total, view.id in published))
+    ids = [row["id"] for row in ballot_rows]
+    turnouts = await ballots_service.turnouts(ids)
+    for view in await ballots_service.get_ballots(ids):
+        ballots.append(BallotFigure(view.id, view.title, view.state, turnouts[view.id].total, view.id in published))
     items = await DeliveryItem.select(
         DeliveryItem.id, DeliveryItem.allocated, DeliveryItem.spent, DeliveryItem.status,
         DeliveryItem.proposal.neighborhood.name.as_alias("neighborhood"),

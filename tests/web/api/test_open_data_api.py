@@ -82,3 +82,27 @@ async def test_api_drafts_with_amendments_and_comments(client: httpx.AsyncClient
     assert detail["amendments"][0]["text"] == "Calls are answered in 1 minute."
     assert "@example.org" not in (await client.get(f"/api/v1/drafts/{draft_id}")).text
     assert (await client.get("/api/v1/drafts/99999")).status_code == 404
+
+
+async def test_ballot_list_and_dashboard_queries_do_not_grow_with_ballots(
+        client: httpx.AsyncClient, query_counter: dict) -> None:
+    # Turnout and candidates for every listed ballot come from one grouped query each.
+    from ballots_support import settings_for
+
+    s = await make_ballot()
+    voter = await make_account(neighborhood_id=s.hood, birth_year=1990)
+    await ballots_service.cast_online(s.ballot_id, voter.id, [s.proposals[0]])
+
+    async def queries(url: str) -> int:
+        query_counter["n"] = 0
+        assert (await client.get(url)).status_code == 200
+        return query_counter["n"]
+
+    one = await queries("/api/v1/ballots"), await queries(f"/dashboard/{s.cycle_id}")
+    for title in ("Second fund", "Third fund"):
+        settings = settings_for(s.cycle_id, s.hood, s.proposals[:2], title=title)
+        await ballots_service.create_ballot(settings, s.council_id)
+    listed = (await client.get("/api/v1/ballots")).json()["items"]
+    assert len(listed) == 3 and all(len(b["candidates"]) >= 2 for b in listed)
+    three = await queries("/api/v1/ballots"), await queries(f"/dashboard/{s.cycle_id}")
+    assert three == one

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import httpx
-import pytest
 from drafts_support import published_draft
 from support import make_account, post_form, signed_in_as, text_of
 
@@ -133,21 +132,6 @@ async def test_export_for_council_only(client: httpx.AsyncClient, other_client: 
     as_csv = await client.get(f"/drafts/{draft_id}/export.csv")
     assert as_csv.status_code == 200 and '"Comma, ""quotes"" and\nlines"' in as_csv.text.replace("\r\n", "\n")
     assert resident.email not in as_csv.text and resident.email not in as_json.text
-
-
-@pytest.fixture
-def query_counter(db, monkeypatch):
-    """Counts every query the engine runs (all Piccolo queries go through run_querystring)."""
-    counter = {"n": 0}
-    engine_class = type(db)
-    original = engine_class.run_querystring
-
-    async def counting(self, *args, **kwargs):
-        counter["n"] += 1
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(engine_class, "run_querystring", counting)
-    return counter
 
 
 async def _page_queries(client: httpx.AsyncClient, counter: dict, url: str) -> int:
