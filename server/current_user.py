@@ -88,11 +88,15 @@ class CurrentUserMiddleware(ASGIMiddleware):
             viewer = await load_viewer(int(uid))
         scope["user"] = viewer
         state = scope.setdefault("state", {})
+        # The unread badge lives in the page layout: JSON API calls and htmx fragment swaps (which
+        # render no layout) skip the count query.
+        shows_layout = not scope["path"].startswith("/api/") and (
+            _header(scope, b"hx-request") is None or _header(scope, b"hx-boosted") is not None)
         state["unread"] = (
             await Notification.count().where(
                 (Notification.recipient == viewer.id) & Notification.read_at.is_null()
             )
-            if viewer
+            if viewer and shows_layout
             else 0
         )
         default = scope["app"].state.get("default_locale", "en")

@@ -189,3 +189,25 @@ async def test_a_failing_session_store_never_turns_success_into_an_error(app, cl
     app.stores.register("sessions", LockedStore(), allow_override=True)
     response = await post_form(client, "/signin", {"email": viewer.email, "password": PASSWORD})
     assert response.status_code == 303
+
+
+async def test_unread_badge_on_pages_but_no_count_for_api_or_fragments(client: httpx.AsyncClient, query_counter: dict,
+                                                                       db) -> None:
+    from server.notifications.service import notify
+
+    resident = await signed_in_as(client, "resident")
+    await notify([resident.id], "proposal_reviewed", subject="Better lighting")
+    page = await client.get("/")
+    assert 'class="badge">1<span class="visually-hidden"> unread' in page.text
+
+    async def queries(url: str, **headers: str) -> int:
+        query_counter["n"] = 0
+        assert (await client.get(url, headers=headers)).status_code == 200
+        return query_counter["n"]
+
+    # The same request as a JSON API call or an htmx fragment runs one query fewer (no count).
+    plain = await queries("/proposals")
+    fragment = await queries("/proposals", **{"HX-Request": "true"})
+    boosted = await queries("/proposals", **{"HX-Request": "true", "HX-Boosted": "true"})
+    assert boosted == fragment + 1
+    assert plain >= boosted
