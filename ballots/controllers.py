@@ -181,6 +181,15 @@ class BallotController(Controller):
         flash(request, _("Voting on this ballot is not open."), "error")
         return see_other(f"/ballots/{ballot.id}")
 
+    async def _posted_step(self, request: Request[Any, Any, Any], ballot_id: int,
+                           ) -> tuple[BallotView, dict[str, list[str]], str, Template | Redirect | None]:
+        """The ballot, the posted form, its replacement receipt (if any), and None when this person may
+        vote now, else the page that says why not. Every step of voting starts here."""
+        ballot = await load_ballot(ballot_id)
+        form = await forms.read_form_lists(request)
+        receipt = first(form, "receipt")
+        return ballot, form, receipt, await self._voting_context(request, ballot, receipt)
+
     def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
                    errors: list[str] | None = None, announcement: str = "", receipt: str = "",
                    status: int = 200, fragment: bool = False, focus_id: str = "") -> Template:
@@ -204,10 +213,7 @@ class BallotController(Controller):
     @post("/ballots/{ballot_id:int}/vote", name="ballots.vote_edit")
     async def vote_edit(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
         """One step of building the ranking (add, move up, move down, remove), or back from review."""
-        ballot = await load_ballot(ballot_id)
-        form = await forms.read_form_lists(request)
-        receipt = first(form, "receipt")
-        refused = await self._voting_context(request, ballot, receipt)
+        ballot, form, receipt, refused = await self._posted_step(request, ballot_id)
         if refused is not None:
             return refused
         ranking, _bad = ranking_from_form(form)
@@ -219,10 +225,7 @@ class BallotController(Controller):
 
     @post("/ballots/{ballot_id:int}/review", name="ballots.review")
     async def review(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
-        ballot = await load_ballot(ballot_id)
-        form = await forms.read_form_lists(request)
-        receipt = first(form, "receipt")
-        refused = await self._voting_context(request, ballot, receipt)
+        ballot, form, receipt, refused = await self._posted_step(request, ballot_id)
         if refused is not None:
             return refused
         ranking, bad = ranking_from_form(form)
@@ -236,10 +239,7 @@ class BallotController(Controller):
 
     @post("/ballots/{ballot_id:int}/cast", name="ballots.cast")
     async def cast(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
-        ballot = await load_ballot(ballot_id)
-        form = await forms.read_form_lists(request)
-        old_receipt = first(form, "receipt")
-        refused = await self._voting_context(request, ballot, old_receipt)
+        ballot, form, old_receipt, refused = await self._posted_step(request, ballot_id)
         if refused is not None:
             return refused
         ranking, _bad = ranking_from_form(form)
