@@ -129,7 +129,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
                      "engine": engine,
                      # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).
-                     "code_entry": RateLimiter(counters, 10, 600)}),
+                     "code_entry": RateLimiter(counters, 10, 600),
+                     # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three
+                     # reports hide an item, so a flood from one account is what needs slowing.
+                     "reports": RateLimiter(counters, 30, 3600)}),
         openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema"),
         debug=settings.debug,
     )

@@ -48,6 +48,9 @@ class ReportController(Controller):
             message, category = _("Please choose why you are reporting this."), "error"
         elif kind not in kind_names() or not raw_id.isdigit():
             message, category = _("This cannot be reported."), "error"
+        elif not await request.app.state.reports.allow(f"report:account:{request.user.id}"):
+            message, category = _("You have sent many reports in the last hour. Please wait a while before "
+                                  "sending more: moderators are looking at the ones you sent."), "error"
         else:
             try:
                 outcome = await service.report(kind, int(raw_id), request.user.id, reason)

@@ -12,7 +12,17 @@ from proposals.moderation.tables import ModerationAction, ModerationState, Repor
 from server.accounts.tables import Account
 from server.database import write_transaction
 from server.i18n import gettext as _
-from server.notifications.kinds import N_
+from server.notifications.kinds import N_, register_kind
+from server.notifications.service import notify
+
+# Authors hear what happened to their words, in their own language when they read it.
+register_kind("content_pending", N_("“%(subject)s” is hidden while a moderator looks at reports about it."))
+register_kind("content_restored", N_("“%(subject)s” is visible again: a moderator reviewed it."))
+# One kind per reason, so the reason is translated when the author reads it.
+register_kind("content_hidden:spam", N_("A moderator hid “%(subject)s” as spam."))
+register_kind("content_hidden:offensive", N_("A moderator hid “%(subject)s” as offensive."))
+register_kind("content_hidden:off_topic", N_("A moderator hid “%(subject)s” as off-topic."))
+register_kind("content_hidden:personal_data", N_("A moderator hid “%(subject)s” because it shows personal data."))
 
 
 class ModerationError(Exception):
@@ -83,7 +93,26 @@ async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> s
             await ModerationState.update({ModerationState.status: new_status, ModerationState.report_count: count,
                                           ModerationState.updated_at: _now()}).where(
                 ModerationState.id == state["id"])
-    return "hidden" if new_status == "pending" and status != "pending" else "reported"
+    if new_status == "pending" and status != "pending":
+        await _tell_author(kind, info, "content_pending")
+        return "hidden"
+    return "reported"
+
+
+async def _tell_author(content: str, info: ContentInfo | None, notification: str) -> None:
+    """The subject is the author's own words: a proposal's title, else the start of the comment or
+    amendment (the describe() titles are phrased in the moderator's language)."""
+    if info is None:
+        return
+    subject = info.title if content == "proposal" else info.excerpt
+    if len(subject) > 80:
+        subject = subject[:79].rstrip() + "…"
+    await notify([info.author_id], notification, subject=subject, url=info.url)
+
+
+async def _describe(kind: str, content_id: int) -> ContentInfo | None:
+    spec = content_kind(kind)
+    return (await spec.describe([content_id])).get(content_id) if spec else None
 
 
 async def _set_status(kind: str, content_id: int, status: str, category: str) -> None:
@@ -111,14 +140,19 @@ async def hide(kind: str, content_id: int, moderator_id: int, category: str, rea
         await _set_status(kind, content_id, "hidden", category)
         await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="hide",
                                                        category=category, reason=reason, moderator=moderator_id))
+    await _tell_author(kind, await _describe(kind, content_id), f"content_hidden:{category}")
 
 
 async def restore(kind: str, content_id: int, moderator_id: int, reason: str) -> None:
     reason = _check_reason(reason)
     async with write_transaction():
+        before = await _state(kind, content_id)
         await _set_status(kind, content_id, "restored", "")
         await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="restore",
                                                        reason=reason, moderator=moderator_id))
+    # Restoring an item that was never hidden only dismisses its reports: nothing to tell the author.
+    if before is not None and before["status"] in rules.HIDDEN_STATUSES:
+        await _tell_author(kind, await _describe(kind, content_id), "content_restored")
 
 
 async def block_author(kind: str, content_id: int, moderator_id: int, reason: str) -> int:

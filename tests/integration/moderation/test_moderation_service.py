@@ -56,3 +56,31 @@ async def test_moderator_actions_need_a_reason_and_are_logged(db) -> None:
     assert [e.action for e in entries] == ["block", "restore", "hide"]
     assert entries[0].target_name == author.display_name and entries[0].moderator_name == moderator.display_name
     assert await ModerationAction.count() == 3
+
+
+async def test_authors_are_told_when_their_words_are_hidden_or_restored(db) -> None:
+    from server.notifications.service import page_for
+
+    council = await make_account("council")
+    moderator = await make_account("moderator")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    long_text = "Buy cheap watches at my shop today, best prices in the whole city, come early and bring friends too"
+    comment = await threads.post_comment("draft_section", keys[0], author.id, long_text, stance="neutral")
+    for reporter in [await make_account() for _ in range(3)]:
+        await service.report("comment", comment, reporter.id, "spam")
+    await service.hide("comment", comment, moderator.id, "spam", "Advertising")
+    await service.restore("comment", comment, moderator.id, "It was a joke among neighbours")
+    notes = (await page_for(author.id)).items
+    start = long_text[:79].rstrip()
+    assert [n.text for n in notes] == [
+        f"“{start}…” is visible again: a moderator reviewed it.",
+        f"A moderator hid “{start}…” as spam.",
+        f"“{start}…” is hidden while a moderator looks at reports about it.",
+    ]
+    assert all(n.url.endswith(f"#comment-{comment}") for n in notes)
+    # Dismissing reports on something that was never hidden tells the author nothing.
+    other = await threads.post_comment("draft_section", keys[0], author.id, "Fine words", stance="neutral")
+    await service.report("comment", other, moderator.id, "off_topic")
+    await service.restore("comment", other, moderator.id, "Nothing wrong here")
+    assert len((await page_for(author.id)).items) == 3

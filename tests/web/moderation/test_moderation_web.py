@@ -85,3 +85,19 @@ async def test_moderator_unblocks_with_a_note(client: httpx.AsyncClient) -> None
     assert await service.is_blocked(author.id)
     await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": "Apologised"})
     assert not await service.is_blocked(author.id)
+
+
+async def test_one_account_cannot_flood_the_report_queue(client: httpx.AsyncClient) -> None:
+    council = await make_account("council")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    ids = [await threads.post_comment("draft_section", keys[0], author.id, f"Comment {i}", stance="neutral")
+           for i in range(31)]
+    await signed_in_as(client)
+    for comment in ids[:30]:
+        await post_form(client, "/moderation/report", {"kind": "comment", "id": str(comment), "reason": "spam"})
+    assert len(await service.queue()) == 30
+    refused = await post_form(client, "/moderation/report", {"kind": "comment", "id": str(ids[30]), "reason": "spam"},
+                              headers={"HX-Request": "true"})
+    assert "many reports in the last hour" in text_of(refused.text)
+    assert len(await service.queue()) == 30
