@@ -27,6 +27,13 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-csrf-0123456789"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from argon2 import PasswordHasher, profiles
+
+    from server import passwords
+
+    # In-process tests hash at argon2's cheapest cost (tests/unit/test_passwords.py checks the
+    # production parameters); servers started by the browser and load tests hash at full cost.
+    passwords.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true but TOWNSQUARE_TEST_POSTGRES_URL is not set: PostgreSQL tests must run")
 
