@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,11 +74,32 @@ async def write_transaction() -> AsyncIterator[object]:
     """
     engine = current_engine()
     if is_sqlite(engine):
-        async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
+        if engine.current_transaction.get() is not None:  # nested: the outer one holds the lock
+            async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
+                yield tx
+            return
+        # One writer per process at a time, queued fairly by asyncio. Without this, every request
+        # in flight waits in SQLite's busy handler, which polls with growing sleeps rather than
+        # queueing: under load some waited past the busy timeout and failed (BENCHMARKS.md, SQLite
+        # load run). With it, only one connection per process competes for the file lock.
+        async with _sqlite_writer_lock(engine), engine.transaction(transaction_type=TransactionType.immediate) as tx:
             yield tx
     else:
         async with engine.transaction() as tx:
             yield tx
+
+
+# One lock per database file (SQLite's write lock is per file), for the running event loop.
+_writer_locks: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
+
+
+def _sqlite_writer_lock(engine: SQLiteEngine) -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    held = _writer_locks.get(engine.path)
+    if held is None or held[0] is not loop:  # an asyncio.Lock belongs to one event loop
+        held = (loop, asyncio.Lock())
+        _writer_locks[engine.path] = held
+    return held[1]
 
 
 async def migrate(engine: Engine | None = None) -> None:

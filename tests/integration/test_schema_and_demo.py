@@ -30,6 +30,31 @@ async def test_write_transaction_rolls_back_on_error(db: Engine) -> None:
     assert await StoreEntry.count() == 0
 
 
+async def test_concurrent_sqlite_writers_queue_instead_of_timing_out(tmp_path) -> None:
+    # 20 writers in one process, each holding the write lock for 50 ms, with a busy timeout of
+    # 0.2 s: waiting in SQLite's busy handler, most would fail with "database is locked"; queued
+    # on the process's writer lock, every one commits.
+    import asyncio
+
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    from server.database import bind_engine, migrate, prepare_sqlite_file
+
+    path = tmp_path / "busy.sqlite3"
+    await migrate(SQLiteEngine(path=str(path)))
+    engine = SQLiteEngine(path=str(path), timeout=0.2)
+    prepare_sqlite_file(engine)
+    bind_engine(engine)
+
+    async def writer(i: int) -> None:
+        async with write_transaction():
+            await StoreEntry.insert(StoreEntry(namespace="queue", key=str(i), value=b"1"))
+            await asyncio.sleep(0.05)
+
+    await asyncio.gather(*[writer(i) for i in range(20)])
+    assert await StoreEntry.count().where(StoreEntry.namespace == "queue") == 20
+
+
 async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
     from server.accounts.service import SignIn, Throttles, sign_in
