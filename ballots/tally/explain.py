@@ -7,16 +7,21 @@ floats.
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ballots.tally.model import Explanation
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 def money(x: int | Fraction) -> str:
     """An amount rounded to cents (half up), as text."""
     if isinstance(x, int):
         return str(x)
+    # Imported here: greedy from the command line only ever passes ints (fractions costs start-up time).
+    from fractions import Fraction
+
     cents = (x * 100 + Fraction(1, 2)) // 1
     whole, frac = divmod(int(cents), 100)
     return f"{whole}.{frac:02d}" if frac else str(whole)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from typing import TYPE_CHECKING
+from itertools import compress, pairwise, repeat
+from typing import TYPE_CHECKING, Any
 
 from ballots.tally.model import Election, Project, TallyError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     import numpy as np
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
@@ -191,11 +193,14 @@ def parse_election(text: str) -> Election:
         return parse(text).election
 
 
-def read_points(text: str) -> tuple[list[Project], int, list[int]] | None:
+def read_points(text: str, parts: int = 1, map_parts: Callable[..., Iterable[Any]] = map,
+                ) -> tuple[list[Project], int, list[int]] | None:
     """(projects, budget, total points per project) as `parse(text).election` would count them.
 
     For greedy from the command line: plain str and Counter work, no numpy and no ballot arrays.
     None when the file needs `parse` (quotes, blank lines, stray spaces, empty votes, errors).
+    The votes may be cut into `parts` pieces at line ends and counted by `map_parts` (the command
+    line passes one that uses every core; the default counts them one after the other).
     """
     try:
         end = _votes_header_end(text)
@@ -203,15 +208,14 @@ def read_points(text: str) -> tuple[list[Project], int, list[int]] | None:
         head = _head(lines)
     except (PabulibError, ValueError):
         return None
-    block = text[end:].splitlines()
     width = len(head.vhead)
-    if head.v0 != len(lines) - 2 or not block or width < 2 or '"' in text[end:]:
+    if head.v0 != len(lines) - 2 or end >= len(text) or width < 2 or '"' in text[end:]:
         return None
-    if list(map(str.count, block, repeat(";"))).count(width - 1) != len(block):
-        return None  # a line with too few or too many fields, or a blank one
-    votes = ";".join(block).split(";")[head.vote_col::width]
-    commas = list(map(str.count, votes, repeat(",")))
-    longest = max(commas) + 1
+    pieces = _cut_at_lines(text, end, parts)
+    counted = list(map_parts(_rank_counts, pieces, repeat(width), repeat(head.vote_col), repeat(head.index)))
+    if any(c is None for c in counted):
+        return None
+    longest = max(c[1] for c in counted)
     k = longest
     if "max_length" in head.meta:
         try:
@@ -221,25 +225,54 @@ def read_points(text: str) -> tuple[list[Project], int, list[int]] | None:
         if longest > k:
             return None
     pts = [1] * k if head.vote_type == "approval" else list(range(k, 0, -1))
-    if head.budget < 0 or len(votes) * max(max(pts, default=1), 1) >= 2**53:
+    n_votes = sum(c[2] for c in counted)
+    if head.budget < 0 or n_votes * max(max(pts, default=1), 1) >= 2**53:
         return None
-    by_rank = [Counter() for _ in range(longest)]
-    for c in set(commas):
-        same = votes if c == commas[0] and len(set(commas)) == 1 else list(compress(votes, map(c.__eq__, commas)))
+    totals = [0] * len(head.projects)
+    index = head.index
+    for by_rank, _longest, _n in counted:
+        for r, counts in enumerate(by_rank):
+            for pid, n in counts.items():
+                totals[index[pid]] += pts[r] * n
+    return head.projects, head.budget, totals
+
+
+def _cut_at_lines(text: str, start: int, parts: int) -> list[str]:
+    """text[start:] in up to `parts` pieces of about equal size, each ending at a line end."""
+    cuts = [start]
+    size = (len(text) - start) // max(parts, 1)
+    for i in range(1, parts):
+        j = text.find("\n", max(start + i * size, cuts[-1]))
+        if j < 0 or j + 1 >= len(text):
+            break
+        cuts.append(j + 1)
+    cuts.append(len(text))
+    return [text[a:b] for a, b in pairwise(cuts) if b > a]
+
+
+def _rank_counts(piece: str, width: int, vote_col: int, index: dict[str, int],
+                 ) -> tuple[list[Counter[str]], int, int] | None:
+    """(how often each project id is at each rank, the longest vote, the number of votes) for whole
+    lines of the VOTES block; None where only `parse` can say what is wrong."""
+    block = piece.splitlines()
+    if list(map(str.count, block, repeat(";"))).count(width - 1) != len(block):
+        return None  # a line with too few or too many fields, or a blank one
+    votes = ";".join(block).split(";")[vote_col::width]
+    commas = list(map(str.count, votes, repeat(",")))
+    longest = max(commas) + 1
+    by_rank: list[Counter[str]] = [Counter() for _ in range(longest)]
+    lengths = set(commas)
+    for c in lengths:
+        same = votes if len(lengths) == 1 else list(compress(votes, map(c.__eq__, commas)))
         tokens = ",".join(same).split(",")
         cols = [tokens[r::c + 1] for r in range(c + 1)]
         if c and min(map(len, map(set, zip(*cols, strict=True)))) <= c:
             return None  # a project ranked twice on one ballot
         for r, col in enumerate(cols):
             by_rank[r].update(col)
-    index = head.index
     if any(not counts.keys() <= index.keys() for counts in by_rank):
         return None  # an unknown project, or spaces around an id
-    totals = [0] * len(head.projects)
-    for r, counts in enumerate(by_rank):
-        for pid, n in counts.items():
-            totals[index[pid]] += pts[r] * n
-    return head.projects, head.budget, totals
+    return by_rank, longest, len(votes)
 
 
 def _votes_header_end(text: str) -> int:
