@@ -35,4 +35,27 @@ async def make_item(title: str | None = None, *, neighborhood_id: int | None = N
     return (await create_delivery_items(ballot_id, [(proposal, allocated)]))[0]
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+def _png() -> bytes:
+    """A real 4×3 PNG carrying a text chunk, as an editor or phone might write one."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "taken at 51.5074 N, 0.1278 W")
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 180, 40)).save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+PNG = _png()
+
+
+def same_picture(stored: bytes, original: bytes) -> bool:
+    """Same size and pixels (the stored file is re-encoded, so its bytes differ)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(stored)) as a, Image.open(io.BytesIO(original)) as b:
+        return a.size == b.size and a.convert("RGB").tobytes() == b.convert("RGB").tobytes()

@@ -1,9 +1,11 @@
 """Photos on delivery updates: the type is decided by the file's first bytes (never by its name or
-the browser's claim), the size is capped, and files are stored under a random name so that the
-name reveals nothing and cannot be guessed or used to reach another path."""
+the browser's claim), the size is capped, the image is re-encoded without its metadata, and files
+are stored under a random name so that the name reveals nothing and cannot be guessed or used to
+reach another path."""
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 from pathlib import Path
@@ -22,6 +24,11 @@ TOO_BIG = "too_big"
 EMPTY = "empty"
 NEEDS_ALT = "needs_alt"
 ALT_TOO_LONG = "alt_too_long"
+UNREADABLE = "unreadable"
+
+# Larger images are refused rather than decoded (Pillow's guard against decompression bombs).
+MAX_PIXELS = 40_000_000
+_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 
 
 def sniff_type(data: bytes) -> str | None:
@@ -53,6 +60,33 @@ def check_photo(data: bytes, alt: str) -> tuple[str | None, dict[str, str]]:
     elif len(alt) > MAX_ALT_LENGTH:
         problems["photo_alt"] = ALT_TOO_LONG
     return kind, problems
+
+
+def clean_photo(data: bytes, content_type: str) -> bytes | None:
+    """The image decoded and encoded again with no metadata, or None when it cannot be decoded.
+
+    A phone photo's EXIF block holds where it was taken and the camera's serial number; PNG and WebP
+    carry text and XMP chunks. Council staff post photos of streets and sites, so none of that may
+    reach the public. Re-encoding (rather than cutting metadata blocks out) also means a file that
+    only looks like an image at its start is never served as it came. The EXIF orientation is
+    applied first, so the picture stands the way the phone showed it.
+    """
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                return None
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            if content_type == "image/jpeg" and upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            options: dict[str, object] = {"quality": 90} if content_type != "image/png" else {"optimize": True}
+            upright.save(out, _FORMATS[content_type], **options)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return out.getvalue()
 
 
 def store_photo(directory: Path, data: bytes, content_type: str) -> str:

@@ -40,6 +40,8 @@ def rule_message(code: str) -> str:
 def photo_message(code: str) -> str:
     return {
         photos.BAD_TYPE: _("The photo must be a JPEG, PNG or WebP image."),
+        photos.UNREADABLE: _("This image could not be read. Please save it again as JPEG or PNG and upload "
+                             "that file."),
         photos.TOO_BIG: _("The photo is too large: the limit is 5 MB."),
         photos.EMPTY: _("The photo file is empty."),
         photos.NEEDS_ALT: _("Please describe the photo for people who cannot see it."),

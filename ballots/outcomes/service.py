@@ -7,6 +7,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
+
 from ballots.outcomes import photos, rules
 from ballots.outcomes.feeds import FeedEntry, register_provider
 from ballots.outcomes.schemas import (
@@ -219,8 +221,14 @@ async def report_progress(item_id: int, *, actor_id: int, actor_name: str, actor
     _require_council(actor_role)
     errors: dict[str, str] = {}
     content_type: str | None = None
+    cleaned: bytes | None = None
     if photo is not None:
         content_type, problems = photos.check_photo(photo.data, photo.alt)
+        if content_type is not None:
+            # Decoding and encoding a 5 MB photo takes long enough to stall the other requests.
+            cleaned = await anyio.to_thread.run_sync(photos.clean_photo, photo.data, content_type)
+            if cleaned is None:
+                problems["photo"] = photos.UNREADABLE
         errors.update({field: photo_message(code) for field, code in problems.items()})
     if (photo is not None or report.setback) and not report.body.strip():
         errors["body"] = _("Please write the update that goes with the photo or setback.")
@@ -236,8 +244,8 @@ async def report_progress(item_id: int, *, actor_id: int, actor_name: str, actor
                 errors.setdefault(_RULE_FIELDS.get(code, "status"), rule_message(code))
             if errors:
                 raise Refused(errors)
-            if photo is not None and content_type is not None:
-                stored = photos.store_photo(upload_dir, photo.data, content_type)
+            if cleaned is not None and content_type is not None:
+                stored = photos.store_photo(upload_dir, cleaned, content_type)
             now = dt.datetime.now(dt.UTC)
             await DeliveryItem.update({
                 DeliveryItem.status: report.status,

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from delivery_support import PNG, make_item, make_proposal
+from delivery_support import PNG, make_item, make_proposal, same_picture
 from support import make_account
 
 from ballots.outcomes import service
@@ -121,6 +121,7 @@ async def test_photo_checks_refuse_and_store_nothing(db: object, tmp_path: Path)
         (PhotoUpload(b"GIF89a....", "Alt"), "photo"),
         (PhotoUpload(PNG + b"\0" * (5 * 1024 * 1024), "Alt"), "photo"),
         (PhotoUpload(PNG, ""), "photo_alt"),
+        (PhotoUpload(PNG[:40], "Alt"), "photo"),  # starts like a PNG, but is not one
     ]
     for photo, field in cases:
         with pytest.raises(service.Refused) as refused:
@@ -131,7 +132,33 @@ async def test_photo_checks_refuse_and_store_nothing(db: object, tmp_path: Path)
     await service.report_progress(item, report=report(body="With a photo."), photo=PhotoUpload(PNG, "Lamp"), **kw)
     stored = await DeliveryUpdate.select().first()
     assert stored["photo_type"] == "image/png" and stored["photo_alt"] == "Lamp"
-    assert (uploads / stored["photo_name"]).read_bytes() == PNG
+    kept = (uploads / stored["photo_name"]).read_bytes()
+    assert same_picture(kept, PNG) and b"51.5074" not in kept
+
+
+async def test_photos_lose_location_and_camera_details_but_keep_their_orientation(db: object, tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    item = await make_item()
+    council = await make_account("council")
+    uploads = tmp_path / "uploads"
+    exif = Image.Exif()
+    exif[0x0110] = "Phone X"  # camera model
+    exif[0x0112] = 6  # orientation: the phone was held upright, rotate 90° to show it
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 26.64)}  # GPS latitude
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(out, "JPEG", exif=exif)
+    photo = out.getvalue()
+    assert b"Phone X" in photo
+    await service.report_progress(item, report=report(body="The new lights."), photo=PhotoUpload(photo, "Lights"),
+                                  actor_id=council.id, actor_name="C", actor_role="council", upload_dir=uploads)
+    stored = await DeliveryUpdate.select().first()
+    kept = (uploads / stored["photo_name"]).read_bytes()
+    assert stored["photo_type"] == "image/jpeg" and b"Phone X" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert not image.getexif() and image.size == (20, 40)
 
 
 async def test_overdue_flags_and_summary(db: object) -> None:
