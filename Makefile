@@ -25,17 +25,9 @@ serve: $(STAMP) compile-messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# The browser tests (a live server and Chromium; the whole-cycle walks spend minutes waiting for
-# their ballots to close) run beside the rest of the suite instead of after it. Their output follows
-# the rest's; exit status 5 (nothing selected, e.g. PYTEST_ARGS=tests/unit) is not a failure.
+# Four pytest processes side by side (tests/run_groups.py says why); PYTEST_ARGS goes to each.
 test: $(STAMP) compile-messages lint
-	@mkdir -p var
-	@$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) > var/browser-tests.log 2>&1 & browser=$$!; \
-	trap 'kill $$browser 2>/dev/null' INT TERM; \
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); rest=$$?; \
-	echo "--- browser tests (also in var/browser-tests.log) ---"; \
-	wait $$browser; browser_status=$$?; cat var/browser-tests.log; \
-	for status in $$rest $$browser_status; do [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit 1; done
+	$(BIN)/python tests/run_groups.py $(PYTEST_ARGS)
 
 # Extract every translatable string and merge it into the Spanish and Arabic catalogs.
 messages: $(STAMP)

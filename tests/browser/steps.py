@@ -350,7 +350,7 @@ def _utc_minute(offset_seconds: int) -> tuple[str, float]:
     return time.strftime("%Y-%m-%dT%H:%M", time.gmtime(moment)), float(moment)
 
 
-def create_ballot(walk: Walk, neighborhood: str = "Riverside", minutes_open: int = 3) -> int:
+def create_ballot(walk: Walk, neighborhood: str = "Riverside", minutes_open: int = 2) -> int:
     """Council staff set up a ballot with the reviewed proposal, open now and closing in a few minutes."""
     page = walk.page
     page.goto("/council/ballots/new")

@@ -6,7 +6,7 @@ import pytest
 from browser import steps
 from browser.steps import Walk
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.walk]
 
 
 @pytest.fixture(params=["js", "nojs"])

@@ -1,0 +1,65 @@
+"""Run the test suite as four pytest processes side by side: what `make test` calls.
+
+Most of the browser tests' time is waiting: each whole-cycle walk creates a ballot and waits for it
+to close before counting it. Run one after the other, the walks alone took longer than the rest of
+the suite; side by side, the waits overlap with work. Each browser group starts its own live server
+and Chromium (session fixtures), so the groups share nothing but PostgreSQL, where each pytest
+session creates its own database.
+
+    python tests/run_groups.py [pytest options...]
+
+The first group's output streams to the terminal; the others are written to var/test-logs/ and
+printed after it. Exit status 0 when every group passed or had nothing selected (pytest's 5, for
+example with `make test PYTEST_ARGS=tests/unit`), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOGS = ROOT / "var" / "test-logs"
+
+GROUPS: list[tuple[str, list[str]]] = [
+    ("everything but the browser", ["-m", "not browser"]),
+    ("browser: pages and XSS", ["-m", "browser and not walk"]),
+    ("browser: walks with JavaScript", ["-m", "walk", "-k", "not nojs"]),
+    ("browser: walks without JavaScript", ["-m", "walk", "-k", "nojs"]),
+]
+NOTHING_SELECTED = 5
+
+
+def main(args: list[str]) -> int:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    command = [sys.executable, "-m", "pytest"]
+    background: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
+    for name, selection in GROUPS[1:]:
+        log = LOGS / f"{name.split(': ')[-1].replace(' ', '-')}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen([*command, *selection, *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        background.append((name, log, proc))
+    try:
+        first = subprocess.run([*command, *GROUPS[0][1], *args], cwd=ROOT).returncode
+        statuses = [(GROUPS[0][0], first)]
+        for name, log, proc in background:
+            status = proc.wait()
+            print(f"\n--- {name} ({log.relative_to(ROOT)}) ---", flush=True)
+            sys.stdout.write(log.read_text(errors="replace"))
+            statuses.append((name, status))
+    finally:
+        for _, _, proc in background:
+            if proc.poll() is None:
+                proc.terminate()
+    print(f"\n--- all groups, {time.monotonic() - started:.0f} s ---")
+    for name, status in statuses:
+        verdict = {0: "passed", NOTHING_SELECTED: "nothing selected"}.get(status, f"FAILED ({status})")
+        print(f"{name}: {verdict}")
+    return 0 if all(status in (0, NOTHING_SELECTED) for _, status in statuses) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
