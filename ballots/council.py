@@ -4,7 +4,6 @@ generate access codes (printable sheet or CSV), and enter paper ballots twice.""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from typing import Any
 
@@ -18,14 +17,10 @@ from ballots import service
 from ballots.controllers import NO_STORE, load_ballot, ranking_from_form, see_other
 from ballots.eligibility import AGE_BANDS
 from ballots.schemas import RULES, BallotView, parse_datetime, parse_settings
-from server import forms
+from server import clock, forms
 from server.guards import requires_council
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
-
-
-def _local(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
 
 
 def settings_form(ballot: BallotView) -> dict[str, Any]:
@@ -35,7 +30,8 @@ def settings_form(ballot: BallotView) -> dict[str, Any]:
         "max_ranks": str(ballot.max_ranks), "min_ranks": str(ballot.min_ranks),
         "age_min": "" if ballot.age_min is None else str(ballot.age_min),
         "age_max": "" if ballot.age_max is None else str(ballot.age_max),
-        "opens_at": _local(ballot.opens_at), "closes_at": _local(ballot.closes_at), "rule": ballot.rule,
+        "opens_at": clock.local_input_value(ballot.opens_at), "closes_at": clock.local_input_value(ballot.closes_at),
+        "rule": ballot.rule,
         "candidates": [str(c.proposal_id) for c in ballot.candidates],
     }
 
@@ -98,7 +94,8 @@ class CouncilBallotController(Controller):
         return Template("ballots/council/manage.html", context={
             "ballot": ballot, "changes": await service.changes(ballot_id),
             "batches": await service.code_batches(ballot_id), "turnout": await service.turnout(ballot_id),
-            "sheets": await service.paper_sheets(ballot_id), "form": {"closes_at": _local(ballot.closes_at)},
+            "sheets": await service.paper_sheets(ballot_id),
+            "form": {"closes_at": clock.local_input_value(ballot.closes_at)},
             "errors": {},
         })
 

@@ -10,6 +10,7 @@ import random
 from ballots import service
 from ballots.schemas import BallotSettings
 from proposals.tables import BudgetCycle, Proposal
+from server import clock
 from server.demo import DemoContext, DemoStep
 
 SEED = 2025
@@ -71,7 +72,7 @@ async def _candidates(ctx: DemoContext) -> None:
         if len(local) >= 2 and len(everywhere) >= 2:
             ctx.extra["ballot_cycle_id"] = cycle_id
             return
-    today = dt.date.today()
+    today = clock.today()
     cycle_id = await _cycle("Safety budget (voting demo)", today - dt.timedelta(days=95))
     author = ctx.accounts["resident"]
     await _proposals(cycle_id, riverside, author, RIVERSIDE_PROJECTS)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-from server import forms
+from server import clock, forms
 from server.i18n import gettext as _
 from server.i18n import lazy_gettext
 
@@ -158,17 +158,19 @@ class PaperSheetView(msgspec.Struct, frozen=True):
 
 
 def parse_datetime(form: Mapping[str, str], name: str, errors: forms.Errors) -> dt.datetime | None:
-    """A `datetime-local` field, read as UTC (the pages say so next to the field)."""
+    """A `datetime-local` field, read on the city's clock (the label names the zone), as a UTC moment."""
     raw = forms.clean_text(form.get(name))
     if not raw:
         errors[name] = _("This field is required.")
         return None
     try:
-        value = dt.datetime.fromisoformat(raw)
+        return clock.from_local(dt.datetime.fromisoformat(raw))
+    except clock.NonexistentLocalTime:
+        errors[name] = _("Clocks in %(zone)s skip this time when summer time starts. Please choose another time.",
+                         zone=clock.zone_name())
     except ValueError:
         errors[name] = _("Please enter a date and time like 2026-05-01 09:00.")
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return None
 
 
 def parse_settings(

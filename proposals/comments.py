@@ -3,10 +3,9 @@ open and where it lives."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from proposals.tables import Proposal
 from proposals.threads.registry import TargetInfo, register_thread_kind
+from server import clock
 from server.i18n import fmt_date
 from server.i18n import gettext as _
 
@@ -16,7 +15,7 @@ KIND = "proposal"
 async def describe(ids: list[int]) -> dict[int, TargetInfo]:
     rows = await Proposal.select(Proposal.id, Proposal.title, Proposal.status,
                                  Proposal.cycle.delivery_close.as_alias("cycle_close")).where(Proposal.id.is_in(ids))
-    today = dt.date.today()
+    today = clock.today()
     out: dict[int, TargetInfo] = {}
     for r in rows:
         is_open, reason = True, ""

@@ -18,6 +18,7 @@ from typing import Any
 from proposals import service
 from proposals.schemas import CycleInput, ProposalInput, ReviewInput
 from proposals.tables import Proposal, ProposalRevision, ReviewDecision
+from server import clock
 from server.accounts.service import create_user
 from server.demo import DEMO_PASSWORD, DemoContext
 
@@ -214,7 +215,7 @@ async def _backdate(ids: dict[str, int], submitted: dt.date, reviewed: dt.date) 
 
 
 async def _main_cycle(ctx: DemoContext) -> None:
-    today = dt.date.today()
+    today = clock.today()
     name = f"{today.year} Safety Fund"
     cycle = await service.create_cycle(CycleInput(name=name, **_dates(today, MAIN_IDEAS)))
     ids: dict[str, int] = {}
@@ -253,7 +254,7 @@ def _fields(data: ProposalInput) -> dict[str, Any]:
 
 
 async def _spring_cycle(ctx: DemoContext) -> None:
-    today = dt.date.today()
+    today = clock.today()
     name = f"Spring {today.year + 1}"
     cycle = await service.create_cycle(CycleInput(name=name, **_dates(today, SPRING_NOW)))
     ids: dict[str, int] = {}

@@ -34,6 +34,7 @@ from proposals.schemas import (
 )
 from proposals.tables import BudgetCycle, CoAuthor, Follow, Proposal, ProposalRevision, ReviewDecision, Support
 from proposals.textdiff import Piece, word_diff
+from server import clock
 from server.accounts.tables import Account
 from server.database import is_unique_violation, write_transaction
 from server.notifications.kinds import N_, register_kind
@@ -81,10 +82,6 @@ class InvalidState(ProposalError):
     pass
 
 
-def today() -> dt.date:
-    return dt.date.today()
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -109,12 +106,12 @@ def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
 
 async def list_cycles(on: dt.date | None = None) -> list[CycleView]:
     rows = await BudgetCycle.select(*_CYCLE_COLUMNS).order_by(BudgetCycle.ideas_open, ascending=False)
-    return [_cycle_view(r, on or today()) for r in rows]
+    return [_cycle_view(r, on or clock.today()) for r in rows]
 
 
 async def get_cycle(cycle_id: int, on: dt.date | None = None) -> CycleView | None:
     row = await BudgetCycle.select(*_CYCLE_COLUMNS).where(BudgetCycle.id == cycle_id).first()
-    return _cycle_view(row, on or today()) if row else None
+    return _cycle_view(row, on or clock.today()) if row else None
 
 
 async def current_cycles(on: dt.date | None = None) -> list[CycleView]:

@@ -17,6 +17,7 @@ from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 from piccolo.engine.base import Engine
 
+from server import clock
 from server.accounts.service import (
     SIGN_IN_FAILURES_PER_ACCOUNT,
     SIGN_IN_FAILURES_PER_CLIENT,
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     DATABASE_URL, and a PostgreSQL connection pool is opened while the app runs. Background jobs
     (server/background.py) run while the app is served."""
     settings = settings or load_settings()
+    clock.set_zone(settings.time_zone)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)

@@ -14,9 +14,12 @@ def _fail(message: str) -> int:
 
 
 def _settings():
+    from server import clock
     from server.settings import load_settings
 
-    return load_settings()
+    settings = load_settings()
+    clock.set_zone(settings.time_zone)  # demo dates and the ballots it opens follow the city's calendar
+    return settings
 
 
 async def _check_database(settings) -> None:

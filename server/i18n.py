@@ -13,6 +13,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 
+from server import clock
+
 LOCALES: dict[str, str] = {"en": "English", "es": "Español", "ar": "العربية"}
 RTL_LOCALES = frozenset({"ar"})
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -105,14 +107,17 @@ def fmt_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = clock.to_local(value).date()
     return format_date(value, format=format, locale=babel_locale())
 
 
-def fmt_datetime(value: dt.datetime | None, format: str = "medium") -> str:
+def fmt_datetime(value: dt.datetime | None, format: str = "medium", zone: bool = False) -> str:
+    """On the city's clock; `zone` adds the zone's short name where a deadline must be unmistakable."""
     if value is None:
         return ""
-    return format_datetime(value, format=format, locale=babel_locale())
+    local = clock.to_local(value)
+    text = format_datetime(local, format=format, tzinfo=local.tzinfo, locale=babel_locale())
+    return f"{text} ({clock.abbreviation(value)})" if zone else text
 
 
 def fmt_number(value: float | int | None) -> str:

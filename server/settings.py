@@ -24,6 +24,7 @@ class Settings(msgspec.Struct, frozen=True):
     https: bool
     currency: str
     default_locale: str
+    time_zone: str
     debug: bool
 
     @property
@@ -112,6 +113,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
     if locale not in LOCALES:
         raise SettingsError(f"TOWNSQUARE_DEFAULT_LOCALE: '{locale}' is not one of {', '.join(LOCALES)}")
+    time_zone = env.get("TOWNSQUARE_TIME_ZONE") or "UTC"
+    from server.clock import check_zone
+
+    try:
+        check_zone(time_zone)
+    except ValueError:
+        raise SettingsError(
+            f"TOWNSQUARE_TIME_ZONE: '{time_zone}' is not a time zone name (use one like America/Chicago or UTC)"
+        ) from None
     return Settings(
         database_url=database_url,
         secret_key=_secret_key(env, var_dir),
@@ -120,5 +130,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         https=_flag(env, "TOWNSQUARE_HTTPS"),
         currency=currency,
         default_locale=locale,
+        time_zone=time_zone,
         debug=_flag(env, "TOWNSQUARE_DEBUG"),
     )

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_con
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
 
-from server import i18n
+from server import clock, i18n
 from server.markdown import render_markdown
 from server.navigation import nav_links
 from server.settings import PROJECT_ROOT
@@ -47,6 +47,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         get_locale=i18n.get_locale,
         text_direction=i18n.text_direction,
         currency=currency,
+        time_zone=clock.zone_name,
         static=lambda path: f"/static/{path}?v={version}",
         htmx_version=HTMX_VERSION,
         nav_links=nav_links,
@@ -56,7 +57,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
     env.filters.update(
         money=pass_eval_context(lambda _ctx, v, cur=None: i18n.fmt_money(v, cur or currency)),
         date=pass_eval_context(lambda _ctx, v, format="medium": i18n.fmt_date(v, format)),
-        datetime=pass_eval_context(lambda _ctx, v, format="medium": i18n.fmt_datetime(v, format)),
+        datetime=pass_eval_context(lambda _ctx, v, format="medium", zone=False: i18n.fmt_datetime(v, format, zone)),
         number=pass_eval_context(lambda _ctx, v: i18n.fmt_number(v)),
         markdown=render_markdown,
         percent=pass_eval_context(lambda _ctx, a, b: i18n.fmt_percent(a, b)),

@@ -9,12 +9,13 @@ from support import make_account, make_neighborhood
 from ballots import service
 from ballots.schemas import BallotSettings
 from proposals.tables import BudgetCycle, Proposal
+from server import clock
 
 NOW = dt.datetime.now(dt.UTC)
 
 
 async def make_cycle(name: str = "Cycle 2026") -> int:
-    today = dt.date.today()
+    today = clock.today()
     rows = await BudgetCycle.insert(BudgetCycle(
         name=name, ideas_open=today - dt.timedelta(days=90), deliberation_open=today - dt.timedelta(days=60),
         review_open=today - dt.timedelta(days=30), voting_open=today - dt.timedelta(days=1),

@@ -9,12 +9,13 @@ from support import make_account, make_neighborhood
 
 from ballots.outcomes.service import create_delivery_items
 from proposals.tables import BudgetCycle, Proposal
+from server import clock
 
 _n = itertools.count(1)
 
 
 async def make_proposal(title: str | None = None, *, neighborhood_id: int | None = None, cost: int = 10000) -> int:
-    today = dt.date.today()
+    today = clock.today()
     cycle = await BudgetCycle.insert(BudgetCycle(
         name=f"Cycle {next(_n)}", ideas_open=today, deliberation_open=today, review_open=today, voting_open=today,
         results_open=today, delivery_open=today, delivery_close=today + dt.timedelta(days=365),

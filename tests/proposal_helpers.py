@@ -6,11 +6,12 @@ import datetime as dt
 
 from proposals import phases, service
 from proposals.schemas import CycleInput, ProposalInput, ReviewInput
+from server import clock
 
 
 def dates_for_phase(phase: str, today: dt.date | None = None) -> dict[str, dt.date]:
     """Cycle dates on which `phase` opened yesterday (each phase lasts ten days)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if phase == phases.UPCOMING:
         k, anchor = 0, today + dt.timedelta(days=5)
     elif phase == phases.CLOSED:

@@ -4,7 +4,6 @@ is not needed."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from ballots.outcomes.schemas import (
     status_label,
 )
 from proposals.threads import service as threads
-from server import forms, i18n
+from server import clock, forms, i18n
 from server.guards import requires_council, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
@@ -189,7 +188,7 @@ class CouncilDeliveryController(Controller):
             "status_options": [(s, status_label(s)) for s in rules.allowed_next(item.status)],
             "errors": errors or {}, "form": form or current,
             "milestone_errors": milestone_errors or {}, "milestone_form": milestone_form or {},
-            "today": dt.date.today().isoformat(),
+            "today": clock.today().isoformat(),
         })
 
     @get("/{item_id:int}", name="delivery.manage")

@@ -14,6 +14,7 @@ import zlib
 from ballots.outcomes import photos, service
 from ballots.outcomes.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milestone
 from proposals.tables import BudgetCycle, Proposal
+from server import clock
 from server.demo import DemoContext, DemoStep
 from server.settings import var_dir_from_env
 
@@ -71,7 +72,7 @@ async def _proposals(ctx: DemoContext, skip: set[int], wanted: int) -> list[tupl
     rows = await query.order_by(Proposal.id).limit(wanted)
     if len(rows) >= wanted:
         return [(r["id"], r["final_cost"] or r["estimated_cost"], r["title"]) for r in rows]
-    today = dt.date.today()
+    today = clock.today()
     cycle = await BudgetCycle.insert(BudgetCycle(
         name="Delivery demo cycle", ideas_open=today - dt.timedelta(days=400),
         deliberation_open=today - dt.timedelta(days=370), review_open=today - dt.timedelta(days=340),
@@ -90,7 +91,7 @@ async def _proposals(ctx: DemoContext, skip: set[int], wanted: int) -> list[tupl
 
 
 async def _delivery(ctx: DemoContext) -> None:
-    today = dt.date.today()
+    today = clock.today()
     council = ctx.accounts["council"]
     upload_dir = var_dir_from_env() / "uploads"
     # The projects of a published result come first (so last year's result shows its delivery), then

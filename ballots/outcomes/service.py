@@ -26,6 +26,7 @@ from ballots.outcomes.schemas import (
     status_label,
 )
 from ballots.outcomes.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milestone
+from server import clock
 from server.database import is_unique_violation, write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_, register_kind
@@ -57,10 +58,6 @@ class Refused(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(errors)
         self.errors = errors
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 def _require_council(role: str) -> None:
@@ -136,7 +133,7 @@ def _summary(row: dict[str, Any], overdue: int) -> ItemSummary:
 
 async def list_items(*, neighborhood_id: int | None = None, status: str | None = None,
                      overdue_first: bool = False, today: dt.date | None = None) -> list[ItemSummary]:
-    today = today or _today()
+    today = today or clock.today()
     query = DeliveryItem.select(*_SUMMARY_COLUMNS)
     if neighborhood_id is not None:
         query = query.where(DeliveryItem.proposal.neighborhood == neighborhood_id)
@@ -155,7 +152,7 @@ async def get_summary(item_id: int, today: dt.date | None = None) -> ItemSummary
     row = await DeliveryItem.select(*_SUMMARY_COLUMNS).where(DeliveryItem.id == item_id).first()
     if row is None:
         return None
-    overdue = await _overdue_counts(today or _today(), [item_id])
+    overdue = await _overdue_counts(today or clock.today(), [item_id])
     return _summary(row, overdue.get(item_id, 0))
 
 
@@ -196,7 +193,7 @@ async def updates_of(item_id: int) -> list[UpdateView]:
 
 
 async def get_item(item_id: int, viewer_id: int | None = None, today: dt.date | None = None) -> ItemDetail | None:
-    today = today or _today()
+    today = today or clock.today()
     summary = await get_summary(item_id, today)
     if summary is None:
         return None
@@ -311,7 +308,7 @@ async def unfollow(item_id: int, account_id: int) -> None:
 
 async def overdue_summary(today: dt.date | None = None) -> OverdueSummary:
     """Overdue milestones across all items, most overdue first, for the council dashboard."""
-    today = today or _today()
+    today = today or clock.today()
     rows = await Milestone.select(
         Milestone.item.id.as_alias("item_id"),
         Milestone.item.proposal.title.as_alias("item_title"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ballots.counting.schemas import CountView
 from ballots.schemas import BallotView
 from ballots.tally.pabulib import PabulibFile, write
+from server import clock
 
 
 def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int], str | None]]) -> str:
@@ -29,8 +30,8 @@ def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int
         "rule": count.rule,
         "min_length": str(ballot.min_ranks),
         "max_length": str(ballot.max_ranks),
-        "date_begin": ballot.opens_at.date().isoformat(),
-        "date_end": ballot.closes_at.date().isoformat(),
+        "date_begin": clock.today(ballot.opens_at).isoformat(),  # the city's calendar, as pabulib files give
+        "date_end": clock.today(ballot.closes_at).isoformat(),
         "ballot_set_hash": count.ballot_set_hash,
         "tie_break": count.tie_break,
     }

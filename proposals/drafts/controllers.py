@@ -16,7 +16,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from proposals.drafts import service
-from server import forms
+from server import clock, forms
 from server.guards import requires_council, requires_not_blocked
 from server.i18n import gettext as _
 
@@ -196,7 +196,7 @@ class DraftEditorController(Controller):
             raise NotFoundException() from exc
         return Template("drafts/edit.html", context={
             "draft": draft, "sections": await service.editor_sections(draft_id), "errors": errors or {},
-            "form": form or {}, "error_form": error_form, "today": service.today(),
+            "form": form or {}, "error_form": error_form, "today": clock.today(),
         }, status_code=status)
 
     @get("/{draft_id:int}/edit", name="drafts.edit")

@@ -8,6 +8,7 @@ import datetime as dt
 
 from proposals.drafts import service
 from proposals.threads import service as threads
+from server import clock
 from server.demo import DemoContext
 
 COMPLAINTS = [
@@ -27,7 +28,7 @@ COMPLAINTS = [
 async def _complaints(ctx: DemoContext) -> None:
     a = ctx.accounts
     council = a["council"]
-    today = service.today()
+    today = clock.today()
     opens, closes = today - dt.timedelta(days=20), today + dt.timedelta(days=21)
     draft_id = await service.create_draft(
         council, "How complaints are handled and answered within 30 days",

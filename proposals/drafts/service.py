@@ -32,6 +32,7 @@ from proposals.moderation import service as moderation
 from proposals.moderation.registry import ContentInfo, register_content_kind
 from proposals.threads import service as threads
 from proposals.threads.registry import TargetInfo, register_thread_kind
+from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.database import write_transaction
@@ -65,10 +66,6 @@ class NotFound(Exception):
     pass
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -94,7 +91,7 @@ async def _draft_infos(draft_ids: list[int]) -> dict[int, DraftInfo]:
     amendment_counts: dict[int, dict[str, int]] = defaultdict(lambda: {"pending": 0, "accepted": 0, "declined": 0})
     for c in counts:
         amendment_counts[c["draft"]][c["status"]] = c["n"]
-    now = today()
+    now = clock.today()
     infos = {}
     for d in drafts:
         published = [_version(v) for v in by_draft[d["id"]] if v["published_at"] is not None]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlparse
 
@@ -12,6 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from server import clock
 from server.accounts import service
 from server.accounts.schemas import check_password, parse_sign_in, parse_sign_up
 from server.current_user import LANG_COOKIE, SESSION_USER_KEY, Viewer
@@ -61,7 +61,7 @@ class AccountController(Controller):
     async def signup(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await read_form(request)
         hoods = await active_neighborhoods()
-        data, errors = parse_sign_up(form, {h.id for h in hoods}, dt.date.today())
+        data, errors = parse_sign_up(form, {h.id for h in hoods}, clock.today())
         throttles: service.Throttles = request.app.state.throttles
         if data is not None and not (
             await throttles.sign_up_client.allow(f"signup:client:{client_id(request)}")

@@ -12,11 +12,12 @@ from ballots.results.service import ballots_with_results
 from ballots.tables import Ballot, BallotCandidate
 from proposals.service import get_cycle, list_cycles
 from proposals.tables import Proposal
+from server import clock
 from server.dashboard.schemas import BallotFigure, CycleFigures
 
 
 async def cycle_figures(cycle_id: int, today: dt.date | None = None) -> CycleFigures | None:
-    today = today or dt.date.today()
+    today = today or clock.today()
     cycle = await get_cycle(cycle_id)
     if cycle is None:
         return None

@@ -345,7 +345,7 @@ def review_proposal(walk: Walk, title: str | None = None, final_cost: int = 20_0
 
 
 def _utc_minute(offset_seconds: int) -> tuple[str, float]:
-    """A datetime-local value (UTC, whole minutes) and its epoch seconds."""
+    """A datetime-local value (UTC, whole minutes) and its epoch seconds: the walk's server runs on UTC."""
     moment = (int(time.time() + offset_seconds) // 60) * 60
     return time.strftime("%Y-%m-%dT%H:%M", time.gmtime(moment)), float(moment)
 
@@ -367,8 +367,8 @@ def create_ballot(walk: Walk, neighborhood: str = "Riverside", minutes_open: int
     page.get_by_label("Most projects a voter may rank (K)").fill("2")
     opens, _ = _utc_minute(-60)
     closes, closes_epoch = _utc_minute(60 * (minutes_open + 1))
-    page.get_by_label("Voting opens (UTC)").fill(opens)
-    page.get_by_label("Voting closes (UTC)").fill(closes)
+    page.get_by_label("Voting opens (UTC time)").fill(opens)
+    page.get_by_label("Voting closes (UTC time)").fill(closes)
     walk.shots.take(page, "ballot form filled")
     page.get_by_role("button", name="Create ballot").click()
     page.wait_for_load_state()

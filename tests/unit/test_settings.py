@@ -34,6 +34,7 @@ def test_defaults_to_sqlite_under_var_and_keeps_a_generated_secret(tmp_path: Pat
         ("REDIS_URL", "http://localhost", "REDIS_URL: 'http://localhost' is not a redis://"),
         ("TOWNSQUARE_HTTPS", "maybe", "TOWNSQUARE_HTTPS: 'maybe' is not a yes/no value"),
         ("TOWNSQUARE_CURRENCY", "DOLLARS", "TOWNSQUARE_CURRENCY"),
+        ("TOWNSQUARE_TIME_ZONE", "Chicago", "TOWNSQUARE_TIME_ZONE: 'Chicago' is not a time zone name"),
     ],
 )
 def test_bad_values_name_the_setting(tmp_path: Path, name: str, value: str, expected: str) -> None:

@@ -13,6 +13,7 @@ from support import make_account
 from proposals.drafts import service
 from proposals.drafts.tables import Draft
 from proposals.threads import service as threads
+from server import clock
 from server.accounts.tables import Account
 from server.notifications.tables import Notification
 
@@ -24,7 +25,7 @@ async def test_comments_only_while_the_period_is_open(db) -> None:
     resident = await make_account()
     draft_id, keys = await published_draft(council.id, SECTIONS)
     await threads.post_comment("draft_section", keys[0], resident.id, "Good", stance="supports")
-    today = service.today()
+    today = clock.today()
     await Draft.update({Draft.comment_opens: today - dt.timedelta(days=20),
                         Draft.comment_closes: today - dt.timedelta(days=1)}).where(Draft.id == draft_id)
     with pytest.raises(threads.ThreadError, match="comment period closed"):
@@ -61,7 +62,7 @@ async def test_only_councils_edit_publish_and_decide(db) -> None:
         with pytest.raises(service.DraftError, match="Only council"):
             await service.start_new_version(actor.id, draft_id)
         with pytest.raises(service.DraftError, match="Only council"):
-            await service.publish_version(actor.id, draft_id, "x", service.today(), service.today())
+            await service.publish_version(actor.id, draft_id, "x", clock.today(), clock.today())
         with pytest.raises(service.DraftError, match="Only council"):
             await service.decide_amendment(actor.id, amendment, "accepted", "")
         with pytest.raises(service.DraftError, match="Only council"):
@@ -110,9 +111,9 @@ async def test_new_version_applies_amendment_credits_it_and_diffs(db) -> None:
                                  "All complaints.")
     new_key = await service.add_section(council.id, draft_id, "Appeals", "You can appeal.")
     with pytest.raises(service.DraftError, match="what changed"):
-        await service.publish_version(council.id, draft_id, "", service.today(), service.today())
+        await service.publish_version(council.id, draft_id, "", clock.today(), clock.today())
     number = await service.publish_version(council.id, draft_id, "Faster answers; records moved to policy.",
-                                           service.today(), service.today() + dt.timedelta(days=7))
+                                           clock.today(), clock.today() + dt.timedelta(days=7))
     assert number == 2
     page = await service.version_page(draft_id, 2)
     status = {c.key: (c.status, c.moved) for c in page.changes}

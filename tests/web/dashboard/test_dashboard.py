@@ -14,6 +14,7 @@ from ballots.counting import service as counting
 from ballots.outcomes.tables import DeliveryItem, Milestone
 from ballots.results import service as results
 from ballots.tables import Ballot
+from server import clock
 from server.dashboard.service import cycle_figures
 
 
@@ -32,7 +33,7 @@ async def test_cycle_figures_and_links(client: httpx.AsyncClient, db: Engine) ->
     first = items[0]["id"]
     await DeliveryItem.update({DeliveryItem.status: "completed", DeliveryItem.percent_complete: 100,
                                DeliveryItem.spent: items[0]["allocated"]}).where(DeliveryItem.id == first)
-    today = dt.date.today()
+    today = clock.today()
     await Milestone.insert(Milestone(item=first, name="Done early", planned_date=today, actual_date=today))
     if len(items) > 1:
         await Milestone.insert(Milestone(item=items[1]["id"], name="Late", planned_date=today - dt.timedelta(days=3)))

@@ -14,6 +14,7 @@ from proposals.drafts import service
 from proposals.drafts.tables import Draft
 from proposals.threads import service as threads
 from proposals.threads.tables import Comment
+from server import clock
 
 SECTIONS = [("Scope", "All **complaints**."), ("Answer", "Answered within 30 days.")]
 
@@ -54,7 +55,7 @@ async def test_council_editor_publishes_and_decides(client: httpx.AsyncClient,
     bad = await post_form(client, f"/drafts/{draft_id}/publish", {"comment_opens": "2027-03-10",
                                                                    "comment_closes": "2027-03-01"})
     assert bad.status_code == 400 and "on or after" in bad.text
-    today = service.today()
+    today = clock.today()
     published = await post_form(client, f"/drafts/{draft_id}/publish", {
         "comment_opens": today.isoformat(), "comment_closes": (today + dt.timedelta(days=5)).isoformat()})
     assert published.status_code == 303 and published.headers["location"] == f"/drafts/{draft_id}/versions/1"
@@ -85,7 +86,7 @@ async def test_council_editor_publishes_and_decides(client: httpx.AsyncClient,
 
 async def test_closed_period_is_read_only(client: httpx.AsyncClient) -> None:
     council = await make_account("council")
-    today = service.today()
+    today = clock.today()
     draft_id, keys = await published_draft(council.id, SECTIONS, opens=today - dt.timedelta(days=30),
                                            closes=today - dt.timedelta(days=2))
     await signed_in_as(client)
@@ -111,7 +112,7 @@ async def test_script_in_every_text_field_is_inert(client: httpx.AsyncClient) ->
     await service.start_new_version(council.id, draft_id)
     section = (await service.editor_sections(draft_id))[0]
     await service.update_section(council.id, draft_id, section.id, evil + " v2", evil + " v2")
-    await service.publish_version(council.id, draft_id, evil, service.today(), service.today())
+    await service.publish_version(council.id, draft_id, evil, clock.today(), clock.today())
     for url in (f"/drafts/{draft_id}", f"/drafts/{draft_id}/versions/1", f"/drafts/{draft_id}/versions/2",
                 "/drafts/", "/", f"/threads/draft_section/{keys[0]}"):
         html = (await client.get(url)).text

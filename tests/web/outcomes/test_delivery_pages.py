@@ -11,6 +11,7 @@ from support import post_form, signed_in_as, text_of
 
 from ballots.outcomes import service
 from ballots.outcomes.tables import DeliveryUpdate
+from server import clock
 from server.notifications.tables import Notification
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -18,7 +19,7 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 async def test_public_pages_render(client: httpx.AsyncClient) -> None:
     item = await make_item("River lights")
-    four_days_ago = dt.date.today() - dt.timedelta(4)
+    four_days_ago = clock.today() - dt.timedelta(4)
     await service.add_milestone(item, actor_role="council", name="Survey", planned_date=four_days_ago)
     listing = await client.get("/delivery/")
     assert listing.status_code == 200 and "River lights" in listing.text

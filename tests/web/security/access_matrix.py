@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from server import clock
 from server.current_user import Viewer
 
 ALLOW, SIGNIN, DENY, MISSING = "allow", "signin", "deny", "404"
@@ -210,7 +211,7 @@ async def delivery_milestone(world: World, role: str) -> dict[str, Any]:
 
     item_id = await _delivery_item(world)
     milestone_id = await service.add_milestone(item_id, actor_role="council", name="Lamps ordered",
-                                               planned_date=dt.date.today() + dt.timedelta(days=30))
+                                               planned_date=clock.today() + dt.timedelta(days=30))
     return {"item_id": item_id, "milestone_id": milestone_id}
 
 

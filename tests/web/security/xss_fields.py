@@ -16,6 +16,8 @@ from typing import Any
 
 from support import PASSWORD
 
+from server import clock
+
 # Each payload would set window.__xss = 1 if it ever ran (the browser test checks exactly that).
 PAYLOADS = [
     "<script>window.__xss=1</script>",
@@ -220,7 +222,7 @@ async def _comment_to_report() -> dict[str, Any]:
 def _comment_dates() -> dict[str, str]:
     import datetime as dt
 
-    today = dt.date.today()
+    today = clock.today()
     return {"comment_opens": today.isoformat(), "comment_closes": (today + dt.timedelta(days=14)).isoformat()}
 
 
