@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
+from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
 
@@ -26,6 +27,27 @@ def _static_version() -> str:
     return str(int(latest))
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every Environment in this process. Each app (and each test's
+    app) builds its own Environment; without this, every one of them compiled every template again.
+    Jinja keys each entry on the template's name and a checksum of its source, so an edited template
+    is compiled afresh. In memory rather than Jinja's FileSystemBytecodeCache: nothing to clean up,
+    and nothing left on disk between releases."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE_CACHE = _ProcessBytecodeCache()
+
+
 def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(template_dir)),
@@ -34,6 +56,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_BYTECODE_CACHE,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s, **kw: i18n.gettext(s, **kw),
