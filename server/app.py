@@ -25,7 +25,7 @@ from server.accounts.service import (
 )
 from server.background import Runner
 from server.current_user import CurrentUserMiddleware
-from server.database import bind_engine, engine_from_url, is_sqlite
+from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite
 from server.errors import EXCEPTION_HANDLERS
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
@@ -93,7 +93,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
 
     async def stop() -> None:
         await jobs.stop()
-        if owns_engine and not is_sqlite(engine):
+        if owns_engine and isinstance(engine, PooledSQLiteEngine):
+            await engine.close_idle_connections()
+        elif owns_engine:
             await engine.close_connection_pool()
 
     session_config = RotatingSessionConfig(

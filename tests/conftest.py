@@ -18,7 +18,14 @@ import pytest
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from server.database import SQLITE_BUSY_TIMEOUT, all_tables, bind_engine, migrate, prepare_sqlite_file
+from server.database import (
+    SQLITE_BUSY_TIMEOUT,
+    PooledSQLiteEngine,
+    all_tables,
+    bind_engine,
+    migrate,
+    prepare_sqlite_file,
+)
 
 PG_URL = os.environ.get("TOWNSQUARE_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -88,10 +95,13 @@ async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Pat
     if request.param == "sqlite":
         path = tmp_path / "db.sqlite3"
         shutil.copy(databases.sqlite_template, path)
-        engine = SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
+        engine = PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
         prepare_sqlite_file(engine)
         bind_engine(engine)
-        yield engine
+        try:
+            yield engine
+        finally:
+            await engine.close_idle_connections()
     else:
         assert databases.postgres is not None
         bind_engine(databases.postgres)
