@@ -40,11 +40,11 @@ class Screenshots:
         self.count = 0
         folder.mkdir(parents=True, exist_ok=True)
 
-    def take(self, page: Any, label: str) -> Path:
+    def take(self, page: Any, label: str, *, full_page: bool = True) -> Path:
         self.count += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         path = self.folder / f"{self.count:02d}-{slug}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
 
