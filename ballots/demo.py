@@ -91,14 +91,18 @@ def _ranking(rng: random.Random, ids: list[int], weights: list[float], k: int) -
     return ranking
 
 
+def _on_the_hour(days_from_today: int, hour: int) -> dt.datetime:
+    """A whole hour on the city's clock, as council staff would set a ballot (not 11:27 PM)."""
+    return clock.from_local(dt.datetime.combine(clock.today() + dt.timedelta(days=days_from_today), dt.time(hour)))
+
+
 async def _open_ballots(ctx: DemoContext) -> None:
-    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     cycle_id = int(ctx.extra["ballot_cycle_id"])  # type: ignore[call-overload]
     riverside = ctx.neighborhoods["Riverside"]
     council, council2 = ctx.accounts["council"], ctx.accounts["council2"]
     local = [c.proposal_id for c in await service.eligible_proposals(cycle_id, riverside)]
     everywhere = [c.proposal_id for c in await service.eligible_proposals(cycle_id, None)]
-    opens, closes = now - dt.timedelta(days=3), now + dt.timedelta(days=14)
+    opens, closes = _on_the_hour(-3, 9), _on_the_hour(14, 20)
     river_id = await service.create_ballot(BallotSettings(
         cycle_id=cycle_id, neighborhood_id=riverside, title="Riverside safety fund", budget=120_000,
         explanation="Riverside has **120,000** to spend on safety this year. Rank up to three projects.",
@@ -140,11 +144,10 @@ async def _open_ballots(ctx: DemoContext) -> None:
 async def _closed_ballot(ctx: DemoContext) -> None:
     """Last year's Old Town ballot: 150 ballots (codes and double-entered paper), two camps of voters
     with different tastes, so the counting rules give visibly different results."""
-    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     old_town = ctx.neighborhoods["Old Town"]
-    cycle_id = await _cycle("Safety budget last year", (now - dt.timedelta(days=140)).date())
+    cycle_id = await _cycle("Safety budget last year", clock.today() - dt.timedelta(days=140))
     ids = await _proposals(cycle_id, old_town, ctx.accounts["moderator"], OLD_TOWN_PROJECTS)
-    opens, closes = now - dt.timedelta(days=40), now - dt.timedelta(days=10)
+    opens, closes = _on_the_hour(-40, 9), _on_the_hour(-10, 20)
     during = opens + dt.timedelta(days=5)
     ballot_id = await service.create_ballot(BallotSettings(
         cycle_id=cycle_id, neighborhood_id=old_town, title="Old Town safety fund (last year)", budget=200_000,
