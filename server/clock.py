@@ -29,21 +29,13 @@ def set_zone(name: str) -> None:
     _zone = check_zone(name)
 
 
-def zone() -> ZoneInfo:
-    return _zone
-
-
 def zone_name() -> str:
     return _zone.key
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def today(at: dt.datetime | None = None) -> dt.date:
     """The city's date now (or at the moment given): after 6 p.m. in Chicago it is already tomorrow in UTC."""
-    return to_local(at or now()).date()
+    return to_local(at or dt.datetime.now(dt.UTC)).date()
 
 
 def to_local(value: dt.datetime) -> dt.datetime:
