@@ -33,9 +33,13 @@ def zone_name() -> str:
     return _zone.key
 
 
-def today(at: dt.datetime | None = None) -> dt.date:
-    """The city's date now (or at the moment given): after 6 p.m. in Chicago it is already tomorrow in UTC."""
-    return to_local(at or dt.datetime.now(dt.UTC)).date()
+def today() -> dt.date:
+    return local_date(dt.datetime.now(dt.UTC))
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The city's date at that moment: after 6 p.m. in Chicago it is already tomorrow in UTC."""
+    return to_local(moment).date()
 
 
 def to_local(value: dt.datetime) -> dt.datetime:
@@ -43,11 +47,6 @@ def to_local(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(_zone)
-
-
-def abbreviation(value: dt.datetime) -> str:
-    """The zone's short name at that moment ("CST" in winter, "CDT" in summer), as clocks show it."""
-    return to_local(value).strftime("%Z")
 
 
 def from_local(value: dt.datetime) -> dt.datetime:

@@ -107,17 +107,18 @@ def fmt_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = clock.to_local(value).date()
+        value = clock.local_date(value)
     return format_date(value, format=format, locale=babel_locale())
 
 
 def fmt_datetime(value: dt.datetime | None, format: str = "medium", zone: bool = False) -> str:
-    """On the city's clock; `zone` adds the zone's short name where a deadline must be unmistakable."""
+    """On the city's clock; `zone` adds the zone's short name at that moment ("CST" in winter, "CDT"
+    in summer) where a deadline must be unmistakable."""
     if value is None:
         return ""
     local = clock.to_local(value)
     text = format_datetime(local, format=format, tzinfo=local.tzinfo, locale=babel_locale())
-    return f"{text} ({clock.abbreviation(value)})" if zone else text
+    return f"{text} ({local.strftime('%Z')})" if zone else text
 
 
 def fmt_number(value: float | int | None) -> str:

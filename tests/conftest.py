@@ -112,11 +112,17 @@ async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Pat
 
 
 @pytest.fixture
-def settings(tmp_path: Path):
+def settings_env() -> dict[str, str]:
+    """Extra environment for the app's settings; a test module overrides it (a city's time zone, say)."""
+    return {}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, settings_env: dict[str, str]):
     from server.settings import load_settings
 
     return load_settings({"TOWNSQUARE_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": TEST_SECRET,
-                          "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"})
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}", **settings_env})
 
 
 @pytest.fixture

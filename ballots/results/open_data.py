@@ -30,8 +30,8 @@ def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int
         "rule": count.rule,
         "min_length": str(ballot.min_ranks),
         "max_length": str(ballot.max_ranks),
-        "date_begin": clock.today(ballot.opens_at).isoformat(),  # the city's calendar, as pabulib files give
-        "date_end": clock.today(ballot.closes_at).isoformat(),
+        "date_begin": clock.local_date(ballot.opens_at).isoformat(),  # the city's calendar, as pabulib gives
+        "date_end": clock.local_date(ballot.closes_at).isoformat(),
         "ballot_set_hash": count.ballot_set_hash,
         "tie_break": count.tie_break,
     }

@@ -35,9 +35,9 @@ def test_a_time_the_clocks_skip_is_refused_and_the_repeated_hour_means_the_first
 
 def test_today_is_the_city_date() -> None:
     evening = dt.datetime(2027, 1, 10, 3, 0, tzinfo=dt.UTC)  # 9 p.m. on the 9th in Chicago
-    assert clock.today(evening) == dt.date(2027, 1, 9)
+    assert clock.local_date(evening) == dt.date(2027, 1, 9)
     clock.set_zone("UTC")
-    assert clock.today(evening) == dt.date(2027, 1, 10)
+    assert clock.local_date(evening) == dt.date(2027, 1, 10)
 
 
 def test_times_are_shown_on_the_city_clock_with_the_zone_where_asked() -> None:

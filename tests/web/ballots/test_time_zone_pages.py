@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from ballots_support import make_ballot
-from conftest import TEST_SECRET
 from support import make_account, post_form, sign_in
 
 from ballots import service
@@ -18,12 +16,8 @@ from server import clock
 
 
 @pytest.fixture
-def settings(tmp_path: Path):
-    from server.settings import load_settings
-
-    return load_settings({"TOWNSQUARE_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": TEST_SECRET,
-                          "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-                          "TOWNSQUARE_TIME_ZONE": "America/Chicago"})
+def settings_env() -> dict[str, str]:
+    return {"TOWNSQUARE_TIME_ZONE": "America/Chicago"}
 
 
 @pytest.fixture(autouse=True)
