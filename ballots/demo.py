@@ -105,7 +105,7 @@ async def _open_ballots(ctx: DemoContext) -> None:
     opens, closes = _on_the_hour(-3, 9), _on_the_hour(14, 20)
     river_id = await service.create_ballot(BallotSettings(
         cycle_id=cycle_id, neighborhood_id=riverside, title="Riverside safety fund", budget=120_000,
-        explanation="Riverside has **120,000** to spend on safety this year. Rank up to three projects.",
+        explanation="Riverside has **$120,000** to spend on safety this year. Rank up to three projects.",
         max_ranks=min(3, len(local)), min_ranks=1, age_min=None, age_max=None, opens_at=opens, closes_at=closes,
         rule="mes", candidate_ids=local,
     ), council)
