@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter, PathParameter
+from litestar.params import PathParameter, QueryParameter
 
 from ballots import service as ballots_service
 from ballots.outcomes import service as delivery
@@ -49,8 +49,8 @@ from server.api.schemas import (
 )
 
 T = TypeVar("T")
-PageNumber = Annotated[int, Parameter(query="page", ge=1, le=100_000, default=1, description="Page, from 1")]
-PerPage = Annotated[int, Parameter(query="per_page", ge=1, le=200, default=50, description="Items per page")]
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=100_000, description="Page, from 1")]
+PerPage = Annotated[int, QueryParameter(name="per_page", ge=1, le=200, description="Items per page")]
 # Ids are database integers: bounding them keeps the schema honest and out-of-range ids out of queries.
 Id = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]
 PUBLIC_STATUSES = ("submitted", "feasible", "not_feasible", "merged", "withdrawn")
@@ -122,8 +122,8 @@ class OpenDataController(Controller):
 
     @get("/proposals", summary="Submitted proposals (never drafts)")
     async def proposals(self, page: PageNumber = 1, per_page: PerPage = 50,
-                        cycle: Annotated[int | None, Parameter(query="cycle", required=False)] = None,
-                        status: Annotated[str | None, Parameter(query="status", required=False)] = None,
+                        cycle: Annotated[int | None, QueryParameter(name="cycle", required=False)] = None,
+                        status: Annotated[str | None, QueryParameter(name="status", required=False)] = None,
                         ) -> ProposalPage:
         where = Proposal.status.is_in(list(PUBLIC_STATUSES))
         if cycle is not None:
@@ -178,7 +178,7 @@ class OpenDataController(Controller):
 
     @get("/ballots/{ballot_id:int}/results", summary="The published result of a ballot, with explanations")
     async def result(self, ballot_id: Id,
-                     version: Annotated[int | None, Parameter(query="version", required=False, ge=1)] = None,
+                     version: Annotated[int | None, QueryParameter(name="version", required=False, ge=1)] = None,
                      ) -> ResultOut:
         p = await results.get_publication(ballot_id, version)
         if p is None:
