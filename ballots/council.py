@@ -15,7 +15,9 @@ from litestar.response import Redirect, Template
 
 from ballots import service
 from ballots.controllers import NO_STORE, load_ballot, ranking_from_form, see_other
+from ballots.counting import service as counting
 from ballots.eligibility import AGE_BANDS
+from ballots.results import service as results
 from ballots.schemas import RULES, BallotView, parse_datetime, parse_settings
 from server import clock, forms
 from server.guards import requires_council
@@ -88,16 +90,23 @@ class CouncilBallotController(Controller):
         flash(request, _("Ballot “%(title)s” created.", title=settings.title), "success")
         return see_other(f"/council/ballots/{ballot_id}")
 
+    @staticmethod
+    async def _manage_page(ballot: BallotView, form: dict[str, Any], errors: forms.Errors,
+                           status: int = 200) -> Template:
+        return Template("ballots/council/manage.html", status_code=status, context={
+            "ballot": ballot, "changes": await service.changes(ballot.id),
+            "batches": await service.code_batches(ballot.id), "turnout": await service.turnout(ballot.id),
+            "sheets": await service.paper_sheets(ballot.id),
+            # What to do next once voting has closed: count, publish, or correct.
+            "count": await counting.latest_count(ballot.id) if ballot.state == "closed" else None,
+            "publication": await results.get_publication(ballot.id) if ballot.state == "closed" else None,
+            "form": form, "errors": errors,
+        })
+
     @get("/{ballot_id:int}", name="ballots.council.manage")
     async def manage(self, ballot_id: FromPath[int]) -> Template:
         ballot = await load_ballot(ballot_id)
-        return Template("ballots/council/manage.html", context={
-            "ballot": ballot, "changes": await service.changes(ballot_id),
-            "batches": await service.code_batches(ballot_id), "turnout": await service.turnout(ballot_id),
-            "sheets": await service.paper_sheets(ballot_id),
-            "form": {"closes_at": clock.local_input_value(ballot.closes_at)},
-            "errors": {},
-        })
+        return await self._manage_page(ballot, {"closes_at": clock.local_input_value(ballot.closes_at)}, {})
 
     @get("/{ballot_id:int}/edit", name="ballots.council.edit")
     async def edit(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
@@ -140,11 +149,7 @@ class CouncilBallotController(Controller):
                 errors["closes_at"] = _("The new closing time must be later than the current one, and a closed "
                                         "ballot cannot be reopened.")
         if errors:
-            return Template("ballots/council/manage.html", status_code=400, context={
-                "ballot": ballot, "changes": await service.changes(ballot_id),
-                "batches": await service.code_batches(ballot_id), "turnout": await service.turnout(ballot_id),
-                "sheets": await service.paper_sheets(ballot_id), "form": form, "errors": errors,
-            })
+            return await self._manage_page(ballot, form, errors, status=400)
         flash(request, _("Voting now closes later. The change is logged."), "success")
         return see_other(f"/council/ballots/{ballot_id}")
 
@@ -156,11 +161,7 @@ class CouncilBallotController(Controller):
         count = forms.integer(form, "count", errors, minimum=1, maximum=service.MAX_CODES_PER_BATCH)
         label = forms.text(form, "label", errors, max_length=120, required=False)
         if errors or count is None:
-            return Template("ballots/council/manage.html", status_code=400, context={
-                "ballot": ballot, "changes": await service.changes(ballot_id),
-                "batches": await service.code_batches(ballot_id), "turnout": await service.turnout(ballot_id),
-                "sheets": await service.paper_sheets(ballot_id), "form": form, "errors": errors,
-            })
+            return await self._manage_page(ballot, form, errors, status=400)
         plain = await service.generate_codes(ballot_id, count, label)
         if form.get("format") == "csv":
             out = io.StringIO()

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots import service as ballots_service
 from ballots.counting import service
+from ballots.results import service as results
 from server.guards import requires_council
 from server.i18n import gettext as _
 
@@ -29,7 +30,8 @@ class CountController(Controller):
         runs = await service.count_runs(ballot_id)
         latest = next((r for r in runs if r.status == "done"), runs[0] if runs else None)
         running = next((r for r in runs if r.status == "running"), None)
-        return {"ballot": ballot, "runs": runs, "latest": latest, "running": running}
+        published = await results.get_publication(ballot_id) is not None
+        return {"ballot": ballot, "runs": runs, "latest": latest, "running": running, "published": published}
 
     @get("/", name="counting.page")
     async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:

@@ -155,3 +155,40 @@ async def test_turnout_by_neighborhood_suppresses_small_groups(db: Engine) -> No
     counts = dict(await service.turnout_by_neighborhood(s.ballot_id))
     # Hillcrest has fewer than 5; the next smallest group is hidden too, so the total cannot give it away.
     assert counts == {"Riverside": None, "Hillcrest": None, "Old Town": 8}
+
+
+async def test_the_ballots_council_page_leads_from_closing_to_counting_to_publishing(
+        client: httpx.AsyncClient, db: Engine) -> None:
+    s = await make_ballot(rule="greedy", budget=90_000)
+    voter = await make_account(neighborhood_id=s.hood, birth_year=1980)
+    await ballots_service.cast_online(s.ballot_id, voter.id, [s.proposals[0]])
+    council = await make_account("council", neighborhood_id=s.hood)
+    await sign_in(client, council.email)
+    manage = f"/council/ballots/{s.ballot_id}"
+    open_page = await client.get(manage)
+    assert open_page.status_code == 200 and "Count and result" not in open_page.text  # nothing to do yet
+
+    await Ballot.update({Ballot.closes_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}).where(
+        Ballot.id == s.ballot_id)
+    closed = await client.get(manage)
+    assert "Count and result" in closed.text and "Voting has closed" in closed.text
+    assert f'href="/council/ballots/{s.ballot_id}/count/"' in closed.text
+    assert f'href="/council/ballots/{s.ballot_id}/publish/"' not in closed.text  # nothing counted to publish
+
+    run = await counting.count_ballot(s.ballot_id)
+    counted = await client.get(manage)
+    assert "1 ballot counted." in counted.text and "The result is not published yet" in counted.text
+    assert f'href="/council/ballots/{s.ballot_id}/publish/">Review and publish the result' in counted.text
+    count_page = await client.get(f"/council/ballots/{s.ballot_id}/count/")
+    assert "Not published yet" in count_page.text and "Review and publish the result" in count_page.text
+
+    ok = await post_form(client, f"/council/ballots/{s.ballot_id}/publish/",
+                         {"count_run_id": str(run.id), "statement": "Thank you."})
+    assert ok.status_code == 303
+    published = await client.get(manage)
+    assert "Version 1 of the result was published" in published.text
+    assert f'href="/ballots/{s.ballot_id}/results">See the published result' in published.text
+    assert "Publish a corrected version" in published.text and "Review and publish" not in published.text
+    count_page = await client.get(f"/council/ballots/{s.ballot_id}/count/")
+    assert "A result is already published" in count_page.text and "Not published yet" not in count_page.text
+    assert "Publish a corrected version" in count_page.text
