@@ -59,7 +59,10 @@ class CouncilBallotController(Controller):
 
     @get("/", name="ballots.council.list")
     async def list_page(self) -> Template:
-        return Template("ballots/council/list.html", context={"ballots": await service.list_ballots()})
+        return Template("ballots/council/list.html", context={
+            "ballots": await service.list_ballots(), "counted": await counting.counted_ballots(),
+            "published": set(await results.ballots_with_results()),
+        })
 
     @get("/new", name="ballots.council.new")
     async def new(self, cycle_id: FromQuery[str | None] = None, fund: FromQuery[str | None] = None) -> Template:

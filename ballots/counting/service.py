@@ -93,6 +93,12 @@ async def latest_count(ballot_id: int) -> CountView | None:
     return done[0] if done else (runs[0] if runs else None)
 
 
+async def counted_ballots() -> set[int]:
+    """The ballots with at least one finished count, in one query (for lists of ballots)."""
+    rows = await CountRun.select(CountRun.ballot).where(CountRun.status == "done").distinct()
+    return {int(r["ballot"]) for r in rows}
+
+
 async def get_count(run_id: int) -> CountView | None:
     row = await CountRun.select().where(CountRun.id == run_id).first()
     return _view(row, await _titles(int(row["ballot"]))) if row else None

@@ -174,6 +174,7 @@ async def test_the_ballots_council_page_leads_from_closing_to_counting_to_publis
     assert "Count and result" in closed.text and "Voting has closed" in closed.text
     assert f'href="/council/ballots/{s.ballot_id}/count/"' in closed.text
     assert f'href="/council/ballots/{s.ballot_id}/publish/"' not in closed.text  # nothing counted to publish
+    assert "Not counted yet" in (await client.get("/council/ballots")).text
 
     run = await counting.count_ballot(s.ballot_id)
     counted = await client.get(manage)
@@ -181,6 +182,7 @@ async def test_the_ballots_council_page_leads_from_closing_to_counting_to_publis
     assert f'href="/council/ballots/{s.ballot_id}/publish/">Review and publish the result' in counted.text
     count_page = await client.get(f"/council/ballots/{s.ballot_id}/count/")
     assert "Not published yet" in count_page.text and "Review and publish the result" in count_page.text
+    assert "Counted: ready to publish" in (await client.get("/council/ballots")).text
 
     ok = await post_form(client, f"/council/ballots/{s.ballot_id}/publish/",
                          {"count_run_id": str(run.id), "statement": "Thank you."})
@@ -192,3 +194,5 @@ async def test_the_ballots_council_page_leads_from_closing_to_counting_to_publis
     count_page = await client.get(f"/council/ballots/{s.ballot_id}/count/")
     assert "A result is already published" in count_page.text and "Not published yet" not in count_page.text
     assert "Publish a corrected version" in count_page.text
+    listed = (await client.get("/council/ballots")).text
+    assert "Result published" in listed and "ready to publish" not in listed and "Not counted yet" not in listed
