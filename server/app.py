@@ -27,6 +27,7 @@ from server.background import Runner
 from server.current_user import CurrentUserMiddleware
 from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite
 from server.errors import EXCEPTION_HANDLERS
+from server.mail import mailer_for
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         sign_in_client=RateLimiter(counters, SIGN_IN_FAILURES_PER_CLIENT, 60),
         sign_up_client=RateLimiter(counters, 10, 3600),
         sign_up_account=RateLimiter(counters, 5, 3600),
+        reset_client=RateLimiter(counters, 10, 3600),
+        reset_account=RateLimiter(counters, 3, 3600),
     )
     templates = template_config(settings.currency)
 
@@ -131,6 +134,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
+                     "mailer": mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir),
                      "engine": engine,
                      # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).
                      "code_entry": RateLimiter(counters, 10, 600),

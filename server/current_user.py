@@ -15,6 +15,9 @@ from server.notifications.tables import Notification
 
 LANG_COOKIE = "lang"
 SESSION_USER_KEY = "uid"
+# The account's session_version when the session was signed in; a session from before a password
+# reset or change no longer signs anyone in. Sessions from before this key existed count as 0.
+SESSION_VERSION_KEY = "sv"
 
 
 class Viewer(msgspec.Struct, frozen=True):
@@ -27,6 +30,7 @@ class Viewer(msgspec.Struct, frozen=True):
     birth_year: int
     locale: str | None
     blocked: bool
+    session_version: int = 0
 
     @property
     def is_council(self) -> bool:
@@ -49,6 +53,7 @@ async def load_viewer(account_id: int) -> Viewer | None:
             Account.birth_year,
             Account.locale,
             Account.blocked,
+            Account.session_version,
         )
         .where(Account.id == account_id)
         .first()
@@ -86,6 +91,8 @@ class CurrentUserMiddleware(ASGIMiddleware):
         viewer = None
         if isinstance(session, dict) and (uid := session.get(SESSION_USER_KEY)):
             viewer = await load_viewer(int(uid))
+            if viewer is not None and session.get(SESSION_VERSION_KEY, 0) != viewer.session_version:
+                viewer = None
         scope["user"] = viewer
         state = scope.setdefault("state", {})
         # The unread badge lives in the page layout: JSON API calls and htmx fragment swaps (which

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from server.accounts.tables import Account
+from server.accounts.tables import Account, PasswordReset
 from server.neighborhoods.tables import Neighborhood
 from server.notifications.tables import Notification
 from server.stores.tables import RateCounter, StoreEntry
@@ -10,7 +10,7 @@ from server.stores.tables import RateCounter, StoreEntry
 APP_CONFIG = AppConfig(
     app_name="server",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Neighborhood, Account, Notification, StoreEntry, RateCounter],
+    table_classes=[Neighborhood, Account, PasswordReset, Notification, StoreEntry, RateCounter],
     migration_dependencies=[],
     commands=[],
 )

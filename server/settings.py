@@ -26,6 +26,10 @@ class Settings(msgspec.Struct, frozen=True):
     default_locale: str
     time_zone: str
     debug: bool
+    smtp_url: str | None = None
+    mail_from: str = "Townsquare <townsquare@localhost>"
+    # The address residents use, for links in emails; None: the address the request came to.
+    public_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -122,6 +126,26 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"TOWNSQUARE_TIME_ZONE: '{time_zone}' is not a time zone name (use one like America/Chicago or UTC)"
         ) from None
+    smtp_url = env.get("TOWNSQUARE_SMTP_URL") or None
+    if smtp_url:
+        from server.mail import check_smtp_url
+
+        try:
+            check_smtp_url(smtp_url)
+        except ValueError:
+            raise SettingsError(
+                "TOWNSQUARE_SMTP_URL: not an smtp:// or smtps:// address with a host "
+                "(use one like smtp://user:password@mail.example.org:587)") from None
+    public_url = (env.get("TOWNSQUARE_PUBLIC_URL") or "").rstrip("/") or None
+    if public_url and (urlparse(public_url).scheme not in ("http", "https") or not urlparse(public_url).hostname):
+        raise SettingsError(f"TOWNSQUARE_PUBLIC_URL: '{public_url}' is not an http:// or https:// address")
+    if smtp_url and not public_url:
+        # Links in real emails must not be built from the request's Host header, which anyone can
+        # set: a reset link pointing at someone else's site would hand them the token.
+        raise SettingsError("TOWNSQUARE_PUBLIC_URL: must be set when TOWNSQUARE_SMTP_URL is (for links in emails)")
+    mail_from = env.get("TOWNSQUARE_MAIL_FROM") or "Townsquare <townsquare@localhost>"
+    if "@" not in mail_from:
+        raise SettingsError(f"TOWNSQUARE_MAIL_FROM: '{mail_from}' has no email address in it")
     return Settings(
         database_url=database_url,
         secret_key=_secret_key(env, var_dir),
@@ -132,4 +156,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         default_locale=locale,
         time_zone=time_zone,
         debug=_flag(env, "TOWNSQUARE_DEBUG"),
+        smtp_url=smtp_url,
+        mail_from=mail_from,
+        public_url=public_url,
     )

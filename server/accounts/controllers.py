@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from server import clock
 from server.accounts import service
 from server.accounts.schemas import check_password, parse_sign_in, parse_sign_up
-from server.current_user import LANG_COOKIE, SESSION_USER_KEY, Viewer
+from server.current_user import LANG_COOKIE, SESSION_USER_KEY, SESSION_VERSION_KEY, Viewer
 from server.forms import read_form
 from server.guards import requires_signed_in
 from server.i18n import LOCALES
@@ -43,7 +43,7 @@ def see_other(path: str) -> Redirect:
 
 def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
     rotate_session(request)
-    request.set_session({SESSION_USER_KEY: viewer.id})
+    request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version})
 
 
 class AccountController(Controller):
@@ -126,15 +126,20 @@ class AccountController(Controller):
         new = check_password(form, "new_password", errors)
         if not errors and form.get("new_password_confirm") != new:
             errors["new_password_confirm"] = _("The two passwords do not match.")
-        if not errors and not await service.change_password(request.user.id, form.get("current_password", ""), new):
-            errors["current_password"] = _("That is not your current password.")
+        viewer = None
+        if not errors:
+            viewer = await service.change_password(request.user.id, form.get("current_password", ""), new)
+            if viewer is None:
+                errors["current_password"] = _("That is not your current password.")
         if errors:
             return Template(
                 "accounts/account.html",
                 context={"errors": errors, "form": {}, "neighborhoods": await active_neighborhoods()},
                 status_code=400,
             )
-        flash(request, _("Your password has been changed."), "success")
+        assert viewer is not None
+        start_session(request, viewer)  # the new session version: other devices are now signed out
+        flash(request, _("Your password has been changed. You are signed out on your other devices."), "success")
         return see_other("/account")
 
     @post("/language", name="accounts.language")

@@ -27,6 +27,9 @@ class Throttles:
     sign_up_client: RateLimiter
     # Per email address: repeated sign-ups for one address would reveal whether it has an account.
     sign_up_account: RateLimiter
+    # Password reset emails: per client, and per address so nobody can flood someone's inbox.
+    reset_client: RateLimiter
+    reset_account: RateLimiter
 
 
 class SignInResult(msgspec.Struct, frozen=True):
@@ -87,13 +90,17 @@ async def sign_in(data: SignIn, client: str, throttles: Throttles) -> SignInResu
     return SignInResult(viewer=await load_viewer(row["id"]))
 
 
-async def change_password(account_id: int, current: str, new: str) -> bool:
+async def change_password(account_id: int, current: str, new: str) -> Viewer | None:
+    """The account with its new password, or None when `current` is wrong. Raises the session
+    version: sessions on other devices are signed out, and the caller signs this one in again."""
     row = await Account.select(Account.password_hash).where(Account.id == account_id).first()
     if row is None or not await verify_password(row["password_hash"], current):
-        return False
+        return None
     new_hash = await hash_password(new)
-    await Account.update({Account.password_hash: new_hash}).where(Account.id == account_id)
-    return True
+    await Account.update({
+        Account.password_hash: new_hash, Account.session_version: Account.session_version + 1,
+    }).where(Account.id == account_id)
+    return await load_viewer(account_id)
 
 
 async def set_locale(account_id: int, locale: str) -> None:

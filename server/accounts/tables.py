@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -18,3 +18,17 @@ class Account(Table):
     locale = Varchar(length=10, null=True, default=None)
     blocked = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Stamped into each session at sign-in. Resetting or changing the password raises it, which
+    # signs the account out everywhere else: the session store has no index by account to delete from.
+    session_version = Integer(default=0, null=False)
+
+
+class PasswordReset(Table):
+    """A link sent to an account's email address to choose a new password. Only a hash of the
+    token is kept, so a copy of the database cannot be used to take over accounts."""
+
+    account = ForeignKey(references=Account, null=False, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(null=False)
+    used_at = Timestamptz(null=True, default=None)

@@ -32,6 +32,8 @@ PAGES: list[PageCase] = [
     PageCase("anonymous", "/"),
     PageCase("anonymous", "/signin"),
     PageCase("anonymous", "/signup"),
+    PageCase("anonymous", "/password/forgot"),
+    PageCase("anonymous", "/password/reset/" + "x" * 43, status=410, label="reset link that no longer works"),
     PageCase("anonymous", "/no-such-page", status=404, label="404"),
     # signed in
     *(PageCase(role, "/") for role in ("resident", "moderator", "council")),
@@ -98,6 +100,7 @@ PAGES: list[PageCase] = [
     # right to left
     PageCase("anonymous", "/", locale="ar"),
     PageCase("anonymous", "/signup", locale="ar"),
+    PageCase("anonymous", "/password/forgot", locale="ar"),
     PageCase("resident", "/account", locale="ar"),
     PageCase("council", "/council/neighborhoods/", locale="ar"),
     PageCase("anonymous", "/", locale="es"),

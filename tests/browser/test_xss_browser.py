@@ -43,8 +43,9 @@ def _xss_ran(page: Any) -> bool:
 
 # Fields whose form needs objects made in-process (a proposal, a draft, a ballot: any `setup` beyond a
 # neighborhood) or pages found from a redirect are covered by the HTTP XSS test, which owns the
-# database; the browser checks the fields it can reach by itself.
-BROWSER_FIELDS = [f for f in FIELDS if f.setup in (_nothing, _a_neighborhood)
+# database, and so are fields only ever echoed in their own form with an error; the browser checks
+# the fields it can reach by itself and whose valid values are shown on other pages.
+BROWSER_FIELDS = [f for f in FIELDS if f.setup in (_nothing, _a_neighborhood) and not f.echo_only
                   and not any("{location}" in page for page in [*f.pages, *f.public_pages])]
 
 

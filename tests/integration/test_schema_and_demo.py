@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from piccolo.engine.base import Engine
 
@@ -68,6 +70,6 @@ async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyP
     assert {"council", "moderator", "resident", "youth"} <= set(ctx.accounts)
     assert any("council@demo.townsquare.example" in note for note in ctx.notes)
     counters = DatabaseCounters()
-    throttles = Throttles(*(RateLimiter(counters, 5, 60) for _ in range(4)))
+    throttles = Throttles(*(RateLimiter(counters, 5, 60) for _ in dataclasses.fields(Throttles)))
     result = await sign_in(SignIn("council@demo.townsquare.example", DEMO_PASSWORD), "test", throttles)
     assert result.viewer is not None and result.viewer.role == "council"

@@ -35,6 +35,11 @@ def test_defaults_to_sqlite_under_var_and_keeps_a_generated_secret(tmp_path: Pat
         ("TOWNSQUARE_HTTPS", "maybe", "TOWNSQUARE_HTTPS: 'maybe' is not a yes/no value"),
         ("TOWNSQUARE_CURRENCY", "DOLLARS", "TOWNSQUARE_CURRENCY"),
         ("TOWNSQUARE_TIME_ZONE", "Chicago", "TOWNSQUARE_TIME_ZONE: 'Chicago' is not a time zone name"),
+        ("TOWNSQUARE_SMTP_URL", "mail.example.org", "TOWNSQUARE_SMTP_URL: not an smtp:// or smtps:// address"),
+        # Links in real emails are never built from the request's Host header.
+        ("TOWNSQUARE_SMTP_URL", "smtp://mail.example.org", "TOWNSQUARE_PUBLIC_URL: must be set"),
+        ("TOWNSQUARE_PUBLIC_URL", "townsquare.example.org", "TOWNSQUARE_PUBLIC_URL: 'townsquare.example.org' is not"),
+        ("TOWNSQUARE_MAIL_FROM", "Townsquare", "TOWNSQUARE_MAIL_FROM: 'Townsquare' has no email address"),
     ],
 )
 def test_bad_values_name_the_setting(tmp_path: Path, name: str, value: str, expected: str) -> None:

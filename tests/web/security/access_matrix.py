@@ -96,6 +96,15 @@ async def own_notification(world: World, role: str) -> dict[str, Any]:
     return {"notification_id": rows[0]["id"]}
 
 
+async def reset_link(world: World, role: str) -> dict[str, Any]:
+    """A working password reset link for someone else's account (using it is up to the form)."""
+    from server.accounts import reset_service
+
+    link = await reset_service.request_reset((await _author(world)).email)
+    assert link is not None
+    return {"token": link.token}
+
+
 async def _author(world: World) -> Any:
     """A resident who writes what other people act on (made once per world)."""
     from support import make_account
@@ -289,6 +298,13 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/signout"): PUBLIC,
     ("POST", "/language"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"locale": "es", "next": "/"}),
     ("GET", "/account"): SIGNED_IN,
+    # forgotten passwords: anyone may ask for a link; the link is the only key to the reset form
+    ("GET", "/password/forgot"): PUBLIC,
+    ("POST", "/password/forgot"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"email": "nobody@example.org"}),
+    ("GET", "/password/reset/{token:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=reset_link),
+    # A form that fails (no confirmation): a successful reset would sign this client in as the author.
+    ("POST", "/password/reset/{token:str}"): access(
+        ALLOW, ALLOW, ALLOW, ALLOW, params=reset_link, form={"new_password": "a new passphrase"}),
     ("POST", "/account/password"): SIGNED_IN,
     # neighborhoods (council)
     ("GET", "/council/neighborhoods"): COUNCIL,

@@ -81,6 +81,7 @@ FIELDS: list[XssField] = [
     XssField("renamed neighborhood", "council", "/council/neighborhoods/{neighborhood_id}/rename", "name",
              pages=["/council/neighborhoods/", "/?neighborhood={neighborhood_id}"],
              public_pages=["/signup", "/", "/?neighborhood={neighborhood_id}"], setup=_a_neighborhood),
+    XssField("forgotten-password email", "anonymous", "/password/forgot", "email", pages=[], echo_only=True),
 ]
 
 
