@@ -60,6 +60,8 @@ async def reset_password(token: str, new_password: str, now: dt.datetime | None 
     """Set the new password and use up every open link of the account; None when the link does not
     work (unknown, used or expired). Every session signed in before the reset stops working."""
     now = now or _now()
+    if await _usable_row(token, now) is None:  # cheap: a dead link costs no password hashing
+        return None
     password_hash = await hash_password(new_password)  # slow: before the write lock, not inside it
     async with write_transaction():
         row = await _usable_row(token, now)  # again inside the transaction: a link works only once
