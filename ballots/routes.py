@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ballots.moves  # noqa: F401  (registers the check on moving neighborhoods while voting)
 from ballots import service
 from ballots.controllers import BallotController
 from ballots.council import CouncilBallotController

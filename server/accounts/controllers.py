@@ -11,12 +11,13 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from server import clock
+from server import clock, forms
 from server.accounts import service
-from server.accounts.schemas import check_password, parse_sign_in, parse_sign_up
+from server.accounts.moves import move_refusal
+from server.accounts.schemas import check_password, parse_details, parse_sign_in, parse_sign_up
 from server.current_user import LANG_COOKIE, SESSION_USER_KEY, SESSION_VERSION_KEY, Viewer
 from server.forms import read_form
-from server.guards import requires_signed_in
+from server.guards import requires_not_blocked, requires_signed_in
 from server.i18n import LOCALES
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
@@ -112,12 +113,37 @@ class AccountController(Controller):
         request.clear_session()
         return see_other("/")
 
+    @staticmethod
+    async def _account_page(viewer: Viewer, *, form: dict[str, str] | None = None, errors: forms.Errors | None = None,
+                            details: dict[str, str] | None = None, details_errors: forms.Errors | None = None,
+                            status: int = 200) -> Template:
+        """The account page: the password form (`form`, `errors`) and the details form (`details`,
+        which starts as the account's own values)."""
+        return Template("accounts/account.html", status_code=status, context={
+            "form": form or {}, "errors": errors or {}, "neighborhoods": await active_neighborhoods(),
+            "details": details if details is not None else {
+                "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id)},
+            "details_errors": details_errors or {},
+        })
+
     @get("/account", name="accounts.page", guards=[requires_signed_in])
-    async def account_page(self) -> Template:
-        return Template(
-            "accounts/account.html",
-            context={"errors": {}, "form": {}, "neighborhoods": await active_neighborhoods()},
-        )
+    async def account_page(self, request: Request[Any, Any, Any]) -> Template:
+        return await self._account_page(request.user)
+
+    # Not for blocked accounts: the name is shown with everything they wrote.
+    @post("/account/details", name="accounts.details", guards=[requires_not_blocked])
+    async def save_details(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await read_form(request)
+        viewer: Viewer = request.user
+        data, errors = parse_details(form, {h.id for h in await active_neighborhoods()})
+        moving = data is not None and data.neighborhood_id != viewer.neighborhood_id
+        if moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
+            errors["neighborhood_id"] = refusal
+        if data is None or errors:
+            return await self._account_page(viewer, details=form, details_errors=errors, status=400)
+        await service.update_profile(viewer.id, data.display_name, data.neighborhood_id)
+        flash(request, _("Your details are saved."), "success")
+        return see_other("/account")
 
     @post("/account/password", name="accounts.change_password", guards=[requires_signed_in])
     async def change_password(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -132,11 +158,7 @@ class AccountController(Controller):
             if viewer is None:
                 errors["current_password"] = _("That is not your current password.")
         if errors:
-            return Template(
-                "accounts/account.html",
-                context={"errors": errors, "form": {}, "neighborhoods": await active_neighborhoods()},
-                status_code=400,
-            )
+            return await self._account_page(request.user, errors=errors, status=400)
         assert viewer is not None
         start_session(request, viewer)  # the new session version: other devices are now signed out
         flash(request, _("Your password has been changed. You are signed out on your other devices."), "success")

@@ -63,6 +63,25 @@ def parse_sign_up(
     return SignUp(display_name, email, password, neighborhood, birth_year), errors
 
 
+class Details(msgspec.Struct, frozen=True):
+    display_name: str
+    neighborhood_id: int
+
+
+def parse_details(form: Mapping[str, str], neighborhood_ids: set[int]) -> tuple[Details | None, forms.Errors]:
+    """The details a person may change themselves. Not the year of birth: it decides who may vote on
+    age-limited ballots (the youth fund)."""
+    errors: forms.Errors = {}
+    display_name = forms.text(form, "display_name", errors, max_length=80, min_length=2)
+    neighborhood = forms.integer(form, "neighborhood_id", errors)
+    if neighborhood is not None and neighborhood not in neighborhood_ids:
+        errors["neighborhood_id"] = _("Please choose your neighborhood from the list.")
+    if errors:
+        return None, errors
+    assert neighborhood is not None
+    return Details(display_name, neighborhood), errors
+
+
 def parse_sign_in(form: Mapping[str, str]) -> tuple[SignIn | None, forms.Errors]:
     errors: forms.Errors = {}
     email = forms.clean_text(form.get("email")).lower()

@@ -306,6 +306,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/password/reset/{token:str}"): access(
         ALLOW, ALLOW, ALLOW, ALLOW, params=reset_link, form={"new_password": "a new passphrase"}),
     ("POST", "/account/password"): SIGNED_IN,
+    ("POST", "/account/details"): PUBLISHERS,
     # neighborhoods (council)
     ("GET", "/council/neighborhoods"): COUNCIL,
     ("POST", "/council/neighborhoods"): COUNCIL,

@@ -1,0 +1,65 @@
+"""Changing one's own name and neighborhood on the account page, on both engines; a move is refused
+while it would let someone vote on a second neighborhood's fund in the same budget cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+from ballots_support import make_ballot
+from piccolo.engine.base import Engine
+from support import make_account, make_neighborhood, post_form, sign_in, text_of
+
+from ballots import service as ballots_service
+from ballots.tables import Ballot
+from server.current_user import load_viewer
+
+
+async def test_a_resident_renames_themselves_and_moves(client: httpx.AsyncClient, db: Engine) -> None:
+    old_hood, new_hood = await make_neighborhood("Old Town"), await make_neighborhood("Riverside")
+    viewer = await make_account(neighborhood_id=old_hood, name="Tom Becker")
+    await sign_in(client, viewer.email)
+    page = await client.get("/account")
+    assert 'value="Tom Becker"' in page.text and f'<option value="{old_hood}" selected>' in page.text
+
+    saved = await post_form(client, "/account/details", {"display_name": "Tom B.", "neighborhood_id": str(new_hood)})
+    assert saved.status_code == 303
+    after = await load_viewer(viewer.id)
+    assert after is not None and after.display_name == "Tom B." and after.neighborhood_id == new_hood
+    page = await client.get("/account")
+    assert "Your details are saved." in page.text and f'<option value="{new_hood}" selected>' in page.text
+
+
+async def test_a_form_with_an_error_comes_back_as_typed(client: httpx.AsyncClient, db: Engine) -> None:
+    hood = await make_neighborhood("Old Town")
+    viewer = await make_account(neighborhood_id=hood, name="Grace Liu")
+    await sign_in(client, viewer.email)
+    refused = await post_form(client, "/account/details", {"display_name": "G", "neighborhood_id": "999999"})
+    assert refused.status_code == 400
+    assert 'value="G"' in refused.text and "Please choose your neighborhood from the list." in refused.text
+    assert (await load_viewer(viewer.id)).display_name == "Grace Liu"  # type: ignore[union-attr]
+
+
+async def test_no_move_while_a_cycle_you_voted_in_is_still_voting(client: httpx.AsyncClient, db: Engine) -> None:
+    s = await make_ballot()
+    elsewhere = await make_neighborhood("Eastgate")
+    voter = await make_account(neighborhood_id=s.hood, name="Amira Haddad")
+    await ballots_service.cast_online(s.ballot_id, voter.id, [s.proposals[0]])
+    await sign_in(client, voter.email)
+
+    refused = await post_form(client, "/account/details",
+                              {"display_name": "Amira H.", "neighborhood_id": str(elsewhere)})
+    assert refused.status_code == 400
+    assert "You have already voted on your neighborhood" in text_of(refused.text)
+    assert 'value="Amira H."' in refused.text  # what was typed comes back
+    kept = await load_viewer(voter.id)
+    assert kept is not None and kept.neighborhood_id == s.hood and kept.display_name == "Amira Haddad"
+    # Renaming alone is fine.
+    renamed = await post_form(client, "/account/details", {"display_name": "Amira H.", "neighborhood_id": str(s.hood)})
+    assert renamed.status_code == 303
+
+    await Ballot.update({Ballot.closes_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}).where(
+        Ballot.cycle == s.cycle_id)
+    moved = await post_form(client, "/account/details", {"display_name": "Amira H.", "neighborhood_id": str(elsewhere)})
+    assert moved.status_code == 303
+    assert (await load_viewer(voter.id)).neighborhood_id == elsewhere  # type: ignore[union-attr]
