@@ -3,6 +3,8 @@ with raw HTML disabled, then nh3 (the Ammonia sanitiser) keeps only an allow-lis
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -22,6 +24,13 @@ def _demote_headings(html: str) -> str:
     return html
 
 
+# Each block takes its direction from its own first letters: an English comment on the Arabic pages
+# (or an Arabic one on the English pages) then reads in its own direction, punctuation included.
+# Lists and tables as a whole, not item by item: a left-to-right item in a right-to-left list would
+# hang its bullet outside the list, past the edge of a phone's screen.
+_BLOCKS = re.compile(r"<(p|ul|ol|h[3-6]|blockquote|table)(?=[\s>])")
+
+
 def render_markdown(text: str | None) -> Markup:
     html = _demote_headings(_md.render(text or ""))
     clean = nh3.clean(
@@ -31,4 +40,4 @@ def render_markdown(text: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
-    return Markup(clean)
+    return Markup(_BLOCKS.sub(r'<\1 dir="auto"', clean))

@@ -38,7 +38,13 @@ def test_script_is_inert(payload: str) -> None:
 
 def test_markdown_renders_and_headings_stay_below_the_page_outline() -> None:
     html = str(render_markdown("# Title\n\n**bold** and [link](https://example.org)\n\n- a\n- b"))
-    assert "<h3>Title</h3>" in html
+    assert '<h3 dir="auto">Title</h3>' in html
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.org"' in html and 'rel="nofollow noopener noreferrer ugc"' in html
-    assert "<li>a</li>" in html
+    assert '<ul dir="auto">\n<li>a</li>' in html
+
+
+def test_each_block_reads_in_the_direction_of_its_own_text() -> None:
+    html = str(render_markdown("مرحبا بالجميع.\n\nThe meeting is on 10 March.\n\n> quoted\n\n| a |\n|---|\n| b |"))
+    assert '<p dir="auto">مرحبا بالجميع.</p>' in html and '<p dir="auto">The meeting is on 10 March.</p>' in html
+    assert '<blockquote dir="auto">' in html and '<table dir="auto">' in html
