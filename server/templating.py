@@ -60,7 +60,9 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s, **kw: i18n.gettext(s, **kw),
-        ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
+        # Jinja fills in the placeholders itself (escaping them), `num` and any others alike; the
+        # callable only picks the translation. Formatting here too would fail on other placeholders.
+        ngettext=lambda s, p, n: i18n.translations(i18n.get_locale()).ngettext(s, p, n),
         pgettext=lambda c, s, **kw: i18n.pgettext(c, s),
         newstyle=True,
     )

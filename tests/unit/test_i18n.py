@@ -36,3 +36,12 @@ def test_formatting_follows_locale() -> None:
     finally:
         i18n.reset_locale(token)
     assert i18n.fmt_money(1500, "USD") == "$1,500"
+
+
+def test_plural_messages_in_templates_fill_every_placeholder_and_escape_them() -> None:
+    from server.templating import build_environment
+
+    template = build_environment().from_string(
+        '{{ ngettext("%(num)s ballot counted on %(day)s.", "%(num)s ballots counted on %(day)s.", n, day=day) }}')
+    assert template.render(n=1, day="Monday") == "1 ballot counted on Monday."
+    assert template.render(n=3, day="<b>Monday</b>") == "3 ballots counted on &lt;b&gt;Monday&lt;/b&gt;."
