@@ -23,11 +23,12 @@ from server.accounts.service import (
     SIGN_IN_FAILURES_PER_CLIENT,
     Throttles,
 )
-from server.background import Runner
+from server.background import Job, Runner
 from server.current_user import CurrentUserMiddleware
 from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite
 from server.errors import EXCEPTION_HANDLERS
 from server.mail import mailer_for
+from server.notifications.emails import send_notification_emails
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
@@ -86,7 +87,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     )
     templates = template_config(settings.currency)
 
-    jobs = Runner()
+    mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir)
+    # Without TOWNSQUARE_PUBLIC_URL there is no request to take an address from: the one `make run` serves.
+    site_url = settings.public_url or "http://127.0.0.1:8000"
+    jobs = Runner([Job("email-notifications", 60,
+                       lambda: send_notification_emails(mailer, site_url, settings.default_locale))])
 
     async def start() -> None:
         if owns_engine and not is_sqlite(engine):
@@ -134,7 +139,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
-                     "mailer": mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir),
+                     "mailer": mailer,
                      "engine": engine,
                      # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).
                      "code_entry": RateLimiter(counters, 10, 600),

@@ -39,11 +39,13 @@ async def _loop(job: Job) -> None:
 
 
 class Runner:
-    def __init__(self) -> None:
+    def __init__(self, extra: list[Job] | None = None) -> None:
+        # `extra`: jobs that need what only the app holds (its mailer, its address).
+        self.extra = extra or []
         self.tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self.tasks = [asyncio.create_task(_loop(job), name=f"job:{job.name}") for job in JOBS]
+        self.tasks = [asyncio.create_task(_loop(job), name=f"job:{job.name}") for job in [*JOBS, *self.extra]]
 
     async def stop(self) -> None:
         for task in self.tasks:

@@ -31,6 +31,7 @@ class Viewer(msgspec.Struct, frozen=True):
     locale: str | None
     blocked: bool
     session_version: int = 0
+    email_notifications: bool = False
 
     @property
     def is_council(self) -> bool:
@@ -54,6 +55,7 @@ async def load_viewer(account_id: int) -> Viewer | None:
             Account.locale,
             Account.blocked,
             Account.session_version,
+            Account.email_notifications,
         )
         .where(Account.id == account_id)
         .first()

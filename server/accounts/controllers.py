@@ -122,7 +122,8 @@ class AccountController(Controller):
         return Template("accounts/account.html", status_code=status, context={
             "form": form or {}, "errors": errors or {}, "neighborhoods": await active_neighborhoods(),
             "details": details if details is not None else {
-                "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id)},
+                "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id),
+                "email_notifications": "yes" if viewer.email_notifications else ""},
             "details_errors": details_errors or {},
         })
 
@@ -141,7 +142,7 @@ class AccountController(Controller):
             errors["neighborhood_id"] = refusal
         if data is None or errors:
             return await self._account_page(viewer, details=form, details_errors=errors, status=400)
-        await service.update_profile(viewer.id, data.display_name, data.neighborhood_id)
+        await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
         flash(request, _("Your details are saved."), "success")
         return see_other("/account")
 

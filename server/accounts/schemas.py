@@ -66,6 +66,7 @@ def parse_sign_up(
 class Details(msgspec.Struct, frozen=True):
     display_name: str
     neighborhood_id: int
+    email_notifications: bool = False
 
 
 def parse_details(form: Mapping[str, str], neighborhood_ids: set[int]) -> tuple[Details | None, forms.Errors]:
@@ -79,7 +80,7 @@ def parse_details(form: Mapping[str, str], neighborhood_ids: set[int]) -> tuple[
     if errors:
         return None, errors
     assert neighborhood is not None
-    return Details(display_name, neighborhood), errors
+    return Details(display_name, neighborhood, form.get("email_notifications") == "yes"), errors
 
 
 def parse_sign_in(form: Mapping[str, str]) -> tuple[SignIn | None, forms.Errors]:

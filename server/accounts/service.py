@@ -107,10 +107,12 @@ async def set_locale(account_id: int, locale: str) -> None:
     await Account.update({Account.locale: locale}).where(Account.id == account_id)
 
 
-async def update_profile(account_id: int, display_name: str, neighborhood_id: int) -> None:
-    await Account.update({Account.display_name: display_name, Account.neighborhood: neighborhood_id}).where(
-        Account.id == account_id
-    )
+async def update_profile(account_id: int, display_name: str, neighborhood_id: int,
+                         email_notifications: bool = False) -> None:
+    await Account.update({
+        Account.display_name: display_name, Account.neighborhood: neighborhood_id,
+        Account.email_notifications: email_notifications,
+    }).where(Account.id == account_id)
 
 
 async def create_user(

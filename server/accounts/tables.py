@@ -21,6 +21,8 @@ class Account(Table):
     # Stamped into each session at sign-in. Resetting or changing the password raises it, which
     # signs the account out everywhere else: the session store has no index by account to delete from.
     session_version = Integer(default=0, null=False)
+    # Opt-in: a short email when notifications arrive (server/notifications/emails.py).
+    email_notifications = Boolean(default=False, null=False)
 
 
 class PasswordReset(Table):

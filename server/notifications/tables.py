@@ -16,3 +16,6 @@ class Notification(Table):
     url = Text(default="/")
     created_at = Timestamptz(default=TimestamptzNow())
     read_at = Timestamptz(null=True, default=None)
+    # When it went out by email (recipients who asked for that); claimed by a conditional update so
+    # that several workers never send the same one twice.
+    emailed_at = Timestamptz(null=True, default=None)

@@ -63,3 +63,17 @@ async def test_no_move_while_a_cycle_you_voted_in_is_still_voting(client: httpx.
     moved = await post_form(client, "/account/details", {"display_name": "Amira H.", "neighborhood_id": str(elsewhere)})
     assert moved.status_code == 303
     assert (await load_viewer(voter.id)).neighborhood_id == elsewhere  # type: ignore[union-attr]
+
+
+async def test_a_resident_asks_for_notification_emails_and_stops_them(client: httpx.AsyncClient, db: Engine) -> None:
+    hood = await make_neighborhood("Old Town")
+    viewer = await make_account(neighborhood_id=hood, name="Jordan Kim")
+    await sign_in(client, viewer.email)
+    assert 'name="email_notifications" value="yes" aria-describedby="email_notifications-hint">' in (
+        await client.get("/account")).text  # off until asked for
+    on = await post_form(client, "/account/details", {
+        "display_name": "Jordan Kim", "neighborhood_id": str(hood), "email_notifications": "yes"})
+    assert on.status_code == 303 and (await load_viewer(viewer.id)).email_notifications  # type: ignore[union-attr]
+    assert "checked" in (await client.get("/account")).text.split('id="email_notifications"')[1].split(">")[0]
+    off = await post_form(client, "/account/details", {"display_name": "Jordan Kim", "neighborhood_id": str(hood)})
+    assert off.status_code == 303 and not (await load_viewer(viewer.id)).email_notifications  # type: ignore[union-attr]
