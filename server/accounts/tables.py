@@ -23,6 +23,8 @@ class Account(Table):
     session_version = Integer(default=0, null=False)
     # Opt-in: a short email when notifications arrive (server/notifications/emails.py).
     email_notifications = Boolean(default=False, null=False)
+    # When the last of those emails went out: at most one an hour per person.
+    notification_email_at = Timestamptz(null=True, default=None)
 
 
 class PasswordReset(Table):

@@ -1,5 +1,6 @@
-"""Notifications by email, for people who asked for them on their account page: one short email per
-person per run, listing what arrived since the last one (a digest, not one email per notification).
+"""Notifications by email, for people who asked for them on their account page: a short digest of
+what arrived since the last one, at most one an hour per person (a lively thread must not flood an
+inbox), rather than one email per notification.
 
 Runs as a background job in every server process. A notification is claimed by setting `emailed_at`
 only where it is still empty, and only the rows a worker claimed are sent, so two workers never send
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from server.accounts.tables import Account
 from server.i18n import gettext as _
 from server.i18n import ngettext, reset_locale, set_locale
 from server.mail import Mail, Mailer
@@ -18,6 +20,7 @@ from server.notifications.kinds import render
 from server.notifications.tables import Notification
 
 MAX_AGE = dt.timedelta(days=1)
+EVERY = dt.timedelta(hours=1)
 MAX_LISTED = 10  # per email; the rest are one click away on the notifications page
 
 
@@ -25,9 +28,12 @@ async def _claim(now: dt.datetime) -> list[dict[str, object]]:
     """The unsent, unread, recent notifications of people who want emails, claimed for this run."""
     waiting = await Notification.select(
         Notification.id, Notification.read_at, Notification.created_at,
+        Notification.recipient.notification_email_at.as_alias("last_email"),
     ).where(Notification.emailed_at.is_null() & (Notification.recipient.email_notifications == True))  # noqa: E712
     stale = [int(r["id"]) for r in waiting if r["read_at"] is not None or r["created_at"] < now - MAX_AGE]
-    fresh = [int(r["id"]) for r in waiting if r["read_at"] is None and r["created_at"] >= now - MAX_AGE]
+    # The others wait for the person's next turn, an hour after their last email.
+    fresh = [int(r["id"]) for r in waiting if r["read_at"] is None and r["created_at"] >= now - MAX_AGE
+             and (r["last_email"] is None or r["last_email"] <= now - EVERY)]
     if stale:  # nothing to send for these: mark them so they are not looked at again
         await Notification.update({Notification.emailed_at: now}).where(
             Notification.id.is_in(stale) & Notification.emailed_at.is_null())
@@ -79,6 +85,7 @@ async def send_notification_emails(mailer: Mailer, base_url: str, default_locale
             subject, body = digest(str(first["name"]), lines, len(rows) - len(lines), base_url)
         finally:
             reset_locale(token)
+        await Account.update({Account.notification_email_at: now}).where(Account.id == int(first["account_id"]))  # type: ignore[call-overload]
         await mailer.send(Mail(to=str(first["email"]), subject=subject, body=body))
         sent += 1
     return sent

@@ -47,8 +47,11 @@ async def test_one_digest_per_person_who_asked_and_never_twice(db: Engine, tmp_p
 
     assert await send_notification_emails(mailer, SITE) == 0  # nothing is sent twice
     await notify([amira.id], "welcome", actor="again", url="/")
-    assert await send_notification_emails(mailer, SITE) == 1
+    assert await send_notification_emails(mailer, SITE) == 0  # at most one email an hour
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=61)
+    assert await send_notification_emails(mailer, SITE, now=later) == 1
     assert len(_outbox(tmp_path / "outbox")) == 2
+    assert "Welcome to Townsquare, again." in _outbox(tmp_path / "outbox")[1].get_body(("plain",)).get_content()
     # Tom never asked: his notifications stay on the site only.
     assert all(m["To"] == amira.email for m in _outbox(tmp_path / "outbox"))
 
