@@ -3,8 +3,10 @@ per request, so services, templates and notifications all speak the reader's lan
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -36,6 +38,17 @@ def set_locale(locale: str) -> contextvars.Token[str]:
 
 def reset_locale(token: contextvars.Token[str]) -> None:
     _current_locale.reset(token)
+
+
+@contextlib.contextmanager
+def using_locale(locale: str) -> Iterator[None]:
+    """Translate in `locale` for a while: an email goes out in its reader's language, whatever the
+    language of the request (or background job) that sends it."""
+    token = set_locale(locale)
+    try:
+        yield
+    finally:
+        reset_locale(token)
 
 
 def get_locale() -> str:

@@ -16,7 +16,7 @@ from server.accounts.controllers import client_id, see_other, start_session
 from server.accounts.schemas import check_password
 from server.accounts.service import Throttles
 from server.i18n import gettext as _
-from server.i18n import reset_locale, set_locale
+from server.i18n import using_locale
 from server.mail import Mail, Mailer
 
 # The token is in the address: keep these pages out of caches and browser history stores.
@@ -25,8 +25,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def reset_mail(link: reset_service.ResetLink, url: str, fallback_locale: str) -> Mail:
     """The email, in the account's own language (else the language of the page it was asked from)."""
-    token = set_locale(link.locale or fallback_locale)
-    try:
+    with using_locale(link.locale or fallback_locale):
         return Mail(to=link.email, subject=_("Choose a new password for Townsquare"), body=_(
             "Hello %(name)s,\n\n"
             "Someone, hopefully you, asked to choose a new password for your Townsquare account. "
@@ -34,8 +33,6 @@ def reset_mail(link: reset_service.ResetLink, url: str, fallback_locale: str) ->
             "The link works once. If you did not ask for this, you can ignore this email: "
             "your password stays as it is.\n",
             name=link.display_name, url=url, minutes=int(reset.VALID_FOR.total_seconds() // 60)))
-    finally:
-        reset_locale(token)
 
 
 class PasswordResetController(Controller):

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from server.accounts.tables import Account
 from server.i18n import gettext as _
-from server.i18n import ngettext, reset_locale, set_locale
+from server.i18n import ngettext, using_locale
 from server.mail import Mail, Mailer
 from server.notifications.kinds import render
 from server.notifications.tables import Notification
@@ -78,13 +78,10 @@ async def send_notification_emails(mailer: Mailer, base_url: str, default_locale
     sent = 0
     for rows in by_person.values():
         first = rows[0]
-        token = set_locale(str(first["locale"] or default_locale))
-        try:
+        with using_locale(str(first["locale"] or default_locale)):
             lines = [(render(str(r["kind"]), str(r["subject"]), str(r["actor"])), f"{base_url}{r['url']}")
                      for r in rows[:MAX_LISTED]]
             subject, body = digest(str(first["name"]), lines, len(rows) - len(lines), base_url)
-        finally:
-            reset_locale(token)
         await Account.update({Account.notification_email_at: now}).where(Account.id == int(first["account_id"]))  # type: ignore[call-overload]
         await mailer.send(Mail(to=str(first["email"]), subject=subject, body=body))
         sent += 1
