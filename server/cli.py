@@ -147,8 +147,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("Note: several workers share one SQLite file; writes are serialised. Use PostgreSQL for real "
               "deployments.")
     if not settings.smtp_url:
-        print(f"Emails (password reset links) are written to {settings.var_dir / 'outbox'}/ instead of being "
-              "sent: set TOWNSQUARE_SMTP_URL to send them.")
+        print("Emails (password reset links, notification digests) are written to "
+              f"{settings.var_dir / 'outbox'}/ instead of being sent: set TOWNSQUARE_SMTP_URL to send them.")
     print(f"Serving Townsquare on http://{args.host}:{args.port} ({_describe(settings.database_url)}, "
           f"{args.workers} worker{'s' if args.workers != 1 else ''}). Press Ctrl+C to stop.", flush=True)
     uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
