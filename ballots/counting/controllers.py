@@ -30,7 +30,7 @@ class CountController(Controller):
         runs = await service.count_runs(ballot_id)
         latest = next((r for r in runs if r.status == "done"), runs[0] if runs else None)
         running = next((r for r in runs if r.status == "running"), None)
-        published = await results.get_publication(ballot_id) is not None
+        published = await results.is_published(ballot_id)
         return {"ballot": ballot, "runs": runs, "latest": latest, "running": running, "published": published}
 
     @get("/", name="counting.page")

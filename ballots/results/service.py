@@ -131,6 +131,11 @@ async def recent_publications(limit: int = 50) -> list[PublicationSummary]:
     return out
 
 
+async def is_published(ballot_id: int) -> bool:
+    """One cheap query (no result JSON decoded): the count page asks it on every poll while counting."""
+    return await ResultPublication.exists().where(ResultPublication.ballot == ballot_id)
+
+
 async def ballots_with_results() -> list[int]:
     rows = await ResultPublication.select(ResultPublication.ballot).distinct()
     return [r["ballot"] for r in rows]
