@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from proposals.moderation import rules, service
-from proposals.moderation.registry import content_kind, kind_names
+from proposals.moderation.registry import kind_names
 from server import forms
 from server.guards import requires_moderator, requires_signed_in
 from server.i18n import gettext as _
@@ -28,8 +28,7 @@ class ReportController(Controller):
         """The report form: a page without JavaScript, a fragment replacing the link with htmx."""
         if kind not in kind_names():
             raise NotFoundException()
-        spec = content_kind(kind)
-        info = (await spec.describe([id])).get(id) if spec else None
+        info = (await service.describe_for(kind, [id], request.user)).get(id)
         if info is None:
             raise NotFoundException()
         context = {"kind": kind, "id": id, "next": safe_path(next, info.url or "/"), "errors": {},
