@@ -160,7 +160,7 @@ class ProposalController(Controller):
             # Hidden proposals show a placeholder; moderators and the authors still see the text.
             "hidden": hidden if hidden and not detail.readable else None,
             "hidden_note": hidden,
-            "events": await service.timeline(proposal_id),
+            "events": await service.timeline(proposal_id, viewer),
             "support": await service.support_state(proposal_id, viewer.id if viewer else None),
             "following": await service.is_following(proposal_id, viewer.id if viewer else None),
             "can_edit": detail.is_editor(viewer.id if viewer else None) and phases.can_edit(detail.cycle.phase)

@@ -51,7 +51,7 @@ class ReviewController(Controller):
             status = 200
         return Template("proposals/review.html", status_code=status, context={
             "p": detail, "form": form, "errors": errors, "siblings": siblings, "labels": labels(),
-            "events": await service.timeline(proposal_id), "open": phases.can_review(detail.cycle.phase),
+            "events": await service.timeline(proposal_id, request.user), "open": phases.can_review(detail.cycle.phase),
         })
 
     @get("/{proposal_id:int}", name="review.form")

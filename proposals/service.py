@@ -479,8 +479,9 @@ async def revisions(proposal_id: int) -> list[RevisionView]:
     return list(reversed(views))
 
 
-async def timeline(proposal_id: int) -> list[TimelineEvent]:
-    """The public history: saves (created, submitted, edited) and council decisions, oldest first."""
+async def timeline(proposal_id: int, viewer: Reader = None) -> list[TimelineEvent]:
+    """The public history: saves (created, submitted, edited) and council decisions, oldest first.
+    A merge names the proposal it joined only to readers who may read that one."""
     events: list[TimelineEvent] = []
     for r in await ProposalRevision.select(ProposalRevision.kind, ProposalRevision.created_at,
                                            ProposalRevision.editor.display_name.as_alias("actor")).where(
@@ -496,6 +497,11 @@ async def timeline(proposal_id: int) -> list[TimelineEvent]:
                                     final_cost=r["final_cost"], ballot_eligible=r["ballot_eligible"],
                                     merged_into_id=r["merged_into_id"],
                                     merged_into_title=r["merged_into_title"] or ""))
+    targets = {e.merged_into_id for e in events if e.merged_into_id}
+    if targets:
+        shown = await readable_ids(targets, viewer)
+        events = [msgspec.structs.replace(e, merged_into_title="") if e.merged_into_id and e.merged_into_id not in shown
+                  else e for e in events]
     return sorted(events, key=lambda e: e.at)
 
 
