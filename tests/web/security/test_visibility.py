@@ -29,6 +29,7 @@ from ballots.outcomes.tables import DeliveryUpdate
 from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.moderation import service as moderation
+from proposals.schemas import ProposalFilters
 from proposals.threads import service as threads
 from server.mail import Mail
 from server.notifications.emails import send_notification_emails
@@ -142,6 +143,21 @@ async def build(app: Litestar) -> tuple[dict[str, Any], list[dict[str, Any]], li
     return people, params, extra, secrets, world
 
 
+# What each role must find somewhere on the walk: proof that the walk reaches the pages where the
+# markers are, so that their absence elsewhere means something.
+MUST_SEE = {
+    "author": {"private draft proposal", "hidden proposal", "hidden comment", "hidden amendment"},
+    "co_author": {"private draft proposal"},
+    "resident": {"hidden comment on a delivery update"},
+    "moderator": {"hidden proposal"},
+    "council": {"hidden proposal", "working copy of a draft procedure", "unpublished draft procedure"},
+}
+
+
+def seen(text: str, secrets: list[Secret]) -> set[str]:
+    return {s.name for s in secrets if any(marker in text for marker in s.markers)}
+
+
 def leaks(role: str, text: str, secrets: list[Secret]) -> list[str]:
     return [f"{s.name} ({marker})" for s in secrets if role not in s.allowed for marker in s.markers if marker in text]
 
@@ -175,17 +191,20 @@ async def test_no_role_sees_what_it_may_not(app: Litestar, client: httpx.AsyncCl
         if method == "GET" and (method, template) in MATRIX:
             paths += await paths_for(template, params, world, role, cache)
     problems: list[str] = []
+    found_somewhere: set[str] = set()
     checked = 0
     for path, headers in itertools.product([*paths, *extra], [{}, HTMX]):
         response = await client.get(path, headers=headers)
         checked += 1
         if response.status_code >= 500:
             problems.append(f"GET {path} {headers and '(htmx)'}: error {response.status_code}")
-        found = leaks(role, response.text + response.headers.get("location", ""), secrets)
-        if found:
+        text = response.text + response.headers.get("location", "")
+        found_somewhere |= seen(text, secrets)
+        if found := leaks(role, text, secrets):
             problems.append(f"GET {path}{' (htmx)' if headers else ''}: {', '.join(found)}")
     assert checked > 150
     assert not problems, f"{role} sees what it may not:\n  " + "\n  ".join(problems)
+    assert MUST_SEE.get(role, set()) <= found_somewhere, f"{role} never reached {MUST_SEE[role] - found_somewhere}"
 
 
 async def test_notification_emails_do_not_name_hidden_content(app: Litestar) -> None:
@@ -199,6 +218,18 @@ async def test_notification_emails_do_not_name_hidden_content(app: Litestar) -> 
     [mail] = outbox.mails
     assert "replied to your comment" in mail.body  # the notification is there, without what it named
     assert not leaks("resident", mail.subject + mail.body, secrets)
+
+
+async def test_restoring_a_proposal_gives_notifications_their_title_back(app: Litestar,
+                                                                         client: httpx.AsyncClient) -> None:
+    people, _params, _extra, _secrets, _world = await build(app)
+    await sign_in(client, people["resident"].email)
+    assert "QQHIDDENTITLEQQ" not in (page := (await client.get("/notifications")).text)
+    assert "Hidden proposal" in page
+    hidden_pid = (await proposals.search_proposals(ProposalFilters(q="QQHIDDENTITLEQQ"), people["author"])).items[0].id
+    await moderation.restore("proposal", hidden_pid, people["moderator"].id, "Not spam after all.")
+    assert "QQHIDDENTITLEQQ" in (await client.get("/notifications")).text
+    assert "QQHIDDENTITLEQQ" in (await client.get("/proposals?q=QQ")).text
 
 
 class Kept:
