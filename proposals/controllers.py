@@ -155,8 +155,11 @@ class ProposalController(Controller):
         hidden = (await moderation.hidden_map(comments.KIND, [proposal_id])).get(proposal_id)
         return Template("proposals/detail.html", context={
             "p": detail, "labels": labels(),
-            # A hidden proposal's thread goes with it, for those who only see the placeholder.
-            "thread": await threads.load_thread(comments.KIND, proposal_id, viewer) if detail.readable else None,
+            # A hidden proposal's thread goes with it, for those who only see the placeholder. The rule
+            # was applied above (get_proposal), so the thread loads from the kind's describe alone.
+            "thread": (await threads.load_threads(comments.KIND, [proposal_id], viewer,
+                                                  infos=await comments.describe([proposal_id])))[proposal_id]
+            if detail.readable else None,
             # Hidden proposals show a placeholder; moderators and the authors still see the text.
             "hidden": hidden if hidden and not detail.readable else None,
             "hidden_note": hidden,
