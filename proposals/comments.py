@@ -6,6 +6,7 @@ from __future__ import annotations
 from proposals.tables import Proposal
 from proposals.threads.registry import TargetInfo, register_thread_kind
 from server import clock
+from server.current_user import Viewer
 from server.i18n import fmt_date
 from server.i18n import gettext as _
 
@@ -32,4 +33,11 @@ async def describe(ids: list[int]) -> dict[int, TargetInfo]:
     return out
 
 
-register_thread_kind(KIND, describe)
+async def audience(ids: list[int], viewer: Viewer | None) -> set[int]:
+    """A proposal's thread is read by those who may read the proposal (proposals.service.proposal_access)."""
+    from proposals.service import readable_ids  # the service imports this module
+
+    return await readable_ids(ids, viewer)
+
+
+register_thread_kind(KIND, describe, audience=audience)

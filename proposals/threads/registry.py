@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class TargetInfo:
 
 
 Describe = Callable[[list[int]], Awaitable[dict[int, TargetInfo]]]
+# `audience(ids, viewer)`: the ids whose thread this viewer may read (the owning domain's
+# visibility rule); `viewer` is a server.current_user.Viewer or None. Missing ids are "not found".
+Audience = Callable[[list[int], Any], Awaitable[set[int]]]
 
 
 @dataclass(frozen=True)
@@ -24,15 +28,17 @@ class ThreadKind:
     name: str
     describe: Describe
     stances: bool = False  # top-level comments carry a stance (supports / has concerns / neutral)
+    audience: Audience | None = None  # None: every existing target is public
 
 
 _KINDS: dict[str, ThreadKind] = {}
 
 
-def register_thread_kind(name: str, describe: Describe, *, stances: bool = False) -> None:
+def register_thread_kind(name: str, describe: Describe, *, stances: bool = False,
+                         audience: Audience | None = None) -> None:
     """`describe(ids)` returns a TargetInfo for each id that exists (one query for all ids, please:
     a page may load 20 threads at once). Ids missing from the result are treated as not found."""
-    _KINDS[name] = ThreadKind(name, describe, stances)
+    _KINDS[name] = ThreadKind(name, describe, stances, audience)
 
 
 def thread_kind(name: str) -> ThreadKind | None:

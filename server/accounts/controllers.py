@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
@@ -21,17 +20,8 @@ from server.guards import requires_not_blocked, requires_signed_in
 from server.i18n import LOCALES
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
+from server.redirects import safe_path
 from server.sessions import rotate_session
-
-
-def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site paths: an open redirect would let a phishing link bounce through us."""
-    if not target:
-        return default
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 def client_id(request: Request[Any, Any, Any]) -> str:
@@ -77,9 +67,10 @@ class AccountController(Controller):
             else:
                 start_session(request, viewer)
                 flash(request, _("Welcome, %(name)s! Your account is ready.", name=viewer.display_name), "success")
-                return see_other(safe_next(form.get("next")))
+                return see_other(safe_path(form.get("next")))
         form.pop("password", None)
         form.pop("password_confirm", None)
+        form["next"] = safe_path(form.get("next"))
         return Template(
             "accounts/signup.html",
             context={"form": form, "errors": errors, "neighborhoods": hoods},
@@ -88,7 +79,7 @@ class AccountController(Controller):
 
     @get("/signin", name="accounts.signin_form")
     async def signin_form(self, next: FromQuery[str | None] = None) -> Template:
-        return Template("accounts/signin.html", context={"form": {"next": safe_next(next)}, "errors": {}})
+        return Template("accounts/signin.html", context={"form": {"next": safe_path(next)}, "errors": {}})
 
     @post("/signin", name="accounts.signin")
     async def signin(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -99,13 +90,14 @@ class AccountController(Controller):
             result = await service.sign_in(data, client_id(request), request.app.state.throttles)
             if result.viewer is not None:
                 start_session(request, result.viewer)
-                return see_other(safe_next(form.get("next")))
+                return see_other(safe_path(form.get("next")))
             if result.throttled:
                 status = 429
                 errors["form"] = _("Too many failed attempts. Please wait a minute and try again.")
             else:
                 errors["form"] = _("That email and password do not match an account.")
         form.pop("password", None)
+        form["next"] = safe_path(form.get("next"))
         return Template("accounts/signin.html", context={"form": form, "errors": errors}, status_code=status)
 
     @post("/signout", name="accounts.signout")
@@ -169,7 +161,7 @@ class AccountController(Controller):
     async def set_language(self, request: Request[Any, Any, Any]) -> Redirect:
         form = await read_form(request)
         locale = form.get("locale", "")
-        response = see_other(safe_next(form.get("next")))
+        response = see_other(safe_path(form.get("next")))
         if locale in LOCALES:
             response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
                                 secure=request.app.state.settings.https)

@@ -125,7 +125,8 @@ class OpenDataController(Controller):
                         cycle: Annotated[int | None, QueryParameter(name="cycle", required=False)] = None,
                         status: Annotated[str | None, QueryParameter(name="status", required=False)] = None,
                         ) -> ProposalPage:
-        where = Proposal.status.is_in(list(PUBLIC_STATUSES))
+        # Drafts and hidden proposals are left out by the proposals' own rule, as on the list page.
+        where = Proposal.status.is_in(list(PUBLIC_STATUSES)) & await proposals.listed_clause(None)
         if cycle is not None:
             where = where & (Proposal.cycle == cycle)
         if status:
@@ -137,15 +138,17 @@ class OpenDataController(Controller):
 
     @get("/proposals/{proposal_id:int}", summary="One proposal with its public review timeline")
     async def proposal(self, proposal_id: Id) -> ProposalDetailOut:
+        detail = await proposals.get_proposal(proposal_id, None)
+        if detail is None or not detail.readable:
+            raise NotFoundException()
         row = await Proposal.select(*_PROPOSAL_COLUMNS, Proposal.description, Proposal.location).where(
             (Proposal.id == proposal_id) & Proposal.status.is_in(list(PUBLIC_STATUSES))).first()
         if row is None:
             raise NotFoundException()
-        detail = await proposals.get_proposal(proposal_id, None)
         timeline = [TimelineEventOut(e.kind, e.at, e.actor, e.reason, e.final_cost, e.ballot_eligible, e.merged_into_id)
                     for e in await proposals.timeline(proposal_id)]
         return ProposalDetailOut(_proposal(row), row["description"], row["location"],
-                                 [p.display_name for p in detail.co_authors] if detail else [], timeline)
+                                 [p.display_name for p in detail.co_authors], timeline)
 
     async def _ballots(self, ballot_ids: list[int], published: set[int]) -> list[BallotOut]:
         turnouts = await ballots_service.turnouts(ballot_ids)
