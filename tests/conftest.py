@@ -25,6 +25,7 @@ from server.database import (
     bind_engine,
     migrate,
     prepare_sqlite_file,
+    start_postgres_pool,
 )
 
 PG_URL = os.environ.get("TOWNSQUARE_TEST_POSTGRES_URL")
@@ -74,7 +75,7 @@ async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[D
     await admin.close()
     engine = PostgresEngine(config={"dsn": _with_database(PG_URL, name)})
     await migrate(engine)
-    await engine.start_connection_pool(min_size=1, max_size=8)
+    await start_postgres_pool(engine, min_size=1, max_size=8)
     try:
         yield Databases(template, engine)
     finally:
