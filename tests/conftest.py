@@ -93,6 +93,9 @@ async def _truncate(engine: PostgresEngine) -> None:
 @pytest.fixture(params=ENGINES)
 async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> AsyncIterator[object]:
     """A migrated, empty database bound to every table; yields the engine."""
+    from ballots import open_cache
+
+    open_cache.forget()  # ids start again at 1 in every test's database
     if request.param == "sqlite":
         path = tmp_path / "db.sqlite3"
         shutil.copy(databases.sqlite_template, path)
