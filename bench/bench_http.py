@@ -137,7 +137,8 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, args: argparse.Namespace, workers: list[int], headers: list[str] | None = None) -> dict[str, float]:
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s",
+               "--latency", url]
     for header in headers or []:
         command[1:1] = ["-H", header]
     cpu_before = cpu_seconds(workers)
@@ -363,7 +364,7 @@ def main() -> int:
 
     engine = "SQLite" if args.sqlite else "PostgreSQL"
     print(f"\n{engine}, {args.workers} worker(s), tree {root}; wrk -t{args.threads} -c{args.connections} "
-          f"-d{args.duration}s; load average {load_start} at start, {load_cast_start} before casting, "
+          f"-d{args.duration}s --timeout 10s; load average {load_start} at start, {load_cast_start} before casting, "
           f"{load_end} at end\n")
     bare = rows[len(bare_runs) - 1][1]["rps"]
     print("| what | req/s | vs bare | p50 ms | p99 ms | server CPU ms/req | SQL/req (+resets) | CPU target | met |")
