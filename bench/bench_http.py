@@ -313,7 +313,7 @@ def main() -> int:
 
         # The bare route: stock uvicorn, then (when the tree has it) the server Townsquare starts.
         bare_env = {**env, "PYTHONPATH": f"{root}:{BENCH}"}
-        bare_runs = [("bare Litestar route, uvicorn --workers 2 as shipped",
+        bare_runs = [(f"bare Litestar route, uvicorn --workers {args.workers} as shipped",
                       ["-m", "uvicorn", "bare_app:app", "--workers", str(args.workers), "--log-level", "warning"])]
         if (root / "server" / "serving.py").exists():
             bare_runs.append(("bare Litestar route, Townsquare's serve (TCP socket)",
