@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from ballots import codes
+from ballots import codes, open_cache
 from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
 from ballots.ranking import check_ranking
 from ballots.schemas import (
@@ -34,7 +34,7 @@ from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, Ca
 from ballots.turnout import shown_total, suppress
 from proposals.tables import BudgetCycle, Proposal
 from server.accounts.tables import Account
-from server.database import is_unique_violation, write_transaction
+from server.database import current_engine, is_unique_violation, write_transaction
 from server.i18n import gettext as _
 
 MAX_CODES_PER_BATCH = 500
@@ -173,6 +173,7 @@ async def create_ballot(settings: BallotSettings, by: int | None) -> int:
         rows = await Ballot.insert(Ballot(**values, salt=codes.new_salt(), created_by=by)).returning(Ballot.id)
         ballot_id = rows[0]["id"]
         await _write_candidates(ballot_id, settings, costs)
+    open_cache.forget(ballot_id)
     return ballot_id
 
 
@@ -191,6 +192,7 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
             raise BallotLocked()
         await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
+    open_cache.forget(ballot_id)
 
 
 async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | None,
@@ -207,6 +209,7 @@ async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | No
         await Ballot.update({Ballot.closes_at: new_closes_at}).where(Ballot.id == ballot_id)
         await BallotChange.insert(BallotChange(ballot=ballot_id, changed_by=by, field="closes_at",
                                                old_value=old.isoformat(), new_value=new_closes_at.isoformat()))
+    open_cache.forget(ballot_id)
 
 
 async def changes(ballot_id: int) -> list[ChangeView]:
@@ -262,11 +265,21 @@ async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> 
     return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
 
 
-async def get_ballot(ballot_id: int, now: dt.datetime | None = None) -> BallotView | None:
-    row = await Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id == ballot_id).first()
+async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: bool = False) -> BallotView | None:
+    """The ballot with its candidates. With `cached`, an open ballot may come from a few seconds'
+    cache (its settings are frozen, see ballots/open_cache.py): voting asks for it on every step.
+    Counting, results and council pages read the database."""
+    current, engine = _now(now), current_engine()
+    hit = open_cache.lookup(ballot_id, engine, current) if cached else None
+    if hit is not None:
+        return hit.view
+    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt).where(Ballot.id == ballot_id).first()
     if row is None:
         return None
-    return _view(row, _now(now), await candidates_of(ballot_id))
+    salt = row.pop("salt")
+    view = _view(row, current, await candidates_of(ballot_id))
+    open_cache.store(engine, view, salt)
+    return view
 
 
 async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | None = None) -> list[BallotView]:
@@ -345,16 +358,35 @@ async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | N
     if not codes.looks_valid(normalized, codes.CODE_LENGTH):
         return None
     current = _now(now)
-    ballots = await Ballot.select(Ballot.id, Ballot.salt).where(
-        (Ballot.opens_at <= current) & (Ballot.closes_at > current)
-    )
+    ballots = [b for b in await _unclosed_ballots(current if now is not None else None)
+               if _aware(b["opens_at"]) <= current < _aware(b["closes_at"])]
     if not ballots:
         return None
     hashes = [codes.digest(b["salt"], normalized) for b in ballots]
-    row = await AccessCode.select(AccessCode.id, AccessCode.ballot).where(AccessCode.code_hash.is_in(hashes)).first()
-    if row is None:
+    # The code and whether it was used, in one statement (a code belongs to one ballot, and
+    # participation is unique per ballot and code, so the join gives at most one row).
+    rows = await AccessCode.raw(
+        "SELECT a.id AS id, a.ballot AS ballot, p.id AS used FROM access_code a "
+        "LEFT JOIN participation p ON p.access_code = a.id AND p.ballot = a.ballot "
+        f"WHERE a.code_hash IN ({', '.join('{}' for _ in hashes)})",
+        *hashes,
+    )
+    if not rows:
         return None
-    return CodeMatch(row["ballot"], row["id"], await code_used(row["ballot"], row["id"]))
+    return CodeMatch(rows[0]["ballot"], rows[0]["id"], rows[0]["used"] is not None)
+
+
+async def _unclosed_ballots(at: dt.datetime | None) -> list[dict[str, object]]:
+    """Id, salt and voting times of every ballot not closed at `at` (None: now, from a few seconds'
+    cache: every code entry tries every open ballot's salt, and salts never change)."""
+    engine = current_engine()
+    if at is None and (cached := open_cache.unclosed(engine)) is not None:
+        return cached
+    rows = await Ballot.select(Ballot.id, Ballot.salt, Ballot.opens_at, Ballot.closes_at).where(
+        Ballot.closes_at > _now(at))
+    if at is None:
+        open_cache.store_unclosed(engine, rows)
+    return rows
 
 
 async def code_batches(ballot_id: int) -> list[dict[str, object]]:
@@ -372,7 +404,7 @@ async def code_batches(ballot_id: int) -> list[dict[str, object]]:
 
 
 async def _open_ballot(ballot_id: int, now: dt.datetime) -> BallotView:
-    ballot = await get_ballot(ballot_id, now)
+    ballot = await get_ballot(ballot_id, now, cached=True)
     if ballot is None or ballot.state != "open":
         raise NotOpen()
     return ballot
@@ -386,6 +418,9 @@ def _checked(ballot: BallotView, ranking: Sequence[int]) -> list[int]:
 
 
 async def _salt(ballot_id: int) -> str:
+    cached = open_cache.lookup(ballot_id, current_engine(), _now(None))
+    if cached is not None:
+        return cached.salt
     row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
     assert row is not None
     return row["salt"]

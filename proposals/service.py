@@ -116,14 +116,22 @@ async def get_cycle(cycle_id: int, on: dt.date | None = None) -> CycleView | Non
     return _cycle_view(row, on or clock.today()) if row else None
 
 
+def running(cycles: list[CycleView]) -> list[CycleView]:
+    """Of `cycles`, those running (not upcoming, not closed), oldest first."""
+    return sorted((c for c in cycles if c.phase not in (phases.UPCOMING, phases.CLOSED)), key=lambda c: c.ideas_open)
+
+
+def accepting_ideas(cycles: list[CycleView]) -> list[CycleView]:
+    return [c for c in running(cycles) if phases.can_submit(c.phase)]
+
+
 async def current_cycles(on: dt.date | None = None) -> list[CycleView]:
     """Cycles that are running (not upcoming, not closed), oldest first."""
-    return sorted((c for c in await list_cycles(on) if c.phase not in (phases.UPCOMING, phases.CLOSED)),
-                  key=lambda c: c.ideas_open)
+    return running(await list_cycles(on))
 
 
 async def cycles_accepting_ideas(on: dt.date | None = None) -> list[CycleView]:
-    return [c for c in await current_cycles(on) if phases.can_submit(c.phase)]
+    return accepting_ideas(await list_cycles(on))
 
 
 async def create_cycle(data: CycleInput) -> CycleView:
