@@ -16,8 +16,12 @@ from server.markdown import render_markdown
 from server.navigation import nav_links
 from server.settings import PROJECT_ROOT
 
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
+# An installed package carries templates/ and static/ inside server/site/ (setup.py copies them there
+# at build time); a checkout reads them from the repository root.
+_BUNDLED = Path(__file__).resolve().parent / "site"
+_SITE_ROOT = _BUNDLED if (_BUNDLED / "templates").is_dir() else PROJECT_ROOT
+TEMPLATE_DIR = _SITE_ROOT / "templates"
+STATIC_DIR = _SITE_ROOT / "static"
 HTMX_VERSION = "2.0.11"
 
 
