@@ -12,7 +12,7 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 
 
-class build_py_with_site(build_py):  # noqa: N801 (setuptools' command naming)
+class BuildPyWithSite(build_py):
     def run(self) -> None:
         super().run()
         if self.editable_mode:
@@ -39,4 +39,4 @@ def _compile_catalogs(source: Path, target: Path) -> None:
             write_mo(handle, catalog)
 
 
-setup(cmdclass={"build_py": build_py_with_site})
+setup(cmdclass={"build_py": BuildPyWithSite})
