@@ -171,7 +171,7 @@ class DraftController(Controller):
             writer.writerow(["amendment", a["id"], "section", a["section"], "", "", a["author"], "", "",
                              a["supporters"], a["status"], "", "", "", a["hidden"], a["text"], a["reason"],
                              a["decision_reason"]])
-        return Response(out.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+        return Response(out.getvalue().encode("utf-8-sig"), media_type="text/csv",
                         headers={"content-disposition": f'attachment; filename="draft-{draft_id}.csv"'})
 
     async def _export(self, draft_id: int) -> dict:

@@ -178,7 +178,7 @@ async def test_council_sets_up_ballot_codes_and_paper(client: httpx.AsyncClient,
                                                                               "label": "Library"})
     assert sheet.status_code == 200 and len(re.findall(r"<code>[A-Z0-9]{5}-[A-Z0-9]{5}</code>", sheet.text)) == 3
     csv = await post_form(client, f"/council/ballots/{s.ballot_id}/codes", {"count": "2", "format": "csv"})
-    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.strip().splitlines()) == 3
+    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and len(csv.text.strip().splitlines()) == 3
     ranking = {"sheet_ref": "P-1", "rank_1": str(s.proposals[0]), "rank_2": str(s.proposals[1])}
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/paper", ranking)).status_code == 303
     same = await post_form(client, f"/council/ballots/{s.ballot_id}/paper", ranking)

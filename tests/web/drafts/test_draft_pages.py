@@ -131,6 +131,7 @@ async def test_export_for_council_only(client: httpx.AsyncClient, other_client: 
     data = json.loads(as_json.text)
     assert [c["author"] for c in data["comments"]] == [resident.display_name]
     as_csv = await client.get(f"/drafts/{draft_id}/export.csv")
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
     assert as_csv.status_code == 200 and '"Comma, ""quotes"" and\nlines"' in as_csv.text.replace("\r\n", "\n")
     assert resident.email not in as_csv.text and resident.email not in as_json.text
 
