@@ -23,6 +23,7 @@ from server.accounts.service import (
     SIGN_IN_FAILURES_PER_CLIENT,
     Throttles,
 )
+from server.api.docs import RENDER_PLUGINS as API_DOCS_RENDER_PLUGINS
 from server.background import Job, Runner
 from server.current_user import CurrentUserMiddleware
 from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
                      # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three
                      # reports hide an item, so a flood from one account is what needs slowing.
                      "reports": RateLimiter(counters, 30, 3600)}),
-        openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema"),
+        openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema",
+                                     render_plugins=API_DOCS_RENDER_PLUGINS),
         debug=settings.debug,
     )

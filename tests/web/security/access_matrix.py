@@ -446,6 +446,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("GET", "/dashboard"): PUBLIC,
     ("GET", "/dashboard/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
     # open data API (read-only, public)
+    ("GET", "/api/v1"): PUBLIC,
     ("GET", "/api/v1/cycles"): PUBLIC,
     ("GET", "/api/v1/cycles/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
     ("GET", "/api/v1/proposals"): PUBLIC,
