@@ -392,3 +392,22 @@ async def test_missing_things_are_404(client: httpx.AsyncClient) -> None:
     await signed_in_as(client, "council")
     assert (await client.get("/council/review/999")).status_code == 404
     assert (await client.get("/council/cycles/999/edit")).status_code == 404
+
+
+async def test_feasible_reason_is_public_and_kept_when_deciding_again(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 10: the reason given with a feasible decision is shown, and re-deciding
+    starts from it, so a changed reason replaces it and an unchanged one is not dropped."""
+    cycle = await make_cycle()
+    pid = await make_proposal(await make_account(), cycle)
+    await move_to_phase(cycle, "review")
+    await signed_in_as(client, "council")
+    first = {"decision": "feasible", "final_cost": "40000", "ballot_eligible": "on",
+             "reason": "Public Works can install the lamps within the fund."}
+    assert (await post_form(client, f"/council/review/{pid}", first)).status_code == 303
+    assert first["reason"] in text_of((await client.get(f"/proposals/{pid}")).text)
+    form = await client.get(f"/council/review/{pid}")
+    assert "Public Works can install the lamps within the fund.</textarea>" in form.text
+    again = {**first, "final_cost": "42000", "reason": "Lamp prices rose; still within the fund."}
+    assert (await post_form(client, f"/council/review/{pid}", again)).status_code == 303
+    public = text_of((await client.get(f"/proposals/{pid}")).text)
+    assert "Lamp prices rose; still within the fund." in public and first["reason"] in public
