@@ -100,10 +100,13 @@ def parse_review(form: Mapping[str, str]) -> tuple[ReviewInput | None, forms.Err
     reason = forms.text(form, "reason", errors, required=decision == "not_feasible", max_length=REASON_MAX)
     if decision == "not_feasible" and errors.get("reason") == _("This field is required."):
         errors["reason"] = _("Please give residents a public reason why this proposal is not feasible.")
-    final_cost = forms.integer(form, "final_cost", errors, required=decision == "feasible", minimum=1,
+    # 0 is a real answer: some ideas cost nothing but a decision (a changed patrol route, say).
+    final_cost = forms.integer(form, "final_cost", errors, required=decision == "feasible", minimum=0,
                                maximum=COST_MAX)
     eligible = forms.checkbox(form, "ballot_eligible")
     merge_into = forms.integer(form, "merge_into", errors, required=decision == "merged", minimum=1)
+    if decision == "merged" and errors.get("merge_into") == _("This field is required."):
+        errors["merge_into"] = _("Please choose the proposal this one duplicates.")
     if errors:
         return None, errors
     return ReviewInput(decision, reason, final_cost if decision == "feasible" else None,

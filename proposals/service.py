@@ -520,7 +520,7 @@ async def review(proposal_id: int, reviewer_id: int, data: ReviewInput, on: dt.d
         raise InvalidState(row["status"])
     if data.decision == "not_feasible" and not data.reason.strip():
         raise InvalidState("reason required")
-    if data.decision == "feasible" and not data.final_cost:
+    if data.decision == "feasible" and data.final_cost is None:
         raise InvalidState("final cost required")
     target = None
     if data.decision == "merged":

@@ -10,6 +10,62 @@ from typing import Any
 from litestar import Request
 
 from server.i18n import gettext as _
+from server.i18n import lazy_gettext
+
+# How the error summary names a field. The texts are the fields' own labels (already translated);
+# a form whose field is labelled differently passes its own name to form_error().
+FIELD_LABELS: dict[str, object] = {
+    "title": lazy_gettext("Title"),
+    "summary": lazy_gettext("Summary"),
+    "description": lazy_gettext("Description"),
+    "category": lazy_gettext("Category"),
+    "estimated_cost": lazy_gettext("Estimated cost"),
+    "final_cost": lazy_gettext("Final cost estimate"),
+    "location": lazy_gettext("Location"),
+    "co_authors": lazy_gettext("Co-authors"),
+    "reason": lazy_gettext("Public reason"),
+    "decision": lazy_gettext("Decision"),
+    "merge_into": lazy_gettext("Merge into"),
+    "email": lazy_gettext("Email"),
+    "password": lazy_gettext("Password"),
+    "password_confirm": lazy_gettext("Repeat password"),
+    "current_password": lazy_gettext("Current password"),
+    "new_password": lazy_gettext("New password"),
+    "new_password_confirm": lazy_gettext("Repeat new password"),
+    "display_name": lazy_gettext("Display name"),
+    "birth_year": lazy_gettext("Year of birth"),
+    "neighborhood_id": lazy_gettext("Your neighborhood"),
+    "name": lazy_gettext("Name"),
+    "code": lazy_gettext("Access code"),
+    "receipt": lazy_gettext("Receipt code"),
+    "sheet_ref": lazy_gettext("Sheet number"),
+    "comment_opens": lazy_gettext("Comments open on"),
+    "comment_closes": lazy_gettext("Comments close after"),
+    "changelog": lazy_gettext("What changed (shown with the version)"),
+    "heading": lazy_gettext("Heading"),
+    "statement": lazy_gettext("Statement to residents"),
+    "correction_reason": lazy_gettext("Reason for the correction"),
+    "budget": lazy_gettext("Budget (whole currency units)"),
+    "fund": lazy_gettext("Fund"),
+    "cycle_id": lazy_gettext("Budget cycle"),
+    "min_ranks": lazy_gettext("Fewest projects a voter must rank"),
+    "max_ranks": lazy_gettext("Most projects a voter may rank (K)"),
+    "age_min": lazy_gettext("Youngest age allowed"),
+    "age_max": lazy_gettext("Oldest age allowed"),
+    "explanation": lazy_gettext("Explanation for voters"),
+    "count": lazy_gettext("How many codes"),
+    "label": lazy_gettext("Label"),
+    "status": lazy_gettext("Status"),
+    "percent_complete": lazy_gettext("Percent complete"),
+    "spent": lazy_gettext("Money spent so far"),
+    "planned_date": lazy_gettext("Planned date"),
+    "photo": lazy_gettext("Photo"),
+    "photo_alt": lazy_gettext("Describe the photo"),
+}
+
+
+def field_labels(overrides: Mapping[str, object] | None = None) -> dict[str, object]:
+    return {**FIELD_LABELS, **(overrides or {})}
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

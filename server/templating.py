@@ -12,6 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
 
 from server import clock, i18n
+from server.forms import field_labels
 from server.markdown import render_markdown
 from server.navigation import nav_links
 from server.settings import PROJECT_ROOT
@@ -80,6 +81,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         static=lambda path: f"/static/{path}?v={version}",
         htmx_version=HTMX_VERSION,
         nav_links=nav_links,
+        field_labels=field_labels,
     )
     # Marked pass_eval_context so Jinja never folds them at compile time: a literal like
     # {{ 5000 | money }} would otherwise be formatted once, in the language of the first request.

@@ -151,7 +151,7 @@ class AccountController(Controller):
         form = await read_form(request)
         errors: dict[str, str] = {}
         new = check_password(form, "new_password", errors)
-        if not errors and form.get("new_password_confirm") != new:
+        if new and form.get("new_password_confirm") != new:
             errors["new_password_confirm"] = _("The two passwords do not match.")
         viewer = None
         if not errors:
