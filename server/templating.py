@@ -10,6 +10,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from server import clock, i18n
 from server.forms import field_labels
@@ -92,6 +93,9 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         number=pass_eval_context(lambda _ctx, v: i18n.fmt_number(v)),
         markdown=render_markdown,
         percent=pass_eval_context(lambda _ctx, a, b: i18n.fmt_percent(a, b)),
+        # A person's name, an amount or a date inside a translated sentence: isolated, so that
+        # "Dana Okafor (Council)" or "$US 190,000" keeps its own direction in an Arabic sentence.
+        bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
     )
     return env
 

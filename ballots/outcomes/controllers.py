@@ -201,8 +201,13 @@ class CouncilDeliveryController(Controller):
         form = {k: v for k, v in raw.items() if isinstance(v, str) and k != "_csrf_token"}
         upload = raw.get("photo")
         photo: PhotoUpload | None = None
+        held_name = form.pop("held_photo_name", "")
         if isinstance(upload, UploadFile) and upload.filename:
             photo = PhotoUpload(await upload.read(), form.get("photo_alt", ""))
+            held_name = upload.filename
+            form.pop("held_photo", None)
+        elif held := photos.take_held_photo(upload_dir(request), form.pop("held_photo", "")):
+            photo = PhotoUpload(held, form.get("photo_alt", ""))
         report, errors = parse_progress(form)
         if report is not None:
             viewer = request.user
@@ -218,8 +223,9 @@ class CouncilDeliveryController(Controller):
                 raise NotFoundException() from exc
         if errors:
             if photo is not None and "photo" not in errors:
-                # Browsers cannot refill a file input: say so rather than lose it silently.
-                errors["photo"] = _("Please choose the photo again.")
+                # Browsers cannot refill a file input: the photo waits on the server for the next try.
+                form["held_photo"] = photos.hold_photo(upload_dir(request), photo.data)
+                form["held_photo_name"] = held_name[:120]
             return await self._manage(item_id, errors, form, status=400)
         flash(request, _("Update published.") if update_id else _("Progress saved."), "success")
         return Redirect(f"/council/delivery/{item_id}", status_code=HTTP_303_SEE_OTHER)
