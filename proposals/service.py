@@ -31,6 +31,7 @@ from proposals.schemas import (
     RevisionView,
     SupportState,
     TimelineEvent,
+    is_complete,
 )
 from proposals.tables import BudgetCycle, CoAuthor, Follow, Proposal, ProposalRevision, ReviewDecision, Support
 from proposals.textdiff import Piece, word_diff
@@ -47,6 +48,7 @@ REVIEWABLE_STATUSES = ("submitted", "feasible", "not_feasible")
 register_kind("proposal_feasible", N_("“%(subject)s” was found feasible by %(actor)s."))
 register_kind("proposal_not_feasible", N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."))
 register_kind("proposal_merged", N_("“%(subject)s” was merged into a similar proposal by %(actor)s."))
+register_kind("proposal_withdrawn", N_("“%(subject)s” was withdrawn by %(actor)s."))
 register_kind("proposal_co_author", N_("%(actor)s added you as a co-author of “%(subject)s”."))
 
 
@@ -175,6 +177,8 @@ async def create_proposal(author_id: int, neighborhood_id: int, cycle_id: int, d
     phase = await _phase_of_cycle(cycle_id, on)
     if not phases.can_submit(phase):
         raise PhaseClosed(phase)
+    if submit and not is_complete(data):
+        raise InvalidState("incomplete")
     co_author_ids = await _resolve_co_authors(data.co_author_emails, author_id)
     now = _now()
     async with write_transaction():
@@ -244,6 +248,8 @@ async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput,
         raise PhaseClosed(phase)
     if row["status"] not in ("draft", "submitted"):
         raise InvalidState(row["status"])
+    if (submit or row["status"] != "draft") and not is_complete(data):
+        raise InvalidState("incomplete")
     is_author = editor_id == row["author"]
     co_author_ids = await _resolve_co_authors(data.co_author_emails, row["author"]) if is_author else None
     submitting = submit and row["status"] == "draft"
@@ -263,6 +269,57 @@ async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput,
             added = await _set_co_authors(proposal_id, co_author_ids)
             await _add_follows(proposal_id, added)
     await _notify_new_co_authors(proposal_id, added, editor_id, data.title)
+
+
+# Before voting an author may withdraw; in the review phase only what cannot already be on a ballot
+# being prepared (ballots take feasible proposals).
+_WITHDRAWABLE: dict[str, frozenset[str]] = {
+    phases.IDEAS: frozenset({"submitted", "feasible", "not_feasible"}),
+    phases.DELIBERATION: frozenset({"submitted", "feasible", "not_feasible"}),
+    phases.REVIEW: frozenset({"submitted", "not_feasible"}),
+}
+
+
+def can_withdraw(phase: str, status: str) -> bool:
+    return status in _WITHDRAWABLE.get(phase, frozenset())
+
+
+async def withdraw_proposal(proposal_id: int, author_id: int, on: dt.date | None = None) -> None:
+    """The author takes a submitted proposal back: it stays public, marked withdrawn, and leaves the
+    review queue and any ballot to come. Followers are told."""
+    row = await Proposal.select(*Proposal.all_columns()).where(Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    if row["author"] != author_id:
+        raise NotAllowed()
+    phase = await _phase_of_cycle(row["cycle"], on)
+    if not can_withdraw(phase, row["status"]):
+        raise InvalidState(row["status"])
+    now = _now()
+    async with write_transaction():
+        await Proposal.update({Proposal.status: "withdrawn", Proposal.ballot_eligible: False,
+                               Proposal.updated_at: now}).where(Proposal.id == proposal_id)
+        await ProposalRevision.insert(ProposalRevision(
+            proposal=proposal_id, editor=author_id, kind="withdrawn", created_at=now,
+            **{k: row[k] for k in ("title", "summary", "description", "category", "estimated_cost", "location")}))
+    actor = await Account.select(Account.display_name).where(Account.id == author_id).first()
+    await notify(await follower_ids(proposal_id), "proposal_withdrawn", subject=row["title"],
+                 actor=actor["display_name"] if actor else "", url=f"/proposals/{proposal_id}", exclude=author_id)
+
+
+async def delete_draft(proposal_id: int, author_id: int) -> None:
+    """A draft was never public: its author deletes it with everything attached to it."""
+    row = await Proposal.select(Proposal.author, Proposal.status).where(Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    if row["author"] != author_id:
+        raise NotAllowed()
+    if row["status"] != "draft":
+        raise InvalidState(row["status"])
+    async with write_transaction():
+        for table in (CoAuthor, ProposalRevision, Follow, Support):
+            await table.delete().where(table.proposal == proposal_id)
+        await Proposal.delete().where(Proposal.id == proposal_id)
 
 
 # ---- proposals: reading ----------------------------------------------------------------------
