@@ -9,6 +9,7 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
+    MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
@@ -71,7 +72,27 @@ def not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Respon
     return _page(request, 404, "404")
 
 
+def _page_above(request: Request[Any, Any, Any]) -> str | None:
+    """The nearest address above this one that can be opened (/drafts/1 for
+    /drafts/1/amendments/5/decide), or None."""
+    parts = request.url.path.rstrip("/").split("/")
+    router = request.app.asgi_router
+    for end in range(len(parts) - 1, 0, -1):
+        candidate = "/".join(parts[:end]) or "/"
+        try:
+            router.handle_routing(candidate, "GET")
+        except (NotFoundException, MethodNotAllowedException):
+            continue
+        return candidate
+    return None
+
+
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if (exc.status_code == 405 and request.method in ("GET", "HEAD") and not _wants_json(request)
+            and (above := _page_above(request))):
+        # The address of a form's answer, reloaded or opened again (from history, a bookmark, a
+        # restored tab): show the page the form is on rather than "method not allowed".
+        return Redirect(above, status_code=HTTP_303_SEE_OTHER)
     if exc.status_code == 403:
         return forbidden(request, exc)
     if exc.status_code == 404:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import msgspec
 from litestar import Request
 
 from server.i18n import gettext as _
@@ -70,6 +71,40 @@ def field_labels(overrides: Mapping[str, object] | None = None) -> dict[str, obj
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 Errors = dict[str, str]
+
+
+STASH_KEY = "form_back"
+
+
+class StashedForm(msgspec.Struct, frozen=True):
+    form_id: str
+    errors: Errors
+    form: dict[str, str]
+
+
+def stash_form(request: Request[Any, Any, Any], page: str, form_id: str, errors: Errors,
+               form: Mapping[str, str]) -> None:
+    """Keep a refused form for the next view of `page`: on long pages the refusal redirects to the
+    form's place (`page#anchor`), so the error shows next to the form and the address can be reloaded."""
+    session = request.scope.get("session")
+    data = dict(session) if isinstance(session, dict) else {}
+    data[STASH_KEY] = {"page": page, "form_id": form_id, "errors": dict(errors),
+                       "form": {k: v for k, v in form.items() if "password" not in k}}
+    request.set_session(data)
+
+
+def take_stashed_form(request: Request[Any, Any, Any], page: str) -> StashedForm | None:
+    """The form stashed for `page`, once (a reload after that shows the page as it is)."""
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or not isinstance(stashed := session.get(STASH_KEY), dict):
+        return None
+    request.set_session({k: v for k, v in session.items() if k != STASH_KEY})
+    if stashed.get("page") != page:
+        return None
+    try:
+        return msgspec.convert({k: stashed.get(k) for k in ("form_id", "errors", "form")}, StashedForm)
+    except msgspec.ValidationError:
+        return None
 
 
 async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:
