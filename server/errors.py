@@ -18,6 +18,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from server import interrupted
 from server.current_user import LANG_COOKIE
 from server.i18n import negotiate_locale, set_locale
 
@@ -53,6 +54,11 @@ def _page(request: Request[Any, Any, Any], status: int, template: str, detail: s
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
     if _wants_json(request):
         return _page(request, 401, "403")
+    if request.headers.get("hx-request") and not request.headers.get("hx-boosted"):
+        # Swapping the sign-in page into a fragment of the page would bury it (and lose the form):
+        # htmx sends the whole window to sign in, which then comes back to the page.
+        target = quote(interrupted.page_of(request), safe="/")
+        return Response(b"", status_code=200, headers={"HX-Redirect": f"/signin?next={target}"})
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET":
         target = request.headers.get("referer", "/")

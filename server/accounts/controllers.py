@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from server import clock, forms
+from server import clock, forms, interrupted
 from server.accounts import service
 from server.accounts.moves import move_refusal
 from server.accounts.schemas import check_password, parse_details, parse_sign_in, parse_sign_up
@@ -43,8 +43,11 @@ def see_other(path: str) -> Redirect:
 
 
 def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
+    session = request.scope.get("session")
+    kept = session.get(interrupted.KEY) if isinstance(session, dict) else None
     rotate_session(request)
-    request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version})
+    request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version,
+                         **({interrupted.KEY: kept} if kept else {})})
 
 
 class AccountController(Controller):

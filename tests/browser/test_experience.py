@@ -42,3 +42,30 @@ def test_refused_amendment_decision_shows_its_error_where_the_form_was(page_nojs
     top = error.bounding_box()["y"]
     assert 0 <= top <= page.viewport_size["height"], f"the error is {top}px down, off screen"
     assert page.reload().status == 200
+
+
+def test_comment_typed_after_the_session_ended_survives_sign_in(page) -> None:
+    """Item 4: an htmx post from a session that has ended used to paste a sign-in page into the
+    thread and lose the comment. Now the window goes to sign in and comes back with the text."""
+    from browser.helpers import demo_email
+
+    from server.demo import DEMO_PASSWORD
+
+    sign_in_request(page.context, "resident")
+    page.goto("/proposals/1")
+    text = "Signed out in another tab, but this comment about the lamps must not be lost."
+    page.get_by_label("Add a comment").fill(text)
+    page.context.clear_cookies(name="townsquare_session")  # the session ends elsewhere
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url("**/signin?next=/proposals/1")
+    assert page.locator("main .thread").count() == 0
+    page.get_by_label("Email").fill(demo_email("resident"))
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/proposals/1")
+    kept = page.get_by_role("region", name="You were signed out before this was sent")
+    assert kept.is_visible()
+    assert kept.get_by_role("textbox").input_value() == text
+    kept.get_by_role("button", name="Send it now").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(text).first.is_visible()

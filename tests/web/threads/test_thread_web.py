@@ -107,3 +107,29 @@ async def test_reply_link_opens_the_form_with_and_without_javascript(client: htt
     assert f'id="reply-{cid}"' in no_js.text and f"Your reply to {author.display_name}" in no_js.text
     fragment = await other_client.get(f"/threads/webthing/6/reply/{cid}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text and 'name="parent_id"' in fragment.text
+
+
+async def test_signed_out_htmx_post_sends_the_window_to_sign_in_and_back_with_the_text(
+        client: httpx.AsyncClient) -> None:
+    """Issue 20, item 4: a session that ended while a comment was being typed. The htmx request gets
+    HX-Redirect to sign in (not a sign-in page pasted into the thread); after signing in the person
+    is back on the page with their text, ready to send."""
+    from proposal_helpers import make_cycle, make_proposal
+    from support import make_account, sign_in
+
+    pid = await make_proposal(await make_account(), await make_cycle())
+    resident = await make_account()
+    text = "The lamp on Elm Street has been out for a week, please fix it first."
+    page_url = f"{client.base_url}/proposals/{pid}"
+    refused = await post_form(client, f"/threads/proposal/{pid}/comments", {"body": text, "stance": ""},
+                              headers={"HX-Request": "true", "HX-Current-URL": page_url})
+    assert refused.status_code == 200 and refused.text == ""
+    assert refused.headers["hx-redirect"] == f"/signin?next=/proposals/{pid}"
+    assert await Comment.count() == 0
+    await sign_in(client, resident.email)
+    back = await client.get(f"/proposals/{pid}")
+    assert "You were signed out before this was sent" in back.text and text in back.text
+    assert "You were signed out" not in (await client.get(f"/proposals/{pid}")).text  # offered once
+    sent = await post_form(client, f"/threads/proposal/{pid}/comments", {"body": text, "stance": ""})
+    assert sent.status_code == 303
+    assert (await Comment.select(Comment.body).first())["body"] == text
