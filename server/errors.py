@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from server import interrupted
 from server.current_user import LANG_COOKIE
+from server.guards import BLOCKED
 from server.i18n import negotiate_locale, set_locale
 
 log = logging.getLogger("townsquare")
@@ -71,6 +72,8 @@ def forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The CSRF middleware raises 403 with this detail; say it in words a person can act on.
     if "CSRF" in str(detail):
         return _page(request, 403, "csrf", str(detail))
+    if detail == BLOCKED:
+        return _page(request, 403, "blocked", str(detail))
     return _page(request, 403, "403", str(detail))
 
 

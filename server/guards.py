@@ -12,6 +12,8 @@ from litestar.handlers.base import BaseRouteHandler
 
 from server import interrupted
 
+BLOCKED = "account blocked"  # the 403 page then says so and where to appeal (server/errors.py)
+
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
@@ -36,7 +38,7 @@ async def requires_not_blocked(connection: ASGIConnection[Any, Any, Any, Any], h
     """For routes that publish something: a blocked account can read but not post."""
     await requires_signed_in(connection, handler)
     if connection.scope["user"].blocked:
-        raise PermissionDeniedException()
+        raise PermissionDeniedException(detail=BLOCKED)
 
 
 requires_council = requires_role("council")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+import msgspec
+
 from proposals.moderation import rules
 from proposals.moderation.registry import ContentInfo, content_kind, register_content_kind
 from proposals.moderation.schemas import HiddenInfo, LogEntry, QueueItem
@@ -22,6 +24,8 @@ register_kind("content_restored", N_("“%(subject)s” is visible again: a mode
 register_kind("content_hidden:spam", N_("A moderator hid “%(subject)s” as spam."))
 register_kind("content_hidden:offensive", N_("A moderator hid “%(subject)s” as offensive."))
 register_kind("content_hidden:off_topic", N_("A moderator hid “%(subject)s” as off-topic."))
+register_kind("account_blocked", N_("A moderator blocked your account from posting. Read why and how to appeal."))
+register_kind("block_appeal", N_("%(actor)s asks moderators to review the block on their account."))
 register_kind("content_hidden:personal_data", N_("A moderator hid “%(subject)s” because it shows personal data."))
 
 
@@ -169,7 +173,60 @@ async def block_author(kind: str, content_id: int, moderator_id: int, reason: st
         await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="block",
                                                        reason=reason, moderator=moderator_id,
                                                        target_account=info.author_id))
+    # Told at once, with where to read the reason and appeal: a blocked person otherwise only meets
+    # refusals when they next try to post.
+    await notify([info.author_id], "account_blocked", url=BLOCK_PAGE)
     return info.author_id
+
+
+BLOCK_PAGE = "/moderation/blocked"
+
+
+class BlockNotice(msgspec.Struct, frozen=True):
+    reason: str
+    blocked_at: dt.datetime
+    appealed_at: dt.datetime | None
+    appeal: str
+
+
+async def block_notice(account_id: int) -> BlockNotice | None:
+    """Why this account is blocked (the latest block in the log) and whether it has appealed since,
+    or None when it is not blocked."""
+    if not await is_blocked(account_id):
+        return None
+    rows = await ModerationAction.select(ModerationAction.action, ModerationAction.reason,
+                                         ModerationAction.created_at).where(
+        (ModerationAction.target_account == account_id) & ModerationAction.action.is_in(["block", "appeal"])
+    ).order_by(ModerationAction.id, ascending=False).limit(20)
+    block = next((r for r in rows if r["action"] == "block"), None)
+    appeal = rows[0] if rows and rows[0]["action"] == "appeal" else None
+    return BlockNotice(reason=block["reason"] if block else "",
+                       blocked_at=block["created_at"] if block else _now(),
+                       appealed_at=appeal["created_at"] if appeal else None,
+                       appeal=appeal["reason"] if appeal else "")
+
+
+async def appeal_block(account_id: int, text: str) -> None:
+    """A blocked person asks for a review, once per block: the appeal goes into the moderation log
+    (read by every moderator) and each moderator is notified."""
+    text = text.strip()
+    if not text:
+        raise ModerationError(_("Please say why the block should be lifted."))
+    if len(text) > 2000:
+        raise ModerationError(_("Please keep this to %(n)s characters or fewer (you wrote %(m)s).", n=2000,
+                                m=len(text)))
+    notice = await block_notice(account_id)
+    if notice is None:
+        raise ModerationError(_("Your account is not blocked."))
+    if notice.appealed_at is not None:
+        raise ModerationError(_("You have already asked for a review. A moderator will answer."))
+    async with write_transaction():
+        await ModerationAction.insert(ModerationAction(action="appeal", reason=text, moderator=account_id,
+                                                       target_account=account_id))
+    person = await Account.select(Account.display_name).where(Account.id == account_id).first()
+    moderators = await Account.select(Account.id).where(Account.role.is_in(["moderator", "council"]))
+    await notify([m["id"] for m in moderators], "block_appeal", actor=person["display_name"] if person else "",
+                 url="/moderation/log", exclude=account_id)
 
 
 async def unblock(account_id: int, moderator_id: int, reason: str) -> None:

@@ -101,3 +101,35 @@ async def test_one_account_cannot_flood_the_report_queue(client: httpx.AsyncClie
                               headers={"HX-Request": "true"})
     assert "many reports in the last hour" in text_of(refused.text)
     assert len(await service.queue()) == 30
+
+
+async def test_blocked_person_is_told_why_and_appeals(client: httpx.AsyncClient,
+                                                    other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 5: a blocked account is notified, sees the reason and how to appeal on every
+    page, finds no forms it cannot use, and a refused post says why instead of a bare 403."""
+    council = await make_account("council")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    comment = await threads.post_comment("draft_section", keys[0], author.id, "Visit my shop", stance="neutral")
+    moderator = await signed_in_as(other_client, "moderator")
+    await service.block_author("comment", comment, moderator.id, "Repeated advertising for a shop")
+    await sign_in(client, author.email)
+    notes = text_of((await client.get("/notifications")).text)
+    assert "A moderator blocked your account from posting. Read why and how to appeal." in notes
+    home = await client.get("/")
+    assert 'href="/moderation/blocked"' in home.text and "Your account is blocked from posting" in home.text
+    new = await client.get("/proposals/new")
+    assert 'action="/proposals/new"' not in new.text
+    refused = await post_form(client, f"/threads/draft_section/{keys[0]}/comments", {"body": "Hi", "stance": "neutral"})
+    assert refused.status_code == 403 and "Read the reason and ask for a review" in refused.text
+    page = text_of((await client.get("/moderation/blocked")).text)
+    assert "Repeated advertising for a shop" in page
+    empty = await post_form(client, "/moderation/blocked", {"appeal": " "})
+    assert empty.status_code == 400 and "Please say why the block should be lifted." in text_of(empty.text)
+    sent = await post_form(client, "/moderation/blocked", {"appeal": "It was my own shop, I will stop."})
+    assert sent.status_code == 303
+    assert "You asked for a review on" in text_of((await client.get("/moderation/blocked")).text)
+    assert (await post_form(client, "/moderation/blocked", {"appeal": "Again"})).status_code == 400
+    log = text_of((await other_client.get("/moderation/log")).text)
+    assert f"Appeal from {author.display_name}" in log and "It was my own shop, I will stop." in log
+    assert "asks moderators to review the block" in (await other_client.get("/notifications")).text
