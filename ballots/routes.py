@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ballots.cycle_dates  # registers the check that a cycle's voting phase covers its ballots
 import ballots.moves  # noqa: F401  (registers the check on moving neighborhoods while voting)
 from ballots import service
 from ballots.controllers import BallotController

@@ -139,7 +139,10 @@ class CycleAdminController(Controller):
         data, errors = parse_cycle(form)
         if data is None or errors:
             return await self._edit_page(cycle, form, errors, 200 if is_htmx(request) else 400)
-        await service.update_cycle(cycle_id, data)
+        try:
+            await service.update_cycle(cycle_id, data)
+        except service.InvalidState as exc:
+            return await self._edit_page(cycle, form, {"form": str(exc)}, 200 if is_htmx(request) else 400)
         flash(request, _("Dates saved. Phases now open and close on the new dates."), "success")
         return see_other(f"/cycles/{cycle_id}")
 

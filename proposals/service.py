@@ -17,6 +17,7 @@ import msgspec
 from proposals import comments as _comments  # noqa: F401  (registers the proposal thread kind)
 from proposals import phases
 from proposals.categories import category_label
+from proposals.cycle_checks import cycle_refusal
 from proposals.schemas import (
     BallotCandidate,
     CycleInput,
@@ -134,7 +135,10 @@ async def create_cycle(data: CycleInput) -> CycleView:
 
 
 async def update_cycle(cycle_id: int, data: CycleInput) -> CycleView:
-    """Councils move dates (a phase opens or closes earlier or later) by editing them."""
+    """Councils move dates (a phase opens or closes earlier or later) by editing them; dates that
+    other domains' records contradict (a ballot's voting days) are refused with their reason."""
+    if (reason := await cycle_refusal(cycle_id, data)) is not None:
+        raise InvalidState(reason)
     values = msgspec.structs.asdict(data)
     result = await BudgetCycle.update({getattr(BudgetCycle, k): v for k, v in values.items()}).where(
         BudgetCycle.id == cycle_id
