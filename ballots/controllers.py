@@ -141,7 +141,11 @@ class BallotController(Controller):
     async def list_page(self, request: Request[Any, Any, Any]) -> Template:
         hood = request.user.neighborhood_id if request.user else None
         ballots = await service.list_ballots(hood)
+        cycle = request.query_params.get("cycle", "")
+        if cycle.isdigit():  # the dashboard links to one budget cycle's votes
+            ballots = [b for b in ballots if b.cycle_id == int(cycle)]
         return Template("ballots/list.html", context={
+            "cycle_filter": next((b.cycle_name for b in ballots), "") if cycle.isdigit() else None,
             "groups": [(state, [b for b in ballots if b.state == state]) for state in ("open", "upcoming", "closed")],
         })
 

@@ -3,6 +3,7 @@ formatting filters, and the same template rendering a whole page or one htmx fra
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,16 @@ class _ProcessBytecodeCache(BytecodeCache):
 _BYTECODE_CACHE = _ProcessBytecodeCache()
 
 
+def _iso_moment(value: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return i18n.fmt_datetime(moment, "short", zone=True)
+
+
 def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(template_dir)),
@@ -96,6 +107,8 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         # A person's name, an amount or a date inside a translated sentence: isolated, so that
         # "Dana Okafor (Council)" or "$US 190,000" keeps its own direction in an Arabic sentence.
         bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
+        # A moment stored as ISO text (the ballot change log's old and new values), read as a date.
+        isotime=pass_eval_context(lambda _ctx, v: _iso_moment(v)),
     )
     return env
 

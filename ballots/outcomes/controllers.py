@@ -66,10 +66,13 @@ class DeliveryController(Controller):
 
     @get("/", name="delivery.list")
     async def list_items(self, request: Request[Any, Any, Any], neighborhood: FromQuery[str | None] = None,
-                         status: FromQuery[str | None] = None, order: FromQuery[str | None] = None) -> Template:
+                         status: FromQuery[str | None] = None, order: FromQuery[str | None] = None,
+                         cycle: FromQuery[str | None] = None) -> Template:
         hood_id = _to_int(neighborhood)
+        cycle_id = _to_int(cycle)  # the dashboard links to one budget cycle's projects
         status = status if status in rules.STATUSES else None
-        items = await service.list_items(neighborhood_id=hood_id, status=status, overdue_first=order == "overdue")
+        items = await service.list_items(neighborhood_id=hood_id, status=status, overdue_first=order == "overdue",
+                                         cycle_id=cycle_id)
         by_hood: dict[str, int] = {}
         for item in items:
             by_hood[item.neighborhood_name] = by_hood.get(item.neighborhood_name, 0) + item.allocated
@@ -85,7 +88,7 @@ class DeliveryController(Controller):
         ) if by_hood else None
         return Template("outcomes/list.html", context={
             "items": items, "neighborhoods": await active_neighborhoods(), "status_options": _status_options(),
-            "filters": {"neighborhood": hood_id, "status": status or "", "order": order or ""},
+            "filters": {"neighborhood": hood_id, "status": status or "", "order": order or "", "cycle": cycle_id},
             "status_label": status_label, "money_chart": money_chart,
         })
 
@@ -158,7 +161,7 @@ class DeliveryFeedController(Controller):
             base_url=base,
             self_path="/feeds/delivery.atom",
             alternate_path="/delivery",
-            entries=await collect_entries("delivery", 50),
+            entries=await collect_entries("delivery", 50, _settings(request).currency),
         )
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 

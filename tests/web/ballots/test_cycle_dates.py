@@ -35,3 +35,17 @@ async def test_cycle_edit_that_contradicts_a_ballot_is_refused(client: httpx.Asy
     fine = _form(cycle, results_open=today + dt.timedelta(days=20))
     assert (await post_form(client, f"/council/cycles/{s.cycle_id}/edit", fine)).status_code == 303
     assert (await service.get_cycle(s.cycle_id)).results_open == today + dt.timedelta(days=20)
+
+
+async def test_change_log_shows_times_as_people_read_them(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 13: the ballot's change log showed raw ISO times."""
+    from ballots import service as ballots_service
+
+    s = await make_ballot()
+    await signed_in_as(client, "council")
+    ballot = await ballots_service.get_ballot(s.ballot_id)
+    await ballots_service.extend_ballot(s.ballot_id, ballot.closes_at + dt.timedelta(days=1), s.council_id)
+    page = await client.get(f"/council/ballots/{s.ballot_id}")
+    log = page.text.split('id="log-title"', 1)[1]
+    assert "+00:00" not in log
+    assert "(UTC)" in log

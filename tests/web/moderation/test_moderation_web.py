@@ -80,7 +80,7 @@ async def test_moderator_unblocks_with_a_note(client: httpx.AsyncClient) -> None
     moderator = await signed_in_as(client, "moderator")
     await service.block_author("comment", comment, moderator.id, "Spam")
     log = await client.get("/moderation/log")
-    assert f"Unblock {author.display_name}" in log.text
+    assert f"Unblock {author.display_name}" in text_of(log.text)
     assert (await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": ""})).status_code == 303
     assert await service.is_blocked(author.id)
     await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": "Apologised"})

@@ -137,7 +137,8 @@ async def test_atom_feed_parses_and_lists_updates(client: httpx.AsyncClient) -> 
     item = await make_item("Bike lane")
     await signed_in_as(client, "council")
     await post_form(client, f"/council/delivery/{item}/progress",
-                    {"status": "in_progress", "percent_complete": "5", "spent": "0", "body": "Posts ordered."})
+                    {"status": "in_progress", "percent_complete": "5", "spent": "0",
+                     "body": "**Posts** ordered from [the depot](https://example.org)."})
     response = await client.get("/feeds/delivery.atom")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
     ns = "{http://www.w3.org/2005/Atom}"
@@ -147,6 +148,7 @@ async def test_atom_feed_parses_and_lists_updates(client: httpx.AsyncClient) -> 
     assert len(entries) == 1
     assert "Bike lane" in entries[0].findtext(f"{ns}title")
     assert f"/delivery/{item}#update-" in entries[0].find(f"{ns}link").get("href")
+    assert entries[0].findtext(f"{ns}summary") == "Posts ordered from the depot."  # no raw Markdown
 
 
 async def test_home_section_and_header_link(client: httpx.AsyncClient) -> None:

@@ -144,6 +144,9 @@ async def test_publication_creates_delivery_items_charts_and_feed_entry(client: 
     assert page.count('role="img"') >= 2 and "<title id=" in page and "<details" in page
     feed = (await client.get("/feeds/delivery.atom")).text
     assert f"/ballots/{s.ballot_id}/results?version=1" in feed and "version=2" in feed
+    # Issue 20, item 13: amounts formatted, plurals right, the correction's reason said.
+    assert "Corrected because: Clarified" in feed and "$" in feed
+    assert ("1 project funded." in feed) if len(run.funded) == 1 else (f"{len(run.funded)} projects funded." in feed)
 
 
 async def test_turnout_by_neighborhood_suppresses_small_groups(db: Engine) -> None:

@@ -104,7 +104,7 @@ async def test_reply_link_opens_the_form_with_and_without_javascript(client: htt
     assert f'href="/threads/webthing/6?reply_to={cid}#reply-{cid}"' in page.text
     assert f'id="reply-{cid}"' not in page.text
     no_js = await other_client.get(f"/threads/webthing/6?reply_to={cid}")
-    assert f'id="reply-{cid}"' in no_js.text and f"Your reply to {author.display_name}" in no_js.text
+    assert f'id="reply-{cid}"' in no_js.text and f"Your reply to {author.display_name}" in text_of(no_js.text)
     fragment = await other_client.get(f"/threads/webthing/6/reply/{cid}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text and 'name="parent_id"' in fragment.text
 
