@@ -143,6 +143,8 @@ class AccountController(Controller):
         moving = data is not None and data.neighborhood_id != viewer.neighborhood_id
         if moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
             errors["neighborhood_id"] = refusal
+            # The move did not happen: the list shows where the person still is, not the refused choice.
+            form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
         if data is None or errors:
             return await self._account_page(viewer, details=form, details_errors=errors, status=400)
         await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)

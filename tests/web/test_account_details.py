@@ -52,6 +52,9 @@ async def test_no_move_while_a_cycle_you_voted_in_is_still_voting(client: httpx.
     assert refused.status_code == 400
     assert "You have already voted on your neighborhood" in text_of(refused.text)
     assert 'value="Amira H."' in refused.text  # what was typed comes back
+    # Issue 20, item 18: the list shows the neighborhood the person is still in, not the refused one.
+    assert f'<option value="{s.hood}" selected' in refused.text
+    assert f'<option value="{elsewhere}" selected' not in refused.text
     kept = await load_viewer(voter.id)
     assert kept is not None and kept.neighborhood_id == s.hood and kept.display_name == "Amira Haddad"
     # Renaming alone is fine.
