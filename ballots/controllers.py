@@ -197,7 +197,9 @@ class BallotController(Controller):
     def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
                    errors: list[str] | None = None, announcement: str = "", receipt: str = "",
                    status: int = 200, fragment: bool = False, focus_id: str = "") -> Template:
-        ranked = [c for pid in ranking if (c := ballot.candidate(pid)) is not None]
+        # A ranking sent back with a duplicate-choice error lists each project once: a project twice
+        # would give two sets of buttons one id.
+        ranked = [c for pid in dict.fromkeys(ranking) if (c := ballot.candidate(pid)) is not None]
         context = {
             "ballot": ballot, "ranked": ranked, "unranked": [c for c in ballot.candidates if c not in ranked],
             "errors": errors or [], "announcement": announcement, "receipt": receipt,
