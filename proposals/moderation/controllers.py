@@ -135,7 +135,8 @@ class ModerationController(Controller):
             return await self._queue({f"note-{key}": errors.get("note", errors.get("form", ""))},
                                      {f"note-{key}": form.get("note", "")}, 400)
         flash(request, {"hide": _("Hidden. The action is in the moderation log."),
-                        "restore": _("Restored. The action is in the moderation log."),
+                        "restore": _("Restored. The action is in the moderation log.") if form.get("was_hidden")
+                        else _("Kept visible; its reports are closed. The action is in the moderation log."),
                         "block": _("Author blocked from posting. The action is in the moderation log.")}[action],
               "success")
         return Redirect("/moderation", status_code=303)

@@ -24,6 +24,8 @@ register_kind("content_restored", N_("“%(subject)s” is visible again: a mode
 register_kind("content_hidden:spam", N_("A moderator hid “%(subject)s” as spam."))
 register_kind("content_hidden:offensive", N_("A moderator hid “%(subject)s” as offensive."))
 register_kind("content_hidden:off_topic", N_("A moderator hid “%(subject)s” as off-topic."))
+register_kind("moderation_report", N_("Reported for moderation: “%(subject)s”."))
+register_kind("moderation_hidden", N_("Hidden after 3 reports, waiting for a moderator: “%(subject)s”."))
 register_kind("account_blocked", N_("A moderator blocked your account from posting. Read why and how to appeal."))
 register_kind("block_appeal", N_("%(actor)s asks moderators to review the block on their account."))
 register_kind("content_hidden:personal_data", N_("A moderator hid “%(subject)s” because it shows personal data."))
@@ -99,8 +101,20 @@ async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> s
                 ModerationState.id == state["id"])
     if new_status == "pending" and status != "pending":
         await _tell_author(kind, info, "content_pending")
+        await _tell_moderators(kind, content_id, info, "moderation_hidden")
         return "hidden"
+    if count == 1:  # the first report puts the item in the queue; later ones only add to it
+        await _tell_moderators(kind, content_id, info, "moderation_report")
     return "reported"
+
+
+async def _tell_moderators(kind: str, content_id: int, info: ContentInfo, notification: str) -> None:
+    """Moderators hear of an item entering the queue and of one hidden by reports; council staff
+    (who can moderate too) only where no moderator account exists."""
+    staff = await Account.select(Account.id, Account.role).where(Account.role.is_in(["moderator", "council"]))
+    moderators = [a["id"] for a in staff if a["role"] == "moderator"] or [a["id"] for a in staff]
+    subject = info.title if kind == "proposal" else info.excerpt
+    await notify(moderators, notification, subject=subject[:80], url=f"/moderation#item-{kind}-{content_id}")
 
 
 async def _tell_author(content: str, info: ContentInfo | None, notification: str) -> None:
@@ -286,11 +300,28 @@ async def log(page: int = 1, per_page: int = 50) -> tuple[list[LogEntry], bool]:
         ModerationAction.target_account.id.as_alias("target_id"),
         ModerationAction.target_account.blocked.as_alias("target_blocked"),
     ).order_by(ModerationAction.id, ascending=False).limit(per_page + 1).offset((max(page, 1) - 1) * per_page)
-    entries = [LogEntry(id=r["id"], action=r["action"], kind=r["content_kind"], content_id=r["content_id"],
-                        category=r["category"], reason=r["reason"], moderator_name=r["moderator_name"] or "",
-                        target_name=r["target_name"] or "", created_at=r["created_at"], target_id=r["target_id"],
-                        target_blocked=bool(r["target_blocked"])) for r in rows[:per_page]]
-    return entries, len(rows) > per_page
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    # Each entry names and links the item it is about (one lookup per kind on the page).
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        if r["content_kind"]:
+            by_kind[r["content_kind"]].append(r["content_id"])
+    infos: dict[tuple[str, int], ContentInfo] = {}
+    for kind, ids in by_kind.items():
+        if spec := content_kind(kind):
+            infos.update({(kind, i): info for i, info in (await spec.describe(ids)).items()})
+    entries = []
+    for r in rows:
+        spec = content_kind(r["content_kind"]) if r["content_kind"] else None
+        info = infos.get((r["content_kind"], r["content_id"]))
+        entries.append(LogEntry(
+            id=r["id"], action=r["action"], kind=r["content_kind"], content_id=r["content_id"],
+            category=r["category"], reason=r["reason"], moderator_name=r["moderator_name"] or "",
+            target_name=r["target_name"] or "", created_at=r["created_at"], target_id=r["target_id"],
+            target_blocked=bool(r["target_blocked"]), kind_label=_(spec.label) if spec else r["content_kind"],
+            title=(info.title if info else "") or "", url=(info.url if info else "") or ""))
+    return entries, has_more
 
 
 # -- the "proposal" kind: registered here so the proposals domain needs no change (read-only use) --

@@ -133,3 +133,32 @@ async def test_blocked_person_is_told_why_and_appeals(client: httpx.AsyncClient,
     log = text_of((await other_client.get("/moderation/log")).text)
     assert f"Appeal from {author.display_name}" in log and "It was my own shop, I will stop." in log
     assert "asks moderators to review the block" in (await other_client.get("/notifications")).text
+
+
+async def test_moderators_are_told_and_the_queue_and_log_read_well(client: httpx.AsyncClient,
+                                                                  other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 17: moderators are notified of a new report and of an item hidden by reports;
+    the hiding reason starts as the one reporters gave; the log links to the item; keeping an item
+    that was never hidden does not say "Restored"."""
+    council = await make_account("council")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    comment = await threads.post_comment("draft_section", keys[0], author.id, "You are all idiots", stance="neutral")
+    moderator = await signed_in_as(other_client, "moderator")
+    for _ in range(3):
+        await service.report("comment", comment, (await make_account()).id, "offensive")
+    notes = text_of((await other_client.get("/notifications")).text)
+    assert "Reported for moderation: “You are all idiots”." in notes
+    assert "Hidden after 3 reports, waiting for a moderator: “You are all idiots”." in notes
+    queue = await other_client.get("/moderation/")
+    assert '<option value="offensive" selected>' in queue.text and "comment:" not in queue.text
+    other = await threads.post_comment("draft_section", keys[0], author.id, "Fine words", stance="neutral")
+    await service.report("comment", other, (await make_account()).id, "spam")
+    kept = await post_form(other_client, "/moderation/act", {"kind": "comment", "id": other, "action": "restore",
+                                                             "note": "Nothing wrong", "was_hidden": ""})
+    assert kept.status_code == 303
+    assert "Kept visible" in text_of((await other_client.get("/moderation/")).text)
+    log = await other_client.get("/moderation/log")
+    table = log.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert f"#comment-{other}\"" in table and "Comment on “Handling complaints: One”" in text_of(table), table
+    assert moderator.display_name in text_of(log.text)
