@@ -32,4 +32,11 @@ async def describe(ids: list[int]) -> dict[int, TargetInfo]:
     return out
 
 
-register_thread_kind(KIND, describe)
+async def followers(proposal_id: int) -> list[int]:
+    """Everyone following the proposal; its author and co-authors follow it from the start."""
+    from proposals.tables import Follow
+
+    return [r["account"] for r in await Follow.select(Follow.account).where(Follow.proposal == proposal_id)]
+
+
+register_thread_kind(KIND, describe, followers=followers)

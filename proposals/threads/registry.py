@@ -17,6 +17,7 @@ class TargetInfo:
 
 
 Describe = Callable[[list[int]], Awaitable[dict[int, TargetInfo]]]
+Followers = Callable[[int], Awaitable[list[int]]]
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,18 @@ class ThreadKind:
     name: str
     describe: Describe
     stances: bool = False  # top-level comments carry a stance (supports / has concerns / neutral)
+    # Who hears of every new comment (a proposal's followers, its authors among them); None: nobody.
+    followers: Followers | None = None
 
 
 _KINDS: dict[str, ThreadKind] = {}
 
 
-def register_thread_kind(name: str, describe: Describe, *, stances: bool = False) -> None:
+def register_thread_kind(name: str, describe: Describe, *, stances: bool = False,
+                         followers: Followers | None = None) -> None:
     """`describe(ids)` returns a TargetInfo for each id that exists (one query for all ids, please:
     a page may load 20 threads at once). Ids missing from the result are treated as not found."""
-    _KINDS[name] = ThreadKind(name, describe, stances)
+    _KINDS[name] = ThreadKind(name, describe, stances, followers)
 
 
 def thread_kind(name: str) -> ThreadKind | None:

@@ -133,3 +133,26 @@ async def test_signed_out_htmx_post_sends_the_window_to_sign_in_and_back_with_th
     sent = await post_form(client, f"/threads/proposal/{pid}/comments", {"body": text, "stance": ""})
     assert sent.status_code == 303
     assert (await Comment.select(Comment.body).first())["body"] == text
+
+
+async def test_followers_hear_of_new_comments_and_emails_link_to_the_site(
+        app, client: httpx.AsyncClient, other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 16: a new comment on a proposal reaches its author and followers; digest emails
+    link to the address the site was reached at when TOWNSQUARE_PUBLIC_URL is unset."""
+    from proposal_helpers import make_cycle, make_proposal
+    from support import make_account
+
+    author = await make_account()
+    pid = await make_proposal(author, await make_cycle(), title="Lamps on Elm Street")
+    follower = await signed_in_as(other_client)
+    await post_form(other_client, f"/proposals/{pid}/follow")
+    commenter = await signed_in_as(client)
+    assert (await post_form(client, f"/threads/proposal/{pid}/comments", {"body": "Yes please"})).status_code == 303
+    from server.notifications.tables import Notification
+
+    told = {r["recipient"] for r in await Notification.select(Notification.recipient).where(
+        Notification.kind == "thread_comment")}
+    assert told == {author.id, follower.id} and commenter.id not in told
+    page = text_of((await other_client.get("/notifications")).text)
+    assert f"{commenter.display_name} commented on “Lamps on Elm Street”, which you follow" in page
+    assert app.state.site_url() == str(client.base_url).rstrip("/")
