@@ -69,3 +69,24 @@ def test_comment_typed_after_the_session_ended_survives_sign_in(page) -> None:
     kept.get_by_role("button", name="Send it now").click()
     page.wait_for_load_state()
     assert page.get_by_text(text).first.is_visible()
+
+
+def test_ranking_step_is_confirmed_where_a_phone_user_is_looking(page) -> None:
+    """Item 19: on a phone, each "Add to my ranking" moved the focus to the next project, the ranking
+    was screens away and the confirmation went only to screen readers."""
+    from browser.helpers import NARROW
+
+    page.set_viewport_size(NARROW)
+    sign_in_request(page.context, "council")
+    page.goto("/ballots/1/vote")
+    toast = page.locator("#ranking-status")
+    assert not toast.is_visible()
+    page.get_by_role("button", name="Add to my ranking").nth(2).click()
+    toast.get_by_text("added at rank 1").wait_for()
+    box = toast.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= NARROW["height"] + 1, box
+    assert "1." in toast.inner_text()
+    page.get_by_role("button", name="Add to my ranking").nth(2).click()
+    toast.get_by_text("added at rank 2").wait_for()
+    toast.get_by_role("link", name="See and change my ranking").click()
+    assert page.locator("#ranking").bounding_box()["y"] < NARROW["height"]
