@@ -152,8 +152,11 @@ class BallotController(Controller):
     @get("/ballots/{ballot_id:int}", name="ballots.detail")
     async def detail(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:
         ballot = await load_ballot(ballot_id)
+        from ballots.results.service import is_published  # results build on this module
+
         return Template("ballots/detail.html", context={
             "ballot": ballot, "status": await voter_status(request, ballot),
+            "published": ballot.state == "closed" and await is_published(ballot_id),
             "turnout": await service.turnout(ballot_id),
         })
 

@@ -18,6 +18,7 @@ from proposals.categories import CATEGORIES, STATUSES, phase_label
 from proposals.moderation import service as moderation
 from proposals.schemas import SORTS, ProposalDetail, ProposalFilters, parse_proposal
 from proposals.threads import service as threads
+from proposals.timeline_sources import later_events
 from proposals.views import labels
 from server import forms
 from server.guards import requires_not_blocked, requires_signed_in
@@ -163,7 +164,9 @@ class ProposalController(Controller):
             "hidden": hidden if hidden and not (viewer and (viewer.is_moderator or detail.is_editor(viewer.id)))
             else None,
             "hidden_note": hidden,
-            "events": await service.timeline(proposal_id),
+            "events": sorted([*await service.timeline(proposal_id),
+                              *await later_events(proposal_id, request.app.state.settings.currency)],
+                             key=lambda e: e.at),
             "support": await service.support_state(proposal_id, viewer.id if viewer else None),
             "following": await service.is_following(proposal_id, viewer.id if viewer else None),
             "can_edit": detail.is_editor(viewer.id if viewer else None) and phases.can_edit(detail.cycle.phase)

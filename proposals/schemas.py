@@ -222,6 +222,11 @@ class TimelineEvent(msgspec.Struct, frozen=True):
     ballot_eligible: bool = False
     merged_into_id: int | None = None
     merged_into_title: str = ""
+    # Events told by other domains (proposals/timeline_sources.py): on_ballot, funded, not_funded, delivery.
+    title: str = ""
+    url: str = ""
+    note: str = ""
+    until: dt.datetime | None = None
 
 
 class ProposalDetail(msgspec.Struct, frozen=True):

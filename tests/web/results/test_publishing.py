@@ -203,3 +203,29 @@ async def test_the_ballots_council_page_leads_from_closing_to_counting_to_publis
     assert "Publish a corrected version" in count_page.text
     listed = (await client.get("/council/ballots")).text
     assert "Result published" in listed and "ready to publish" not in listed and "Not counted yet" not in listed
+
+
+async def test_proposal_timeline_continues_through_ballot_result_and_delivery(
+        client: httpx.AsyncClient, db: Engine) -> None:
+    """Issue 20, item 11: the proposal's public history goes on past review, with links both ways,
+    and the closed ballot's page links to its published result."""
+    from support import text_of
+
+    from ballots.outcomes.tables import DeliveryItem
+
+    s, run = await _closed_and_counted()
+    ballot_page = await client.get(f"/ballots/{s.ballot_id}")
+    assert f'href="/ballots/{s.ballot_id}/results"' not in ballot_page.text
+    council = await make_account("council", neighborhood_id=s.hood)
+    await service.publish(s.ballot_id, run.id, "Published", council.id)
+    assert f'href="/ballots/{s.ballot_id}/results"' in (await client.get(f"/ballots/{s.ballot_id}")).text
+    funded = run.funded[0].proposal_id
+    item = (await DeliveryItem.select(DeliveryItem.id).where(DeliveryItem.proposal == funded).first())["id"]
+    page = await client.get(f"/proposals/{funded}")
+    history = page.text.split('id="history-title"', 1)[1]
+    assert f'href="/ballots/{s.ballot_id}"' in history and f'href="/ballots/{s.ballot_id}/results"' in history
+    assert "Funded:" in text_of(history) and f'href="/delivery/{item}"' in history
+    losers = [p for p in s.proposals if p not in {f.proposal_id for f in run.funded}]
+    if losers:
+        lost = (await client.get(f"/proposals/{losers[0]}")).text.split('id="history-title"', 1)[1]
+        assert "Not funded:" in text_of(lost) and '<blockquote class="reason">' in lost
