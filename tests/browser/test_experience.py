@@ -90,3 +90,28 @@ def test_ranking_step_is_confirmed_where_a_phone_user_is_looking(page) -> None:
     toast.get_by_text("added at rank 2").wait_for()
     toast.get_by_role("link", name="See and change my ranking").click()
     assert page.locator("#ranking").bounding_box()["y"] < NARROW["height"]
+
+
+def test_long_pages_fold_on_a_phone_with_jump_links(page) -> None:
+    """Item 3: a draft (about 8,100 px) and a result (about 7,100 px) were very long on a phone."""
+    from browser.helpers import NARROW
+
+    page.set_viewport_size(NARROW)
+    page.goto("/ballots/3/results")
+    jumps = page.get_by_role("navigation", name="On this page")
+    assert jumps.get_by_role("link").count() == 5
+    assert page.locator("details.fold").evaluate("d => d.open") is False
+    result_height = page.evaluate("() => document.documentElement.scrollHeight")
+    jumps.get_by_role("link", name="Who voted").click()
+    assert page.get_by_role("heading", name="Who voted").bounding_box()["y"] < NARROW["height"]
+    page.goto("/drafts/1")
+    assert page.locator("details.amendment-thread[open]").count() == 0
+    assert page.get_by_role("link", name="Back to the list of sections").count() >= 2
+    draft_height = page.evaluate("() => document.documentElement.scrollHeight")
+    print(f"\nphone page heights: result {result_height}px, draft {draft_height}px")
+    # A comment linked to (a notification, a redirect after posting) is shown even when folded away.
+    comment = page.locator("details.amendment-thread .comment[id^=comment-]").first
+    if comment.count():
+        target = comment.get_attribute("id")
+        page.goto(f"/drafts/1#{target}")
+        assert page.locator(f"#{target}").is_visible()
