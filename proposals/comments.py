@@ -6,6 +6,7 @@ from __future__ import annotations
 from proposals.tables import Proposal
 from proposals.threads.registry import TargetInfo, register_thread_kind
 from server import clock
+from server.follows import Followed, register_follow_source
 from server.i18n import fmt_date
 from server.i18n import gettext as _
 
@@ -40,3 +41,12 @@ async def followers(proposal_id: int) -> list[int]:
 
 
 register_thread_kind(KIND, describe, followers=followers)
+
+
+@register_follow_source
+async def followed_proposals(account_id: int) -> list[Followed]:
+    from proposals.tables import Follow
+
+    rows = await Follow.select(Follow.proposal.id.as_alias("id"), Follow.proposal.title.as_alias("title")).where(
+        (Follow.account == account_id) & (Follow.proposal.status != "draft")).order_by(Follow.id, ascending=False)
+    return [Followed(_("Proposal"), r["title"], f"/proposals/{r['id']}") for r in rows]

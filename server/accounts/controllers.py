@@ -16,6 +16,7 @@ from server.accounts import service
 from server.accounts.moves import move_refusal
 from server.accounts.schemas import check_password, parse_details, parse_sign_in, parse_sign_up
 from server.current_user import LANG_COOKIE, SESSION_USER_KEY, SESSION_VERSION_KEY, Viewer
+from server.follows import followed_by
 from server.forms import read_form
 from server.guards import requires_not_blocked, requires_signed_in
 from server.i18n import LOCALES
@@ -129,6 +130,10 @@ class AccountController(Controller):
                 "email_notifications": "yes" if viewer.email_notifications else ""},
             "details_errors": details_errors or {},
         })
+
+    @get("/account/following", name="accounts.following", guards=[requires_signed_in])
+    async def following(self, request: Request[Any, Any, Any]) -> Template:
+        return Template("accounts/following.html", context={"items": await followed_by(request.user.id)})
 
     @get("/account", name="accounts.page", guards=[requires_signed_in])
     async def account_page(self, request: Request[Any, Any, Any]) -> Template:
