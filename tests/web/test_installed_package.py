@@ -8,6 +8,7 @@ whose catalog is missing refuses to start with one line that says so."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import site
@@ -56,6 +57,21 @@ def _env(var_dir: Path, **extra: str) -> dict[str, str]:
             "SECRET_KEY": secrets.token_urlsafe(48), **extra}
 
 
+def _english_sentences() -> set[str]:
+    """The interface's own English sentences (five words or more, without placeholders or markup):
+    any of them on a Spanish or Arabic page is text the installed server left untranslated."""
+    from babel.messages.pofile import read_po
+
+    with (PROJECT_ROOT / "server" / "locale" / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    out = set()
+    for message in template:
+        text = message.id[0] if isinstance(message.id, tuple) else message.id
+        if text and "%(" not in text and "<" not in text and len(text.split()) >= 5:
+            out.add(text)
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -67,8 +83,9 @@ def test_installed_server_speaks_spanish_and_arabic(installed: Path, tmp_path: P
                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert str(installed.parent) in where, f"the test imported the checkout, not the wheel: {where}"
     env = _env(tmp_path / "var", TOWNSQUARE_DEFAULT_LOCALE="ar")
-    subprocess.run([installed / "townsquare", "migrate"], env=env, cwd=tmp_path, check=True, capture_output=True,
-                   timeout=300)
+    for command in ("migrate", "demo"):
+        subprocess.run([installed / "townsquare", command], env=env, cwd=tmp_path, check=True, capture_output=True,
+                       timeout=300)
     port = _free_port()
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen([installed / "townsquare", "serve", "--port", str(port)], env=env, cwd=tmp_path,
@@ -94,6 +111,15 @@ def test_installed_server_speaks_spanish_and_arabic(installed: Path, tmp_path: P
         assert "Propuestas" in spanish.text
         css = httpx.get(f"{url}/static/css/site.css")  # static files travel in the wheel too
         assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+        english = _english_sentences()
+        for locale in ("es", "ar"):
+            for path in ("/", "/proposals", "/proposals/1", "/drafts/1", "/ballots", "/ballots/3",
+                         "/ballots/3/results", "/delivery", "/delivery/4", "/dashboard", "/signin", "/api/v1"):
+                page = httpx.get(f"{url}{path}", headers={"Accept-Language": locale})
+                assert page.status_code == 200, (locale, path)
+                main = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text.split("<main", 1)[1]))
+                left = sorted(s for s in english if s in main)
+                assert not left, f"{path} in {locale} shows English: {left[:5]}"
     finally:
         server.terminate()
         server.wait(timeout=10)
