@@ -158,15 +158,22 @@ class BallotController(Controller):
     async def list_page(self, request: Request[Any, Any, Any]) -> Template:
         hood = request.user.neighborhood_id if request.user else None
         ballots = await service.list_ballots(hood)
+        cycle = request.query_params.get("cycle", "")
+        if cycle.isdigit():  # the dashboard links to one budget cycle's votes
+            ballots = [b for b in ballots if b.cycle_id == int(cycle)]
         return Template("ballots/list.html", context={
+            "cycle_filter": next((b.cycle_name for b in ballots), "") if cycle.isdigit() else None,
             "groups": [(state, [b for b in ballots if b.state == state]) for state in ("open", "upcoming", "closed")],
         })
 
     @get("/ballots/{ballot_id:int}", name="ballots.detail")
     async def detail(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:
         ballot = await load_ballot(ballot_id, cached=True)
+        from ballots.results.service import is_published  # results build on this module
+
         return Template("ballots/detail.html", context={
             "ballot": ballot, "status": await voter_status(request, ballot),
+            "published": ballot.state == "closed" and await is_published(ballot_id),
             "turnout": await service.turnout(ballot_id),
         })
 
@@ -210,7 +217,9 @@ class BallotController(Controller):
     def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
                    errors: list[str] | None = None, announcement: str = "", receipt: str = "",
                    status: int = 200, fragment: bool = False, focus_id: str = "") -> Template:
-        ranked = [c for pid in ranking if (c := ballot.candidate(pid)) is not None]
+        # A ranking sent back with a duplicate-choice error lists each project once: a project twice
+        # would give two sets of buttons one id.
+        ranked = [c for pid in dict.fromkeys(ranking) if (c := ballot.candidate(pid)) is not None]
         context = {
             "ballot": ballot, "ranked": ranked, "unranked": [c for c in ballot.candidates if c not in ranked],
             "errors": errors or [], "announcement": announcement, "receipt": receipt,

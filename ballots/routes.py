@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ballots.moves  # noqa: F401  (registers the check on moving neighborhoods while voting)
-from ballots import service
+# Registered for their side effects: the checks on moving neighborhoods while voting and on a cycle's
+# dates against its ballots, and the proposal timeline's ballot, result and delivery chapters.
+from ballots import cycle_dates, moves, proposal_timeline, service  # noqa: F401
 from ballots.controllers import BallotController
 from ballots.council import CouncilBallotController
 from server.current_user import Viewer

@@ -98,7 +98,7 @@ class ResultsController(Controller):
     async def pb_file(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Response[str]:
         publication = await self._publication(ballot_id, version)
         text = await service.published_file(ballot_id, publication.version)
-        return Response(text or "", media_type="text/plain; charset=utf-8", headers={
+        return Response(text or "", media_type="text/plain", headers={
             "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{publication.version}.pb"'})
 
     @get("/results.json", name="results.json")
@@ -127,5 +127,5 @@ class ResultsController(Controller):
         for x in sorted(p.count.projects, key=lambda x: (not x.selected, x.chosen_rank or 0, -x.points)):
             writer.writerow([x.proposal_id, x.title, x.cost, x.points, int(x.selected), x.chosen_rank or "",
                              x.explanation_text])
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        return Response(out.getvalue(), media_type="text/csv", headers={
             "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{p.version}-results.csv"'})

@@ -122,12 +122,13 @@ async def recent_publications(limit: int = 50) -> list[PublicationSummary]:
     rows = await ResultPublication.select(
         ResultPublication.ballot, ResultPublication.ballot.title.as_alias("ballot_title"),
         ResultPublication.version, ResultPublication.published_at, ResultPublication.result_json,
+        ResultPublication.correction_reason,
     ).order_by(ResultPublication.published_at, ascending=False).limit(limit)
     out = []
     for r in rows:
         count = msgspec.json.decode(r["result_json"], type=CountView)
         out.append(PublicationSummary(r["ballot"], r["ballot_title"], r["version"], r["published_at"],
-                                      len(count.funded), count.spent, count.budget))
+                                      len(count.funded), count.spent, count.budget, r["correction_reason"] or ""))
     return out
 
 

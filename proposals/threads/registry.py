@@ -21,6 +21,7 @@ Describe = Callable[[list[int]], Awaitable[dict[int, TargetInfo]]]
 # `audience(ids, viewer)`: the ids whose thread this viewer may read (the owning domain's
 # visibility rule); `viewer` is a server.current_user.Viewer or None. Missing ids are "not found".
 Audience = Callable[[list[int], Any], Awaitable[set[int]]]
+Followers = Callable[[int], Awaitable[list[int]]]
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,18 @@ class ThreadKind:
     describe: Describe
     stances: bool = False  # top-level comments carry a stance (supports / has concerns / neutral)
     audience: Audience | None = None  # None: every existing target is public
+    # Who hears of every new comment (a proposal's followers, its authors among them); None: nobody.
+    followers: Followers | None = None
 
 
 _KINDS: dict[str, ThreadKind] = {}
 
 
 def register_thread_kind(name: str, describe: Describe, *, stances: bool = False,
-                         audience: Audience | None = None) -> None:
+                         audience: Audience | None = None, followers: Followers | None = None) -> None:
     """`describe(ids)` returns a TargetInfo for each id that exists (one query for all ids, please:
     a page may load 20 threads at once). Ids missing from the result are treated as not found."""
-    _KINDS[name] = ThreadKind(name, describe, stances, audience)
+    _KINDS[name] = ThreadKind(name, describe, stances, audience, followers)
 
 
 def thread_kind(name: str) -> ThreadKind | None:

@@ -88,6 +88,8 @@ async def test_bad_ranking_is_refused_with_choices_kept(client: httpx.AsyncClien
     dup = await post_form(client, f"/ballots/{s.ballot_id}/review", {"rank_1": str(a), "rank_2": str(a)})
     assert dup.status_code == 400 and "only once" in dup.text
     assert f'<option value="{a}" selected>' in dup.text
+    ids = re.findall(r' id="([^"]+)"', dup.text)
+    assert len(ids) == len(set(ids)), "two elements share an id (issue 20, item 20)"
     foreign = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [a, 987654]})
     assert foreign.status_code == 400 and "not on this ballot" in foreign.text
     assert await CastBallot.count() == 0
@@ -179,7 +181,7 @@ async def test_council_sets_up_ballot_codes_and_paper(client: httpx.AsyncClient,
                                                                               "label": "Library"})
     assert sheet.status_code == 200 and len(re.findall(r"<code>[A-Z0-9]{5}-[A-Z0-9]{5}</code>", sheet.text)) == 3
     csv = await post_form(client, f"/council/ballots/{s.ballot_id}/codes", {"count": "2", "format": "csv"})
-    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.strip().splitlines()) == 3
+    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and len(csv.text.strip().splitlines()) == 3
     ranking = {"sheet_ref": "P-1", "rank_1": str(s.proposals[0]), "rank_2": str(s.proposals[1])}
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/paper", ranking)).status_code == 303
     same = await post_form(client, f"/council/ballots/{s.ballot_id}/paper", ranking)
@@ -196,3 +198,14 @@ async def test_residents_cannot_reach_council_pages(client: httpx.AsyncClient) -
     assert (await client.get("/council/ballots/")).status_code == 403
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/codes", {"count": "3"})).status_code == 403
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/paper", {"sheet_ref": "x"})).status_code == 403
+
+
+async def test_closed_ballot_pages_speak_of_a_closed_vote(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 20: a closed ballot no longer offers paper entry nor says "Turnout so far"."""
+    closed = await make_ballot("Old Town", opens=NOW - dt.timedelta(days=5), closes=NOW - dt.timedelta(days=1))
+    await signed_in_as(client, "council")
+    manage = text_of((await client.get(f"/council/ballots/{closed.ballot_id}")).text)
+    assert "Enter paper ballots" not in manage and "paper ballots can no longer be entered" in manage
+    assert "Turnout so far" not in manage and "Turnout" in manage
+    public = text_of((await client.get(f"/ballots/{closed.ballot_id}")).text)
+    assert "Turnout so far" not in public and "so far" not in public
