@@ -12,10 +12,11 @@ import anyio
 import anyio.to_thread
 import msgspec
 
+from ballots import service as ballots_service
 from ballots.counting.schemas import CountView, ProjectCount
 from ballots.counting.tables import CountRun
 from ballots.service import ElectionData, election_data
-from ballots.tables import Ballot, CastBallot
+from ballots.tables import Ballot
 from ballots.tally import Election, Result, ballot_set_hash, count
 from server.database import is_unique_violation
 
@@ -105,7 +106,9 @@ async def get_count(run_id: int) -> CountView | None:
 
 
 async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountView:
-    """Count a closed ballot, or return the existing count of exactly this ballot set."""
+    """Count a closed ballot, or return the existing count of exactly this ballot set. Its sealed
+    ballots are written out first (ballots.service.unseal), if that has not happened yet."""
+    await ballots_service.unseal(ballot_id, now)
     data = await election_data(ballot_id, now)
     if data is None or not data.closed:
         raise NotCountable(ballot_id)
@@ -198,13 +201,14 @@ async def count_closed_ballots(now: dt.datetime | None = None) -> int:
     """The background job: count every closed ballot whose current ballot set has no count yet."""
     now = now or dt.datetime.now(dt.UTC)
     closed = await Ballot.select(Ballot.id, Ballot.rule).where(Ballot.closes_at <= now)
+    # Sealed ballots are written out as soon as voting has closed, counted or not.
+    for ballot_id in await ballots_service.ballots_to_unseal(now):
+        await ballots_service.unseal(ballot_id, now)
     counted = 0
     for row in closed:
         # Cheap check first: hashing a large ballot set every minute would be wasteful when nothing
         # changed. A confirmed paper sheet or any other change alters the number of counting ballots.
-        current = await CastBallot.count().where(
-            (CastBallot.ballot == row["id"]) & (CastBallot.superseded == False)  # noqa: E712
-        )
+        current = await ballots_service.counting_total(row["id"])
         if await CountRun.exists().where(
             (CountRun.ballot == row["id"]) & (CountRun.rule == row["rule"]) & (CountRun.status == "done")
             & (CountRun.ballots_counted == current)
