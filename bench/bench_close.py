@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import importlib.util
+import io
 import json
 import os
 import random
@@ -94,7 +96,7 @@ async def one_run(database_url: str, n: int, k: int) -> tuple[float, float]:
     ballot_id = int(options["ballot_id"])  # type: ignore[call-overload]
     engine = engine_from_url(database_url)
     bind_engine(engine)
-    if hasattr(engine, "start_connection_pool"):
+    if engine.engine_type != "sqlite":
         await engine.start_connection_pool(min_size=1, max_size=4)
     try:
         await store_ballots(ballot_id, rankings(n, options["candidates"], k), k)  # type: ignore[arg-type]
@@ -137,7 +139,8 @@ async def main() -> int:
         else:
             pg_name, url = await create_pg_database(args.pg)
         try:
-            await migrate(engine_from_url(url))
+            with contextlib.redirect_stdout(io.StringIO()):
+                await migrate(engine_from_url(url))
             unseal_s, count_s = await one_run(url, args.ballots, args.ranks)
             results.append((run + 1, unseal_s, count_s))
             print(f"run {run + 1}: unseal {unseal_s:.2f} s, count {count_s:.2f} s", flush=True)
