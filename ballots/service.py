@@ -855,27 +855,33 @@ async def ballots_to_unseal(now: dt.datetime | None = None) -> list[int]:
 _INSERT_CHUNK = 2000
 
 
-async def unseal(ballot_id: int, now: dt.datetime | None = None) -> int:
+async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[int]] | None:
     """When voting has closed, and before counting: decrypt every sealed ballot of the ballot and
     write the ones that count as CastBallot rows, in one transaction, in an order drawn from the
     operating system's random source, with fresh random keys and nothing but the ranking and the
     receipt's fingerprint (no origin, age band or day: every row gets the closing day). Superseded
     ballots are dropped. Rows from before sealing existed are rewritten the same way, their turnout
-    moved into TurnoutCount. Deleting with RETURNING claims the rows, so two workers doing this at
-    once write each ballot once. Returns how many ballots were written; 0 when nothing was sealed."""
+    moved into TurnoutCount. Reading the rows FOR UPDATE (SQLite's IMMEDIATE transaction holds the
+    whole file) claims them, so two workers doing this at once write each ballot once. Returns the
+    rankings written (every ballot that counts, so the count need not read them back), or None
+    when there was nothing to write."""
     row = await Ballot.select(Ballot.closes_at, Ballot.seal_salt).where(Ballot.id == ballot_id).first()
     if row is None or _now(now) < _aware(row["closes_at"]):
-        return 0
+        return None
     keys = await ballot_keys(ballot_id) if row["seal_salt"] else None
     closing_day = _aware(row["closes_at"]).date()
+    lock = "" if is_sqlite(current_engine()) else " FOR UPDATE"
     async with write_transaction():
         sealed = await SealedBallot.raw(
-            "DELETE FROM sealed_ballot WHERE ballot = {} RETURNING sealed, superseded", ballot_id)
+            f"SELECT sealed, superseded FROM sealed_ballot WHERE ballot = {{}}{lock}", ballot_id)
         legacy = await CastBallot.raw(
-            "DELETE FROM cast_ballot WHERE ballot = {} AND (origin <> '' OR superseded) "
-            "RETURNING ranking, origin, age_band, receipt_hash, superseded", ballot_id)
+            "SELECT ranking, origin, age_band, receipt_hash, superseded FROM cast_ballot WHERE ballot = {} "
+            f"AND (origin <> '' OR superseded){lock}", ballot_id)
         if not sealed and not legacy:
-            return 0
+            return None
+        await SealedBallot.raw("DELETE FROM sealed_ballot WHERE ballot = {}", ballot_id)
+        await CastBallot.raw("DELETE FROM cast_ballot WHERE ballot = {} AND (origin <> '' OR superseded)", ballot_id)
+        rankings: list[list[int]] = []
         out: list[tuple[str, str | None, str | None]] = []
         if sealed:
             assert keys is not None
@@ -883,18 +889,20 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> int:
             for r in sealed:
                 if not r["superseded"]:
                     p = open_one(r["sealed"])
+                    rankings.append(p.ranking)
                     out.append((json.dumps(p.ranking), p.fingerprint or None, None))
         moved: Counter[tuple[str, str]] = Counter()
         for r in legacy:
             if not r["superseded"]:
-                ranking = r["ranking"] if isinstance(r["ranking"], str) else json.dumps(r["ranking"])
-                out.append((ranking, None, r["receipt_hash"]))
+                ranking = _ranking(r["ranking"])
+                rankings.append(ranking)
+                out.append((json.dumps(ranking), None, r["receipt_hash"]))
                 moved[(str(r["origin"]), str(r["age_band"]))] += 1
         secrets.SystemRandom().shuffle(out)
         await _insert_counted(ballot_id, out, closing_day)
         for (origin, band), n in moved.items():
             await add_turnout(ballot_id, origin, band, n)
-    return len(out)
+    return rankings
 
 
 async def _insert_counted(ballot_id: int, rows: list[tuple[str, str | None, str | None]], day: dt.date) -> None:
@@ -937,14 +945,17 @@ class ElectionData(msgspec.Struct, frozen=True):
     ballots: list[tuple[list[int], int]]
 
 
-async def election_data(ballot_id: int, now: dt.datetime | None = None) -> ElectionData | None:
+async def election_data(ballot_id: int, now: dt.datetime | None = None,
+                        rankings: list[list[int]] | None = None) -> ElectionData | None:
+    """`rankings`: every ballot that counts, when the caller has them already (`unseal` returns
+    them); otherwise they are read."""
     ballot = await get_ballot(ballot_id, now)
     if ballot is None:
         return None
     return ElectionData(
         ballot.id, ballot.title, ballot.budget, ballot.max_ranks, ballot.rule, ballot.state == "closed",
         [ElectionCandidate(c.proposal_id, c.title, c.cost) for c in ballot.candidates],
-        await counted_ballots(ballot_id),
+        _merged(rankings) if rankings is not None else await counted_ballots(ballot_id),
     )
 
 

@@ -2,7 +2,7 @@
 what was voted, and nothing links the two. A cast ballot's key is a random UUID (not an increasing
 id) and its only date is the day it was cast, so no export can be put back into casting order."""
 
-from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, Bytea, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -109,7 +109,7 @@ class SealedBallot(Table):
     id = UUID(primary_key=True)
     ballot = ForeignKey(references=Ballot, null=False)
     lookup = Varchar(length=64, null=True, default=None, unique=True)
-    sealed = Text(default="")
+    sealed = Bytea(default=b"")
     superseded = Boolean(default=False)
 
 

@@ -108,8 +108,8 @@ async def get_count(run_id: int) -> CountView | None:
 async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountView:
     """Count a closed ballot, or return the existing count of exactly this ballot set. Its sealed
     ballots are written out first (ballots.service.unseal), if that has not happened yet."""
-    await ballots_service.unseal(ballot_id, now)
-    data = await election_data(ballot_id, now)
+    written = await ballots_service.unseal(ballot_id, now)
+    data = await election_data(ballot_id, now, written)
     if data is None or not data.closed:
         raise NotCountable(ballot_id)
     election = build_election(data)

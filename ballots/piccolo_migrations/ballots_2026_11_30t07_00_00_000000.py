@@ -14,6 +14,7 @@ DESCRIPTION = "Ballots: sealed ballots, turnout counts, sealing salt and key che
 
 def _statements(sqlite: bool) -> list[str]:
     serial = "INTEGER PRIMARY KEY NOT NULL" if sqlite else "SERIAL PRIMARY KEY NOT NULL"
+    blob = "BLOB" if sqlite else "BYTEA"
     fk = 'INTEGER NOT NULL REFERENCES "ballot" ("id") ON DELETE CASCADE ON UPDATE CASCADE'
     return [
         'ALTER TABLE "ballot" ADD COLUMN "seal_salt" VARCHAR(64) NOT NULL DEFAULT \'\'',
@@ -21,7 +22,7 @@ def _statements(sqlite: bool) -> list[str]:
         'ALTER TABLE "cast_ballot" ADD COLUMN "fingerprint" VARCHAR(64) DEFAULT NULL',
         "CREATE INDEX cast_ballot_fingerprint ON cast_ballot (fingerprint)",
         f'CREATE TABLE "sealed_ballot" ("id" UUID PRIMARY KEY NOT NULL, "ballot" {fk}, '
-        '"lookup" VARCHAR(64) UNIQUE DEFAULT NULL, "sealed" TEXT NOT NULL DEFAULT \'\', '
+        f'"lookup" VARCHAR(64) UNIQUE DEFAULT NULL, "sealed" {blob} NOT NULL, '
         '"superseded" BOOLEAN NOT NULL DEFAULT false)',
         "CREATE INDEX sealed_ballot_ballot ON sealed_ballot (ballot, superseded)",
         f'CREATE TABLE "turnout_count" ("id" {serial}, "ballot" {fk}, '

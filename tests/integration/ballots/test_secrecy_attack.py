@@ -20,7 +20,6 @@ from bisect import bisect_left
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 from ballots_support import make_cycle, make_proposals, settings_for
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood
@@ -122,10 +121,7 @@ async def take_copy(db: Engine, tmp_path: Path, name: str) -> Copy:
         path = Path(db.path)  # type: ignore[attr-defined]
         copy = tmp_path / f"{name}.sqlite3"
         shutil.copy(path, copy)
-        raw = copy.read_bytes()
-        wal = Path(f"{path}-wal")
-        if wal.exists():
-            raw += wal.read_bytes()
+        raw = await asyncio.to_thread(copy.read_bytes)  # checkpointed above: the WAL is empty
         return Copy(raw, participation, cast)
     participation = await Participation.raw(
         "SELECT xmin::text AS xmin, ctid::text AS sys, account, access_code FROM participation ORDER BY ctid")

@@ -4,6 +4,7 @@ refuses a SECRET_KEY that cannot open sealed ballots (issues 13 and 16)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import re
@@ -127,13 +128,14 @@ async def test_find_my_ballot_with_the_documented_recipe(client: httpx.AsyncClie
     salt = (await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first())["salt"]
     assert salt not in pb
     path = tmp_path / "ballots.pb"
-    path.write_text(pb)
-    out = subprocess.run([sys.executable, "-m", "server.cli", "tally", str(path), "--find", receipts[0]],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    await asyncio.to_thread(path.write_text, pb)
+    out = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "server.cli", "tally", str(path), "--find",
+                                                   receipts[0]], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert ",".join(map(str, rankings[0])) in out.stdout and sealing.fingerprint(ballot_id, receipts[0]) in out.stdout
-    missing = subprocess.run([sys.executable, "-m", "server.cli", "tally", str(path), "--find", "AAAA-BBBB-CCCC-DDDD"],
-                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    missing = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "server.cli", "tally", str(path),
+                                                       "--find", "AAAA-BBBB-CCCC-DDDD"],
+                                      cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no ballot" in missing.stderr
 
 
@@ -180,8 +182,9 @@ async def main():
     keys = sealing.keys_for(secret.secret_key(), salt)
     now = dt.datetime.now(dt.UTC)
     ballot = (await Ballot.insert(Ballot(cycle=cycle, title="B", budget=1, max_ranks=1, opens_at=now,
-        closes_at=now + dt.timedelta(days=1), salt="x", seal_salt=salt, key_check=keys.check)).returning(Ballot.id))[0]["id"]
-    await SealedBallot.insert(SealedBallot(ballot=ballot, sealed="x"))
+        closes_at=now + dt.timedelta(days=1), salt="x", seal_salt=salt,
+        key_check=keys.check)).returning(Ballot.id))[0]["id"]
+    await SealedBallot.insert(SealedBallot(ballot=ballot, sealed=b"x"))
 asyncio.run(main())
 """
     env = {"PATH": "/usr/bin:/bin", "TOWNSQUARE_VAR_DIR": str(tmp_path), "DATABASE_URL": env_db,
