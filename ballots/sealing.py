@@ -107,6 +107,11 @@ def _aad(ballot_id: int) -> bytes:
 _ENCODER = msgspec.msgpack.Encoder()
 
 
+@functools.lru_cache(maxsize=256)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
 def seal(keys: BallotKeys, ballot_id: int, payload: Payload, max_ranks: int) -> bytes:
     """nonce (12 bytes) + AES-GCM(2-byte length + MessagePack payload + zero padding)."""
     plain = _ENCODER.encode(payload)
@@ -115,7 +120,7 @@ def seal(keys: BallotKeys, ballot_id: int, payload: Payload, max_ranks: int) -> 
         raise ValueError("ballot payload longer than its padded size")
     padded = len(plain).to_bytes(2, "big") + plain + bytes(size - len(plain))
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(keys.aead).encrypt(nonce, padded, _aad(ballot_id))
+    return nonce + _cipher(keys.aead).encrypt(nonce, padded, _aad(ballot_id))
 
 
 def unseal(keys: BallotKeys, ballot_id: int, sealed: bytes) -> Payload:
@@ -126,7 +131,7 @@ def unsealer(keys: BallotKeys, ballot_id: int) -> Callable[[bytes], Payload]:
     """`unseal` for many rows of one ballot, with the cipher and decoder made once."""
     from cryptography.exceptions import InvalidTag
 
-    cipher = AESGCM(keys.aead)
+    cipher = _cipher(keys.aead)
     aad = _aad(ballot_id)
     decoder = msgspec.msgpack.Decoder(Payload)
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
+import os
 import secrets
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 
 import msgspec
+from msgspec.json import encode as encode_json
 from piccolo.query.functions.aggregate import Count
 
 from ballots import codes, sealing
@@ -890,7 +892,7 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
                 if not r["superseded"]:
                     p = open_one(r["sealed"])
                     rankings.append(p.ranking)
-                    out.append((json.dumps(p.ranking), p.fingerprint or None, None))
+                    out.append((encode_json(p.ranking).decode(), p.fingerprint or None, None))
         moved: Counter[tuple[str, str]] = Counter()
         for r in legacy:
             if not r["superseded"]:
@@ -912,18 +914,24 @@ async def _insert_counted(ballot_id: int, rows: list[tuple[str, str | None, str 
     engine = current_engine()
     tx = engine.current_transaction.get()
     assert tx is not None
+    # Random (version 4) keys from one read of the operating system's random source.
+    pool = bytearray(os.urandom(16 * len(rows)))
+    for i in range(6, len(pool), 16):
+        pool[i] = (pool[i] & 0x0F) | 0x40
+        pool[i + 2] = (pool[i + 2] & 0x3F) | 0x80
+    keys = [uuid.UUID(bytes=bytes(pool[i:i + 16])) for i in range(0, len(pool), 16)]
     if is_sqlite(engine):
         await tx.connection.executemany(
             "INSERT INTO cast_ballot (id, ballot, ranking, origin, age_band, receipt_hash, cast_on, superseded, "
             "fingerprint) VALUES (?, ?, ?, '', '', ?, ?, 0, ?)",
-            [(str(uuid.uuid4()), ballot_id, ranking, receipt_hash, day.isoformat(), fp)
-             for ranking, fp, receipt_hash in rows])
+            [(str(key), ballot_id, ranking, receipt_hash, day.isoformat(), fp)
+             for key, (ranking, fp, receipt_hash) in zip(keys, rows, strict=True)])
         return
     await tx.connection.copy_records_to_table(
         "cast_ballot", columns=["id", "ballot", "ranking", "origin", "age_band", "receipt_hash", "cast_on",
                                 "superseded", "fingerprint"],
-        records=[(uuid.uuid4(), ballot_id, ranking, "", "", receipt_hash, day, False, fp)
-                 for ranking, fp, receipt_hash in rows])
+        records=[(key, ballot_id, ranking, "", "", receipt_hash, day, False, fp)
+                 for key, (ranking, fp, receipt_hash) in zip(keys, rows, strict=True)])
 
 
 class ElectionCandidate(msgspec.Struct, frozen=True):

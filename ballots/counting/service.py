@@ -201,9 +201,6 @@ async def count_closed_ballots(now: dt.datetime | None = None) -> int:
     """The background job: count every closed ballot whose current ballot set has no count yet."""
     now = now or dt.datetime.now(dt.UTC)
     closed = await Ballot.select(Ballot.id, Ballot.rule).where(Ballot.closes_at <= now)
-    # Sealed ballots are written out as soon as voting has closed, counted or not.
-    for ballot_id in await ballots_service.ballots_to_unseal(now):
-        await ballots_service.unseal(ballot_id, now)
     counted = 0
     for row in closed:
         # Cheap check first: hashing a large ballot set every minute would be wasteful when nothing
@@ -219,4 +216,8 @@ async def count_closed_ballots(now: dt.datetime | None = None) -> int:
         except NotCountable:
             continue
         counted += view.status == "done"
+    # Counting wrote out each counted ballot's sealed ballots; any other closed ballot that still
+    # holds some (one counted before sealing existed, say) is written out now, counted or not.
+    for ballot_id in await ballots_service.ballots_to_unseal(now):
+        await ballots_service.unseal(ballot_id, now)
     return counted
