@@ -849,8 +849,8 @@ async def ballots_to_unseal(now: dt.datetime | None = None) -> list[int]:
     current = _now(now)
     rows = await Ballot.raw(
         "SELECT b.id AS id FROM ballot b WHERE b.closes_at <= {} AND (EXISTS (SELECT 1 FROM sealed_ballot s "
-        "WHERE s.ballot = b.id) OR EXISTS (SELECT 1 FROM cast_ballot c WHERE c.ballot = b.id AND "
-        "(c.origin <> '' OR c.superseded)))", current)
+        "WHERE s.ballot = b.id) OR EXISTS (SELECT 1 FROM cast_ballot c WHERE c.ballot = b.id AND c.origin > '') "
+        "OR EXISTS (SELECT 1 FROM cast_ballot c WHERE c.ballot = b.id AND c.superseded))", current)
     return [int(r["id"]) for r in rows]
 
 

@@ -21,6 +21,8 @@ def _statements(sqlite: bool) -> list[str]:
         'ALTER TABLE "ballot" ADD COLUMN "key_check" VARCHAR(64) NOT NULL DEFAULT \'\'',
         'ALTER TABLE "cast_ballot" ADD COLUMN "fingerprint" VARCHAR(64) DEFAULT NULL',
         "CREATE INDEX cast_ballot_fingerprint ON cast_ballot (fingerprint)",
+        # Finds ballots still holding rows from before sealing (origin set) without reading every row.
+        "CREATE INDEX cast_ballot_origin ON cast_ballot (ballot, origin)",
         f'CREATE TABLE "sealed_ballot" ("id" UUID PRIMARY KEY NOT NULL, "ballot" {fk}, '
         f'"lookup" VARCHAR(64) UNIQUE DEFAULT NULL, "sealed" {blob} NOT NULL, '
         '"superseded" BOOLEAN NOT NULL DEFAULT false)',
@@ -43,7 +45,7 @@ async def forwards():
     async def back() -> None:
         engine = engine_finder()
         for statement in ("DROP TABLE IF EXISTS turnout_count", "DROP TABLE IF EXISTS sealed_ballot",
-                          "DROP INDEX IF EXISTS cast_ballot_fingerprint"):
+                          "DROP INDEX IF EXISTS cast_ballot_fingerprint", "DROP INDEX IF EXISTS cast_ballot_origin"):
             await engine.run_ddl(statement)
 
     manager.add_raw(run)
