@@ -65,7 +65,7 @@ def new_seal_salt() -> str:
     return os.urandom(32).hex()
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def keys_for(secret_key: str, seal_salt: str) -> BallotKeys:
     """Three independent keys and a key-check value for one ballot (HKDF-SHA256, RFC 5869)."""
     material = HKDF(algorithm=hashes.SHA256(), length=128, salt=bytes.fromhex(seal_salt),
