@@ -863,8 +863,8 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
     operating system's random source, with fresh random keys and nothing but the ranking and the
     receipt's fingerprint (no origin, age band or day: every row gets the closing day). Superseded
     ballots are dropped. Rows from before sealing existed are rewritten the same way, their turnout
-    moved into TurnoutCount. Reading the rows FOR UPDATE (SQLite's IMMEDIATE transaction holds the
-    whole file) claims them, so two workers doing this at once write each ballot once. Returns the
+    moved into TurnoutCount. Deleting the rows first claims them (SQLite's IMMEDIATE transaction
+    holds the whole file), so two workers doing this at once write each ballot once. Returns the
     rankings written (every ballot that counts, so the count need not read them back), or None
     when there was nothing to write."""
     row = await Ballot.select(Ballot.closes_at, Ballot.seal_salt).where(Ballot.id == ballot_id).first()
@@ -872,17 +872,21 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
         return None
     keys = await ballot_keys(ballot_id) if row["seal_salt"] else None
     closing_day = _aware(row["closes_at"]).date()
-    lock = "" if is_sqlite(current_engine()) else " FOR UPDATE"
+    sealed_where = "FROM sealed_ballot WHERE ballot = {}"
+    legacy_where = "FROM cast_ballot WHERE ballot = {} AND (origin > '' OR superseded)"
     async with write_transaction():
-        sealed = await SealedBallot.raw(
-            f"SELECT sealed, superseded FROM sealed_ballot WHERE ballot = {{}}{lock}", ballot_id)
-        legacy = await CastBallot.raw(
-            "SELECT ranking, origin, age_band, receipt_hash, superseded FROM cast_ballot WHERE ballot = {} "
-            f"AND (origin <> '' OR superseded){lock}", ballot_id)
+        if is_sqlite(current_engine()):  # the IMMEDIATE transaction holds the file: read, then delete
+            sealed = await SealedBallot.raw(f"SELECT sealed, superseded {sealed_where}", ballot_id)
+            legacy = await CastBallot.raw(f"SELECT ranking, origin, age_band, receipt_hash, superseded {legacy_where}",
+                                          ballot_id)
+            await SealedBallot.raw(f"DELETE {sealed_where}", ballot_id)
+            await CastBallot.raw(f"DELETE {legacy_where}", ballot_id)
+        else:  # deleting claims the rows: a second worker waits, then finds none
+            sealed = await SealedBallot.raw(f"DELETE {sealed_where} RETURNING sealed, superseded", ballot_id)
+            legacy = await CastBallot.raw(
+                f"DELETE {legacy_where} RETURNING ranking, origin, age_band, receipt_hash, superseded", ballot_id)
         if not sealed and not legacy:
             return None
-        await SealedBallot.raw("DELETE FROM sealed_ballot WHERE ballot = {}", ballot_id)
-        await CastBallot.raw("DELETE FROM cast_ballot WHERE ballot = {} AND (origin <> '' OR superseded)", ballot_id)
         rankings: list[list[int]] = []
         out: list[tuple[str, str | None, str | None]] = []
         if sealed:
