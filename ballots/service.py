@@ -865,8 +865,7 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
     ballots are dropped. Rows from before sealing existed are rewritten the same way, their turnout
     moved into TurnoutCount. Deleting the rows first claims them (SQLite's IMMEDIATE transaction
     holds the whole file), so two workers doing this at once write each ballot once. Returns the
-    rankings written (every ballot that counts, so the count need not read them back), or None
-    when there was nothing to write."""
+    rankings written (every ballot that counts), or None when there was nothing to write."""
     row = await Ballot.select(Ballot.closes_at, Ballot.seal_salt).where(Ballot.id == ballot_id).first()
     if row is None or _now(now) < _aware(row["closes_at"]):
         return None
@@ -957,17 +956,14 @@ class ElectionData(msgspec.Struct, frozen=True):
     ballots: list[tuple[list[int], int]]
 
 
-async def election_data(ballot_id: int, now: dt.datetime | None = None,
-                        rankings: list[list[int]] | None = None) -> ElectionData | None:
-    """`rankings`: every ballot that counts, when the caller has them already (`unseal` returns
-    them); otherwise they are read."""
+async def election_data(ballot_id: int, now: dt.datetime | None = None) -> ElectionData | None:
     ballot = await get_ballot(ballot_id, now)
     if ballot is None:
         return None
     return ElectionData(
         ballot.id, ballot.title, ballot.budget, ballot.max_ranks, ballot.rule, ballot.state == "closed",
         [ElectionCandidate(c.proposal_id, c.title, c.cost) for c in ballot.candidates],
-        _merged(rankings) if rankings is not None else await counted_ballots(ballot_id),
+        await counted_ballots(ballot_id),
     )
 
 

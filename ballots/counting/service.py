@@ -106,12 +106,23 @@ async def get_count(run_id: int) -> CountView | None:
 
 
 async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountView:
-    """Count a closed ballot, or return the existing count of exactly this ballot set. Its sealed
-    ballots are written out first (ballots.service.unseal), if that has not happened yet."""
-    written = await ballots_service.unseal(ballot_id, now)
-    data = await election_data(ballot_id, now, written)
+    """Count a closed ballot, or return the existing count of exactly this ballot set; then write
+    out its sealed ballots (ballots.service.unseal), if that has not happened yet.
+
+    The draft result comes first: the sealed ballots are decrypted in memory to count them, and
+    written out right after. Nothing can be cast once voting has closed, so the written ballots are
+    the counted ones; if the process stops in between, the next run writes them (and finds this
+    count, whose ballot set hash they match)."""
+    data = await election_data(ballot_id, now)
     if data is None or not data.closed:
         raise NotCountable(ballot_id)
+    try:
+        return await _count(ballot_id, data)
+    finally:
+        await ballots_service.unseal(ballot_id, now)
+
+
+async def _count(ballot_id: int, data: ElectionData) -> CountView:
     election = build_election(data)
     set_hash = ballot_set_hash(election)
     same = (CountRun.ballot == ballot_id) & (CountRun.rule == data.rule) & (CountRun.ballot_set_hash == set_hash)
