@@ -10,8 +10,11 @@ from ballots.council import CouncilBallotController
 from server.current_user import Viewer
 from server.home_sections import HomeSection, register_home_section
 from server.navigation import N_, NavItem, register_nav
+from server.secret import register_key_check
 
 register_nav(NavItem("/ballots", N_("Vote"), order=30))
+# Start-up refuses when SECRET_KEY cannot open a ballot's sealed ballots (server/cli.py).
+register_key_check(service.key_problem)
 register_nav(NavItem("/council/ballots", N_("Manage ballots"), order=80, roles=("council",)))
 
 

@@ -30,6 +30,7 @@ from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is
 from server.errors import EXCEPTION_HANDLERS
 from server.mail import mailer_for
 from server.notifications.emails import send_notification_emails
+from server.secret import set_secret_key
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     (server/background.py) run while the app is served."""
     settings = settings or load_settings()
     clock.set_zone(settings.time_zone)
+    set_secret_key(settings.secret_key)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
