@@ -300,12 +300,18 @@ async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: boo
     hit = open_cache.lookup(ballot_id, engine, current) if cached else None
     if hit is not None:
         return hit.view
-    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt).where(Ballot.id == ballot_id).first()
+    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt, Ballot.seal_salt, Ballot.key_check).where(
+        Ballot.id == ballot_id).first()
     if row is None:
         return None
-    salt = row.pop("salt")
+    salt, seal_salt, key_check = row.pop("salt"), row.pop("seal_salt"), row.pop("key_check")
     view = _view(row, current, await candidates_of(ballot_id))
-    open_cache.store(engine, view, salt)
+    keys = None
+    if cached and seal_salt:
+        # Casting needs the sealing keys next: derive them now (cheap) rather than read the salt again.
+        derived = sealing.keys_for(secret_key(), seal_salt)
+        keys = derived if hmac.compare_digest(derived.check, key_check) else None
+    open_cache.store(engine, view, salt, keys)
     return view
 
 
@@ -463,6 +469,9 @@ async def ballot_keys(ballot_id: int) -> sealing.BallotKeys:
     """The sealing keys of a ballot, from SECRET_KEY and its seal salt. A ballot made before sealing
     existed gets its salt now. Raises sealing.KeyMismatch when SECRET_KEY is not the one its
     ballots were sealed with (start-up refuses first: see `key_problem`)."""
+    entry = open_cache.lookup(ballot_id, current_engine(), _now(None))
+    if entry is not None and isinstance(entry.keys, sealing.BallotKeys):
+        return entry.keys
     row = await Ballot.select(Ballot.seal_salt, Ballot.key_check).where(Ballot.id == ballot_id).first()
     if row is None:
         raise NotOpen()
@@ -476,6 +485,8 @@ async def ballot_keys(ballot_id: int) -> sealing.BallotKeys:
     keys = sealing.keys_for(secret_key(), row["seal_salt"])
     if not hmac.compare_digest(keys.check, row["key_check"]):
         raise sealing.KeyMismatch(ballot_id)
+    if entry is not None:
+        entry.keys = keys
     return keys
 
 
