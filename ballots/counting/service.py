@@ -17,15 +17,13 @@ from ballots.counting.tables import CountRun
 from ballots.service import ElectionData, election_data
 from ballots.tables import Ballot, CastBallot
 from ballots.tally import Election, Result, ballot_set_hash, count
+from ballots.tally.ties import TIE_RULE
 from server.database import is_unique_violation
 
 log = logging.getLogger("townsquare.counting")
 
-TIE_BREAK = {
-    "mes": "Ties between projects are broken by project id (smallest first, compared as text), as pabutools does.",
-    "greedy": "Projects with equal points are taken in project id order (smallest first, compared as text).",
-    "ear": "Ties between projects are broken by project id (smallest first, compared as text).",
-}
+# One tie rule for every rule (ballots/tally/ties.py), stored with each count in English.
+TIE_BREAK = dict.fromkeys(("mes", "greedy", "ear"), TIE_RULE)
 
 
 # The counting process stamps its row this often; a "running" row not stamped for ABANDONED_AFTER
@@ -54,9 +52,11 @@ def build_election(data: ElectionData) -> Election:
 def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
     projects: list[ProjectCount] = []
     budget = spent = 0
+    completion: dict[str, object] = {}
     if row["status"] == "done" and row["result"]:
         result = json.loads(str(row["result"]))
         budget, spent = result["budget"], result["spent"]
+        completion = result.get("completion") or {}
         order = {pid: index for index, pid in enumerate(result["selected"], start=1)}
         for p in result["projects"]:
             explanation = p["explanation"]
@@ -71,7 +71,7 @@ def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
         ballot_set_hash=str(row["ballot_set_hash"]), tie_break=str(row["tie_break"]), status=str(row["status"]),
         ballots_counted=int(row["ballots_counted"]), started_at=row["started_at"],  # type: ignore[arg-type]
         finished_at=row["finished_at"], error=str(row["error"]), budget=budget, spent=spent,  # type: ignore[arg-type]
-        projects=projects, passes=int(row["passes"] or 0),
+        projects=projects, passes=int(row["passes"] or 0), completion=completion,
     )
 
 

@@ -107,7 +107,8 @@ class ResultsController(Controller):
         body = {
             "ballot_id": ballot_id, "version": p.version, "published_at": p.published_at.isoformat(),
             "statement": p.statement, "correction_reason": p.correction_reason, "rule": p.count.rule,
-            "tie_break": p.count.tie_break, "ballot_set_hash": p.count.ballot_set_hash,
+            "tie_break": p.count.tie_break, "completion": p.count.completion or None,
+            "ballot_set_hash": p.count.ballot_set_hash,
             "ballots_counted": p.count.ballots_counted, "budget": p.count.budget, "spent": p.count.spent,
             "selected": [str(f.proposal_id) for f in p.count.funded],
             "projects": [{"id": str(x.proposal_id), "title": x.title, "cost": x.cost, "points": x.points,
