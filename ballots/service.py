@@ -638,8 +638,9 @@ def _turnout_view(rows: list[dict[str, object]]) -> TurnoutView:
               for c in suppress(bands, band_keys)]
     total = shown_total(sum(origins.values()))
     if total is None:
-        by_origin = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_origin]
-        by_age = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_age]
+        # Fewer than 5 ballots in all: every group is hidden, and each has fewer than 5 (never 0).
+        by_origin = [TurnoutGroup(g.key, g.label, None, True) for g in by_origin]
+        by_age = [TurnoutGroup(g.key, g.label, None, True) for g in by_age]
     return TurnoutView(total, by_origin, by_age)
 
 
