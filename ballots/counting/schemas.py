@@ -19,6 +19,15 @@ class ProjectCount(msgspec.Struct, frozen=True):
     explanation_text: str
 
 
+class Withdrawn(msgspec.Struct, frozen=True):
+    """A project of this ballot funded by a ballot decided before it: it left this ballot's count."""
+
+    proposal_id: int
+    title: str
+    ballot_id: int
+    ballot_title: str
+
+
 class CountView(msgspec.Struct, frozen=True):
     id: int
     ballot_id: int
@@ -38,6 +47,7 @@ class CountView(msgspec.Struct, frozen=True):
     # How the rule's outcome was completed (ballots/tally: {"method": "none"} or "budget_increase"
     # with its figures); empty for counts stored before completion was recorded.
     completion: dict[str, object] = {}
+    withdrawn: list[Withdrawn] = []
 
     def explanation(self, project: ProjectCount, currency: str) -> Markup:
         from ballots.counting.explanations import explain

@@ -60,6 +60,11 @@ async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | N
     if len(votes) != count.ballots_counted:
         # Ballots changed since this count (a paper sheet confirmed late): count again first.
         raise PublishError("count_run_id", "count_outdated")
+    if count.withdrawn:
+        # Projects an earlier ballot funded left this count: the open data is the election counted.
+        gone = {w.proposal_id for w in count.withdrawn}
+        ballot = msgspec.structs.replace(ballot, candidates=[c for c in ballot.candidates if c.proposal_id not in gone])
+        votes = [([pid for pid in ranking if pid not in gone], receipt) for ranking, receipt in votes]
     pb_file = ballot_file(ballot, count, votes)
     async with write_transaction():
         latest = await ResultPublication.select(ResultPublication.version).where(
