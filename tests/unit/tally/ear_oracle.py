@@ -39,8 +39,11 @@ def ear_run(projects: dict[str, int], ballots: list[tuple[list[str], int]], rule
         available = {p for p in available if projects[p] <= left}
         if not available:
             break
-        support = {p: sum((weights[i] for i, (r, _) in enumerate(ballots) if p in r[:depth]), Fraction(0))
-                   for p in available}
+        support = {p: Fraction(0) for p in available}
+        for i, (r, _) in enumerate(ballots):
+            for p in r[:depth]:
+                if p in support:
+                    support[p] += weights[i]
         reached = [p for p in available if support[p] >= quota[p]]
         if not reached:
             if depth >= longest:
