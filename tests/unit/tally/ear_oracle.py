@@ -24,7 +24,10 @@ def points_of(projects: dict[str, int], ballots: list[tuple[list[str], int]], k:
 
 
 def ear_run(projects: dict[str, int], ballots: list[tuple[list[str], int]], rule_budget: Fraction,
-            points: dict[str, int]) -> list[str]:
+            points: dict[str, int], trace: dict | None = None) -> list[str]:
+    """One run at `rule_budget`. With `trace` (a dict), records for checking explanations:
+    trace["steps"] = [(project, depth, support)], trace["last"][p] = (depth, support) when the rule
+    last counted p's support."""
     n = sum(w for _, w in ballots)
     if n == 0:
         return []
@@ -35,15 +38,19 @@ def ear_run(projects: dict[str, int], ballots: list[tuple[list[str], int]], rule
     left = rule_budget
     available = set(projects)
     depth = 1
+    if trace is not None:
+        trace.update(steps=[], last={})
     while True:
-        available = {p for p in available if projects[p] <= left}
-        if not available:
-            break
         support = {p: Fraction(0) for p in available}
         for i, (r, _) in enumerate(ballots):
             for p in r[:depth]:
                 if p in support:
                     support[p] += weights[i]
+        if trace is not None:
+            trace["last"].update({p: (depth, support[p]) for p in available})
+        available = {p for p in available if projects[p] <= left}
+        if not available:
+            break
         reached = [p for p in available if support[p] >= quota[p]]
         if not reached:
             if depth >= longest:
@@ -52,6 +59,8 @@ def ear_run(projects: dict[str, int], ballots: list[tuple[list[str], int]], rule
             continue
         c = min(reached, key=lambda p: _tie(p, projects[p], points[p]))
         chosen.append(c)
+        if trace is not None:
+            trace["steps"].append((c, depth, support[c]))
         available.discard(c)
         left -= projects[c]
         if support[c] > 0:
