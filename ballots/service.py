@@ -231,7 +231,6 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
                         now: dt.datetime | None = None) -> None:
     """Change every setting; refused with BallotLocked once voting has opened."""
     costs = await _costs(settings)
-    await check_one_fund(ballot_id, settings)
     async with write_transaction():
         row = await Ballot.select(Ballot.opens_at).where(Ballot.id == ballot_id).first()
         if row is None:
@@ -241,6 +240,7 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
         if _now(now) >= settings.opens_at:
             # Moving the opening time to the past would open a ballot whose settings were never frozen.
             raise BallotLocked()
+        await check_one_fund(ballot_id, settings)
         await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
 
