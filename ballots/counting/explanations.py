@@ -131,8 +131,8 @@ def _sentence(code: str, params: dict[str, Any], currency: str) -> str:
             return _("Not funded: its best support was %(support)s voters, short of the %(quota)s needed.",
                      support=params["support"], quota=params["quota"])
         return (_("Not funded: it costs %(cost)s but only %(left)s was left.", cost=money("cost"), left=money("left"))
-                + " " + _("When the rule stopped %(counting)s, it had the support of %(support)s voters and "
-                          "needed %(quota)s.", counting=_top(int(params["depth"])),
+                + " " + _("The last time the rule counted its support, %(counting)s, it had the support of "
+                          "%(support)s voters and needed %(quota)s.", counting=_top(int(params["depth"])),
                           support=decimal(params["support"]), quota=decimal(params["quota"])))
     if code == "not_funded_ear_budget":
         return _("Not funded: it costs %(cost)s but only %(left)s was left.", cost=money("cost"), left=money("left"))
