@@ -438,6 +438,8 @@ MATRIX: dict[tuple[str, str], Access] = {
                                                                     params=published_ballot),
     ("GET", "/ballots/{ballot_id:int}/results/results.json"): access(ALLOW, ALLOW, ALLOW, ALLOW,
                                                                      params=published_ballot),
+    ("GET", "/ballots/{ballot_id:int}/results/turnout.csv"): access(ALLOW, ALLOW, ALLOW, ALLOW,
+                                                                    params=published_ballot),
     # delivery
     ("GET", "/delivery"): PUBLIC,
     ("GET", "/delivery/{item_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=delivery_item),
