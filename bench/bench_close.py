@@ -4,9 +4,10 @@ code has `ballots.sealing`; plain rows on older code, so the same script measure
 closes the ballot, then times what the background job does: `ballots.counting.service.count_ballot`.
 On sealing code that decrypts the sealed ballots in memory and counts them (the draft result is
 stored), then writes the ballots out (`unseal`: delete the sealed rows, take their payloads from
-the count's decryption, write them in random order in one transaction). "Close to draft result" is the job until the draft result is
-stored; "whole job" includes writing the ballots out. Wall time, and CPU time of this process (the
-server's own work; PostgreSQL's is in its own processes), which a busy machine disturbs less.
+the count's decryption, write them in random order in one transaction). "Close to draft result"
+is the job until the draft result is stored; "whole job" includes writing the ballots out. Wall
+time, and CPU time of this process (the server's own work; PostgreSQL's is in its own processes),
+which a busy machine disturbs less.
 
     .venv/bin/python bench/bench_close.py [--ballots 100000] [--runs 3]          # PostgreSQL
     .venv/bin/python bench/bench_close.py --sqlite [--ballots 100000] [--runs 3]  # SQLite file
