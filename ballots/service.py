@@ -18,6 +18,7 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 from msgspec.json import encode as encode_json
@@ -893,14 +894,58 @@ def _turnout_view(rows: list[dict[str, object]]) -> TurnoutView:
     return TurnoutView(total, by_origin, by_age)
 
 
-async def _open_sealed(ballot_id: int) -> list[sealing.Payload]:
-    """The still-counting sealed ballots of a ballot, decrypted in memory only."""
-    rows = await SealedBallot.select(SealedBallot.sealed).where(
-        (SealedBallot.ballot == ballot_id) & (SealedBallot.superseded == False))  # noqa: E712
+async def _driver_rows(sql: str, *args: object) -> list[Sequence[Any]]:
+    """Rows as the driver returns them (asyncpg records, SQLite tuples), in the current transaction
+    if there is one. For the close's 100,000-row reads: Piccolo builds a dictionary per row and
+    post-processes each one, which profiling showed as a large part of reading sealed ballots; a
+    bytes column needs none of that. `sql` takes `{}` placeholders, as Piccolo's `raw` does."""
+    engine = current_engine()
+    tx = engine.current_transaction.get()
+    if is_sqlite(engine):
+        sql = sql.replace("{}", "?")
+        conn = tx.connection if tx is not None else await engine.get_connection()
+        factory = conn.row_factory
+        conn.row_factory = None  # plain tuples; Piccolo's connections make dictionaries
+        try:
+            async with conn.execute(sql, args) as cursor:
+                return list(await cursor.fetchall())
+        finally:
+            conn.row_factory = factory
+            if tx is None:
+                await conn.close()
+    for n in range(1, len(args) + 1):
+        sql = sql.replace("{}", f"${n}", 1)
+    if tx is not None:
+        return list(await tx.connection.fetch(sql, *args))
+    if engine.pool is not None:
+        async with engine.pool.acquire() as conn:
+            return list(await conn.fetch(sql, *args))
+    conn = await engine.get_new_connection()
+    try:
+        return list(await conn.fetch(sql, *args))
+    finally:
+        await conn.close()
+
+
+Opened = dict[bytes, sealing.Payload]
+
+
+async def _open_sealed(ballot_id: int, opened: Opened | None = None) -> list[sealing.Payload]:
+    """The still-counting sealed ballots of a ballot, decrypted in memory only. With `opened`, each
+    payload is also kept under its exact ciphertext, so the close's write-out (`unseal`) reuses it
+    instead of decrypting all the ballots a second time."""
+    rows = await _driver_rows("SELECT sealed FROM sealed_ballot WHERE ballot = {} AND NOT superseded", ballot_id)
     if not rows:
         return []
     open_one = sealing.unsealer(await ballot_keys(ballot_id), ballot_id)
-    return [open_one(r["sealed"]) for r in rows]
+    if opened is None:
+        return [open_one(r[0]) for r in rows]
+    out = []
+    for r in rows:
+        sealed = bytes(r[0])
+        payload = opened[sealed] = open_one(sealed)
+        out.append(payload)
+    return out
 
 
 async def counting_total(ballot_id: int) -> int:
@@ -917,13 +962,15 @@ def _merged(rankings: list[list[int]]) -> list[tuple[list[int], int]]:
     return [(list(ranking), weight) for ranking, weight in sorted(merged.items())]
 
 
-async def counted_ballots(ballot_id: int, origin: str | None = None) -> list[tuple[list[int], int]]:
+async def counted_ballots(ballot_id: int, origin: str | None = None,
+                          opened: Opened | None = None) -> list[tuple[list[int], int]]:
     """Every ballot that counts (not superseded; paper ones only once confirmed by a second entry),
     as (ranking of proposal ids, most preferred first; weight). Identical rankings are merged and
     the list is sorted by ranking, so the output carries no casting order. `origin` ("online",
     "code" or "paper") keeps only the ballots that came in that way; origins are known only until
-    the ballot's ballots are unsealed at close (afterwards no counted ballot has one)."""
-    rankings = [p.ranking for p in await _open_sealed(ballot_id) if origin is None or p.origin == origin]
+    the ballot's ballots are unsealed at close (afterwards no counted ballot has one). `opened`: see
+    `_open_sealed`."""
+    rankings = [p.ranking for p in await _open_sealed(ballot_id, opened) if origin is None or p.origin == origin]
     where = (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False)  # noqa: E712
     if origin is not None:
         where = where & (CastBallot.origin == origin)
@@ -956,7 +1003,8 @@ async def ballots_to_unseal(now: dt.datetime | None = None) -> list[int]:
 _INSERT_CHUNK = 2000
 
 
-async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[int]] | None:
+async def unseal(ballot_id: int, now: dt.datetime | None = None,
+                 opened: Opened | None = None) -> list[list[int]] | None:
     """When voting has closed, and before counting: decrypt every sealed ballot of the ballot and
     write the ones that count as CastBallot rows, in one transaction, in an order drawn from the
     operating system's random source, with fresh random keys and nothing but the ranking and the
@@ -964,7 +1012,11 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
     ballots are dropped. Rows from before sealing existed are rewritten the same way, their turnout
     moved into TurnoutCount. Deleting the rows first claims them (SQLite's IMMEDIATE transaction
     holds the whole file), so two workers doing this at once write each ballot once. Returns the
-    rankings written (every ballot that counts), or None when there was nothing to write."""
+    rankings written (every ballot that counts), or None when there was nothing to write.
+
+    `opened` holds payloads the caller already decrypted (counting does, see `_open_sealed`), by
+    exact ciphertext: a deleted row whose bytes are there is not decrypted again; any other row is.
+    The rows written are always the rows this transaction deleted."""
     row = await Ballot.select(Ballot.closes_at, Ballot.seal_salt).where(Ballot.id == ballot_id).first()
     if row is None or _now(now) < _aware(row["closes_at"]):
         return None
@@ -974,13 +1026,17 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
     legacy_where = "FROM cast_ballot WHERE ballot = {} AND (origin > '' OR superseded)"
     async with write_transaction():
         if is_sqlite(current_engine()):  # the IMMEDIATE transaction holds the file: read, then delete
-            sealed = await SealedBallot.raw(f"SELECT sealed, superseded {sealed_where}", ballot_id)
+            # This transaction's own connection (closed with it): a page cache large enough for the
+            # random-keyed indexes of 100,000 deleted and 100,000 inserted rows, so the write lock
+            # is held for the work and not for re-reading evicted index pages.
+            await current_engine().current_transaction.get().connection.execute("PRAGMA cache_size = -65536")
+            sealed = await _driver_rows(f"SELECT sealed, superseded {sealed_where}", ballot_id)
             legacy = await CastBallot.raw(f"SELECT ranking, origin, age_band, receipt_hash, superseded {legacy_where}",
                                           ballot_id)
             await SealedBallot.raw(f"DELETE {sealed_where}", ballot_id)
             await CastBallot.raw(f"DELETE {legacy_where}", ballot_id)
         else:  # deleting claims the rows: a second worker waits, then finds none
-            sealed = await SealedBallot.raw(f"DELETE {sealed_where} RETURNING sealed, superseded", ballot_id)
+            sealed = await _driver_rows(f"DELETE {sealed_where} RETURNING sealed, superseded", ballot_id)
             legacy = await CastBallot.raw(
                 f"DELETE {legacy_where} RETURNING ranking, origin, age_band, receipt_hash, superseded", ballot_id)
         if not sealed and not legacy:
@@ -990,9 +1046,11 @@ async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[in
         if sealed:
             assert keys is not None
             open_one = sealing.unsealer(keys, ballot_id)
-            for r in sealed:
-                if not r["superseded"]:
-                    p = open_one(r["sealed"])
+            known = opened or {}
+            for ciphertext, superseded in sealed:
+                if not superseded:
+                    ciphertext = bytes(ciphertext)
+                    p = known.get(ciphertext) or open_one(ciphertext)
                     rankings.append(p.ranking)
                     out.append((encode_json(p.ranking).decode(), p.fingerprint or None, None))
         moved: Counter[tuple[str, str]] = Counter()
@@ -1021,12 +1079,17 @@ async def _insert_counted(ballot_id: int, rows: list[tuple[str, str | None, str 
     for i in range(6, len(pool), 16):
         pool[i] = (pool[i] & 0x0F) | 0x40
         pool[i + 2] = (pool[i + 2] & 0x3F) | 0x80
-    keys = [uuid.UUID(bytes=bytes(pool[i:i + 16])) for i in range(0, len(pool), 16)]
+    # As text in the canonical form both drivers accept (uuid.UUID objects cost more than the rest of
+    # the row at 100,000 rows).
+    h = pool.hex()
+    keys = [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
+            for i in range(0, len(h), 32)]
     if is_sqlite(engine):
+        on = day.isoformat()
         await tx.connection.executemany(
             "INSERT INTO cast_ballot (id, ballot, ranking, origin, age_band, receipt_hash, cast_on, superseded, "
             "fingerprint) VALUES (?, ?, ?, '', '', ?, ?, 0, ?)",
-            [(str(key), ballot_id, ranking, receipt_hash, day.isoformat(), fp)
+            [(key, ballot_id, ranking, receipt_hash, on, fp)
              for key, (ranking, fp, receipt_hash) in zip(keys, rows, strict=True)])
         return
     await tx.connection.copy_records_to_table(
@@ -1055,14 +1118,16 @@ class ElectionData(msgspec.Struct, frozen=True):
     ballots: list[tuple[list[int], int]]
 
 
-async def election_data(ballot_id: int, now: dt.datetime | None = None) -> ElectionData | None:
+async def election_data(ballot_id: int, now: dt.datetime | None = None,
+                        opened: Opened | None = None) -> ElectionData | None:
+    """`opened`: see `_open_sealed`."""
     ballot = await get_ballot(ballot_id, now)
     if ballot is None:
         return None
     return ElectionData(
         ballot.id, ballot.title, ballot.budget, ballot.max_ranks, ballot.rule, ballot.state == "closed",
         [ElectionCandidate(c.proposal_id, c.title, c.cost) for c in ballot.candidates],
-        await counted_ballots(ballot_id),
+        await counted_ballots(ballot_id, opened=opened),
     )
 
 

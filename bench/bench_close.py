@@ -3,10 +3,11 @@ sees the draft result (issue 13). It stores N ballots the way casting stores the
 code has `ballots.sealing`; plain rows on older code, so the same script measures before and after),
 closes the ballot, then times what the background job does: `ballots.counting.service.count_ballot`.
 On sealing code that decrypts the sealed ballots in memory and counts them (the draft result is
-stored), then writes the ballots out (`unseal`: decrypt again, write them in random order in one
-transaction, delete the sealed rows). "Close to draft result" is the job until the draft result is
-stored; "whole job" includes writing the ballots out. Wall time, and CPU time of this process (the
-server's own work; PostgreSQL's is in its own processes), which a busy machine disturbs less.
+stored), then writes the ballots out (`unseal`: delete the sealed rows, take their payloads from
+the count's decryption, write them in random order in one transaction). "Close to draft result"
+is the job until the draft result is stored; "whole job" includes writing the ballots out. Wall
+time, and CPU time of this process (the server's own work; PostgreSQL's is in its own processes),
+which a busy machine disturbs less.
 
     .venv/bin/python bench/bench_close.py [--ballots 100000] [--runs 3]          # PostgreSQL
     .venv/bin/python bench/bench_close.py --sqlite [--ballots 100000] [--runs 3]  # SQLite file

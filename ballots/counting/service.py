@@ -121,8 +121,8 @@ def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
 
 
 async def _titles(ballot_id: int) -> dict[int, str]:
-    data = await election_data(ballot_id)
-    return {c.proposal_id: c.title for c in data.candidates} if data else {}
+    # Only the candidates: election_data would also read (and, while sealed, decrypt) every ballot.
+    return {c.proposal_id: c.title for c in await ballots_service.candidates_of(ballot_id)}
 
 
 async def count_runs(ballot_id: int) -> list[CountView]:
@@ -156,8 +156,10 @@ async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountV
     The draft result comes first: the sealed ballots are decrypted in memory to count them, and
     written out right after. Nothing can be cast once voting has closed, so the written ballots are
     the counted ones; if the process stops in between, the next run writes them (and finds this
-    count, whose ballot set hash they match)."""
-    data = await election_data(ballot_id, now)
+    count, whose ballot set hash they match). Each sealed ballot is decrypted once: the payloads
+    opened for counting are handed to the write-out."""
+    opened: ballots_service.Opened = {}
+    data = await election_data(ballot_id, now, opened)
     if data is None or not data.closed:
         raise NotCountable(ballot_id)
     try:
@@ -167,7 +169,7 @@ async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountV
         return await _count(ballot_id, without(data, withdrawn) if withdrawn else data, withdrawn)
     finally:
         # Written out whether or not it can be counted yet: a closed ballot stays sealed no longer.
-        await ballots_service.unseal(ballot_id, now)
+        await ballots_service.unseal(ballot_id, now, opened)
 
 
 async def _count(ballot_id: int, data: ElectionData, withdrawn: list[Withdrawn]) -> CountView:
