@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ballots.moves  # noqa: F401  (registers the check on moving neighborhoods while voting)
 from ballots import service
-from ballots.controllers import BallotController
-from ballots.council import CouncilBallotController
+from ballots.controllers.council import CouncilBallotController
+from ballots.controllers.voting import BallotController
 from server.current_user import Viewer
 from server.home_sections import HomeSection, register_home_section
 from server.navigation import N_, NavItem, register_nav

@@ -2,8 +2,8 @@
 their own routes in their sub-packages."""
 
 from proposals import home  # noqa: F401  (registers the home page section)
-from proposals.controllers import ProposalController
-from proposals.review_controllers import CycleAdminController, CycleController, ReviewController
+from proposals.controllers.proposals import ProposalController
+from proposals.controllers.review import CycleAdminController, CycleController, ReviewController
 from server.navigation import N_, NavItem, register_nav
 
 register_nav(NavItem("/proposals", N_("Proposals"), order=10))

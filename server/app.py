@@ -39,7 +39,7 @@ from server.templating import STATIC_DIR, template_config
 # Each listed module has ROUTE_HANDLERS; a domain is added here once and finds its own routes.
 ROUTE_MODULES = [
     "server.routes",
-    "server.api.routes",
+    "transparency.api.routes",
     "proposals.routes",
     "proposals.threads.routes",
     "proposals.moderation.routes",
@@ -47,7 +47,7 @@ ROUTE_MODULES = [
     "ballots.routes",
     "ballots.counting.routes",
     "ballots.results.routes",
-    "ballots.outcomes.routes",
+    "delivery.routes",
 ]
 
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
                      "mailer": mailer,
                      "engine": engine,
-                     # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).
+                     # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers/voting.py).
                      "code_entry": RateLimiter(counters, 10, 600),
                      # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three
                      # reports hide an item, so a flood from one account is what needs slowing.

@@ -19,7 +19,7 @@ DEMO_MODULES = [
     "proposals.drafts.demo",
     "ballots.demo",
     "ballots.results.demo",
-    "ballots.outcomes.demo",
+    "delivery.demo",
 ]
 
 NEIGHBORHOODS = ["Riverside", "Hillcrest", "Old Town", "Eastgate"]

@@ -19,6 +19,6 @@ APP_REGISTRY = AppRegistry(
         "ballots.piccolo_app",
         "ballots.counting.piccolo_app",
         "ballots.results.piccolo_app",
-        "ballots.outcomes.piccolo_app",
+        "delivery.piccolo_app",
     ]
 )

@@ -2,10 +2,10 @@
 
 from server.accounts.controllers import AccountController
 from server.accounts.reset_controllers import PasswordResetController
-from server.dashboard.controllers import DashboardController
 from server.neighborhoods.controllers import NeighborhoodController
 from server.notifications.controllers import NotificationController
 from server.pages.controllers import PagesController
+from transparency.dashboard.controllers import DashboardController
 
 ROUTE_HANDLERS = [PagesController, AccountController, PasswordResetController, NeighborhoodController,
                   NotificationController, DashboardController]

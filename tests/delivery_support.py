@@ -7,7 +7,7 @@ import itertools
 
 from support import make_account, make_neighborhood
 
-from ballots.outcomes.service import create_delivery_items
+from delivery.service import create_delivery_items
 from proposals.tables import BudgetCycle, Proposal
 from server import clock
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ballots.outcomes.feeds import FeedEntry, register_provider
 from ballots.results.service import recent_publications
+from server.feeds import FeedEntry, register_provider
 from server.i18n import gettext as _
 
 

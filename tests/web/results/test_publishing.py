@@ -126,7 +126,7 @@ async def test_recount_from_the_downloaded_file_equals_the_published_result(
 
 
 async def test_publication_creates_delivery_items_charts_and_feed_entry(client: httpx.AsyncClient, db: Engine) -> None:
-    from ballots.outcomes.tables import DeliveryItem
+    from delivery.tables import DeliveryItem
 
     s, run = await _closed_and_counted()
     council = await make_account("council", neighborhood_id=s.hood)

@@ -200,7 +200,7 @@ async def paper_sheet(world: World, role: str) -> dict[str, Any]:
 async def _delivery_item(world: World) -> int:
     from ballots_support import make_cycle, make_proposals
 
-    from ballots.outcomes.service import create_delivery_items
+    from delivery.service import create_delivery_items
 
     council = world.accounts["council"]
     assert council is not None
@@ -216,7 +216,7 @@ async def delivery_item(world: World, role: str) -> dict[str, Any]:
 async def delivery_milestone(world: World, role: str) -> dict[str, Any]:
     import datetime as dt
 
-    from ballots.outcomes import service
+    from delivery import service
 
     item_id = await _delivery_item(world)
     milestone_id = await service.add_milestone(item_id, actor_role="council", name="Lamps ordered",
@@ -228,7 +228,7 @@ async def delivery_photo(world: World, role: str) -> dict[str, Any]:
     """A photo stored where the app under test keeps uploads (the test puts the app in world.extra)."""
     from pathlib import Path
 
-    from ballots.outcomes import photos
+    from delivery import photos
 
     settings = world.extra["app"].state.settings
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

@@ -203,7 +203,7 @@ async def _delivery_item() -> dict[str, Any]:
     from ballots_support import make_cycle, make_proposals
     from support import make_account
 
-    from ballots.outcomes.service import create_delivery_items
+    from delivery.service import create_delivery_items
 
     council = await make_account("council")
     cycle = await make_cycle(f"Delivery cycle {next(_unique)}")
