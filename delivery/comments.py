@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from delivery.tables import DeliveryUpdate
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads import registry
+from proposals.threads.registry import TargetInfo
 
 KIND = "delivery_update"
 
@@ -17,4 +18,4 @@ async def describe(ids: list[int]) -> dict[int, TargetInfo]:
     return {r["id"]: TargetInfo(url=f"/delivery/{r['item']}", title=r["title"]) for r in rows}
 
 
-register_thread_kind(KIND, describe)
+KINDS = [registry.kind(KIND, describe)]  # declared in delivery/domain.py

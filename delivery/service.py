@@ -27,13 +27,16 @@ from delivery.schemas import (
 from delivery.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milestone
 from server import clock
 from server.database import is_unique_violation, write_transaction
-from server.feeds import FeedEntry, register_provider
+from server.feeds import FeedEntry
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
-register_kind("delivery_update", N_("%(actor)s posted a delivery update on “%(subject)s”"))
-register_kind("delivery_status", N_("%(actor)s changed the delivery status of “%(subject)s”"))
+# Declared in delivery/domain.py.
+NOTIFICATION_KINDS = {
+    "delivery_update": N_("%(actor)s posted a delivery update on “%(subject)s”"),
+    "delivery_status": N_("%(actor)s changed the delivery status of “%(subject)s”"),
+}
 
 # Which form field a rule problem belongs to, so the message sits next to it.
 _RULE_FIELDS = {
@@ -360,6 +363,3 @@ async def delivery_update_entries(limit: int) -> list[FeedEntry]:
             category=r["status_to"] or "update",
         ))
     return entries
-
-
-register_provider("delivery", delivery_update_entries)

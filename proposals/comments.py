@@ -1,10 +1,11 @@
 """Comments on proposals use the shared thread component: this says when a proposal's thread is
-open and where it lives."""
+open and where it lives (the kind is declared in proposals/domain.py)."""
 
 from __future__ import annotations
 
 from proposals.tables import Proposal
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads import registry
+from proposals.threads.registry import TargetInfo
 from server import clock
 from server.i18n import fmt_date
 from server.i18n import gettext as _
@@ -32,4 +33,4 @@ async def describe(ids: list[int]) -> dict[int, TargetInfo]:
     return out
 
 
-register_thread_kind(KIND, describe)
+KINDS = [registry.kind(KIND, describe)]  # declared in proposals/domain.py

@@ -14,7 +14,6 @@ from typing import Any
 
 import msgspec
 
-from proposals import comments as _comments  # noqa: F401  (registers the proposal thread kind)
 from proposals import phases
 from proposals.categories import category_label
 from proposals.schemas import (
@@ -37,17 +36,20 @@ from proposals.textdiff import Piece, word_diff
 from server import clock
 from server.accounts.tables import Account
 from server.database import is_unique_violation, write_transaction
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
 PAGE_SIZE = 20
 OPEN_STATUSES = ("submitted", "feasible")  # may be supported
 REVIEWABLE_STATUSES = ("submitted", "feasible", "not_feasible")
 
-register_kind("proposal_feasible", N_("“%(subject)s” was found feasible by %(actor)s."))
-register_kind("proposal_not_feasible", N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."))
-register_kind("proposal_merged", N_("“%(subject)s” was merged into a similar proposal by %(actor)s."))
-register_kind("proposal_co_author", N_("%(actor)s added you as a co-author of “%(subject)s”."))
+# Declared in proposals/domain.py.
+NOTIFICATION_KINDS = {
+    "proposal_feasible": N_("“%(subject)s” was found feasible by %(actor)s."),
+    "proposal_not_feasible": N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."),
+    "proposal_merged": N_("“%(subject)s” was merged into a similar proposal by %(actor)s."),
+    "proposal_co_author": N_("%(actor)s added you as a co-author of “%(subject)s”."),
+}
 
 
 class ProposalError(Exception):

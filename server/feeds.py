@@ -1,8 +1,8 @@
-"""Atom 1.0 feeds built from entry providers. The delivery feed starts with one provider (delivery
-updates); result publications can register a second one for the same feed without this module or
-the route changing:
+"""Atom 1.0 feeds built from entry providers, a site-wide component every domain can use. A domain
+adds entries to a feed by naming a provider in its manifest (delivery updates and result
+publications both feed "delivery") without this module or the route changing:
 
-    register_provider("delivery", my_async_provider)
+    Domain(..., feed_providers=[("delivery", my_async_provider)])
 
 A provider is `async def provider(limit: int) -> list[FeedEntry]`; the feed merges every
 provider's entries, newest first, and keeps `limit`. The XML is written with xml.etree, which
@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
+
+from server.domains import registry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM_NS)
@@ -32,18 +34,8 @@ class FeedEntry:
 
 EntryProvider = Callable[[int], Awaitable[list[FeedEntry]]]
 
-_PROVIDERS: dict[str, list[EntryProvider]] = {}
-
-
-def register_provider(feed: str, provider: EntryProvider) -> EntryProvider:
-    providers = _PROVIDERS.setdefault(feed, [])
-    if provider not in providers:
-        providers.append(provider)
-    return provider
-
-
 def providers(feed: str) -> list[EntryProvider]:
-    return list(_PROVIDERS.get(feed, []))
+    return list(registry().feed_providers.get(feed, []))
 
 
 async def collect_entries(feed: str, limit: int = 50) -> list[FeedEntry]:

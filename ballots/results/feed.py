@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ballots.results.service import recent_publications
-from server.feeds import FeedEntry, register_provider
+from server.feeds import FeedEntry
 from server.i18n import gettext as _
 
 
@@ -20,6 +20,3 @@ async def publication_entries(limit: int) -> list[FeedEntry]:
             category="result",
         ))
     return entries
-
-
-register_provider("delivery", publication_entries)

@@ -28,16 +28,18 @@ from proposals.drafts.tables import (
     SectionKey,
     SectionSummary,
 )
+from proposals.moderation import registry as moderation_registry
 from proposals.moderation import service as moderation
-from proposals.moderation.registry import ContentInfo, register_content_kind
+from proposals.moderation.registry import ContentInfo
+from proposals.threads import registry as threads_registry
 from proposals.threads import service as threads
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads.registry import TargetInfo
 from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.database import write_transaction
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
 SECTION_KIND = "draft_section"
@@ -49,9 +51,12 @@ MAX_AMENDMENT = 10000
 SECTION_FIRST_PAGE = 5
 SECTION_REPLIES = 3
 
-register_kind("amendment_accepted", N_("Your amendment to “%(subject)s” was accepted by %(actor)s"))
-register_kind("amendment_declined", N_("Your amendment to “%(subject)s” was declined by %(actor)s"))
-register_kind("draft_new_version", N_("A new version of “%(subject)s” was published"))
+# Declared in proposals/domain.py.
+NOTIFICATION_KINDS = {
+    "amendment_accepted": N_("Your amendment to “%(subject)s” was accepted by %(actor)s"),
+    "amendment_declined": N_("Your amendment to “%(subject)s” was declined by %(actor)s"),
+    "draft_new_version": N_("A new version of “%(subject)s” was published"),
+}
 
 
 class DraftError(Exception):
@@ -581,6 +586,9 @@ async def _describe_amendment_content(ids: list[int]) -> dict[int, ContentInfo]:
                                  _("Amendment to “%(title)s”", title=r["title"]), r["text"][:300]) for r in rows}
 
 
-register_thread_kind(SECTION_KIND, _describe_sections, stances=True)
-register_thread_kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False)
-register_content_kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment"))
+# Declared in proposals/domain.py.
+KINDS = [
+    threads_registry.kind(SECTION_KIND, _describe_sections, stances=True),
+    threads_registry.kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False),
+    moderation_registry.kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment")),
+]

@@ -5,24 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from proposals.moderation import rules
-from proposals.moderation.registry import ContentInfo, content_kind, register_content_kind
+from proposals.moderation import registry, rules
+from proposals.moderation.registry import ContentInfo, content_kind
 from proposals.moderation.schemas import HiddenInfo, LogEntry, QueueItem
 from proposals.moderation.tables import ModerationAction, ModerationState, Report
 from server.accounts.tables import Account
 from server.database import write_transaction
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
-# Authors hear what happened to their words, in their own language when they read it.
-register_kind("content_pending", N_("“%(subject)s” is hidden while a moderator looks at reports about it."))
-register_kind("content_restored", N_("“%(subject)s” is visible again: a moderator reviewed it."))
-# One kind per reason, so the reason is translated when the author reads it.
-register_kind("content_hidden:spam", N_("A moderator hid “%(subject)s” as spam."))
-register_kind("content_hidden:offensive", N_("A moderator hid “%(subject)s” as offensive."))
-register_kind("content_hidden:off_topic", N_("A moderator hid “%(subject)s” as off-topic."))
-register_kind("content_hidden:personal_data", N_("A moderator hid “%(subject)s” because it shows personal data."))
+# Authors hear what happened to their words, in their own language when they read it (declared in
+# proposals/domain.py). One kind per reason, so the reason is translated when the author reads it.
+NOTIFICATION_KINDS = {
+    "content_pending": N_("“%(subject)s” is hidden while a moderator looks at reports about it."),
+    "content_restored": N_("“%(subject)s” is visible again: a moderator reviewed it."),
+    "content_hidden:spam": N_("A moderator hid “%(subject)s” as spam."),
+    "content_hidden:offensive": N_("A moderator hid “%(subject)s” as offensive."),
+    "content_hidden:off_topic": N_("A moderator hid “%(subject)s” as off-topic."),
+    "content_hidden:personal_data": N_("A moderator hid “%(subject)s” because it shows personal data."),
+}
 
 
 class ModerationError(Exception):
@@ -236,9 +238,9 @@ async def log(page: int = 1, per_page: int = 50) -> tuple[list[LogEntry], bool]:
     return entries, len(rows) > per_page
 
 
-# -- the "proposal" kind: registered here so the proposals domain needs no change (read-only use) --
+# -- the "proposal" kind (declared in proposals/domain.py; read-only use of the proposals table) --
 
-async def _describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
+async def describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
     from proposals.tables import Proposal
 
     if not ids:
@@ -248,4 +250,4 @@ async def _describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
     return {r["id"]: ContentInfo(r["author"], f"/proposals/{r['id']}", r["title"], r["summary"]) for r in rows}
 
 
-register_content_kind("proposal", _describe_proposals, label=N_("proposal"))
+KINDS = [registry.kind("proposal", describe_proposals, label=N_("proposal"))]

@@ -8,8 +8,9 @@ from collections import Counter, defaultdict
 
 import msgspec
 
+from proposals.moderation import registry as moderation_registry
 from proposals.moderation import service as moderation
-from proposals.moderation.registry import ContentInfo, register_content_kind
+from proposals.moderation.registry import ContentInfo
 from proposals.threads.registry import TargetInfo, ThreadKind, thread_kind
 from proposals.threads.schemas import STANCES, CommentView, ThreadView
 from proposals.threads.tables import Comment, CommentVote
@@ -18,7 +19,7 @@ from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.database import write_transaction
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
@@ -26,7 +27,7 @@ MAX_BODY = 5000
 # Top-level comments shown before "Show all comments"; replies of shown comments always come along.
 FIRST_PAGE = 10
 
-register_kind("thread_reply", N_("%(actor)s replied to your comment on “%(subject)s”"))
+NOTIFICATION_KINDS = {"thread_reply": N_("%(actor)s replied to your comment on “%(subject)s”")}  # proposals/domain.py
 
 
 class ThreadError(Exception):
@@ -324,4 +325,4 @@ async def _describe_comments(ids: list[int]) -> dict[int, ContentInfo]:
     return out
 
 
-register_content_kind("comment", _describe_comments, label=N_("comment"))
+KINDS = [moderation_registry.kind("comment", _describe_comments, label=N_("comment"))]  # proposals/domain.py

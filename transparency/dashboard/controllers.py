@@ -12,11 +12,8 @@ from litestar.response import Template
 from server.charts import bar_chart, by_neighborhood_chart
 from server.i18n import fmt_money, fmt_number, text_direction
 from server.i18n import gettext as _
-from server.navigation import N_, NavItem, register_nav
 from transparency.dashboard import service
 from transparency.dashboard.schemas import CycleFigures
-
-register_nav(NavItem("/dashboard", N_("Transparency"), order=60))
 
 
 def _charts(figures: CycleFigures, currency: str) -> list[object]:

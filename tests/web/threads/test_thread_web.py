@@ -4,11 +4,14 @@ thread fragment; errors keep what was typed; script typed by residents stays ine
 from __future__ import annotations
 
 import httpx
-from support import post_form, signed_in_as, text_of
+import pytest
+from support import post_form, signed_in_as, text_of, with_domain
 
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads import registry
+from proposals.threads.registry import TargetInfo
 from proposals.threads.tables import Comment
 from server.accounts.tables import Account
+from server.domains import Domain
 
 
 async def _describe(ids: list[int]) -> dict[int, TargetInfo]:
@@ -16,7 +19,10 @@ async def _describe(ids: list[int]) -> dict[int, TargetInfo]:
             for i in ids}
 
 
-register_thread_kind("webthing", _describe, stances=False)
+@pytest.fixture(autouse=True)
+def _webthing_threads():
+    with with_domain(Domain("webthing_tests", kinds=[registry.kind("webthing", _describe, stances=False)])):
+        yield
 
 
 async def test_post_reply_vote_without_javascript(client: httpx.AsyncClient,

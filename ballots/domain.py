@@ -1,0 +1,44 @@
+"""The ballots domain: ballot setup, casting, counting and results. Read by the host through
+server/domains.py."""
+
+from __future__ import annotations
+
+from server.domains import Command, Domain, Limiter
+
+# Read on their own by `townsquare` (server/domains.py, `commands()`), so that running one does not
+# load the rest of the manifest: `townsquare tally` is timed from process start.
+COMMANDS = {"tally": Command("ballots.tally_cli:main",
+                             "count a pabulib .pb file: townsquare tally FILE.pb [--rule R] [--json]")}
+
+
+def manifest() -> Domain:
+    """What this domain declares; imported only when the host reads it."""
+    from ballots import demo as ballots_demo
+    from ballots import home, moves, routes
+    from ballots.counting import routes as counting_routes
+    from ballots.counting.service import count_closed_ballots
+    from ballots.results import demo as results_demo
+    from ballots.results import feed
+    from ballots.results import routes as results_routes
+    from server.background import Job
+    from server.navigation import N_, NavItem
+
+    return Domain(
+        name="ballots",
+        routes=[*routes.ROUTE_HANDLERS, *counting_routes.ROUTE_HANDLERS, *results_routes.ROUTE_HANDLERS],
+        piccolo_apps=["ballots.piccolo_app", "ballots.counting.piccolo_app", "ballots.results.piccolo_app"],
+        demo_steps=[*ballots_demo.DEMO_STEPS, *results_demo.DEMO_STEPS],
+        navigation=[
+            NavItem("/ballots", N_("Vote"), order=30),
+            NavItem("/council/ballots", N_("Manage ballots"), order=80, roles=("council",)),
+        ],
+        home_sections=[home.open_ballots_section],
+        # Every server process checks; the unique index on count runs makes sure only one of them counts.
+        jobs=[Job("count-closed-ballots", 30, count_closed_ballots)],
+        # Result publications appear in the delivery feed, beside delivery updates.
+        feed_providers=[("delivery", feed.publication_entries)],
+        move_checks=[moves.no_second_neighborhood_vote],
+        # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers/voting.py).
+        rate_limiters={"code_entry": Limiter(10, 600)},
+        commands=COMMANDS,
+    )
