@@ -33,6 +33,7 @@ from ballots.schemas import (
 from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, CastBallot, PaperSheet, Participation
 from ballots.turnout import shown_total, suppress
 from proposals.tables import BudgetCycle, Proposal
+from server import clock
 from server.accounts.tables import Account
 from server.database import is_unique_violation, write_transaction
 from server.i18n import gettext as _
@@ -85,7 +86,7 @@ class SheetClosed(BallotError):
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
+    return now or clock.now()
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

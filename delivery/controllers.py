@@ -31,6 +31,7 @@ from server.feeds import collect_entries, render_atom
 from server.guards import requires_council, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
+from server.web import is_htmx
 
 # A 5 MB photo plus the text fields; larger bodies are refused by Litestar before reading.
 MAX_REPORT_BODY = photos.MAX_PHOTO_BYTES + 512 * 1024
@@ -125,7 +126,7 @@ class DeliveryController(Controller):
                 await service.follow(item_id, request.user.id)
         except service.NotFound as exc:
             raise NotFoundException() from exc
-        if request.headers.get("hx-request"):
+        if is_htmx(request):
             # htmx swaps just the follow box; the button's new label says what happened.
             detail = await service.get_item(item_id, request.user.id)
             return HTMXBlockTemplate(template_name="delivery/item.html", block_name="follow_box",

@@ -84,10 +84,6 @@ class InvalidState(ProposalError):
     pass
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # ---- cycles ----------------------------------------------------------------------------------
 
 _CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) for f in phases.DATE_FIELDS))
@@ -178,7 +174,7 @@ async def create_proposal(author_id: int, neighborhood_id: int, cycle_id: int, d
     if not phases.can_submit(phase):
         raise PhaseClosed(phase)
     co_author_ids = await _resolve_co_authors(data.co_author_emails, author_id)
-    now = _now()
+    now = clock.now()
     async with write_transaction():
         rows = await Proposal.insert(Proposal(
             cycle=cycle_id, neighborhood=neighborhood_id, author=author_id, status="submitted" if submit else "draft",
@@ -211,7 +207,7 @@ async def _add_follows(proposal_id: int, account_ids: list[int]) -> None:
         await Proposal.raw(
             "INSERT INTO follow (proposal, account, created_at) SELECT {}, {}, {} WHERE NOT EXISTS "
             "(SELECT 1 FROM follow WHERE proposal = {} AND account = {})",
-            proposal_id, account_id, _now(), proposal_id, account_id,
+            proposal_id, account_id, clock.now(), proposal_id, account_id,
         )
 
 
@@ -249,7 +245,7 @@ async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput,
     is_author = editor_id == row["author"]
     co_author_ids = await _resolve_co_authors(data.co_author_emails, row["author"]) if is_author else None
     submitting = submit and row["status"] == "draft"
-    now = _now()
+    now = clock.now()
     values: dict[Any, Any] = {getattr(Proposal, k): v for k, v in _snapshot(data).items()}
     values[Proposal.updated_at] = now
     if submitting:
@@ -531,7 +527,7 @@ async def review(proposal_id: int, reviewer_id: int, data: ReviewInput, on: dt.d
         if (target is None or target["id"] == proposal_id or target["cycle"] != row["cycle"]
                 or target["neighborhood"] != row["neighborhood"] or target["status"] not in OPEN_STATUSES):
             raise InvalidMerge()
-    now = _now()
+    now = clock.now()
     async with write_transaction():
         await ReviewDecision.insert(ReviewDecision(
             proposal=proposal_id, reviewer=reviewer_id, decision=data.decision, reason=data.reason.strip(),

@@ -14,7 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from ballots import service
-from ballots.controllers.voting import NO_STORE, load_ballot, ranking_from_form, see_other
+from ballots.controllers.voting import NO_STORE, load_ballot, ranking_from_form
 from ballots.counting import service as counting
 from ballots.eligibility import AGE_BANDS
 from ballots.results import service as results
@@ -23,6 +23,7 @@ from server import clock, forms
 from server.guards import requires_council
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
+from server.web import see_other
 
 
 def settings_form(ballot: BallotView) -> dict[str, Any]:

@@ -11,23 +11,18 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots import service
 from ballots.eligibility import Refusal
 from ballots.ranking import apply_operation, check_ranking, parse_ids
 from ballots.schemas import BallotView
 from server import forms
-from server.accounts.controllers import client_id
 from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
+from server.web import client_id, is_htmx, see_other
 
 CODE_SESSION_KEY = "ballot_code"
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
 
 
 def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
@@ -221,7 +216,7 @@ class BallotController(Controller):
         ranking, moved = apply_operation(ranking, op, [c.proposal_id for c in ballot.candidates], ballot.max_ranks)
         announcement, focus = describe_step(ballot, ranking, op, moved)
         return self._vote_page(request, ballot, ranking, announcement=announcement, receipt=receipt, focus_id=focus,
-                               fragment=bool(request.headers.get("hx-request")))
+                               fragment=is_htmx(request))
 
     @post("/ballots/{ballot_id:int}/review", name="ballots.review")
     async def review(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:

@@ -11,7 +11,6 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from proposals import comments, phases, service
 from proposals.categories import CATEGORIES, STATUSES, phase_label
@@ -23,21 +22,7 @@ from server import forms
 from server.guards import requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import all_neighborhoods
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.headers.get("hx-request"))
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+from server.web import int_or_none, is_htmx, see_other
 
 
 def parse_filters(params: Any) -> ProposalFilters:
@@ -46,12 +31,12 @@ def parse_filters(params: Any) -> ProposalFilters:
     sort = params.get("sort") or "newest"
     return ProposalFilters(
         q=(params.get("q") or "").strip()[:100],
-        neighborhood=_int(params.get("neighborhood")),
+        neighborhood=int_or_none(params.get("neighborhood")),
         category=c if (c := params.get("category") or "") in CATEGORIES else "",
         status=s if (s := params.get("status") or "") in STATUSES else "",
-        cycle=_int(params.get("cycle")),
+        cycle=int_or_none(params.get("cycle")),
         sort=sort if sort in SORTS else "newest",
-        page=max(1, _int(params.get("page")) or 1),
+        page=max(1, int_or_none(params.get("page")) or 1),
     )
 
 
@@ -120,7 +105,7 @@ class ProposalController(Controller):
         submit = form.get("action") != "draft"
         data, errors = parse_proposal(form)
         accepting = {c.id for c in await service.cycles_accepting_ideas()}
-        cycle_id = _int(form.get("cycle"))
+        cycle_id = int_or_none(form.get("cycle"))
         if cycle_id not in accepting:
             cycle_id = None
             errors["form"] = _("Idea collection is closed, so proposals cannot be submitted now.")

@@ -11,13 +11,14 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from proposals import phases, service
-from proposals.controllers.proposals import _int, is_htmx, phase_closed_message, see_other
+from proposals.controllers.proposals import phase_closed_message
 from proposals.schemas import CycleView, parse_cycle, parse_review
 from proposals.views import labels
 from server import forms
 from server.guards import requires_council
 from server.i18n import gettext as _
 from server.neighborhoods.service import all_neighborhoods
+from server.web import int_or_none, is_htmx, see_other
 
 QUEUE_STATES = ("submitted", "feasible", "not_feasible", "merged")
 
@@ -32,8 +33,8 @@ class ReviewController(Controller):
         params = request.query_params
         state = params.get("state", "submitted")
         state = state if state in QUEUE_STATES else ""
-        hood = _int(params.get("neighborhood"))
-        cycle = _int(params.get("cycle"))
+        hood = int_or_none(params.get("neighborhood"))
+        cycle = int_or_none(params.get("cycle"))
         return Template("proposals/review_queue.html", context={
             "items": await service.review_queue(hood, state, cycle),
             "state": state, "neighborhood": hood, "cycle": cycle, "states": QUEUE_STATES,

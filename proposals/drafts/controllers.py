@@ -19,10 +19,7 @@ from proposals.drafts import service
 from server import clock, forms
 from server.guards import requires_council, requires_not_blocked
 from server.i18n import gettext as _
-
-
-def _is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.headers.get("hx-request"))
+from server.web import is_htmx
 
 
 def _date(form: dict[str, str], name: str, errors: dict[str, str]) -> dt.date | None:
@@ -68,7 +65,7 @@ class DraftController(Controller):
             raise NotFoundException() from exc
         return Template("drafts/draft.html", context={
             "page": page, "errors": errors or {}, "form": form or {}, "error_form": error_form,
-        }, status_code=200 if _is_htmx(request) else status)
+        }, status_code=200 if is_htmx(request) else status)
 
     @get("/{draft_id:int}", name="drafts.show")
     async def show(self, request: Request[Any, Any, Any], draft_id: FromPath[int]) -> Template:
@@ -86,7 +83,7 @@ class DraftController(Controller):
 
     async def _after(self, request: Request[Any, Any, Any], draft_id: int, anchor: str,
                      message: str = "") -> Template | Redirect:
-        if _is_htmx(request):
+        if is_htmx(request):
             return await self._page(request, draft_id)
         if message:
             flash(request, message, "success")

@@ -71,10 +71,6 @@ class NotFound(Exception):
     pass
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # ---------------------------------------------------------------- reading
 
 def _version(r: dict) -> VersionInfo:
@@ -393,7 +389,7 @@ async def publish_version(actor_id: int, draft_id: int, changelog: str, opens: d
             errors["changelog"] = _("Please say what changed in this version.")
         if errors:
             raise DraftError(errors)
-        await DraftVersion.update({DraftVersion.published_at: _now(), DraftVersion.changelog: changelog}).where(
+        await DraftVersion.update({DraftVersion.published_at: clock.now(), DraftVersion.changelog: changelog}).where(
             DraftVersion.id == working["id"])
         await Draft.update({Draft.comment_opens: opens, Draft.comment_closes: closes}).where(Draft.id == draft_id)
         await Amendment.update({Amendment.applied_version: working["number"]}).where(
@@ -421,7 +417,8 @@ async def set_section_summary(actor_id: int, draft_id: int, section_key: int, bo
             SectionSummary.section_key == section_key).first()
         if existing:
             await SectionSummary.update({SectionSummary.body: body, SectionSummary.author: actor_id,
-                                         SectionSummary.updated_at: _now()}).where(SectionSummary.id == existing["id"])
+                                         SectionSummary.updated_at: clock.now()}).where(
+                SectionSummary.id == existing["id"])
         else:
             await SectionSummary.insert(SectionSummary(section_key=section_key, author=actor_id, body=body))
 
@@ -510,7 +507,7 @@ async def decide_amendment(actor_id: int, amendment_id: int, decision: str, reas
             if not updated:
                 raise DraftError(_("This section is no longer in the version being prepared."))
         await Amendment.update({Amendment.status: decision, Amendment.decision_reason: reason,
-                                Amendment.decided_by: actor_id, Amendment.decided_at: _now()}).where(
+                                Amendment.decided_by: actor_id, Amendment.decided_at: clock.now()}).where(
             Amendment.id == amendment_id)
     draft = await draft_info(row["draft"])
     await notify([row["author"]], f"amendment_{decision}", subject=draft.title, actor=council["display_name"],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from proposals.moderation import registry, rules
 from proposals.moderation.registry import ContentInfo, content_kind
 from proposals.moderation.schemas import HiddenInfo, LogEntry, QueueItem
 from proposals.moderation.tables import ModerationAction, ModerationState, Report
+from server import clock
 from server.accounts.tables import Account
 from server.database import write_transaction
 from server.i18n import gettext as _
@@ -29,10 +29,6 @@ NOTIFICATION_KINDS = {
 
 class ModerationError(Exception):
     """A refused moderation step; the message is translated and can be shown as is."""
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def is_blocked(account_id: int) -> bool:
@@ -93,7 +89,7 @@ async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> s
                                                          status=new_status, report_count=count))
         else:
             await ModerationState.update({ModerationState.status: new_status, ModerationState.report_count: count,
-                                          ModerationState.updated_at: _now()}).where(
+                                          ModerationState.updated_at: clock.now()}).where(
                 ModerationState.id == state["id"])
     if new_status == "pending" and status != "pending":
         await _tell_author(kind, info, "content_pending")
@@ -124,7 +120,7 @@ async def _set_status(kind: str, content_id: int, status: str, category: str) ->
                                                      reason=category))
     else:
         await ModerationState.update({ModerationState.status: status, ModerationState.reason: category,
-                                      ModerationState.updated_at: _now()}).where(ModerationState.id == state["id"])
+                                      ModerationState.updated_at: clock.now()}).where(ModerationState.id == state["id"])
 
 
 def _check_reason(reason: str) -> str:

@@ -8,9 +8,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from server.accounts.controllers import safe_next
 from server.guards import requires_signed_in
 from server.notifications import service
+from server.web import safe_next
 
 
 class NotificationController(Controller):
