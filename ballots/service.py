@@ -32,7 +32,7 @@ from ballots.schemas import (
 )
 from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, CastBallot, PaperSheet, Participation
 from ballots.turnout import shown_total, suppress
-from proposals.tables import BudgetCycle, Proposal
+from proposals import service as proposals
 from server import clock
 from server.accounts.tables import Account
 from server.database import is_unique_violation, write_transaction
@@ -110,26 +110,14 @@ def _ranking(value: object) -> list[int]:
 
 
 async def cycles() -> list[dict[str, object]]:
-    return await BudgetCycle.select(BudgetCycle.id, BudgetCycle.name).order_by(BudgetCycle.id, ascending=False)
+    return [{"id": c.id, "name": c.name} for c in sorted(await proposals.list_cycles(), key=lambda c: -c.id)]
 
 
 async def eligible_proposals(cycle_id: int, neighborhood_id: int | None) -> list[CandidateView]:
-    """Proposals the council may put on a ballot: found feasible in review and marked ballot-eligible,
-    in this cycle and (for a neighborhood fund) this neighborhood; at their final cost."""
-    where = (
-        (Proposal.cycle == cycle_id) & (Proposal.status == "feasible") & (Proposal.ballot_eligible == True)  # noqa: E712
-    )
-    if neighborhood_id is not None:
-        where = where & (Proposal.neighborhood == neighborhood_id)
-    rows = await Proposal.select(
-        Proposal.id, Proposal.title, Proposal.summary, Proposal.final_cost, Proposal.estimated_cost,
-        Proposal.neighborhood.name.as_alias("neighborhood_name"),
-    ).where(where).order_by(Proposal.title)
-    return [
-        CandidateView(r["id"], r["title"], r["summary"],
-                      r["final_cost"] if r["final_cost"] is not None else r["estimated_cost"], r["neighborhood_name"])
-        for r in rows
-    ]
+    """Proposals the council may put on a ballot (None: a city-wide fund): what the proposals domain
+    says a ballot may offer (proposals.service.ballot_candidates)."""
+    return [CandidateView(c.id, c.title, c.summary, c.cost, c.neighborhood_name)
+            for c in await proposals.ballot_candidates(cycle_id, neighborhood_id)]
 
 
 async def _costs(settings: BallotSettings) -> dict[int, int]:
@@ -286,6 +274,18 @@ async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | No
     return sorted(views, key=key)
 
 
+async def cycle_ballot_ids(cycle_id: int) -> list[int]:
+    """The ballots of a budget cycle, oldest first."""
+    return [r["id"] for r in await Ballot.select(Ballot.id).where(Ballot.cycle == cycle_id).order_by(Ballot.id)]
+
+
+async def proposals_on_ballots(cycle_id: int) -> int:
+    """How many different proposals a budget cycle's ballots offer."""
+    rows = await BallotCandidate.select(BallotCandidate.proposal).where(
+        BallotCandidate.ballot.cycle == cycle_id).distinct()
+    return len(rows)
+
+
 def rules_of(ballot: BallotView) -> Rules:
     return Rules(ballot.neighborhood_id, ballot.age_min, ballot.age_max, ballot.closes_at.year)
 
@@ -293,11 +293,34 @@ def rules_of(ballot: BallotView) -> Rules:
 # Eligibility --------------------------------------------------------------------------------------
 
 
-async def account_refusal(ballot: BallotView, account_id: int) -> Refusal | None:
+# A signed-in person's standing on a ballot, decided here once for the pages and for casting.
+MAY_VOTE, VOTED, INELIGIBLE, NOT_OPEN = "may_vote", "voted", "ineligible", "not_open"
+
+
+class Standing(msgspec.Struct, frozen=True):
+    kind: str  # MAY_VOTE, VOTED, INELIGIBLE (with the refusal), NOT_OPEN (upcoming or closed)
+    refusal: Refusal | None = None
+
+
+async def _standing(ballot: BallotView, account_id: int) -> tuple[Standing, int | None]:
+    """The standing, and the birth year casting needs for the age band."""
+    if ballot.state != "open":
+        return Standing(NOT_OPEN), None
     row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
     if row is None:
-        return Refusal.WRONG_NEIGHBORHOOD
-    return check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
+        return Standing(INELIGIBLE, Refusal.WRONG_NEIGHBORHOOD), None
+    refusal = check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
+    if refusal is not None:
+        return Standing(INELIGIBLE, refusal), row["birth_year"]
+    if await has_voted(ballot.id, account_id):
+        return Standing(VOTED), row["birth_year"]
+    return Standing(MAY_VOTE), row["birth_year"]
+
+
+async def voter_standing(ballot: BallotView, account_id: int) -> Standing:
+    """May this account vote on `ballot` (as loaded, at its moment) now, has it voted already, is it
+    not eligible (and why), or is the ballot not open?"""
+    return (await _standing(ballot, account_id))[0]
 
 
 async def has_voted(ballot_id: int, account_id: int) -> bool:
@@ -417,16 +440,15 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
     """Cast a signed-in resident's ballot; returns the receipt (shown once)."""
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
-    if row is None:
-        raise Ineligible(Refusal.WRONG_NEIGHBORHOOD)
-    refusal = check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
-    if refusal is not None:
-        raise Ineligible(refusal)
+    standing, birth_year = await _standing(ballot, account_id)
+    if standing.kind == INELIGIBLE:
+        assert standing.refusal is not None
+        raise Ineligible(standing.refusal)
     checked = _checked(ballot, ranking)
-    if await has_voted(ballot_id, account_id):
+    if standing.kind == VOTED:
         raise AlreadyVoted()
-    band = age_band(age_in_closing_year(row["birth_year"], ballot.closes_at.year))
+    assert standing.kind == MAY_VOTE and birth_year is not None
+    band = age_band(age_in_closing_year(birth_year, ballot.closes_at.year))
     receipt = await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
                           checked, "online", band, current)
     assert receipt is not None

@@ -78,6 +78,13 @@ def overdue_milestones(milestones: Iterable[MilestoneLike], today: dt.date,
     return [m for m in milestones if is_overdue(m.planned_date, m.actual_date, today, item_status)]
 
 
+def completed_on_time(status: str, milestones: Iterable[MilestoneLike]) -> bool:
+    """A completed project was delivered on time when every milestone was reached on or before its
+    planned date."""
+    return status == COMPLETED and all(m.actual_date is not None and m.actual_date <= m.planned_date
+                                       for m in milestones)
+
+
 def on_track(status: str, has_overdue: bool) -> bool:
     """For the home summary: planned or in progress with nothing overdue."""
     return status in (PLANNED, IN_PROGRESS) and not has_overdue

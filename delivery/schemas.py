@@ -131,6 +131,19 @@ class StatusCounts(msgspec.Struct, frozen=True):
     overdue: int
 
 
+class CycleDelivery(msgspec.Struct, frozen=True):
+    """How delivery of one budget cycle's funded projects is going, for the read side."""
+
+    allocated: int
+    spent: int
+    delivered: int  # allocated money of completed projects
+    projects_funded: int
+    projects_completed: int
+    completed_on_time: int
+    overdue_items: int
+    allocated_by_neighborhood: list[tuple[str, int]]
+
+
 class ProgressReport(msgspec.Struct, frozen=True):
     status: str
     percent_complete: int

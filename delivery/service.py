@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
+import msgspec
 
 from delivery import photos, rules
 from delivery.schemas import (
+    CycleDelivery,
     ItemDetail,
     ItemSummary,
     MilestoneView,
@@ -340,6 +342,37 @@ async def status_counts(neighborhood_id: int | None = None, today: dt.date | Non
         completed=sum(1 for i in items if i.status == rules.COMPLETED),
         cancelled=sum(1 for i in items if i.status == rules.CANCELLED),
         overdue=sum(1 for i in items if i.overdue_count and i.status != rules.CANCELLED),
+    )
+
+
+class _Milestone(msgspec.Struct, frozen=True):
+    planned_date: dt.date
+    actual_date: dt.date | None
+
+
+async def cycle_delivery(cycle_id: int, today: dt.date | None = None) -> CycleDelivery:
+    """Money and progress of the projects a budget cycle funded, by the delivery rules."""
+    today = today or clock.today()
+    items = await DeliveryItem.select(
+        DeliveryItem.id, DeliveryItem.allocated, DeliveryItem.spent, DeliveryItem.status,
+        DeliveryItem.proposal.neighborhood.name.as_alias("neighborhood"),
+    ).where(DeliveryItem.proposal.cycle == cycle_id)
+    rows = await Milestone.select(Milestone.item, Milestone.planned_date, Milestone.actual_date).where(
+        Milestone.item.proposal.cycle == cycle_id)
+    by_item: dict[int, list[_Milestone]] = defaultdict(list)
+    for m in rows:
+        by_item[m["item"]].append(_Milestone(m["planned_date"], m["actual_date"]))
+    completed = [i for i in items if i["status"] == rules.COMPLETED]
+    overdue = [i for i in items if rules.overdue_milestones(by_item[i["id"]], today, i["status"])]
+    by_hood: dict[str, int] = defaultdict(int)
+    for i in items:
+        by_hood[i["neighborhood"]] += i["allocated"]
+    return CycleDelivery(
+        allocated=sum(i["allocated"] for i in items), spent=sum(i["spent"] for i in items),
+        delivered=sum(i["allocated"] for i in completed), projects_funded=len(items),
+        projects_completed=len(completed),
+        completed_on_time=sum(1 for i in completed if rules.completed_on_time(i["status"], by_item[i["id"]])),
+        overdue_items=len(overdue), allocated_by_neighborhood=sorted(by_hood.items()),
     )
 
 

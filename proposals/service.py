@@ -26,6 +26,7 @@ from proposals.schemas import (
     ProposalInput,
     ProposalPage,
     ProposalSummary,
+    PublicProposal,
     ReviewInput,
     RevisionView,
     SupportState,
@@ -576,25 +577,62 @@ async def review_queue(neighborhood_id: int | None = None, state: str = "", cycl
     return msgspec.convert(rows, list[ProposalSummary])
 
 
-# ---- for other domains (ballots) and the home page -------------------------------------------
+# ---- for other domains (ballots), the read side (transparency) and the home page ---------------
 
-async def ballot_candidates(cycle_id: int, neighborhood_id: int) -> list[BallotCandidate]:
-    """The feasible, ballot-eligible proposals of one cycle and neighborhood, at their final cost,
-    most supported first. This is what a ballot offers."""
+# What anyone may see of proposals: everything but drafts, which only their authors see.
+PUBLIC_STATUSES = ("submitted", "feasible", "not_feasible", "merged", "withdrawn")
+_PUBLIC_COLUMNS = (
+    Proposal.id, Proposal.cycle.as_alias("cycle_id"), Proposal.neighborhood.as_alias("neighborhood_id"),
+    Proposal.neighborhood.name.as_alias("neighborhood_name"), Proposal.title, Proposal.summary, Proposal.category,
+    Proposal.status, Proposal.estimated_cost, Proposal.final_cost, Proposal.ballot_eligible, Proposal.support_count,
+    Proposal.author.display_name.as_alias("author_name"), Proposal.submitted_at,
+)
+
+
+async def public_proposals(*, cycle_id: int | None = None, status: str | None = None, limit: int = 50,
+                           offset: int = 0) -> tuple[list[PublicProposal], int]:
+    """Public proposals by id, a page of them and how many there are in all."""
+    where = Proposal.status.is_in(list(PUBLIC_STATUSES))
+    if cycle_id is not None:
+        where = where & (Proposal.cycle == cycle_id)
+    if status:
+        where = where & (Proposal.status == status)
+    total = await Proposal.count().where(where)
+    rows = await Proposal.select(*_PUBLIC_COLUMNS).where(where).order_by(Proposal.id).limit(limit).offset(offset)
+    return msgspec.convert(rows, list[PublicProposal]), total
+
+
+async def public_proposal(proposal_id: int) -> PublicProposal | None:
+    row = await Proposal.select(*_PUBLIC_COLUMNS, Proposal.description, Proposal.location).where(
+        (Proposal.id == proposal_id) & Proposal.status.is_in(list(PUBLIC_STATUSES))).first()
+    return msgspec.convert(row, PublicProposal) if row else None
+
+
+async def ballot_candidates(cycle_id: int, neighborhood_id: int | None) -> list[BallotCandidate]:
+    """What a ballot may offer, the one definition ballots use: the proposals of a cycle found
+    feasible in review and marked ballot-eligible, in one neighborhood (None: every neighborhood, for
+    a city-wide fund), at their final cost (the estimate where review set none), by title."""
+    where = (Proposal.cycle == cycle_id) & (Proposal.status == "feasible") & (Proposal.ballot_eligible == True)  # noqa: E712
+    if neighborhood_id is not None:
+        where = where & (Proposal.neighborhood == neighborhood_id)
     rows = await Proposal.select(
         Proposal.id, Proposal.title, Proposal.summary, Proposal.category, Proposal.final_cost,
-        Proposal.support_count, Proposal.neighborhood.as_alias("neighborhood_id"), Proposal.cycle.as_alias("cycle_id"),
-    ).where(
-        (Proposal.cycle == cycle_id) & (Proposal.neighborhood == neighborhood_id) & (Proposal.status == "feasible")
-        & (Proposal.ballot_eligible == True) & Proposal.final_cost.is_not_null()  # noqa: E712
-    ).order_by(Proposal.support_count, ascending=False).order_by(Proposal.id)
-    return msgspec.convert(rows, list[BallotCandidate])
+        Proposal.estimated_cost, Proposal.support_count, Proposal.neighborhood.as_alias("neighborhood_id"),
+        Proposal.neighborhood.name.as_alias("neighborhood_name"), Proposal.cycle.as_alias("cycle_id"),
+    ).where(where).order_by(Proposal.title).order_by(Proposal.id)
+    return [BallotCandidate(
+        id=r["id"], title=r["title"], summary=r["summary"], category=r["category"], final_cost=r["final_cost"],
+        cost=r["final_cost"] if r["final_cost"] is not None else r["estimated_cost"],
+        support_count=r["support_count"], neighborhood_id=r["neighborhood_id"],
+        neighborhood_name=r["neighborhood_name"] or "", cycle_id=r["cycle_id"]) for r in rows]
 
 
-async def status_counts(cycle_id: int, neighborhood_id: int) -> dict[str, int]:
-    """Non-draft proposals of a cycle in a neighborhood, by status."""
-    rows = await Proposal.select(Proposal.status).where(
-        (Proposal.cycle == cycle_id) & (Proposal.neighborhood == neighborhood_id) & (Proposal.status != "draft"))
+async def status_counts(cycle_id: int, neighborhood_id: int | None) -> dict[str, int]:
+    """Non-draft proposals of a cycle in a neighborhood (None: the whole cycle), by status."""
+    where = (Proposal.cycle == cycle_id) & (Proposal.status != "draft")
+    if neighborhood_id is not None:
+        where = where & (Proposal.neighborhood == neighborhood_id)
+    rows = await Proposal.select(Proposal.status).where(where)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

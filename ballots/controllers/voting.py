@@ -78,11 +78,13 @@ async def voter_status(request: Request[Any, Any, Any], ballot: BallotView) -> V
     user = request.user
     if user is None:
         return VoterStatus("sign_in")
-    refusal = await service.account_refusal(ballot, user.id)
-    if refusal is not None:
-        return VoterStatus("ineligible", refusal_text(refusal, ballot))
-    if await service.has_voted(ballot.id, user.id):
+    standing = await service.voter_standing(ballot, user.id)
+    if standing.kind == service.INELIGIBLE and standing.refusal is not None:
+        return VoterStatus("ineligible", refusal_text(standing.refusal, ballot))
+    if standing.kind == service.VOTED:
         return VoterStatus("voted")
+    if standing.kind == service.NOT_OPEN:
+        return VoterStatus("closed")
     return VoterStatus("vote")
 
 

@@ -74,3 +74,12 @@ def test_every_domain_has_a_manifest_and_registers_nothing_at_import(domain: str
                         if "register" in name:
                             calls.append(f"{path.relative_to(ROOT)}: @{name}")
     assert calls == []
+
+
+def test_the_read_side_reads_through_services_only() -> None:
+    # transparency/ puts the domains' answers side by side; reading their tables would mean deciding
+    # their rules (what is public, what "on time" means) a second time.
+    offending = [f"{path.relative_to(ROOT)} imports {module}"
+                 for path in _modules("transparency") for module in sorted(_imported(path))
+                 if _top(module) in DOMAINS and module.split(".")[-1] in ("tables", "rules")]
+    assert offending == []

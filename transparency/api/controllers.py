@@ -17,7 +17,7 @@ from ballots.schemas import BallotView, TurnoutView
 from delivery import service as delivery
 from proposals import service as proposals
 from proposals.drafts import service as drafts
-from proposals.tables import Proposal
+from proposals.schemas import PublicProposal
 from transparency.api.schemas import (
     AmendmentOut,
     BallotOut,
@@ -53,7 +53,6 @@ PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=100_000, descri
 PerPage = Annotated[int, QueryParameter(name="per_page", ge=1, le=200, description="Items per page")]
 # Ids are database integers: bounding them keeps the schema honest and out-of-range ids out of queries.
 Id = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]
-PUBLIC_STATUSES = ("submitted", "feasible", "not_feasible", "merged", "withdrawn")
 
 
 def _slice(items: Sequence[T], page: int, per_page: int) -> tuple[list[T], PageInfo]:
@@ -67,22 +66,14 @@ def _cycle(c: object) -> CycleOut:
                     c.voting_open, c.results_open, c.delivery_open, c.delivery_close)  # type: ignore[attr-defined]
 
 
-def _proposal(r: dict[str, object]) -> ProposalOut:
+def _proposal(p: PublicProposal) -> ProposalOut:
     return ProposalOut(
-        id=r["id"], cycle_id=r["cycle"], neighborhood_id=r["neighborhood"], neighborhood=r["neighborhood_name"],  # type: ignore[arg-type]
-        title=r["title"], summary=r["summary"], category=r["category"], status=r["status"],  # type: ignore[arg-type]
-        estimated_cost=r["estimated_cost"], final_cost=r["final_cost"], ballot_eligible=r["ballot_eligible"],  # type: ignore[arg-type]
-        supporters=r["support_count"], author=r["author_name"], submitted_at=r["submitted_at"],  # type: ignore[arg-type]
-        url=f"/proposals/{r['id']}",
+        id=p.id, cycle_id=p.cycle_id, neighborhood_id=p.neighborhood_id, neighborhood=p.neighborhood_name,
+        title=p.title, summary=p.summary, category=p.category, status=p.status,
+        estimated_cost=p.estimated_cost, final_cost=p.final_cost, ballot_eligible=p.ballot_eligible,
+        supporters=p.support_count, author=p.author_name, submitted_at=p.submitted_at,
+        url=f"/proposals/{p.id}",
     )
-
-
-_PROPOSAL_COLUMNS = (
-    Proposal.id, Proposal.cycle, Proposal.neighborhood, Proposal.neighborhood.name.as_alias("neighborhood_name"),
-    Proposal.title, Proposal.summary, Proposal.category, Proposal.status, Proposal.estimated_cost,
-    Proposal.final_cost, Proposal.ballot_eligible, Proposal.support_count,
-    Proposal.author.display_name.as_alias("author_name"), Proposal.submitted_at,
-)
 
 
 def _draft(d: object) -> DraftOut:
@@ -125,26 +116,19 @@ class OpenDataController(Controller):
                         cycle: Annotated[int | None, QueryParameter(name="cycle", required=False)] = None,
                         status: Annotated[str | None, QueryParameter(name="status", required=False)] = None,
                         ) -> ProposalPage:
-        where = Proposal.status.is_in(list(PUBLIC_STATUSES))
-        if cycle is not None:
-            where = where & (Proposal.cycle == cycle)
-        if status:
-            where = where & (Proposal.status == status)
-        total = await Proposal.count().where(where)
-        rows = await Proposal.select(*_PROPOSAL_COLUMNS).where(where).order_by(Proposal.id).limit(per_page).offset(
-            (page - 1) * per_page)
-        return ProposalPage([_proposal(r) for r in rows], PageInfo(page, per_page, total, page * per_page < total))
+        rows, total = await proposals.public_proposals(cycle_id=cycle, status=status, limit=per_page,
+                                                       offset=(page - 1) * per_page)
+        return ProposalPage([_proposal(p) for p in rows], PageInfo(page, per_page, total, page * per_page < total))
 
     @get("/proposals/{proposal_id:int}", summary="One proposal with its public review timeline")
     async def proposal(self, proposal_id: Id) -> ProposalDetailOut:
-        row = await Proposal.select(*_PROPOSAL_COLUMNS, Proposal.description, Proposal.location).where(
-            (Proposal.id == proposal_id) & Proposal.status.is_in(list(PUBLIC_STATUSES))).first()
+        row = await proposals.public_proposal(proposal_id)
         if row is None:
             raise NotFoundException()
         detail = await proposals.get_proposal(proposal_id, None)
         timeline = [TimelineEventOut(e.kind, e.at, e.actor, e.reason, e.final_cost, e.ballot_eligible, e.merged_into_id)
                     for e in await proposals.timeline(proposal_id)]
-        return ProposalDetailOut(_proposal(row), row["description"], row["location"],
+        return ProposalDetailOut(_proposal(row), row.description, row.location,
                                  [p.display_name for p in detail.co_authors] if detail else [], timeline)
 
     async def _ballots(self, ballot_ids: list[int], published: set[int]) -> list[BallotOut]:
