@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from delivery_support import PNG, make_item, make_proposal, same_picture
+from factories.delivery import PNG, make_item, make_proposal, same_picture
 from support import make_account
 
 from delivery import service

@@ -6,7 +6,7 @@ import datetime as dt
 from xml.etree import ElementTree as ET
 
 import httpx
-from delivery_support import PNG, make_item, same_picture
+from factories.delivery import PNG, make_item, same_picture
 from support import post_form, signed_in_as, text_of
 
 from delivery import service

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from ballots_support import make_cycle, make_proposals
+from factories.ballots import make_cycle, make_proposals
 from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in, text_of
 

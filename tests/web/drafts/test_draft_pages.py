@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import httpx
-from drafts_support import published_draft
+from factories.drafts import published_draft
 from support import make_account, post_form, signed_in_as, text_of
 
 from proposals.drafts import service

@@ -12,7 +12,7 @@ from proposals.tables import Proposal
 
 
 async def _proposal(status: str = "submitted") -> tuple[int, object]:
-    from ballots_support import make_cycle
+    from factories.ballots import make_cycle
 
     author = await make_account()
     cycle = await make_cycle()

@@ -115,7 +115,7 @@ async def _author(world: World) -> Any:
 
 
 async def _cycle(phase: str = "ideas") -> int:
-    from proposal_helpers import make_cycle
+    from factories.proposals import make_cycle
 
     return await make_cycle(phase, name=f"Matrix cycle {phase}")
 
@@ -126,25 +126,25 @@ async def a_cycle(world: World, role: str) -> dict[str, Any]:
 
 async def others_proposal(world: World, role: str) -> dict[str, Any]:
     """A submitted proposal in the ideas phase, by someone else than whoever asks."""
-    from proposal_helpers import make_proposal
+    from factories.proposals import make_proposal
 
     return {"proposal_id": await make_proposal(await _author(world), await _cycle())}
 
 
 async def own_proposal(world: World, role: str) -> dict[str, Any]:
     """A submitted proposal in the ideas phase by whoever asks (the resident's for anonymous requests)."""
-    from proposal_helpers import make_proposal
+    from factories.proposals import make_proposal
 
     return {"proposal_id": await make_proposal(world.someone(role), await _cycle())}
 
 
 async def proposal_in_review(world: World, role: str) -> dict[str, Any]:
-    from proposal_helpers import make_proposal
+    from factories.proposals import make_proposal
 
     author = await _author(world)
     cycle = await _cycle("ideas")
     proposal_id = await make_proposal(author, cycle)
-    from proposal_helpers import move_to_phase
+    from factories.proposals import move_to_phase
 
     await move_to_phase(cycle, "review")
     return {"proposal_id": proposal_id}
@@ -153,7 +153,7 @@ async def proposal_in_review(world: World, role: str) -> dict[str, Any]:
 async def _ballot(world: World, *, closed: bool = False) -> int:
     import datetime as dt
 
-    from ballots_support import make_cycle, make_proposals, settings_for
+    from factories.ballots import make_cycle, make_proposals, settings_for
 
     from ballots import service
 
@@ -198,7 +198,7 @@ async def paper_sheet(world: World, role: str) -> dict[str, Any]:
 
 
 async def _delivery_item(world: World) -> int:
-    from ballots_support import make_cycle, make_proposals
+    from factories.ballots import make_cycle, make_proposals
 
     from delivery.service import create_delivery_items
 
@@ -237,7 +237,7 @@ async def delivery_photo(world: World, role: str) -> dict[str, Any]:
 
 async def _draft(world: World) -> dict[str, Any]:
     """A published draft with one section, an amendment by the author, and a working copy."""
-    from drafts_support import published_draft
+    from factories.drafts import published_draft
 
     from proposals.drafts import service
 
