@@ -1,4 +1,5 @@
-"""Helpers for ballot tests: a budget cycle with feasible proposals and a ballot over them."""
+"""The ballots domain's factories: a ballot over feasible proposals of a cycle in its voting phase,
+made through the services."""
 
 from __future__ import annotations
 
@@ -8,34 +9,10 @@ from support import make_account, make_neighborhood
 
 from ballots import service
 from ballots.schemas import BallotSettings
-from proposals.tables import BudgetCycle, Proposal
-from server import clock
+from factories.proposals import make_cycle, make_proposals
+from proposals import phases
 
 NOW = dt.datetime.now(dt.UTC)
-
-
-async def make_cycle(name: str = "Cycle 2026") -> int:
-    today = clock.today()
-    rows = await BudgetCycle.insert(BudgetCycle(
-        name=name, ideas_open=today - dt.timedelta(days=90), deliberation_open=today - dt.timedelta(days=60),
-        review_open=today - dt.timedelta(days=30), voting_open=today - dt.timedelta(days=1),
-        results_open=today + dt.timedelta(days=30), delivery_open=today + dt.timedelta(days=40),
-        delivery_close=today + dt.timedelta(days=400),
-    )).returning(BudgetCycle.id)
-    return rows[0]["id"]
-
-
-async def make_proposals(cycle_id: int, neighborhood_id: int, author_id: int, costs: list[int],
-                         status: str = "feasible", eligible: bool = True) -> list[int]:
-    ids = []
-    for i, cost in enumerate(costs):
-        rows = await Proposal.insert(Proposal(
-            cycle=cycle_id, neighborhood=neighborhood_id, author=author_id, title=f"Project {i + 1} ({cost})",
-            summary=f"Summary {i + 1}", category="lighting", estimated_cost=cost, status=status,
-            final_cost=cost, ballot_eligible=eligible,
-        )).returning(Proposal.id)
-        ids.append(rows[0]["id"])
-    return ids
 
 
 class Setup:
@@ -62,7 +39,7 @@ def settings_for(cycle_id: int, hood: int | None, proposals: list[int], *, opens
 async def make_ballot(hood_name: str = "Riverside", *, city_wide: bool = False, **kwargs: object) -> Setup:
     hood = await make_neighborhood(hood_name)
     council = await make_account("council", neighborhood_id=hood)
-    cycle = await make_cycle()
+    cycle = await make_cycle(phases.VOTING, name="Cycle 2026")
     proposals = await make_proposals(cycle, hood, council.id, [40_000, 30_000, 25_000, 60_000])
     ballot_id = await service.create_ballot(
         settings_for(cycle, None if city_wide else hood, proposals, **kwargs), council.id  # type: ignore[arg-type]

@@ -1,33 +1,32 @@
-"""Helpers for the delivery tests: a feasible proposal and its delivery item."""
+"""The delivery domain's factories: a delivery item of a feasible proposal, made through the services."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 from support import make_account, make_neighborhood
 
 from delivery.service import create_delivery_items
-from proposals.tables import BudgetCycle, Proposal
-from server import clock
+from factories.proposals import council_member, feasible, make_cycle, proposal_input
+from proposals import phases
+from proposals import service as proposals
 
 _n = itertools.count(1)
 
 
 async def make_proposal(title: str | None = None, *, neighborhood_id: int | None = None, cost: int = 10000) -> int:
-    today = clock.today()
-    cycle = await BudgetCycle.insert(BudgetCycle(
-        name=f"Cycle {next(_n)}", ideas_open=today, deliberation_open=today, review_open=today, voting_open=today,
-        results_open=today, delivery_open=today, delivery_close=today + dt.timedelta(days=365),
-    )).returning(BudgetCycle.id)
+    """A feasible proposal of a cycle now delivering its projects."""
+    cycle_id = await make_cycle(phases.DELIVERY, name=f"Cycle {next(_n)}")
+    cycle = await proposals.get_cycle(cycle_id)
+    assert cycle is not None
     hood = neighborhood_id or await make_neighborhood("Riverside")
     author = await make_account("resident", neighborhood_id=hood)
-    rows = await Proposal.insert(Proposal(
-        cycle=cycle[0]["id"], neighborhood=hood, author=author.id, title=title or f"Project {next(_n)}",
-        summary="A safety project", category="lighting", estimated_cost=cost, status="feasible", final_cost=cost,
-        ballot_eligible=True,
-    )).returning(Proposal.id)
-    return rows[0]["id"]
+    pid = await proposals.create_proposal(
+        author.id, hood, cycle_id, proposal_input(title or f"Project {next(_n)}", summary="A safety project",
+                                                  estimated_cost=cost),
+        submit=True, on=cycle.ideas_open)
+    await proposals.review(pid, await council_member(), feasible(cost), on=cycle.review_open)
+    return pid
 
 
 async def make_item(title: str | None = None, *, neighborhood_id: int | None = None, allocated: int = 10000,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-from factories.ballots import make_ballot, make_proposals
+from factories.ballots import make_ballot
+from factories.proposals import make_proposals
 from piccolo.engine.base import Engine
 from support import make_account, text_of
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from factories.ballots import make_cycle, make_proposals
+from factories.proposals import make_cycle, make_proposals
 from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in, text_of
 
@@ -13,7 +13,7 @@ from delivery.tables import DeliveryUpdate
 
 async def test_resident_comments_on_a_delivery_update(client: httpx.AsyncClient, db: Engine) -> None:
     council = await make_account("council")
-    pid = (await make_proposals(await make_cycle(), council.neighborhood_id, council.id, [10_000]))[0]
+    pid = (await make_proposals(await make_cycle("delivery"), council.neighborhood_id, council.id, [10_000]))[0]
     item = (await create_delivery_items(None, [(pid, 10_000)]))[0]
     rows = await DeliveryUpdate.insert(DeliveryUpdate(item=item, author=council.id, body="Work starts Monday.")
                                        ).returning(DeliveryUpdate.id)

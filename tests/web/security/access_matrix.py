@@ -153,12 +153,13 @@ async def proposal_in_review(world: World, role: str) -> dict[str, Any]:
 async def _ballot(world: World, *, closed: bool = False) -> int:
     import datetime as dt
 
-    from factories.ballots import make_cycle, make_proposals, settings_for
+    from factories.ballots import settings_for
+    from factories.proposals import make_cycle, make_proposals
 
     from ballots import service
 
     now = dt.datetime.now(dt.UTC)
-    cycle = await make_cycle(f"Matrix ballot cycle {now.timestamp()}")
+    cycle = await make_cycle("voting", name=f"Matrix ballot cycle {now.timestamp()}")
     council = world.accounts["council"]
     assert council is not None
     proposals = await make_proposals(cycle, world.neighborhood_id, council.id, [40_000, 30_000, 25_000])
@@ -198,13 +199,13 @@ async def paper_sheet(world: World, role: str) -> dict[str, Any]:
 
 
 async def _delivery_item(world: World) -> int:
-    from factories.ballots import make_cycle, make_proposals
+    from factories.proposals import make_cycle, make_proposals
 
     from delivery.service import create_delivery_items
 
     council = world.accounts["council"]
     assert council is not None
-    cycle = await make_cycle("Matrix delivery cycle")
+    cycle = await make_cycle("delivery", name="Matrix delivery cycle")
     [proposal] = await make_proposals(cycle, world.neighborhood_id, council.id, [10_000])
     return (await create_delivery_items(None, [(proposal, 10_000)]))[0]
 

@@ -142,7 +142,8 @@ async def _draft() -> dict[str, Any]:
 async def _closed_ballot() -> dict[str, Any]:
     import datetime as dt
 
-    from factories.ballots import make_cycle, make_proposals, settings_for
+    from factories.ballots import settings_for
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     from ballots import service
@@ -150,7 +151,7 @@ async def _closed_ballot() -> dict[str, Any]:
 
     now = dt.datetime.now(dt.UTC)
     council = await make_account("council")
-    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
     ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=now - dt.timedelta(days=8),
                                                          closes=now - dt.timedelta(days=1)), council.id)
@@ -167,11 +168,11 @@ async def _published_ballot() -> dict[str, Any]:
 
 
 async def _ballot_cycle() -> dict[str, Any]:
-    from factories.ballots import make_cycle, make_proposals
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     council = await make_account("council")
-    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
     return {"cycle_id": cycle, "proposals": proposals}
 
@@ -187,26 +188,27 @@ def _ballot_form(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _open_ballot() -> dict[str, Any]:
-    from factories.ballots import make_cycle, make_proposals, settings_for
+    from factories.ballots import settings_for
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     from ballots import service
 
     council = await make_account("council")
-    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
     ballot_id = await service.create_ballot(settings_for(cycle, None, proposals), council.id)
     return {"ballot_id": ballot_id, "proposals": proposals}
 
 
 async def _delivery_item() -> dict[str, Any]:
-    from factories.ballots import make_cycle, make_proposals
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     from delivery.service import create_delivery_items
 
     council = await make_account("council")
-    cycle = await make_cycle(f"Delivery cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Delivery cycle {next(_unique)}")
     [proposal] = await make_proposals(cycle, council.neighborhood_id, council.id, [10_000])
     return {"item_id": (await create_delivery_items(None, [(proposal, 10_000)]))[0]}
 
