@@ -77,3 +77,17 @@ def test_on_track() -> None:
     assert rules.on_track("in_progress", False)
     assert not rules.on_track("in_progress", True)
     assert not rules.on_track("stalled", False)
+
+
+def test_completed_on_time_means_every_milestone_reached_by_its_date() -> None:
+    import datetime as dt
+    from types import SimpleNamespace as M
+
+    day = dt.date(2027, 3, 1)
+    on_time = [M(planned_date=day, actual_date=day), M(planned_date=day, actual_date=day - dt.timedelta(days=3))]
+    late = [*on_time, M(planned_date=day, actual_date=day + dt.timedelta(days=1))]
+    assert rules.completed_on_time(rules.COMPLETED, on_time)
+    assert rules.completed_on_time(rules.COMPLETED, [])
+    assert not rules.completed_on_time(rules.COMPLETED, late)
+    assert not rules.completed_on_time(rules.COMPLETED, [M(planned_date=day, actual_date=None)])
+    assert not rules.completed_on_time(rules.IN_PROGRESS, on_time)
