@@ -114,8 +114,18 @@ class Registry:
         self.rate_limiters: dict[str, Limiter] = _merge((d.rate_limiters for d in self.domains), "rate limiter")
         self.commands: dict[str, Command] = _merge((d.commands for d in self.domains), "command")
 
+        self._app_registry: Any = None
+
     def kinds_of(self, component: str) -> dict[str, Any]:
         return self.kinds.get(component, {})
+
+    def app_registry(self) -> Any:
+        """Piccolo's AppRegistry of these apps (made once: Piccolo asks for it often)."""
+        if self._app_registry is None:
+            from piccolo.conf.apps import AppRegistry
+
+            self._app_registry = AppRegistry(apps=self.piccolo_apps)
+        return self._app_registry
 
 
 def _demo_order(domains: Sequence[Domain]) -> list[Domain]:

@@ -3,8 +3,6 @@ domains' manifests declare (server/domains.py), in the order of the domain list.
 
 import os
 
-from piccolo.conf.apps import AppRegistry
-
 from server.database import engine_from_url
 from server.settings import check_database_url, default_database_url, var_dir_from_env
 
@@ -17,5 +15,5 @@ def __getattr__(name: str) -> object:
     if name == "APP_REGISTRY":
         from server.domains import registry
 
-        return AppRegistry(apps=registry().piccolo_apps)
+        return registry().app_registry()
     raise AttributeError(name)
