@@ -24,11 +24,13 @@ from server.database import engine_from_url, migrate
 
 BASE = "cb9af8a699aaea09af9d7128b86d2634a0718ab4"
 ROOT = Path(__file__).resolve().parents[2]
+# The git repository holding BASE: this checkout, unless the tests run from a copy of it.
+REPO = Path(os.environ.get("TOWNSQUARE_TEST_GIT_DIR") or ROOT)
 SECRET = "test-secret-key-that-is-long-enough-for-csrf-0123456789"
 
 
 def _old_code(into: Path) -> Path:
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", BASE], capture_output=True,
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", BASE], capture_output=True,
                              check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
