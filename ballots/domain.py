@@ -41,4 +41,5 @@ def manifest() -> Domain:
         # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers/voting.py).
         rate_limiters={"code_entry": Limiter(10, 600)},
         commands=COMMANDS,
+        stylesheets=["css/ballots.css"],
     )

@@ -27,4 +27,5 @@ def manifest() -> Domain:
         notification_kinds=service.NOTIFICATION_KINDS,
         kinds=comments.KINDS,
         feed_providers=[("delivery", service.delivery_update_entries)],
+        stylesheets=["css/outcomes.css"],
     )

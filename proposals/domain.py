@@ -42,4 +42,5 @@ def manifest() -> Domain:
         # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three reports hide an
         # item, so a flood from one account is what needs slowing.
         rate_limiters={"reports": Limiter(30, 3600)},
+        stylesheets=["css/proposals.css", "css/deliberation.css"],
     )

@@ -82,6 +82,8 @@ class Domain:
     move_checks: Sequence[MoveCheck] = ()
     rate_limiters: Mapping[str, Limiter] = field(default_factory=dict)
     commands: Mapping[str, Command] = field(default_factory=dict)
+    # The domain's stylesheets, paths under static/ ("css/ballots.css"), linked from every page.
+    stylesheets: Sequence[str] = ()
 
 
 class Registry:
@@ -113,6 +115,8 @@ class Registry:
         self.move_checks: list[MoveCheck] = [c for d in self.domains for c in d.move_checks]
         self.rate_limiters: dict[str, Limiter] = _merge((d.rate_limiters for d in self.domains), "rate limiter")
         self.commands: dict[str, Command] = _merge((d.commands for d in self.domains), "command")
+        self.stylesheets: list[str] = _unique((s for d in self.domains for s in d.stylesheets), key=lambda s: s,
+                                              what="stylesheet")
 
         self._app_registry: Any = None
 

@@ -12,6 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
 
 from server import clock, i18n
+from server.domains import registry
 from server.markdown import render_markdown
 from server.navigation import nav_links
 from server.settings import PROJECT_ROOT
@@ -76,6 +77,8 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         static=lambda path: f"/static/{path}?v={version}",
         htmx_version=HTMX_VERSION,
         nav_links=nav_links,
+        # Each domain's own stylesheets (paths under static/), from its manifest.
+        domain_stylesheets=lambda: registry().stylesheets,
     )
     # Marked pass_eval_context so Jinja never folds them at compile time: a literal like
     # {{ 5000 | money }} would otherwise be formatted once, in the language of the first request.

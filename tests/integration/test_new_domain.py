@@ -93,6 +93,7 @@ FILES = {
                 piccolo_apps=["gardens.piccolo_app"],
                 demo_steps=[("Community gardens", plant)],
                 navigation=[NavItem("/gardens", "Gardens", order=70)],
+                stylesheets=["css/site.css?gardens"],
             )
         """,
 }
@@ -142,6 +143,7 @@ async def test_a_new_domain_gets_routes_navigation_demo_and_migrations(gardens, 
             home = await client.get("/")
             assert home.status_code == 200
             assert 'href="/gardens"' in home.text
+            assert "/static/css/site.css?gardens" in home.text  # its stylesheet is linked from every page
 
 
 async def test_the_domain_list_alone_decides(gardens) -> None:
