@@ -7,6 +7,7 @@ from proposals.tables import Proposal
 from proposals.threads import registry
 from proposals.threads.registry import TargetInfo
 from server import clock
+from server.current_user import Viewer
 from server.i18n import fmt_date
 from server.i18n import gettext as _
 
@@ -33,4 +34,11 @@ async def describe(ids: list[int]) -> dict[int, TargetInfo]:
     return out
 
 
-KINDS = [registry.kind(KIND, describe)]  # declared in proposals/domain.py
+async def audience(ids: list[int], viewer: Viewer | None) -> set[int]:
+    """A proposal's thread is read by those who may read the proposal (proposals.service.proposal_access)."""
+    from proposals.service import readable_ids  # the service imports this module
+
+    return await readable_ids(ids, viewer)
+
+
+KINDS = [registry.kind(KIND, describe, audience=audience)]  # declared in proposals/domain.py

@@ -234,6 +234,9 @@ class ProposalDetail(msgspec.Struct, frozen=True):
     created_at: dt.datetime
     submitted_at: dt.datetime | None
     updated_at: dt.datetime
+    # False when a moderator hid it and the reader may see only that it is hidden: the text fields
+    # above are then empty (proposals.service.proposal_access).
+    readable: bool = True
 
     def is_editor(self, account_id: int | None) -> bool:
         return account_id is not None and (

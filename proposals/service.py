@@ -16,6 +16,7 @@ import msgspec
 
 from proposals import phases
 from proposals.categories import category_label
+from proposals.moderation import service as moderation
 from proposals.schemas import (
     BallotCandidate,
     CycleInput,
@@ -36,8 +37,9 @@ from proposals.tables import BudgetCycle, CoAuthor, Follow, Proposal, ProposalRe
 from proposals.textdiff import Piece, word_diff
 from server import clock
 from server.accounts.tables import Account
+from server.current_user import Viewer, load_viewer
 from server.database import is_unique_violation, write_transaction
-from server.notifications.kinds import N_
+from server.notifications.kinds import N_, SubjectGuard
 from server.notifications.service import notify
 
 PAGE_SIZE = 20
@@ -264,6 +266,97 @@ async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput,
     await _notify_new_co_authors(proposal_id, added, editor_id, data.title)
 
 
+# ---- who may see a proposal: the one rule every read path goes through ------------------------
+
+FULL, PLACEHOLDER = "full", "placeholder"
+# Who reads: a signed-in person (Viewer), an account id (someone with no moderating role), or None
+# (anonymous: the public pages, feeds and the open data API).
+Reader = Viewer | int | None
+
+
+def proposal_access(status: str, *, hidden: bool, is_editor: bool, is_moderator: bool) -> str | None:
+    """What a reader may see of one proposal: FULL, PLACEHOLDER (its page says that it is hidden and
+    shows none of its words) or None (as if it did not exist).
+
+    - Its author and co-authors see all of it, always: a draft, hidden or not.
+    - A draft is private to them: nobody else, moderators and council staff included.
+    - Hidden by a moderator, or pending review after reports: moderators (council staff moderate
+      too) read it; everyone else gets the placeholder on its own page, and nothing of it anywhere
+      else (lists, search, threads, report forms, exports, the API, notifications and emails).
+    - Any other status (submitted, feasible, not feasible, merged, withdrawn) is public."""
+    if is_editor:
+        return FULL
+    if status == "draft":
+        return None
+    if hidden:
+        return FULL if is_moderator else PLACEHOLDER
+    return FULL
+
+
+def _reader(viewer: Reader) -> tuple[int | None, bool]:
+    if isinstance(viewer, Viewer):
+        return viewer.id, viewer.is_moderator
+    return viewer, False
+
+
+async def _co_authored(viewer_id: int | None, ids: list[int] | None = None) -> set[int]:
+    if viewer_id is None:
+        return set()
+    where = CoAuthor.account == viewer_id
+    if ids is not None:
+        where = where & CoAuthor.proposal.is_in(ids)
+    return {r["proposal"] for r in await CoAuthor.select(CoAuthor.proposal).where(where)}
+
+
+async def access_map(ids: list[int] | set[int], viewer: Reader) -> dict[int, str]:
+    """proposal_access for each of `ids` in three queries; ids the reader may not see at all (or
+    that do not exist) are left out."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    viewer_id, moderator = _reader(viewer)
+    rows = await Proposal.select(Proposal.id, Proposal.status, Proposal.author).where(Proposal.id.is_in(ids))
+    co = await _co_authored(viewer_id, ids)
+    hidden = await moderation.hidden_map("proposal", ids)
+    out: dict[int, str] = {}
+    for r in rows:
+        access = proposal_access(r["status"], hidden=r["id"] in hidden, is_moderator=moderator,
+                                 is_editor=viewer_id is not None and (r["author"] == viewer_id or r["id"] in co))
+        if access is not None:
+            out[r["id"]] = access
+    return out
+
+
+async def readable_ids(ids: list[int] | set[int], viewer: Reader) -> set[int]:
+    """The ones whose words the reader may see (for threads, report forms and notifications)."""
+    return {i for i, access in (await access_map(ids, viewer)).items() if access == FULL}
+
+
+async def listed_clause(viewer: Reader) -> Any:
+    """The rule as a WHERE clause, for lists, search and the API: the proposals shown in full."""
+    viewer_id, moderator = _reader(viewer)
+    clause = Proposal.status != "draft"
+    if not moderator:
+        hidden = await moderation.hidden_ids("proposal")
+        if hidden:
+            clause = clause & Proposal.id.not_in(sorted(hidden))
+    if viewer_id is None:
+        return clause
+    clause = clause | (Proposal.author == viewer_id)
+    if co := await _co_authored(viewer_id):
+        clause = clause | Proposal.id.is_in(sorted(co))
+    return clause
+
+
+async def _notification_guard(ids: list[int], recipient_id: int) -> set[int]:
+    return await readable_ids(ids, await load_viewer(recipient_id))
+
+
+# Notifications name proposals by title: once one is hidden, they stop naming it to those who may not read it
+# (declared in proposals/domain.py).
+SUBJECT_GUARDS = [SubjectGuard(r"/proposals/(\d+)(?:$|[/#?])", _notification_guard, N_("Hidden proposal"))]
+
+
 # ---- proposals: reading ----------------------------------------------------------------------
 
 _SUMMARY_COLUMNS = (
@@ -275,23 +368,11 @@ _SUMMARY_COLUMNS = (
 )
 
 
-async def _visible_clause(viewer_id: int | None) -> Any:
-    """Drafts are seen only by their author and co-authors."""
-    clause = Proposal.status != "draft"
-    if viewer_id is None:
-        return clause
-    clause = clause | (Proposal.author == viewer_id)
-    co = [r["proposal"] for r in await CoAuthor.select(CoAuthor.proposal).where(CoAuthor.account == viewer_id)]
-    if co:
-        clause = clause | Proposal.id.is_in(co)
-    return clause
-
-
-async def search_proposals(filters: ProposalFilters, viewer_id: int | None) -> ProposalPage:
+async def search_proposals(filters: ProposalFilters, viewer: Reader) -> ProposalPage:
     """Search and filter the list page. Text search is a case-insensitive LIKE over title, summary
     and description on both engines (SQLite's LIKE folds ASCII case only): enough at a city's
-    scale, and the same results on SQLite and PostgreSQL."""
-    clauses = [await _visible_clause(viewer_id)]
+    scale, and the same results on SQLite and PostgreSQL. Only what the reader may see in full."""
+    clauses = [await listed_clause(viewer)]
     if filters.q:
         pattern = f"%{filters.q}%"
         clauses.append(Proposal.title.ilike(pattern) | Proposal.summary.ilike(pattern)
@@ -316,8 +397,9 @@ async def search_proposals(filters: ProposalFilters, viewer_id: int | None) -> P
                         has_more=len(rows) > PAGE_SIZE)
 
 
-async def get_proposal(proposal_id: int, viewer_id: int | None, on: dt.date | None = None) -> ProposalDetail | None:
-    """The proposal as `viewer_id` may see it; None when it does not exist or is someone else's draft."""
+async def get_proposal(proposal_id: int, viewer: Reader, on: dt.date | None = None) -> ProposalDetail | None:
+    """The proposal as `viewer` may see it (proposal_access): None when it does not exist or the
+    reader may not know of it; `readable=False`, with its words left out, when it is hidden."""
     row = await Proposal.select(
         *Proposal.all_columns(exclude=[Proposal.neighborhood, Proposal.cycle, Proposal.author, Proposal.merged_into]),
         Proposal.neighborhood.as_alias("neighborhood_id"), Proposal.neighborhood.name.as_alias("neighborhood_name"),
@@ -331,20 +413,33 @@ async def get_proposal(proposal_id: int, viewer_id: int | None, on: dt.date | No
                                CoAuthor.account.email.as_alias("email")).where(
         CoAuthor.proposal == proposal_id).order_by(CoAuthor.id)
     co_authors = [Person(**r) for r in co]
-    if row["status"] == "draft" and viewer_id not in {row["author_id"], *(p.id for p in co_authors)}:
+    viewer_id, moderator = _reader(viewer)
+    hidden = await moderation.is_hidden("proposal", proposal_id) is not None
+    access = proposal_access(row["status"], hidden=hidden, is_moderator=moderator,
+                             is_editor=viewer_id is not None and viewer_id in {row["author_id"],
+                                                                               *(p.id for p in co_authors)})
+    if access is None:
         return None
+    readable = access == FULL
     cycle = await get_cycle(row["cycle_id"], on)
     assert cycle is not None
-    merged_from = [(r["id"], r["title"]) for r in await Proposal.select(Proposal.id, Proposal.title).where(
-        Proposal.merged_into == proposal_id).order_by(Proposal.id)]
+    merged = await Proposal.select(Proposal.id, Proposal.title).where(
+        Proposal.merged_into == proposal_id).order_by(Proposal.id)
+    # Titles of the proposals around it follow their own rule.
+    shown = await readable_ids([r["id"] for r in merged] + ([row["merged_into_id"]] if row["merged_into_id"] else []),
+                               viewer) if readable else set()
+    merged_from = [(r["id"], r["title"]) for r in merged if r["id"] in shown]
+    if not readable:
+        row |= {"title": "", "summary": "", "description": "", "location": ""}
     return ProposalDetail(
         id=row["id"], title=row["title"], summary=row["summary"], description=row["description"],
-        category=row["category"], location=row["location"], status=row["status"],
+        category=row["category"], location=row["location"], status=row["status"], readable=readable,
         estimated_cost=row["estimated_cost"], final_cost=row["final_cost"], ballot_eligible=row["ballot_eligible"],
         support_count=row["support_count"], neighborhood_id=row["neighborhood_id"],
         neighborhood_name=row["neighborhood_name"], cycle=cycle,
         author=Person(row["author_id"], row["author_name"]), co_authors=co_authors,
-        merged_into_id=row["merged_into_id"], merged_into_title=row["merged_into_title"] or "",
+        merged_into_id=row["merged_into_id"],
+        merged_into_title=(row["merged_into_title"] or "") if row["merged_into_id"] in shown else "",
         merged_from=merged_from, created_at=row["created_at"], submitted_at=row["submitted_at"],
         updated_at=row["updated_at"],
     )
@@ -384,8 +479,9 @@ async def revisions(proposal_id: int) -> list[RevisionView]:
     return list(reversed(views))
 
 
-async def timeline(proposal_id: int) -> list[TimelineEvent]:
-    """The public history: saves (created, submitted, edited) and council decisions, oldest first."""
+async def timeline(proposal_id: int, viewer: Reader = None) -> list[TimelineEvent]:
+    """The public history: saves (created, submitted, edited) and council decisions, oldest first.
+    A merge names the proposal it joined only to readers who may read that one."""
     events: list[TimelineEvent] = []
     for r in await ProposalRevision.select(ProposalRevision.kind, ProposalRevision.created_at,
                                            ProposalRevision.editor.display_name.as_alias("actor")).where(
@@ -401,6 +497,11 @@ async def timeline(proposal_id: int) -> list[TimelineEvent]:
                                     final_cost=r["final_cost"], ballot_eligible=r["ballot_eligible"],
                                     merged_into_id=r["merged_into_id"],
                                     merged_into_title=r["merged_into_title"] or ""))
+    targets = {e.merged_into_id for e in events if e.merged_into_id}
+    if targets:
+        shown = await readable_ids(targets, viewer)
+        events = [msgspec.structs.replace(e, merged_into_title="") if e.merged_into_id and e.merged_into_id not in shown
+                  else e for e in events]
     return sorted(events, key=lambda e: e.at)
 
 
@@ -591,8 +692,9 @@ _PUBLIC_COLUMNS = (
 
 async def public_proposals(*, cycle_id: int | None = None, status: str | None = None, limit: int = 50,
                            offset: int = 0) -> tuple[list[PublicProposal], int]:
-    """Public proposals by id, a page of them and how many there are in all."""
-    where = Proposal.status.is_in(list(PUBLIC_STATUSES))
+    """Public proposals by id, a page of them and how many there are in all. Drafts and hidden
+    proposals are left out by the proposals' own rule (listed_clause), as on the list page."""
+    where = Proposal.status.is_in(list(PUBLIC_STATUSES)) & await listed_clause(None)
     if cycle_id is not None:
         where = where & (Proposal.cycle == cycle_id)
     if status:
@@ -603,6 +705,9 @@ async def public_proposals(*, cycle_id: int | None = None, status: str | None = 
 
 
 async def public_proposal(proposal_id: int) -> PublicProposal | None:
+    """One proposal anyone may read (proposal_access), or None."""
+    if not await readable_ids([proposal_id], None):
+        return None
     row = await Proposal.select(*_PUBLIC_COLUMNS, Proposal.description, Proposal.location).where(
         (Proposal.id == proposal_id) & Proposal.status.is_in(list(PUBLIC_STATUSES))).first()
     return msgspec.convert(row, PublicProposal) if row else None

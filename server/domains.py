@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from server.feeds import EntryProvider
     from server.home_sections import SectionProvider
     from server.navigation import NavItem
+    from server.notifications.kinds import SubjectGuard
 
 # The one ordered list of domains. Dependencies point one way, down this list: a domain may import
 # the domains above it, never those below.
@@ -75,6 +76,8 @@ class Domain:
     jobs: Sequence[Job] = ()
     # kind -> English message with %(subject)s and %(actor)s, marked with N_ for the catalogs.
     notification_kinds: Mapping[str, str] = field(default_factory=dict)
+    # Notifications about an item the reader may no longer see stop naming it (server/notifications/kinds.py).
+    subject_guards: Sequence[SubjectGuard] = ()
     # Kinds for shared components: thread targets ("thread") and reportable content ("moderation").
     kinds: Sequence[Kind] = ()
     # (feed name, provider): entries of a site-wide Atom feed (server/feeds.py).
@@ -101,6 +104,7 @@ class Registry:
         self.jobs: list[Job] = _unique((j for d in self.domains for j in d.jobs), key=lambda j: j.name, what="job")
         self.notification_messages: dict[str, str] = _merge((d.notification_kinds for d in self.domains),
                                                             "notification kind")
+        self.subject_guards: list[SubjectGuard] = [g for d in self.domains for g in d.subject_guards]
         self.kinds: dict[str, dict[str, Any]] = {}
         for domain in self.domains:
             for kind in domain.kinds:

@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from server.current_user import LANG_COOKIE
 from server.i18n import negotiate_locale, set_locale
+from server.redirects import path_of_referer, safe_path
 
 log = logging.getLogger("townsquare")
 
@@ -52,10 +53,9 @@ def _page(request: Request[Any, Any, Any], status: int, template: str, detail: s
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
     if _wants_json(request):
         return _page(request, 401, "403")
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    target = safe_path(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     if request.method != "GET":
-        target = request.headers.get("referer", "/")
-        target = "/" if "://" in target and request.url.netloc not in target else target
+        target = path_of_referer(request.headers.get("referer"), request.url.netloc)
     return Redirect(f"/signin?next={quote(target, safe='/')}", status_code=HTTP_303_SEE_OTHER)
 
 

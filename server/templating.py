@@ -15,6 +15,7 @@ from server import clock, i18n
 from server.domains import registry
 from server.markdown import render_markdown
 from server.navigation import nav_links
+from server.redirects import safe_path
 from server.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -88,6 +89,8 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         datetime=pass_eval_context(lambda _ctx, v, format="medium", zone=False: i18n.fmt_datetime(v, format, zone)),
         number=pass_eval_context(lambda _ctx, v: i18n.fmt_number(v)),
         markdown=render_markdown,
+        # Return addresses written into links and forms: only same-site paths (server/redirects.py).
+        safe_path=safe_path,
         percent=pass_eval_context(lambda _ctx, a, b: i18n.fmt_percent(a, b)),
     )
     return env

@@ -69,7 +69,7 @@ class ProposalController(Controller):
         context = {
             "filters": filters,
             "query": filters_query(filters),
-            "results": await service.search_proposals(filters, viewer.id if viewer else None),
+            "results": await service.search_proposals(filters, viewer),
             "neighborhoods": await all_neighborhoods(),
             "cycles": await service.list_cycles(),
             "current": await service.current_cycles(),
@@ -128,7 +128,7 @@ class ProposalController(Controller):
 
     async def _visible(self, request: Request[Any, Any, Any], proposal_id: int) -> ProposalDetail:
         viewer = request.user
-        detail = await service.get_proposal(proposal_id, viewer.id if viewer else None)
+        detail = await service.get_proposal(proposal_id, viewer)
         if detail is None:
             raise NotFoundException()
         return detail
@@ -140,12 +140,15 @@ class ProposalController(Controller):
         hidden = (await moderation.hidden_map(comments.KIND, [proposal_id])).get(proposal_id)
         return Template("proposals/detail.html", context={
             "p": detail, "labels": labels(),
-            "thread": await threads.load_thread(comments.KIND, proposal_id, viewer),
+            # A hidden proposal's thread goes with it, for those who only see the placeholder. The rule
+            # was applied above (get_proposal), so the thread loads from the kind's describe alone.
+            "thread": (await threads.load_threads(comments.KIND, [proposal_id], viewer,
+                                                  infos=await comments.describe([proposal_id])))[proposal_id]
+            if detail.readable else None,
             # Hidden proposals show a placeholder; moderators and the authors still see the text.
-            "hidden": hidden if hidden and not (viewer and (viewer.is_moderator or detail.is_editor(viewer.id)))
-            else None,
+            "hidden": hidden if hidden and not detail.readable else None,
             "hidden_note": hidden,
-            "events": await service.timeline(proposal_id),
+            "events": await service.timeline(proposal_id, viewer),
             "support": await service.support_state(proposal_id, viewer.id if viewer else None),
             "following": await service.is_following(proposal_id, viewer.id if viewer else None),
             "can_edit": detail.is_editor(viewer.id if viewer else None) and phases.can_edit(detail.cycle.phase)
@@ -194,6 +197,8 @@ class ProposalController(Controller):
     @get("/{proposal_id:int}/revisions", name="proposals.revisions")
     async def revisions(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template:
         detail = await self._visible(request, proposal_id)
+        if not detail.readable:  # every revision is the hidden text
+            raise NotFoundException()
         return Template("proposals/revisions.html", context={
             "p": detail, "revisions": await service.revisions(proposal_id), "labels": labels()})
 

@@ -43,7 +43,7 @@ class ReviewController(Controller):
 
     async def _page(self, request: Request[Any, Any, Any], proposal_id: int, form: dict[str, str],
                     errors: forms.Errors, status: int = 200) -> Template:
-        detail = await service.get_proposal(proposal_id, request.user.id)
+        detail = await service.get_proposal(proposal_id, request.user)
         if detail is None or detail.status == "draft":
             raise NotFoundException()
         siblings = [p for p in await service.review_queue(detail.neighborhood_id, "", detail.cycle.id)
@@ -52,12 +52,12 @@ class ReviewController(Controller):
             status = 200
         return Template("proposals/review.html", status_code=status, context={
             "p": detail, "form": form, "errors": errors, "siblings": siblings, "labels": labels(),
-            "events": await service.timeline(proposal_id), "open": phases.can_review(detail.cycle.phase),
+            "events": await service.timeline(proposal_id, request.user), "open": phases.can_review(detail.cycle.phase),
         })
 
     @get("/{proposal_id:int}", name="review.form")
     async def review_form(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template:
-        detail = await service.get_proposal(proposal_id, request.user.id)
+        detail = await service.get_proposal(proposal_id, request.user)
         form: dict[str, str] = {}
         if detail is not None and detail.status in ("feasible", "not_feasible"):
             form = {"decision": detail.status, "final_cost": str(detail.final_cost or ""),

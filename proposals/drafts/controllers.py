@@ -42,7 +42,7 @@ class DraftController(Controller):
     @get("/", name="drafts.list")
     async def list_page(self, request: Request[Any, Any, Any]) -> Template:
         viewer = request.user
-        drafts = await service.list_drafts(include_unpublished=bool(viewer and viewer.is_council))
+        drafts = await service.list_drafts(include_unpublished=service.sees_unpublished(viewer))
         return Template("drafts/list.html", context={"drafts": drafts, "errors": {}, "form": {}})
 
     @post("/", name="drafts.create", guards=[requires_council])

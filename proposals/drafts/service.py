@@ -114,6 +114,16 @@ async def draft_info(draft_id: int) -> DraftInfo:
     return info
 
 
+def sees_unpublished(viewer: Viewer | None) -> bool:
+    """The one visibility rule for draft procedures. A published version is public, with its
+    amendments and threads (a hidden amendment or comment shows its placeholder to everyone: its
+    words stay in the moderators' queue and in the notification telling its author). A draft never
+    published, and the working copy of the next version, are council staff's, who write them: the
+    pages, threads, API and home section read only published versions (draft_page, version_page,
+    _describe_sections), and lists add unpublished drafts for those this says yes to."""
+    return bool(viewer and viewer.is_council)
+
+
 async def list_drafts(include_unpublished: bool = False) -> list[DraftInfo]:
     ids = [r["id"] for r in await Draft.select(Draft.id).order_by(Draft.id, ascending=False)]
     infos = await _draft_infos(ids)

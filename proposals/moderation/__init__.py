@@ -9,6 +9,9 @@ Contract for other domains (no column changes needed in their tables):
       DOMAIN = Domain(..., kinds=[moderation_registry.kind("proposal", describe, label=N_("proposal"))])
 
   `ContentInfo(author_id, url, title, excerpt)`; ids missing from the result count as gone.
+  Content not everyone may read passes `audience=` (async `(ids, viewer) -> set of ids`, the
+  owning domain's visibility rule): the report form and report() use ``service.describe_for(kind,
+  ids, viewer)``, so nobody can report (or learn the title of) what they may not see.
 - Bulk hidden lookups while rendering: ``await service.hidden_map(kind, ids) -> {id: HiddenInfo}``
   (only hidden ids are present; `HiddenInfo.message` is the translated placeholder to show).
 - Posting checks: ``await service.is_blocked(account_id)`` (the route guard is

@@ -11,11 +11,12 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from proposals.moderation import rules, service
-from proposals.moderation.registry import content_kind, kind_names
+from proposals.moderation.registry import kind_names
 from server import forms
 from server.guards import requires_moderator, requires_signed_in
 from server.i18n import gettext as _
-from server.web import is_htmx, safe_next
+from server.redirects import safe_path
+from server.web import is_htmx
 
 
 class ReportController(Controller):
@@ -28,11 +29,10 @@ class ReportController(Controller):
         """The report form: a page without JavaScript, a fragment replacing the link with htmx."""
         if kind not in kind_names():
             raise NotFoundException()
-        spec = content_kind(kind)
-        info = (await spec.describe([id])).get(id) if spec else None
+        info = (await service.describe_for(kind, [id], request.user)).get(id)
         if info is None:
             raise NotFoundException()
-        context = {"kind": kind, "id": id, "next": safe_next(next, info.url or "/"), "errors": {},
+        context = {"kind": kind, "id": id, "next": safe_path(next, info.url or "/"), "errors": {},
                    "title": info.title}
         if is_htmx(request):
             return Template("moderation/_report_form.html", context=context)
@@ -64,7 +64,7 @@ class ReportController(Controller):
             return Template("moderation/_report_done.html",
                             context={"message": message, "category": category, "kind": kind, "id": raw_id})
         flash(request, message, category)
-        return Redirect(safe_next(form.get("next")), status_code=303)
+        return Redirect(safe_path(form.get("next")), status_code=303)
 
 
 class ModerationController(Controller):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from server.domains import Kind, registry
 
@@ -21,6 +22,9 @@ class ContentInfo:
 
 
 Describe = Callable[[list[int]], Awaitable[dict[int, ContentInfo]]]
+# `audience(ids, viewer)`: the ids this viewer may read (the owning domain's visibility rule);
+# `viewer` is a server.current_user.Viewer or None. None: every existing item is public.
+Audience = Callable[[list[int], Any], Awaitable[set[int]]]
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,12 @@ class ContentKind:
     name: str
     describe: Describe
     label: str  # English, translated when shown
+    audience: Audience | None = None
 
 
-def kind(name: str, describe: Describe, *, label: str) -> Kind:
+def kind(name: str, describe: Describe, *, label: str, audience: Audience | None = None) -> Kind:
     """A manifest entry: `describe(ids)` returns a ContentInfo for each id that exists."""
-    return Kind(COMPONENT, name, ContentKind(name, describe, label))
+    return Kind(COMPONENT, name, ContentKind(name, describe, label, audience))
 
 
 def content_kind(name: str) -> ContentKind | None:

@@ -10,6 +10,7 @@ from proposals.moderation.schemas import HiddenInfo, LogEntry, QueueItem
 from proposals.moderation.tables import ModerationAction, ModerationState, Report
 from server import clock
 from server.accounts.tables import Account
+from server.current_user import Viewer, load_viewer
 from server.database import write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
@@ -54,6 +55,13 @@ async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenIn
     }
 
 
+async def hidden_ids(kind: str) -> set[int]:
+    """Every hidden item of a kind (few: moderators hide one at a time), for lists that leave them out."""
+    rows = await ModerationState.select(ModerationState.content_id).where(
+        (ModerationState.content_kind == kind) & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES)))
+    return {r["content_id"] for r in rows}
+
+
 async def is_hidden(kind: str, content_id: int) -> HiddenInfo | None:
     return (await hidden_map(kind, [content_id])).get(content_id)
 
@@ -64,13 +72,27 @@ async def _state(kind: str, content_id: int) -> dict | None:
     ).first()
 
 
+async def describe_for(kind: str, ids: list[int], viewer: Viewer | None) -> dict[int, ContentInfo]:
+    """What `viewer` may know of these items: the kind's describe, narrowed by the owning domain's
+    visibility rule (a private draft or a hidden item is "not found" for those who may not read it)."""
+    spec = content_kind(kind)
+    if spec is None or not ids:
+        return {}
+    infos = await spec.describe(ids)
+    if spec.audience is not None and infos:
+        allowed = await spec.audience(sorted(infos), viewer)
+        infos = {i: info for i, info in infos.items() if i in allowed}
+    return infos
+
+
 async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> str:
     """Record a report. Returns "reported", "already" (this person reported it before) or
-    "hidden" (this report reached the threshold and the item is now hidden pending review)."""
+    "hidden" (this report reached the threshold and the item is now hidden pending review).
+    Only what the reporter may see can be reported."""
     spec = content_kind(kind)
     if spec is None or reason not in rules.REASONS:
         raise ModerationError(_("This cannot be reported."))
-    info = (await spec.describe([content_id])).get(content_id)
+    info = (await describe_for(kind, [content_id], await load_viewer(reporter_id))).get(content_id)
     if info is None:
         raise ModerationError(_("This cannot be reported."))
     async with write_transaction():
@@ -246,4 +268,10 @@ async def describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
     return {r["id"]: ContentInfo(r["author"], f"/proposals/{r['id']}", r["title"], r["summary"]) for r in rows}
 
 
-KINDS = [registry.kind("proposal", describe_proposals, label=N_("proposal"))]
+async def _proposal_audience(ids: list[int], viewer: Viewer | None) -> set[int]:
+    from proposals.service import readable_ids
+
+    return await readable_ids(ids, viewer)
+
+
+KINDS = [registry.kind("proposal", describe_proposals, label=N_("proposal"), audience=_proposal_audience)]

@@ -15,7 +15,11 @@ Embedding contract
        DOMAIN = Domain(..., kinds=[threads_registry.kind("proposal", describe, stances=False)])
 
    Ids missing from the result are "not found" (404 on the thread routes). `url` is where no-JS
-   posts come back to (with "#comment-N"), `title` is used in notifications.
+   posts come back to (with "#comment-N"), `title` is used in notifications. If some targets are
+   not for everyone (a private draft, a hidden proposal), pass `audience=`: an async
+   `(ids, viewer) -> set of ids` that applies the owning domain's visibility rule; every loader
+   that is not given `infos=` by the page (the thread routes, report forms for comments) goes
+   through it (`service.visible_targets`), so what the viewer may not read is "not found".
 2. The page's controller loads the thread(s)::
 
        from proposals.threads import service as threads
@@ -45,4 +49,7 @@ form alone, swapped in place of the link by htmx). Without JavaScript every POST
 Rules: ordering and nesting are in tree.py; authors may edit for 15 minutes (marked "edited");
 deleting leaves a tombstone; comments by council accounts are official responses; blocked accounts
 cannot post (guard + service check); comments are moderated content of kind "comment".
+Who sees a comment: whoever may read its thread (the target's rule above); a hidden comment keeps
+its place with a placeholder for everyone, its words only in the moderators' queue and in the
+notification telling its author; a deleted one is a tombstone. Exports blank hidden bodies too.
 """

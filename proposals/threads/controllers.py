@@ -70,6 +70,7 @@ class ThreadController(Controller):
     @post("/{kind:str}/{target_id:int}/comments", name="threads.post", guards=[requires_not_blocked])
     async def post_comment(self, request: Request[Any, Any, Any], kind: FromPath[str],
                            target_id: FromPath[int]) -> Template | Redirect:
+        await _load(kind, target_id, request)  # 404 for a thread this person may not read
         form = await forms.read_form(request)
         parent_id = _parent_id(form)
         error_form = f"reply-{parent_id}" if parent_id else "new"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from server.domains import Kind, registry
 
@@ -23,6 +24,9 @@ class TargetInfo:
 
 
 Describe = Callable[[list[int]], Awaitable[dict[int, TargetInfo]]]
+# `audience(ids, viewer)`: the ids whose thread this viewer may read (the owning domain's
+# visibility rule); `viewer` is a server.current_user.Viewer or None. Missing ids are "not found".
+Audience = Callable[[list[int], Any], Awaitable[set[int]]]
 
 
 @dataclass(frozen=True)
@@ -30,13 +34,14 @@ class ThreadKind:
     name: str
     describe: Describe
     stances: bool = False  # top-level comments carry a stance (supports / has concerns / neutral)
+    audience: Audience | None = None  # None: every existing target is public
 
 
-def kind(name: str, describe: Describe, *, stances: bool = False) -> Kind:
+def kind(name: str, describe: Describe, *, stances: bool = False, audience: Audience | None = None) -> Kind:
     """A manifest entry. `describe(ids)` returns a TargetInfo for each id that exists (one query for
     all ids, please: a page may load 20 threads at once). Ids missing from the result are treated
     as not found."""
-    return Kind(COMPONENT, name, ThreadKind(name, describe, stances))
+    return Kind(COMPONENT, name, ThreadKind(name, describe, stances, audience))
 
 
 def thread_kind(name: str) -> ThreadKind | None:

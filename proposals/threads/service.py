@@ -52,6 +52,17 @@ def _spec(kind: str) -> ThreadKind:
     return spec
 
 
+async def visible_targets(kind: str, target_ids: list[int], viewer: Viewer | None) -> dict[int, TargetInfo]:
+    """The TargetInfo of each target whose thread `viewer` may read: the kind's describe, narrowed
+    by the owning domain's visibility rule (its `audience`). Every thread loader goes through it."""
+    spec = _spec(kind)
+    infos = await spec.describe(target_ids)
+    if spec.audience is not None and infos:
+        allowed = await spec.audience(sorted(infos), viewer)
+        infos = {i: info for i, info in infos.items() if i in allowed}
+    return infos
+
+
 async def target_info(kind: str, target_id: int) -> TargetInfo:
     info = (await _spec(kind).describe([target_id])).get(target_id)
     if info is None:
@@ -77,14 +88,16 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
                        ) -> dict[int, ThreadView]:
     """Every thread of `target_ids` in a fixed number of queries (comments, the viewer's votes,
     hidden comments, plus the kind's describe unless `infos` is given), whatever the number of
-    comments. Targets that do not exist are left out of the result. `first_page`: how many
+    comments. Targets that do not exist, or that `viewer` may not see (see visible_targets), are
+    left out of the result; `infos` given by the page skip that check, the page having made it.
+    `first_page`: how many
     top-level comments to show before "Show all comments"; `replies_per_comment`: at most this
     many replies under each of them, the rest behind "N more replies" (default: all)."""
     spec = _spec(kind)
     ids = sorted(set(target_ids))
     if not ids:
         return {}
-    infos = infos if infos is not None else await spec.describe(ids)
+    infos = infos if infos is not None else await visible_targets(kind, ids, viewer)
     rows = await Comment.select(*_COLUMNS).where(
         (Comment.target_kind == kind) & Comment.target_id.is_in(ids)
     ).order_by(Comment.created_at).order_by(Comment.id)
@@ -322,4 +335,18 @@ async def _describe_comments(ids: list[int]) -> dict[int, ContentInfo]:
     return out
 
 
-KINDS = [moderation_registry.kind("comment", _describe_comments, label=N_("comment"))]  # proposals/domain.py
+async def _comment_audience(ids: list[int], viewer: Viewer | None) -> set[int]:
+    """A comment is there for whoever may read the thread it is in (its own hiding only blanks its text)."""
+    rows = await Comment.select(Comment.id, Comment.target_kind, Comment.target_id).where(Comment.id.is_in(ids))
+    targets: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        targets[r["target_kind"]].add(r["target_id"])
+    visible: set[tuple[str, int]] = set()
+    for kind, tids in targets.items():
+        if thread_kind(kind) is not None:
+            visible |= {(kind, t) for t in await visible_targets(kind, sorted(tids), viewer)}
+    return {r["id"] for r in rows if (r["target_kind"], r["target_id"]) in visible}
+
+
+KINDS = [moderation_registry.kind("comment", _describe_comments, label=N_("comment"),  # proposals/domain.py
+                                  audience=_comment_audience)]

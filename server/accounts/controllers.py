@@ -19,8 +19,9 @@ from server.guards import requires_not_blocked, requires_signed_in
 from server.i18n import LOCALES
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
+from server.redirects import safe_path
 from server.sessions import rotate_session
-from server.web import client_id, is_htmx, safe_next, see_other
+from server.web import client_id, is_htmx, see_other
 
 
 def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
@@ -58,9 +59,10 @@ class AccountController(Controller):
             else:
                 start_session(request, viewer)
                 flash(request, _("Welcome, %(name)s! Your account is ready.", name=viewer.display_name), "success")
-                return see_other(safe_next(form.get("next")))
+                return see_other(safe_path(form.get("next")))
         form.pop("password", None)
         form.pop("password_confirm", None)
+        form["next"] = safe_path(form.get("next"))
         return Template(
             "accounts/signup.html",
             context={"form": form, "errors": errors, "neighborhoods": hoods},
@@ -69,7 +71,7 @@ class AccountController(Controller):
 
     @get("/signin", name="accounts.signin_form")
     async def signin_form(self, next: FromQuery[str | None] = None) -> Template:
-        return Template("accounts/signin.html", context={"form": {"next": safe_next(next)}, "errors": {}})
+        return Template("accounts/signin.html", context={"form": {"next": safe_path(next)}, "errors": {}})
 
     @post("/signin", name="accounts.signin")
     async def signin(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -80,13 +82,14 @@ class AccountController(Controller):
             result = await service.sign_in(data, client_id(request), request.app.state.throttles)
             if result.viewer is not None:
                 start_session(request, result.viewer)
-                return see_other(safe_next(form.get("next")))
+                return see_other(safe_path(form.get("next")))
             if result.throttled:
                 status = 429
                 errors["form"] = _("Too many failed attempts. Please wait a minute and try again.")
             else:
                 errors["form"] = _("That email and password do not match an account.")
         form.pop("password", None)
+        form["next"] = safe_path(form.get("next"))
         return Template("accounts/signin.html", context={"form": form, "errors": errors}, status_code=status)
 
     @post("/signout", name="accounts.signout")
@@ -150,7 +153,7 @@ class AccountController(Controller):
     async def set_language(self, request: Request[Any, Any, Any]) -> Redirect:
         form = await read_form(request)
         locale = form.get("locale", "")
-        response = see_other(safe_next(form.get("next")))
+        response = see_other(safe_path(form.get("next")))
         if locale in LOCALES:
             response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
                                 secure=request.app.state.settings.https)

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from server.guards import requires_signed_in
 from server.notifications import service
-from server.web import safe_next
+from server.redirects import safe_path
 
 
 class NotificationController(Controller):
@@ -28,7 +28,7 @@ class NotificationController(Controller):
         url = await service.mark_read(request.user.id, notification_id)
         if url is None:
             raise NotFoundException()
-        return Redirect(safe_next(url), status_code=HTTP_303_SEE_OTHER)
+        return Redirect(safe_path(url), status_code=HTTP_303_SEE_OTHER)
 
     @post("/read-all", name="notifications.read_all")
     async def read_all(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -16,7 +16,7 @@ from server.accounts.tables import Account
 from server.i18n import gettext as _
 from server.i18n import ngettext, using_locale
 from server.mail import Mail, Mailer
-from server.notifications.kinds import render
+from server.notifications.kinds import readable_subjects, render
 from server.notifications.tables import Notification
 
 MAX_AGE = dt.timedelta(days=1)
@@ -79,7 +79,9 @@ async def send_notification_emails(mailer: Mailer, base_url: str, default_locale
     for rows in by_person.values():
         first = rows[0]
         with using_locale(str(first["locale"] or default_locale)):
-            lines = [(render(str(r["kind"]), str(r["subject"]), str(r["actor"])), f"{base_url}{r['url']}")
+            subjects = await readable_subjects([(int(r["id"]), str(r["url"]), str(r["subject"]))  # type: ignore[call-overload]
+                                                for r in rows[:MAX_LISTED]], int(first["account_id"]))  # type: ignore[call-overload]
+            lines = [(render(str(r["kind"]), subjects[int(r["id"])], str(r["actor"])), f"{base_url}{r['url']}")  # type: ignore[call-overload]
                      for r in rows[:MAX_LISTED]]
             subject, body = digest(str(first["name"]), lines, len(rows) - len(lines), base_url)
         await Account.update({Account.notification_email_at: now}).where(Account.id == int(first["account_id"]))  # type: ignore[call-overload]

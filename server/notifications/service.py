@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from server.notifications.kinds import render
+from server.notifications.kinds import readable_subjects, render
 from server.notifications.schemas import NotificationPage, NotificationView
 from server.notifications.tables import Notification
 
@@ -35,10 +35,11 @@ async def page_for(account_id: int, page: int = 1) -> NotificationPage:
     rows = await Notification.select().where(Notification.recipient == account_id).order_by(
         Notification.id, ascending=False
     ).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    subjects = await readable_subjects([(r["id"], r["url"], r["subject"]) for r in rows[:PAGE_SIZE]], account_id)
     items = [
         NotificationView(
             id=r["id"],
-            text=render(r["kind"], r["subject"], r["actor"]),
+            text=render(r["kind"], subjects[r["id"]], r["actor"]),
             url=r["url"],
             created_at=r["created_at"],
             unread=r["read_at"] is None,
