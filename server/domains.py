@@ -1,9 +1,9 @@
 """The list of domains, and what the host learns from each one's manifest.
 
-A domain is a top-level package with a `domain.py` whose `manifest()` returns a `Domain` (below) that declares
-everything the host needs to know: routes, Piccolo apps, demo steps, header links, home page
-sections, background jobs, notification kinds, thread and moderation kinds, feed providers,
-neighborhood-move checks, rate limiters and CLI commands. `DOMAINS` is the one ordered list; nothing
+A domain is a top-level package with a `domain.py` whose `manifest()` returns a `Domain` (below)
+declaring everything the host needs to know: routes, Piccolo apps, demo steps, header links, home
+page sections, background jobs, notification kinds, thread and moderation kinds, feed providers,
+neighborhood-move checks, rate limiters, stylesheets and CLI commands. `DOMAINS` is the one ordered list; nothing
 else in the host names a domain. Manifests are read (imported) when the host first asks for the
 registry, never as a side effect of importing a domain module, and the registry is built from them
 in one pass, so the order of the list is the order of routes, demo steps and migrations.
