@@ -11,11 +11,12 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Sequence
+from typing import Protocol
 
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from ballots import codes
+from ballots import codes, open_cache
 from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
 from ballots.ranking import check_ranking
 from ballots.schemas import (
@@ -35,7 +36,7 @@ from ballots.turnout import shown_total, suppress
 from proposals import service as proposals
 from server import clock
 from server.accounts.tables import Account
-from server.database import is_unique_violation, write_transaction
+from server.database import current_engine, is_unique_violation, write_transaction
 from server.i18n import gettext as _
 
 MAX_CODES_PER_BATCH = 500
@@ -162,6 +163,7 @@ async def create_ballot(settings: BallotSettings, by: int | None) -> int:
         rows = await Ballot.insert(Ballot(**values, salt=codes.new_salt(), created_by=by)).returning(Ballot.id)
         ballot_id = rows[0]["id"]
         await _write_candidates(ballot_id, settings, costs)
+    open_cache.forget(ballot_id)
     return ballot_id
 
 
@@ -180,6 +182,7 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
             raise BallotLocked()
         await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
+    open_cache.forget(ballot_id)
 
 
 async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | None,
@@ -196,6 +199,7 @@ async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | No
         await Ballot.update({Ballot.closes_at: new_closes_at}).where(Ballot.id == ballot_id)
         await BallotChange.insert(BallotChange(ballot=ballot_id, changed_by=by, field="closes_at",
                                                old_value=old.isoformat(), new_value=new_closes_at.isoformat()))
+    open_cache.forget(ballot_id)
 
 
 async def changes(ballot_id: int) -> list[ChangeView]:
@@ -251,11 +255,21 @@ async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> 
     return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
 
 
-async def get_ballot(ballot_id: int, now: dt.datetime | None = None) -> BallotView | None:
-    row = await Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id == ballot_id).first()
+async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: bool = False) -> BallotView | None:
+    """The ballot with its candidates. With `cached`, an open ballot may come from a few seconds'
+    cache (its settings are frozen, see ballots/open_cache.py): voting asks for it on every step.
+    Counting, results and council pages read the database."""
+    current, engine = _now(now), current_engine()
+    hit = open_cache.lookup(ballot_id, engine, current) if cached else None
+    if hit is not None:
+        return hit.view
+    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt).where(Ballot.id == ballot_id).first()
     if row is None:
         return None
-    return _view(row, _now(now), await candidates_of(ballot_id))
+    salt = row.pop("salt")
+    view = _view(row, current, await candidates_of(ballot_id))
+    open_cache.store(engine, view, salt)
+    return view
 
 
 async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | None = None) -> list[BallotView]:
@@ -274,16 +288,25 @@ async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | No
     return sorted(views, key=key)
 
 
-async def cycle_ballot_ids(cycle_id: int) -> list[int]:
-    """The ballots of a budget cycle, oldest first."""
-    return [r["id"] for r in await Ballot.select(Ballot.id).where(Ballot.cycle == cycle_id).order_by(Ballot.id)]
+async def ballots_by_cycle(cycle_ids: list[int]) -> dict[int, list[int]]:
+    """The ballots of each budget cycle, oldest first, in one query."""
+    found: dict[int, list[int]] = {c: [] for c in cycle_ids}
+    if cycle_ids:
+        for r in await Ballot.select(Ballot.id, Ballot.cycle).where(
+                Ballot.cycle.is_in(list(cycle_ids))).order_by(Ballot.id):
+            found[r["cycle"]].append(r["id"])
+    return found
 
 
-async def proposals_on_ballots(cycle_id: int) -> int:
-    """How many different proposals a budget cycle's ballots offer."""
-    rows = await BallotCandidate.select(BallotCandidate.proposal).where(
-        BallotCandidate.ballot.cycle == cycle_id).distinct()
-    return len(rows)
+async def proposals_on_ballots(cycle_ids: list[int]) -> dict[int, int]:
+    """How many different proposals each budget cycle's ballots offer, in one query."""
+    counts = dict.fromkeys(cycle_ids, 0)
+    if cycle_ids:
+        for r in await BallotCandidate.select(
+            BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
+        ).where(BallotCandidate.ballot.cycle.is_in(list(cycle_ids))).distinct():
+            counts[r["cycle"]] += 1
+    return counts
 
 
 def rules_of(ballot: BallotView) -> Rules:
@@ -302,25 +325,36 @@ class Standing(msgspec.Struct, frozen=True):
     refusal: Refusal | None = None
 
 
-async def _standing(ballot: BallotView, account_id: int) -> tuple[Standing, int | None]:
-    """The standing, and the birth year casting needs for the age band."""
+class Voter(Protocol):
+    """Who asks: a signed-in Viewer, or the account casting loads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def neighborhood_id(self) -> int: ...
+    @property
+    def birth_year(self) -> int: ...
+
+
+class _Account(msgspec.Struct, frozen=True):
+    id: int
+    neighborhood_id: int
+    birth_year: int
+
+
+async def voter_standing(ballot: BallotView, voter: Voter, *, check_voted: bool = True) -> Standing:
+    """May this person vote on `ballot` (as loaded, at its moment) now, have they voted already, are
+    they not eligible (and why), or is the ballot not open? `check_voted=False` leaves out the one
+    query for a ballot already cast, where the caller is about to cast (the unique index on
+    participation refuses a second ballot anyway): the answer is then MAY_VOTE for them."""
     if ballot.state != "open":
-        return Standing(NOT_OPEN), None
-    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
-    if row is None:
-        return Standing(INELIGIBLE, Refusal.WRONG_NEIGHBORHOOD), None
-    refusal = check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
+        return Standing(NOT_OPEN)
+    refusal = check_account(rules_of(ballot), voter.neighborhood_id, voter.birth_year)
     if refusal is not None:
-        return Standing(INELIGIBLE, refusal), row["birth_year"]
-    if await has_voted(ballot.id, account_id):
-        return Standing(VOTED), row["birth_year"]
-    return Standing(MAY_VOTE), row["birth_year"]
-
-
-async def voter_standing(ballot: BallotView, account_id: int) -> Standing:
-    """May this account vote on `ballot` (as loaded, at its moment) now, has it voted already, is it
-    not eligible (and why), or is the ballot not open?"""
-    return (await _standing(ballot, account_id))[0]
+        return Standing(INELIGIBLE, refusal)
+    if check_voted and await has_voted(ballot.id, voter.id):
+        return Standing(VOTED)
+    return Standing(MAY_VOTE)
 
 
 async def has_voted(ballot_id: int, account_id: int) -> bool:
@@ -369,16 +403,35 @@ async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | N
     if not codes.looks_valid(normalized, codes.CODE_LENGTH):
         return None
     current = _now(now)
-    ballots = await Ballot.select(Ballot.id, Ballot.salt).where(
-        (Ballot.opens_at <= current) & (Ballot.closes_at > current)
-    )
+    ballots = [b for b in await _unclosed_ballots(current if now is not None else None)
+               if _aware(b["opens_at"]) <= current < _aware(b["closes_at"])]
     if not ballots:
         return None
     hashes = [codes.digest(b["salt"], normalized) for b in ballots]
-    row = await AccessCode.select(AccessCode.id, AccessCode.ballot).where(AccessCode.code_hash.is_in(hashes)).first()
-    if row is None:
+    # The code and whether it was used, in one statement (a code belongs to one ballot, and
+    # participation is unique per ballot and code, so the join gives at most one row).
+    rows = await AccessCode.raw(
+        "SELECT a.id AS id, a.ballot AS ballot, p.id AS used FROM access_code a "
+        "LEFT JOIN participation p ON p.access_code = a.id AND p.ballot = a.ballot "
+        f"WHERE a.code_hash IN ({', '.join('{}' for _ in hashes)})",
+        *hashes,
+    )
+    if not rows:
         return None
-    return CodeMatch(row["ballot"], row["id"], await code_used(row["ballot"], row["id"]))
+    return CodeMatch(rows[0]["ballot"], rows[0]["id"], rows[0]["used"] is not None)
+
+
+async def _unclosed_ballots(at: dt.datetime | None) -> list[dict[str, object]]:
+    """Id, salt and voting times of every ballot not closed at `at` (None: now, from a few seconds'
+    cache: every code entry tries every open ballot's salt, and salts never change)."""
+    engine = current_engine()
+    if at is None and (cached := open_cache.unclosed(engine)) is not None:
+        return cached
+    rows = await Ballot.select(Ballot.id, Ballot.salt, Ballot.opens_at, Ballot.closes_at).where(
+        Ballot.closes_at > _now(at))
+    if at is None:
+        open_cache.store_unclosed(engine, rows)
+    return rows
 
 
 async def code_batches(ballot_id: int) -> list[dict[str, object]]:
@@ -396,7 +449,7 @@ async def code_batches(ballot_id: int) -> list[dict[str, object]]:
 
 
 async def _open_ballot(ballot_id: int, now: dt.datetime) -> BallotView:
-    ballot = await get_ballot(ballot_id, now)
+    ballot = await get_ballot(ballot_id, now, cached=True)
     if ballot is None or ballot.state != "open":
         raise NotOpen()
     return ballot
@@ -410,6 +463,9 @@ def _checked(ballot: BallotView, ranking: Sequence[int]) -> list[int]:
 
 
 async def _salt(ballot_id: int) -> str:
+    cached = open_cache.lookup(ballot_id, current_engine(), _now(None))
+    if cached is not None:
+        return cached.salt
     row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
     assert row is not None
     return row["salt"]
@@ -440,15 +496,18 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
     """Cast a signed-in resident's ballot; returns the receipt (shown once)."""
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    standing, birth_year = await _standing(ballot, account_id)
+    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
+    if row is None:
+        raise Ineligible(Refusal.WRONG_NEIGHBORHOOD)
+    voter = _Account(account_id, row["neighborhood"], row["birth_year"])
+    standing = await voter_standing(ballot, voter)
     if standing.kind == INELIGIBLE:
         assert standing.refusal is not None
         raise Ineligible(standing.refusal)
     checked = _checked(ballot, ranking)
     if standing.kind == VOTED:
         raise AlreadyVoted()
-    assert standing.kind == MAY_VOTE and birth_year is not None
-    band = age_band(age_in_closing_year(birth_year, ballot.closes_at.year))
+    band = age_band(age_in_closing_year(voter.birth_year, ballot.closes_at.year))
     receipt = await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
                           checked, "online", band, current)
     assert receipt is not None

@@ -38,7 +38,7 @@ CSRF_COOKIE = "townsquare_csrf"
 RECEIPT_RE = re.compile(r'class="receipt-code"[^>]*><code>([0-9A-Z-]{19})</code>')
 CAST_RANK_RE = re.compile(r'<form method="post" action="/ballots/\d+/cast">(.*?)</form>', re.S)
 RANK_VALUE_RE = re.compile(r'name="rank" value="(\d+)"')
-ALREADY_USED = "already been used"
+ALREADY_USED = 'id="ballot-recorded"'  # the "Your ballot is recorded" page
 TOWNSQUARE = str(Path(sys.executable).with_name("townsquare"))
 
 
@@ -224,9 +224,9 @@ async def vote_once(client: httpx.AsyncClient, code: str, ranking: list[int], st
     expect(await client.get("/vote"), 200, "GET /vote", stats)
     token = client.cookies[CSRF_COOKIE]
     r = await client.post("/vote", data={"code": code, "birth_year": "", "_csrf_token": token})
-    if r.status_code == 400 and ALREADY_USED in r.text:
+    if r.status_code == 409 and ALREADY_USED in r.text:
         stats.requests += 1
-        stats.statuses["POST /vote 400 used"] += 1
+        stats.statuses["POST /vote 409 used"] += 1
         return None
     expect(r, 303, "POST /vote", stats)
     vote_url = r.headers["location"]

@@ -13,6 +13,7 @@ import operator
 from typing import Any
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from proposals import phases
 from proposals.categories import category_label
@@ -115,14 +116,22 @@ async def get_cycle(cycle_id: int, on: dt.date | None = None) -> CycleView | Non
     return _cycle_view(row, on or clock.today()) if row else None
 
 
+def running(cycles: list[CycleView]) -> list[CycleView]:
+    """Of `cycles`, those running (not upcoming, not closed), oldest first."""
+    return sorted((c for c in cycles if c.phase not in (phases.UPCOMING, phases.CLOSED)), key=lambda c: c.ideas_open)
+
+
+def accepting_ideas(cycles: list[CycleView]) -> list[CycleView]:
+    return [c for c in running(cycles) if phases.can_submit(c.phase)]
+
+
 async def current_cycles(on: dt.date | None = None) -> list[CycleView]:
     """Cycles that are running (not upcoming, not closed), oldest first."""
-    return sorted((c for c in await list_cycles(on) if c.phase not in (phases.UPCOMING, phases.CLOSED)),
-                  key=lambda c: c.ideas_open)
+    return running(await list_cycles(on))
 
 
 async def cycles_accepting_ideas(on: dt.date | None = None) -> list[CycleView]:
-    return [c for c in await current_cycles(on) if phases.can_submit(c.phase)]
+    return accepting_ideas(await list_cycles(on))
 
 
 async def create_cycle(data: CycleInput) -> CycleView:
@@ -730,6 +739,18 @@ async def ballot_candidates(cycle_id: int, neighborhood_id: int | None) -> list[
         cost=r["final_cost"] if r["final_cost"] is not None else r["estimated_cost"],
         support_count=r["support_count"], neighborhood_id=r["neighborhood_id"],
         neighborhood_name=r["neighborhood_name"] or "", cycle_id=r["cycle_id"]) for r in rows]
+
+
+async def status_counts_by_cycle(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Non-draft proposals of each cycle, by status, in one grouped query whatever the number of cycles."""
+    counts: dict[int, dict[str, int]] = {c: {} for c in cycle_ids}
+    if not cycle_ids:
+        return counts
+    for r in await Proposal.select(Proposal.cycle, Proposal.status, Count(alias="n")).where(
+            Proposal.cycle.is_in(list(cycle_ids)) & (Proposal.status != "draft")).group_by(Proposal.cycle,
+                                                                                          Proposal.status):
+        counts[r["cycle"]][r["status"]] = counts[r["cycle"]].get(r["status"], 0) + r["n"]
+    return counts
 
 
 async def status_counts(cycle_id: int, neighborhood_id: int | None) -> dict[str, int]:

@@ -24,7 +24,7 @@ from server.accounts.service import (
 )
 from server.background import Job, Runner
 from server.current_user import CurrentUserMiddleware
-from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite
+from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite, start_postgres_pool
 from server.domains import registry
 from server.errors import EXCEPTION_HANDLERS
 from server.mail import mailer_for
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
 
     async def start() -> None:
         if owns_engine and not is_sqlite(engine):
-            await engine.start_connection_pool(min_size=2, max_size=10)
+            await start_postgres_pool(engine)  # type: ignore[arg-type]
         if run_jobs:
             await jobs.start()
 

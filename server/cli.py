@@ -139,7 +139,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    import uvicorn
+    from server.serving import serve
 
     settings = _settings()
     asyncio.run(_check_database(settings))
@@ -151,9 +151,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"{settings.var_dir / 'outbox'}/ instead of being sent: set TOWNSQUARE_SMTP_URL to send them.")
     print(f"Serving Townsquare on http://{args.host}:{args.port} ({_describe(settings.database_url)}, "
           f"{args.workers} worker{'s' if args.workers != 1 else ''}). Press Ctrl+C to stop.", flush=True)
-    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level="warning" if not args.access_log else "info", access_log=args.access_log,
-                proxy_headers=args.proxy_headers, forwarded_allow_ips="127.0.0.1")
+    serve("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+          log_level="warning" if not args.access_log else "info", access_log=args.access_log,
+          proxy_headers=args.proxy_headers, forwarded_allow_ips="127.0.0.1")
     return 0
 
 

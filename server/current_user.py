@@ -86,7 +86,8 @@ class CurrentUserMiddleware(ASGIMiddleware):
     its unread notification count, and picks the language for the request."""
 
     scopes = (ScopeType.HTTP,)
-    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith("/static/"))
+    should_bypass_for_scope = staticmethod(lambda scope: scope["path"].startswith("/static/")
+                                           or scope["path"] == "/healthz")
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         session: dict[str, Any] = scope.get("session") or {}

@@ -88,6 +88,25 @@ def engine_from_url(url: str) -> Engine:
     return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
 
 
+async def _keep_session(connection: object) -> None:
+    """asyncpg's pool reset, replaced by nothing.
+
+    By default asyncpg runs `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`
+    every time a connection goes back to the pool, which through Piccolo is after every query: one
+    extra round trip per statement (25 of them per ballot cast, BENCHMARKS.md). Nothing here leaves
+    state on a connection for the next user: no LISTEN, no advisory locks, no SET of session
+    settings, no cursors held past a query. asyncpg still rolls back a transaction left open (its
+    internal reset runs before this one), so a failed request cannot hand on a half-done transaction.
+    Whoever adds LISTEN, advisory locks or session settings must put the reset back (for that pool).
+    """
+    return None
+
+
+async def start_postgres_pool(engine: PostgresEngine, min_size: int = 2, max_size: int = 10) -> None:
+    """Open the engine's connection pool without asyncpg's per-release reset query."""
+    await engine.start_connection_pool(min_size=min_size, max_size=max_size, reset=_keep_session)
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.engine_type == "sqlite"
 

@@ -69,7 +69,18 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         newstyle=True,
     )
     version = _static_version()
+    labels: dict[tuple[str, str], Any] = {}
+
+    def shared_labels(template_name: str) -> Any:
+        """The `T` a labels template defines, rendered once per language in this process: a page
+        with ten comment threads used to import and translate the same labels ten times (issue 21)."""
+        key = (template_name, i18n.get_locale())
+        if key not in labels:
+            labels[key] = env.get_template(template_name).make_module().T  # type: ignore[attr-defined]
+        return labels[key]
+
     env.globals.update(
+        shared_labels=shared_labels,
         locales=i18n.LOCALES,
         get_locale=i18n.get_locale,
         text_direction=i18n.text_direction,

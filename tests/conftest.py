@@ -25,6 +25,7 @@ from server.database import (
     bind_engine,
     migrate,
     prepare_sqlite_file,
+    start_postgres_pool,
 )
 
 PG_URL = os.environ.get("TOWNSQUARE_TEST_POSTGRES_URL")
@@ -74,7 +75,7 @@ async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[D
     await admin.close()
     engine = PostgresEngine(config={"dsn": _with_database(PG_URL, name)})
     await migrate(engine)
-    await engine.start_connection_pool(min_size=1, max_size=8)
+    await start_postgres_pool(engine, min_size=1, max_size=8)
     try:
         yield Databases(template, engine)
     finally:
@@ -92,6 +93,9 @@ async def _truncate(engine: PostgresEngine) -> None:
 @pytest.fixture(params=ENGINES)
 async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> AsyncIterator[object]:
     """A migrated, empty database bound to every table; yields the engine."""
+    from ballots import open_cache
+
+    open_cache.forget()  # ids start again at 1 in every test's database
     if request.param == "sqlite":
         path = tmp_path / "db.sqlite3"
         shutil.copy(databases.sqlite_template, path)

@@ -3,6 +3,8 @@ review, casting, receipts and replacing a ballot. Thin: parse, call the service,
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
@@ -10,9 +12,9 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
-from ballots import service
+from ballots import code_cookie, service
 from ballots.eligibility import Refusal
 from ballots.ranking import apply_operation, check_ranking, parse_ids
 from ballots.schemas import BallotView
@@ -21,8 +23,8 @@ from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
 from server.web import client_id, is_htmx, see_other
 
-CODE_SESSION_KEY = "ballot_code"
 NO_STORE = {"Cache-Control": "no-store"}
+log = logging.getLogger("townsquare.ballots")
 
 
 def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
@@ -40,21 +42,34 @@ def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
 
 
 def code_session(request: Request[Any, Any, Any], ballot_id: int) -> dict[str, Any] | None:
-    session = request.scope.get("session")
-    data = session.get(CODE_SESSION_KEY) if isinstance(session, dict) else None
-    if isinstance(data, dict) and data.get("ballot") == ballot_id:
-        return data
+    """The access code this browser votes with on `ballot_id` (ballots/code_cookie.py), if any."""
+    state = request.scope.setdefault("state", {})
+    if "ballot_code" not in state:
+        state["ballot_code"] = code_cookie.verify(request.app.state.settings.secret_key,
+                                                  request.cookies.get(code_cookie.NAME), time.time())
+    binding: code_cookie.CodeBinding | None = state["ballot_code"]
+    if binding is not None and binding.ballot == ballot_id:
+        return {"ballot": binding.ballot, "code": binding.code, "band": binding.band}
     return None
 
 
-def clear_code_session(request: Request[Any, Any, Any]) -> None:
-    session = request.scope.get("session")
-    if isinstance(session, dict) and CODE_SESSION_KEY in session:
-        request.set_session({k: v for k, v in session.items() if k != CODE_SESSION_KEY})
+def remember_code(request: Request[Any, Any, Any], response: Response[Any], ballot_id: int, code_id: int,
+                  band: str) -> None:
+    binding = code_cookie.CodeBinding(ballot_id, code_id, band, int(time.time()) + code_cookie.MAX_AGE)
+    settings = request.app.state.settings
+    response.set_cookie(code_cookie.NAME, code_cookie.sign(settings.secret_key, binding),
+                        max_age=code_cookie.MAX_AGE, httponly=True, samesite="lax", secure=settings.https)
 
 
-async def load_ballot(ballot_id: int) -> BallotView:
-    ballot = await service.get_ballot(ballot_id)
+def clear_code_session(request: Request[Any, Any, Any], response: Response[Any]) -> Response[Any]:
+    if code_cookie.NAME in request.cookies:
+        response.delete_cookie(code_cookie.NAME)
+    return response
+
+
+async def load_ballot(ballot_id: int, cached: bool = False) -> BallotView:
+    """`cached` on the voters' pages: an open ballot from a few seconds' cache (ballots/open_cache.py)."""
+    ballot = await service.get_ballot(ballot_id, cached=cached)
     if ballot is None:
         raise NotFoundException()
     return ballot
@@ -68,7 +83,8 @@ class VoterStatus:
         self.message = message
 
 
-async def voter_status(request: Request[Any, Any, Any], ballot: BallotView) -> VoterStatus:
+async def voter_status(request: Request[Any, Any, Any], ballot: BallotView, check_voted: bool = True) -> VoterStatus:
+    """`check_voted=False` where the service refuses a second ballot anyway (casting)."""
     if ballot.state == "upcoming":
         return VoterStatus("upcoming")
     if ballot.state == "closed":
@@ -78,7 +94,8 @@ async def voter_status(request: Request[Any, Any, Any], ballot: BallotView) -> V
     user = request.user
     if user is None:
         return VoterStatus("sign_in")
-    standing = await service.voter_standing(ballot, user.id)
+    # The viewer was loaded for this request already: the standing needs no second query for it.
+    standing = await service.voter_standing(ballot, user, check_voted=check_voted)
     if standing.kind == service.INELIGIBLE and standing.refusal is not None:
         return VoterStatus("ineligible", refusal_text(standing.refusal, ballot))
     if standing.kind == service.VOTED:
@@ -144,7 +161,7 @@ class BallotController(Controller):
 
     @get("/ballots/{ballot_id:int}", name="ballots.detail")
     async def detail(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:
-        ballot = await load_ballot(ballot_id)
+        ballot = await load_ballot(ballot_id, cached=True)
         return Template("ballots/detail.html", context={
             "ballot": ballot, "status": await voter_status(request, ballot),
             "turnout": await service.turnout(ballot_id),
@@ -153,19 +170,19 @@ class BallotController(Controller):
     @get("/ballots/{ballot_id:int}/turnout", name="ballots.turnout")
     async def turnout(self, ballot_id: FromPath[int]) -> Template:
         """The turnout section alone, for the ballot page's periodic refresh."""
-        ballot = await load_ballot(ballot_id)
+        ballot = await load_ballot(ballot_id, cached=True)
         return Template("ballots/_turnout.html",
                         context={"ballot": ballot, "turnout": await service.turnout(ballot_id)})
 
     async def _voting_context(self, request: Request[Any, Any, Any], ballot: BallotView,
-                              receipt: str = "") -> Template | Redirect | None:
+                              receipt: str = "", check_voted: bool = True) -> Template | Redirect | None:
         """None when the person may vote on `ballot` now; else the page that says why not."""
         if receipt:
             if ballot.is_open and await service.receipt_belongs(ballot.id, receipt):
                 return None
             flash(request, _("That receipt cannot be used to replace a ballot here."), "error")
             return see_other("/ballots/receipt")
-        status = await voter_status(request, ballot)
+        status = await voter_status(request, ballot, check_voted)
         if status.kind == "vote":
             return None
         if status.kind == "sign_in":
@@ -178,14 +195,14 @@ class BallotController(Controller):
         flash(request, _("Voting on this ballot is not open."), "error")
         return see_other(f"/ballots/{ballot.id}")
 
-    async def _posted_step(self, request: Request[Any, Any, Any], ballot_id: int,
+    async def _posted_step(self, request: Request[Any, Any, Any], ballot_id: int, check_voted: bool = True,
                            ) -> tuple[BallotView, dict[str, list[str]], str, Template | Redirect | None]:
         """The ballot, the posted form, its replacement receipt (if any), and None when this person may
         vote now, else the page that says why not. Every step of voting starts here."""
-        ballot = await load_ballot(ballot_id)
+        ballot = await load_ballot(ballot_id, cached=True)
         form = await forms.read_form_lists(request)
         receipt = first(form, "receipt")
-        return ballot, form, receipt, await self._voting_context(request, ballot, receipt)
+        return ballot, form, receipt, await self._voting_context(request, ballot, receipt, check_voted)
 
     def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
                    errors: list[str] | None = None, announcement: str = "", receipt: str = "",
@@ -203,7 +220,7 @@ class BallotController(Controller):
 
     @get("/ballots/{ballot_id:int}/vote", name="ballots.vote")
     async def vote(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
-        ballot = await load_ballot(ballot_id)
+        ballot = await load_ballot(ballot_id, cached=True)
         refused = await self._voting_context(request, ballot)
         return refused or self._vote_page(request, ballot, [])
 
@@ -236,7 +253,7 @@ class BallotController(Controller):
 
     @post("/ballots/{ballot_id:int}/cast", name="ballots.cast")
     async def cast(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
-        ballot, form, old_receipt, refused = await self._posted_step(request, ballot_id)
+        ballot, form, old_receipt, refused = await self._posted_step(request, ballot_id, check_voted=False)
         if refused is not None:
             return refused
         ranking, _bad = ranking_from_form(form)
@@ -251,17 +268,38 @@ class BallotController(Controller):
         except service.InvalidRanking as exc:
             return self._vote_page(request, ballot, ranking, errors=exc.messages, receipt=old_receipt, status=400)
         except service.AlreadyVoted:
-            clear_code_session(request)
-            return Template("ballots/already_voted.html", context={"ballot": ballot}, status_code=409)
+            return clear_code_session(request, Template("ballots/already_voted.html", context={"ballot": ballot},
+                                                        status_code=409))
         except service.UnknownReceipt:
             flash(request, _("That receipt cannot be used to replace a ballot here."), "error")
             return see_other("/ballots/receipt")
         except (service.NotOpen, service.Ineligible):
             flash(request, _("Voting on this ballot is not open."), "error")
             return see_other(f"/ballots/{ballot_id}")
-        clear_code_session(request)
-        return Template("ballots/receipt.html", headers=NO_STORE,
-                        context={"ballot": ballot, "receipt": receipt, "replaced": bool(old_receipt)})
+        except Exception:
+            # The ballot may have been stored before the failure (a connection lost after COMMIT):
+            # then the voter must hear that it counts, never see an error (issue 21).
+            if old_receipt or not await self._recorded(request, ballot_id, code):
+                raise
+            log.exception("ballot %s: the cast failed after the ballot was stored; told the voter it counts",
+                          ballot_id)
+            return clear_code_session(request, Template("ballots/already_voted.html", headers=NO_STORE,
+                                                        context={"ballot": ballot}))
+        return clear_code_session(request, Template(
+            "ballots/receipt.html", headers=NO_STORE,
+            context={"ballot": ballot, "receipt": receipt, "replaced": bool(old_receipt)}))
+
+    @staticmethod
+    async def _recorded(request: Request[Any, Any, Any], ballot_id: int, code: dict[str, Any] | None) -> bool:
+        """Whether this voter's ballot is stored, asked again after a failed cast. If even that
+        fails, False: the original error stands, and the voter's retry will say it counts."""
+        try:
+            if code is not None:
+                return await service.code_used(ballot_id, int(code["code"]))
+            return request.user is not None and await service.has_voted(ballot_id, request.user.id)
+        except Exception:
+            log.exception("ballot %s: could not check whether a failed cast was stored", ballot_id)
+            return False
 
     @get("/ballots/receipt", name="ballots.receipt_form")
     async def receipt_form(self) -> Template:
@@ -283,7 +321,7 @@ class BallotController(Controller):
 
     @post("/ballots/{ballot_id:int}/replace", name="ballots.replace")
     async def replace(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Redirect:
-        ballot = await load_ballot(ballot_id)
+        ballot = await load_ballot(ballot_id, cached=True)
         form = await forms.read_form(request)
         receipt = form.get("receipt", "")
         refused = await self._voting_context(request, ballot, receipt)
@@ -317,10 +355,11 @@ class BallotController(Controller):
                 errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
                                    "10 letters and digits, like ABCDE-FGH23.")
             elif match.used:
-                errors["code"] = _("This code has already been used to vote. Each code can vote once. If you "
-                                   "voted with it, your receipt lets you check or change your ballot.")
+                # Also the retry of a voter whose receipt never arrived: say that the ballot counts.
+                used_on = await load_ballot(match.ballot_id, cached=True)
+                return Template("ballots/already_voted.html", context={"ballot": used_on}, status_code=409)
             else:
-                ballot = await load_ballot(match.ballot_id)
+                ballot = await load_ballot(match.ballot_id, cached=True)
                 try:
                     band = service.code_voter_band(ballot, birth_year)
                 except service.Ineligible as exc:
@@ -329,8 +368,7 @@ class BallotController(Controller):
                     else:
                         errors["birth_year"] = refusal_text(exc.refusal, ballot)
                 else:
-                    session = request.scope.get("session")
-                    request.set_session({**(session if isinstance(session, dict) else {}), CODE_SESSION_KEY: {
-                        "ballot": match.ballot_id, "code": match.code_id, "band": band}})
-                    return see_other(f"/ballots/{match.ballot_id}/vote")
+                    response = see_other(f"/ballots/{match.ballot_id}/vote")
+                    remember_code(request, response, match.ballot_id, match.code_id, band)
+                    return response
         return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)

@@ -66,14 +66,15 @@ class ProposalController(Controller):
     async def list_page(self, request: Request[Any, Any, Any]) -> Template:
         filters = parse_filters(request.query_params)
         viewer = request.user
+        cycles = await service.list_cycles()  # once: the filters, the current ones and those taking ideas
         context = {
             "filters": filters,
             "query": filters_query(filters),
             "results": await service.search_proposals(filters, viewer),
             "neighborhoods": await all_neighborhoods(),
-            "cycles": await service.list_cycles(),
-            "current": await service.current_cycles(),
-            "accepting": await service.cycles_accepting_ideas(),
+            "cycles": cycles,
+            "current": service.running(cycles),
+            "accepting": service.accepting_ideas(cycles),
             "labels": labels(),
         }
         if is_htmx(request) and request.headers.get("hx-target") == "results":

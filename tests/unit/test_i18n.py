@@ -45,3 +45,19 @@ def test_plural_messages_in_templates_fill_every_placeholder_and_escape_them() -
         '{{ ngettext("%(num)s ballot counted on %(day)s.", "%(num)s ballots counted on %(day)s.", n, day=day) }}')
     assert template.render(n=1, day="Monday") == "1 ballot counted on Monday."
     assert template.render(n=3, day="<b>Monday</b>") == "3 ballots counted on &lt;b&gt;Monday&lt;/b&gt;."
+
+
+@pytest.mark.parametrize("locale", sorted(i18n.LOCALES))
+@pytest.mark.parametrize("currency", ["USD", "EUR", "MXN", "JPY"])
+def test_money_from_the_pattern_built_once_matches_babels_format_currency(locale: str, currency: str) -> None:
+    """fmt_money keeps a parsed pattern per language (issue 21); the text is what Babel's own
+    format_currency gives for the same pattern."""
+    from babel.numbers import format_currency
+
+    loc = i18n.babel_locale(locale)
+    pattern = loc.currency_formats["standard"].pattern.replace(".00", "")
+    with i18n.using_locale(locale):
+        for value in (0, 7, 1500, 1234567, -250, 99.5):
+            assert i18n.fmt_money(value, currency) == format_currency(value, currency, format=pattern, locale=loc,
+                                                                      currency_digits=False)
+    assert i18n.babel_locale(locale) is loc  # parsed once

@@ -211,3 +211,28 @@ async def test_unread_badge_on_pages_but_no_count_for_api_or_fragments(client: h
     boosted = await queries("/proposals", **{"HX-Request": "true", "HX-Boosted": "true"})
     assert boosted == fragment + 1
     assert plain >= boosted
+
+
+async def test_an_unchanged_session_is_not_written_again(app, client: httpx.AsyncClient) -> None:
+    """Issue 21: a signed-in page view reads the session but writes it only when it changed (or
+    once a day, to slide its expiry); the browser keeps its cookie."""
+    from litestar.stores.memory import MemoryStore
+
+    writes: list[str] = []
+
+    class CountingStore(MemoryStore):
+        async def set(self, key, value, expires_in=None) -> None:
+            writes.append(key)
+            await super().set(key, value, expires_in)
+
+    app.stores.register("sessions", CountingStore(), allow_override=True)
+    await signed_in_as(client)
+    assert len(writes) == 1
+    for _ in range(3):
+        response = await client.get("/account")
+        assert response.status_code == 200
+        assert _session_cookie(response) is None
+    assert len(writes) == 1
+    # Signing out (a change) still ends the session.
+    await post_form(client, "/signout")
+    assert (await client.get("/account")).status_code == 303

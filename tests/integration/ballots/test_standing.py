@@ -11,12 +11,13 @@ from support import make_account, make_neighborhood
 
 from ballots import service
 from ballots.eligibility import Refusal
+from server.current_user import load_viewer
 
 
 async def _standing(ballot_id: int, account_id: int) -> service.Standing:
     ballot = await service.get_ballot(ballot_id)
     assert ballot is not None
-    return await service.voter_standing(ballot, account_id)
+    return await service.voter_standing(ballot, await load_viewer(account_id))
 
 
 async def test_may_vote_then_voted(ballot: Setup) -> None:
@@ -50,4 +51,4 @@ async def test_not_open_before_and_after_voting(db: object) -> None:
         await service.cast_online(upcoming.ballot_id, voter.id, [upcoming.proposals[0]])
     ballot = await service.get_ballot(upcoming.ballot_id, now=NOW + dt.timedelta(days=9))
     assert ballot is not None and ballot.state == "closed"
-    assert await service.voter_standing(ballot, voter.id) == service.Standing(service.NOT_OPEN)
+    assert await service.voter_standing(ballot, voter) == service.Standing(service.NOT_OPEN)

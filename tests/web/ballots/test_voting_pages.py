@@ -62,7 +62,7 @@ async def test_build_review_cast_and_check_receipt(client: httpx.AsyncClient) ->
     assert cast.status_code == 200 and cast.headers["cache-control"] == "no-store"
     receipt = receipt_in(cast.text)
     again = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [a]})
-    assert again.status_code == 409 and "already voted" in again.text and "/ballots/receipt" in again.text
+    assert again.status_code == 409 and "Your ballot is recorded" in again.text and "/ballots/receipt" in again.text
     assert (await client.get(url)).status_code == 409
     check = await post_form(client, "/ballots/receipt", {"receipt": receipt.lower()})
     assert check.status_code == 200
@@ -133,7 +133,8 @@ async def test_vote_with_code_once(client: httpx.AsyncClient, other_client: http
     row = await CastBallot.select(CastBallot.origin, CastBallot.age_band).first()
     assert row == {"origin": "code", "age_band": "12-17"}
     used = await post_form(other_client, "/vote", {"code": codes[0], "birth_year": str(year - 15)})
-    assert used.status_code == 400 and "already been used" in used.text
+    # A used code (a second voter, or the first one retrying) hears that its ballot is recorded.
+    assert used.status_code == 409 and "Your ballot is recorded" in used.text
     # After casting, the code session is gone: no second ballot from the same browser.
     assert (await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[1]]})).status_code == 303
     assert await CastBallot.count() == 1
