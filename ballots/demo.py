@@ -49,13 +49,29 @@ async def _cycle(name: str, start: dt.date) -> int:
     return rows[0]["id"]
 
 
-async def _proposals(cycle_id: int, neighborhood_id: int, author_id: int,
+# Each demo project's category, from the list residents choose from (proposals/categories.py).
+CATEGORY_OF = {
+    "Lighting on the river path": "street_lighting", "Safe crossing at Mill Street school": "safe_routes",
+    "Youth evening drop-in at the boathouse": "youth_programs", "First-aid kits and training": "community_spaces",
+    "Mental-health street outreach": "mental_health", "Hillcrest park lighting": "street_lighting",
+    "Youth mentoring programme": "youth_programs", "Night bus stop shelters": "safe_routes",
+    "Market square cameras review": "other", "Alley clean-up and murals": "community_spaces",
+    "Late-night safe space": "community_spaces", "Bike lanes on Castle Road": "safe_routes",
+    "Neighbour mediation service": "restorative", "Senior walking groups": "safe_routes",
+    "Street lighting on Tanner Lane": "street_lighting",
+}
+
+
+async def _proposals(cycle_id: int, neighborhood_id: int, author_id: int | list[int],
                      projects: list[tuple[str, str, int]]) -> list[int]:
+    """Feasible projects, proposed by residents of the neighborhood (taking turns when several)."""
+    authors = author_id if isinstance(author_id, list) else [author_id]
     ids = []
-    for title, summary, cost in projects:
+    for n, (title, summary, cost) in enumerate(projects):
         rows = await Proposal.insert(Proposal(
-            cycle=cycle_id, neighborhood=neighborhood_id, author=author_id, title=title, summary=summary,
-            description=summary, category="safety", estimated_cost=cost, status="feasible", final_cost=cost,
+            cycle=cycle_id, neighborhood=neighborhood_id, author=authors[n % len(authors)], title=title,
+            summary=summary, description=summary, category=CATEGORY_OF.get(title, "other"), estimated_cost=cost,
+            status="feasible", final_cost=cost,
             ballot_eligible=True, submitted_at=dt.datetime.now(dt.UTC),
         )).returning(Proposal.id)
         ids.append(rows[0]["id"])
@@ -75,7 +91,7 @@ async def _candidates(ctx: DemoContext) -> None:
     today = clock.today()
     cycle_id = await _cycle("Safety budget (voting demo)", today - dt.timedelta(days=95))
     author = ctx.accounts["resident"]
-    await _proposals(cycle_id, riverside, author, RIVERSIDE_PROJECTS)
+    await _proposals(cycle_id, riverside, [author, ctx.accounts["neighbor"]], RIVERSIDE_PROJECTS)
     await _proposals(cycle_id, ctx.neighborhoods["Hillcrest"], ctx.accounts["hillcrest"], HILLCREST_PROJECTS)
     ctx.extra["ballot_cycle_id"] = cycle_id
 
@@ -146,7 +162,7 @@ async def _closed_ballot(ctx: DemoContext) -> None:
     with different tastes, so the counting rules give visibly different results."""
     old_town = ctx.neighborhoods["Old Town"]
     cycle_id = await _cycle("Safety budget last year", clock.today() - dt.timedelta(days=140))
-    ids = await _proposals(cycle_id, old_town, ctx.accounts["moderator"], OLD_TOWN_PROJECTS)
+    ids = await _proposals(cycle_id, old_town, ctx.accounts["oldtown"], OLD_TOWN_PROJECTS)
     opens, closes = _on_the_hour(-40, 9), _on_the_hour(-10, 20)
     during = opens + dt.timedelta(days=5)
     ballot_id = await service.create_ballot(BallotSettings(

@@ -13,13 +13,14 @@ COMMANDS = {"tally": Command("ballots.tally_cli:main",
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
+    from ballots import cycle_dates, home, moves, proposal_timeline, routes, service
     from ballots import demo as ballots_demo
-    from ballots import home, moves, routes
     from ballots.counting import routes as counting_routes
     from ballots.counting.service import count_closed_ballots
     from ballots.results import demo as results_demo
     from ballots.results import feed
     from ballots.results import routes as results_routes
+    from proposals import cycle_checks, timeline_sources
     from server.background import Job
     from server.navigation import N_, NavItem
 
@@ -38,6 +39,14 @@ def manifest() -> Domain:
         # Result publications appear in the delivery feed, beside delivery updates.
         feed_providers=[("delivery", feed.publication_entries)],
         move_checks=[moves.no_second_neighborhood_vote],
+        # Start-up refuses when SECRET_KEY cannot open a ballot's sealed ballots (server/cli.py).
+        key_checks=[service.key_problem],
+        kinds=[
+            # A cycle's dates may not contradict its ballots' voting days.
+            cycle_checks.kind("ballots.voting_days", cycle_dates.voting_phase_covers_ballots),
+            # The proposal timeline's ballot, result and delivery chapters.
+            timeline_sources.kind("ballots.ballot_result_and_delivery", proposal_timeline.ballot_result_and_delivery),
+        ],
         # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers/voting.py).
         rate_limiters={"code_entry": Limiter(10, 600)},
         commands=COMMANDS,

@@ -23,10 +23,13 @@ TTL_SECONDS = 5.0
 
 
 class _Entry:
-    __slots__ = ("engine", "salt", "stored", "view")
+    __slots__ = ("engine", "keys", "salt", "stored", "view")
 
     def __init__(self, engine: object, view: BallotView, salt: str, stored: float) -> None:
         self.engine, self.view, self.salt, self.stored = engine, view, salt, stored
+        # The ballot's sealing keys once checked against SECRET_KEY (ballots.service.ballot_keys): the
+        # seal salt never changes once set, so casting need not read it again.
+        self.keys: object | None = None
 
 
 _ballots: dict[int, _Entry] = {}
@@ -47,10 +50,11 @@ def lookup(ballot_id: int, engine: object, now: dt.datetime) -> _Entry | None:
     return entry
 
 
-def store(engine: object, view: BallotView, salt: str) -> None:
+def store(engine: object, view: BallotView, salt: str, keys: object | None = None) -> None:
     """Remember `view` if its settings are frozen (voting opened by the real clock)."""
     if view.state == "open" and view.opens_at <= dt.datetime.now(dt.UTC):
-        _ballots[view.id] = _Entry(engine, view, salt, time.monotonic())
+        entry = _ballots[view.id] = _Entry(engine, view, salt, time.monotonic())
+        entry.keys = keys
 
 
 def unclosed(engine: object) -> list[dict[str, Any]] | None:

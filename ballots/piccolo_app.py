@@ -2,12 +2,23 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, CastBallot, PaperSheet, Participation
+from ballots.tables import (
+    AccessCode,
+    Ballot,
+    BallotCandidate,
+    BallotChange,
+    CastBallot,
+    PaperSheet,
+    Participation,
+    SealedBallot,
+    TurnoutCount,
+)
 
 APP_CONFIG = AppConfig(
     app_name="ballots",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Ballot, BallotCandidate, BallotChange, AccessCode, Participation, CastBallot, PaperSheet],
+    table_classes=[Ballot, BallotCandidate, BallotChange, AccessCode, Participation, CastBallot, PaperSheet,
+                   SealedBallot, TurnoutCount],
     migration_dependencies=["server.piccolo_app", "proposals.piccolo_app"],
     commands=[],
 )

@@ -128,10 +128,11 @@ class ReceiptView(msgspec.Struct, frozen=True):
     ballot_id: int
     ballot_title: str
     ranking: list[CandidateView]
-    origin: str
-    cast_on: dt.date
+    origin: str  # "" once voting has closed: counted ballots keep no origin
+    cast_on: dt.date | None  # None once voting has closed: counted ballots keep no day
     superseded: bool
     can_replace: bool
+    fingerprint: str = ""  # as it appears in the published .pb file
 
 
 class TurnoutGroup(msgspec.Struct, frozen=True):

@@ -1,22 +1,30 @@
 """Ballot use cases: setup, eligibility, access codes, casting with receipts, paper entry, turnout,
 and the ballots the counting uses. Plain values in, structs out; no web framework here.
 
-Secrecy: casting writes a Participation row (who) and a CastBallot row (what) in one transaction,
-and nothing links them. Cast ballots are read back ordered by their random UUID key, never by
-insertion, so what leaves this module carries no casting order."""
+Secrecy (ballots/DESIGN.md): casting writes a Participation row (who) and a SealedBallot row (what,
+encrypted whole with a key derived from SECRET_KEY) in one transaction. A copy of the database can
+link the two rows by transaction or order, and learns nothing: the sealed row is noise without the
+key. When voting closes, `unseal` decrypts every ballot of the ballot and writes them as CastBallot
+rows in one transaction, in a random order, with nothing but the ranking and the receipt's published
+fingerprint; the sealed rows are deleted. Turnout is kept as counts (TurnoutCount), never per ballot."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
+import os
+import secrets
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
 import msgspec
+from msgspec.json import encode as encode_json
 from piccolo.query.functions.aggregate import Count
 
-from ballots import codes, open_cache
+from ballots import codes, open_cache, sealing
 from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
 from ballots.ranking import check_ranking
 from ballots.schemas import (
@@ -31,13 +39,24 @@ from ballots.schemas import (
     TurnoutGroup,
     TurnoutView,
 )
-from ballots.tables import AccessCode, Ballot, BallotCandidate, BallotChange, CastBallot, PaperSheet, Participation
+from ballots.tables import (
+    AccessCode,
+    Ballot,
+    BallotCandidate,
+    BallotChange,
+    CastBallot,
+    PaperSheet,
+    Participation,
+    SealedBallot,
+    TurnoutCount,
+)
 from ballots.turnout import shown_total, suppress
 from proposals import service as proposals
 from server import clock
 from server.accounts.tables import Account
-from server.database import current_engine, is_unique_violation, write_transaction
+from server.database import current_engine, is_sqlite, is_unique_violation, write_transaction
 from server.i18n import gettext as _
+from server.secret import secret_key
 
 MAX_CODES_PER_BATCH = 500
 
@@ -76,6 +95,11 @@ class InvalidRanking(BallotError):
 
 class UnknownReceipt(BallotError):
     pass
+
+
+class NotYourBallot(BallotError):
+    """A receipt alone does not let anyone change a ballot: the account that cast it, or the same
+    access code, must be the one asking."""
 
 
 class SameStaff(BallotError):
@@ -160,7 +184,10 @@ async def create_ballot(settings: BallotSettings, by: int | None) -> int:
     costs = await _costs(settings)
     async with write_transaction():
         values = {column._meta.name: value for column, value in _settings_values(settings).items()}  # type: ignore[attr-defined]
-        rows = await Ballot.insert(Ballot(**values, salt=codes.new_salt(), created_by=by)).returning(Ballot.id)
+        seal_salt = sealing.new_seal_salt()
+        rows = await Ballot.insert(Ballot(**values, salt=codes.new_salt(), created_by=by, seal_salt=seal_salt,
+                                          key_check=sealing.keys_for(secret_key(), seal_salt).check),
+                                   ).returning(Ballot.id)
         ballot_id = rows[0]["id"]
         await _write_candidates(ballot_id, settings, costs)
     open_cache.forget(ballot_id)
@@ -263,12 +290,18 @@ async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: boo
     hit = open_cache.lookup(ballot_id, engine, current) if cached else None
     if hit is not None:
         return hit.view
-    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt).where(Ballot.id == ballot_id).first()
+    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt, Ballot.seal_salt, Ballot.key_check).where(
+        Ballot.id == ballot_id).first()
     if row is None:
         return None
-    salt = row.pop("salt")
+    salt, seal_salt, key_check = row.pop("salt"), row.pop("seal_salt"), row.pop("key_check")
     view = _view(row, current, await candidates_of(ballot_id))
-    open_cache.store(engine, view, salt)
+    keys = None
+    if cached and seal_salt:
+        # Casting needs the sealing keys next: derive them now (cheap) rather than read the salt again.
+        derived = sealing.keys_for(secret_key(), seal_salt)
+        keys = derived if hmac.compare_digest(derived.check, key_check) else None
+    open_cache.store(engine, view, salt, keys)
     return view
 
 
@@ -471,20 +504,85 @@ async def _salt(ballot_id: int) -> str:
     return row["salt"]
 
 
+async def code_salt(ballot_id: int) -> str | None:
+    """The ballot's salt for hashing codes and (before sealing existed) receipts; never published."""
+    row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
+    return str(row["salt"]) if row else None
+
+
+async def ballot_keys(ballot_id: int) -> sealing.BallotKeys:
+    """The sealing keys of a ballot, from SECRET_KEY and its seal salt. A ballot made before sealing
+    existed gets its salt now. Raises sealing.KeyMismatch when SECRET_KEY is not the one its
+    ballots were sealed with (start-up refuses first: see `key_problem`)."""
+    entry = open_cache.lookup(ballot_id, current_engine(), _now(None))
+    if entry is not None and isinstance(entry.keys, sealing.BallotKeys):
+        return entry.keys
+    row = await Ballot.select(Ballot.seal_salt, Ballot.key_check).where(Ballot.id == ballot_id).first()
+    if row is None:
+        raise NotOpen()
+    if not row["seal_salt"]:
+        salt = sealing.new_seal_salt()
+        check = sealing.keys_for(secret_key(), salt).check
+        await Ballot.update({Ballot.seal_salt: salt, Ballot.key_check: check}).where(
+            (Ballot.id == ballot_id) & (Ballot.seal_salt == ""))
+        row = await Ballot.select(Ballot.seal_salt, Ballot.key_check).where(Ballot.id == ballot_id).first()
+        assert row is not None
+    keys = sealing.keys_for(secret_key(), row["seal_salt"])
+    if not hmac.compare_digest(keys.check, row["key_check"]):
+        raise sealing.KeyMismatch(ballot_id)
+    if entry is not None:
+        entry.keys = keys
+    return keys
+
+
+async def key_problem() -> str | None:
+    """One line naming the problem when SECRET_KEY is not the key some ballot's sealed ballots were
+    sealed with (they could not be counted); None when all is well. Checked at start-up."""
+    rows = await Ballot.raw(
+        "SELECT b.id AS id, b.title AS title, b.seal_salt AS seal_salt, b.key_check AS key_check FROM ballot b "
+        "WHERE b.seal_salt <> '' AND EXISTS (SELECT 1 FROM sealed_ballot s WHERE s.ballot = b.id)")
+    key = secret_key()
+    wrong = [r for r in rows if not hmac.compare_digest(sealing.keys_for(key, r["seal_salt"]).check, r["key_check"])]
+    if not wrong:
+        return None
+    names = ", ".join(f"{r['id']} ({r['title']})" for r in wrong)
+    return (f"SECRET_KEY: not the key that sealed the ballots of ballot {names}; start with the previous "
+            "SECRET_KEY (see README, Rotating SECRET_KEY), or no ballot of it can be counted")
+
+
+async def add_turnout(ballot_id: int, origin: str, band: str, n: int = 1) -> None:
+    """Count `n` more ballots in a turnout group (inside the caller's transaction, if any)."""
+    await TurnoutCount.raw(
+        "INSERT INTO turnout_count (ballot, origin, age_band, n) VALUES ({}, {}, {}, {}) "
+        "ON CONFLICT (ballot, origin, age_band) DO UPDATE SET n = turnout_count.n + excluded.n",
+        ballot_id, origin, band, n)
+
+
+def _sealed_row(keys: sealing.BallotKeys, ballot: BallotView, ranking: list[int], origin: str, band: str,
+                now: dt.datetime, receipt: str | None, voter: tuple[str, int] | None) -> SealedBallot:
+    payload = sealing.Payload(
+        ranking=ranking, origin=origin, age_band=band, day=now.date().isoformat(),
+        fingerprint=sealing.fingerprint(ballot.id, receipt) if receipt else "",
+        voter=sealing.voter_tag(keys, *voter) if voter else "",
+    )
+    return SealedBallot(id=uuid.uuid4(), ballot=ballot.id,
+                        lookup=sealing.lookup_tag(keys, receipt) if receipt else None,
+                        sealed=sealing.seal(keys, ballot.id, payload, ballot.max_ranks))
+
+
 async def _cast(ballot: BallotView, participation: Participation | None, ranking: list[int], origin: str,
-                band: str, now: dt.datetime, with_receipt: bool = True) -> str | None:
-    """Write who (if anyone) and what in one transaction. The unique indexes on participation turn a
-    second attempt, even a simultaneous one, into AlreadyVoted."""
-    receipt = codes.new_receipt() if with_receipt else None
-    salt = await _salt(ballot.id)
+                band: str, now: dt.datetime, voter: tuple[str, int] | None) -> str:
+    """Write who and what (sealed) in one transaction, and count it in turnout. The unique indexes on
+    participation turn a second attempt, even a simultaneous one, into AlreadyVoted."""
+    receipt = codes.new_receipt()
+    keys = await ballot_keys(ballot.id)
+    row = _sealed_row(keys, ballot, ranking, origin, band, now, receipt, voter)
     try:
         async with write_transaction():
             if participation is not None:
                 await Participation.insert(participation)
-            await CastBallot.insert(CastBallot(
-                ballot=ballot.id, ranking=json.dumps(ranking), origin=origin, age_band=band,
-                receipt_hash=codes.digest(salt, receipt) if receipt else None, cast_on=now.date(),
-            ))
+            await SealedBallot.insert(row)
+            await add_turnout(ballot.id, origin, band)
     except Exception as exc:
         if participation is not None and is_unique_violation(exc):
             raise AlreadyVoted() from exc
@@ -508,10 +606,8 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
     if standing.kind == VOTED:
         raise AlreadyVoted()
     band = age_band(age_in_closing_year(voter.birth_year, ballot.closes_at.year))
-    receipt = await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
-                          checked, "online", band, current)
-    assert receipt is not None
-    return receipt
+    return await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
+                       checked, "online", band, current, ("account", account_id))
 
 
 def code_voter_band(ballot: BallotView, birth_year: int | None) -> str:
@@ -536,75 +632,140 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
     checked = _checked(ballot, ranking)
     if await code_used(ballot_id, code_id):
         raise AlreadyVoted()
-    receipt = await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
-                          checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current)
-    assert receipt is not None
-    return receipt
+    return await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
+                       checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id))
 
 
-async def _find_receipt(typed: str) -> dict[str, object] | None:
+class _Found(msgspec.Struct):
+    """A ballot found from its receipt: sealed (voting open, or closed and not yet unsealed),
+    counted (written out at close), or a plain row from before sealing existed."""
+
+    ballot_id: int
+    ranking: list[int]
+    origin: str
+    cast_on: dt.date | None
+    superseded: bool
+    fingerprint: str
+    kind: str  # sealed, counted, legacy
+    row_id: object = None
+    voter: str = ""
+    age_band: str = ""
+
+
+async def _find_receipt(typed: str) -> _Found | None:
     normalized = codes.normalize(typed)
     if not codes.looks_valid(normalized, codes.RECEIPT_LENGTH):
         return None
-    ballots = await Ballot.select(Ballot.id, Ballot.salt)
+    ballots = await Ballot.select(Ballot.id, Ballot.salt, Ballot.seal_salt, Ballot.key_check)
     if not ballots:
         return None
+    key = secret_key()
+    sealed_keys = {b["id"]: sealing.keys_for(key, b["seal_salt"]) for b in ballots if b["seal_salt"]}
+    checks = {b["id"]: b["key_check"] for b in ballots}
+    sealed_keys = {b: k for b, k in sealed_keys.items() if hmac.compare_digest(k.check, checks[b])}
+    if sealed_keys:
+        tags = {sealing.lookup_tag(k, normalized): b for b, k in sealed_keys.items()}
+        row = await SealedBallot.select(SealedBallot.id, SealedBallot.ballot, SealedBallot.sealed,
+                                        SealedBallot.superseded).where(SealedBallot.lookup.is_in(list(tags))).first()
+        if row is not None:
+            ballot_id = int(row["ballot"])
+            p = sealing.unseal(sealed_keys[ballot_id], ballot_id, row["sealed"])
+            return _Found(ballot_id, p.ranking, p.origin, dt.date.fromisoformat(p.day), bool(row["superseded"]),
+                          p.fingerprint, "sealed", row["id"], p.voter, p.age_band)
+    fingerprints = [sealing.fingerprint(b["id"], normalized) for b in ballots]
+    row = await CastBallot.select(CastBallot.ballot, CastBallot.ranking).where(
+        CastBallot.fingerprint.is_in(fingerprints)).first()
+    if row is not None:
+        ballot_id = int(row["ballot"])
+        return _Found(ballot_id, _ranking(row["ranking"]), "", None, False,
+                      sealing.fingerprint(ballot_id, normalized), "counted")
+    # Cast before sealing existed: found by the salted hash, which is also what its .pb lists.
     hashes = [codes.digest(b["salt"], normalized) for b in ballots]
-    return await CastBallot.select(
+    row = await CastBallot.select(
         CastBallot.id, CastBallot.ballot, CastBallot.ranking, CastBallot.origin, CastBallot.age_band,
-        CastBallot.cast_on, CastBallot.superseded,
+        CastBallot.cast_on, CastBallot.superseded, CastBallot.receipt_hash,
     ).where(CastBallot.receipt_hash.is_in(hashes)).first()
+    if row is None:
+        return None
+    legacy = bool(row["origin"])
+    return _Found(int(row["ballot"]), _ranking(row["ranking"]), str(row["origin"]),
+                  row["cast_on"] if legacy else None, bool(row["superseded"]),  # type: ignore[arg-type]
+                  str(row["receipt_hash"]), "legacy", row["id"], "", str(row["age_band"]))
 
 
 async def lookup_receipt(typed: str, now: dt.datetime | None = None) -> ReceiptView | None:
-    """What was recorded for a receipt: the ranking as stored, and whether it still counts."""
-    row = await _find_receipt(typed)
-    if row is None:
+    """What was recorded for a receipt: the ranking as stored, whether it still counts, and the
+    fingerprint under which it appears in the published .pb file."""
+    found = await _find_receipt(typed)
+    if found is None:
         return None
-    ballot = await get_ballot(row["ballot"], now)  # type: ignore[arg-type]
+    ballot = await get_ballot(found.ballot_id, now)
     assert ballot is not None
     by_id = {c.proposal_id: c for c in ballot.candidates}
-    ranking = [by_id.get(pid) or CandidateView(pid, f"#{pid}", "", 0) for pid in _ranking(row["ranking"])]
-    return ReceiptView(ballot.id, ballot.title, ranking, str(row["origin"]), row["cast_on"],  # type: ignore[arg-type]
-                       bool(row["superseded"]), ballot.is_open and not row["superseded"])
+    ranking = [by_id.get(pid) or CandidateView(pid, f"#{pid}", "", 0) for pid in found.ranking]
+    return ReceiptView(ballot.id, ballot.title, ranking, found.origin, found.cast_on, found.superseded,
+                       ballot.is_open and not found.superseded and found.kind != "counted", found.fingerprint)
 
 
-async def replace_ballot(ballot_id: int, receipt: str, ranking: Sequence[int], now: dt.datetime | None = None) -> str:
-    """Replace the ballot a receipt belongs to while voting is open: the old one is marked superseded
-    (it stops counting, turnout does not change) and a new receipt is returned."""
+async def _may_replace(found: _Found, ballot_id: int, voter: tuple[str, int] | None,
+                       keys: sealing.BallotKeys) -> bool:
+    """Whether `voter` (the credential asking) cast the ballot `found`. A sealed ballot carries a tag
+    of the credential that cast it; one cast before sealing existed only says that this credential
+    voted on the ballot. Paper ballots have no voter, so nobody replaces them online."""
+    if voter is None or found.ballot_id != ballot_id or found.superseded:
+        return False
+    if found.kind == "sealed":
+        return bool(found.voter) and hmac.compare_digest(found.voter, sealing.voter_tag(keys, *voter))
+    if found.kind == "legacy" and found.origin in ("online", "code"):
+        kind, ident = voter
+        column = Participation.account if kind == "account" else Participation.access_code
+        return await Participation.exists().where((Participation.ballot == ballot_id) & (column == ident))
+    return False
+
+
+async def receipt_belongs(ballot_id: int, receipt: str, voter: tuple[str, int] | None = None) -> bool:
+    """True when `receipt` is a still-counting ballot on `ballot_id` that `voter` ("account" or
+    "code", id) cast, so it may replace it."""
+    found = await _find_receipt(receipt)
+    if found is None or found.ballot_id != ballot_id:
+        return False
+    return await _may_replace(found, ballot_id, voter, await ballot_keys(ballot_id))
+
+
+async def replace_ballot(ballot_id: int, receipt: str, ranking: Sequence[int], voter: tuple[str, int] | None = None,
+                         now: dt.datetime | None = None) -> str:
+    """Replace the ballot a receipt belongs to while voting is open, when `voter` is the credential
+    that cast it: the old one is marked superseded (it stops counting, turnout does not change) and
+    a new receipt is returned. Raises UnknownReceipt, NotYourBallot."""
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
     checked = _checked(ballot, ranking)
-    salt = await _salt(ballot_id)
+    keys = await ballot_keys(ballot_id)
+    found = await _find_receipt(receipt)
+    if found is None or found.ballot_id != ballot_id or found.superseded or found.kind == "counted":
+        raise UnknownReceipt()
+    if not await _may_replace(found, ballot_id, voter, keys):
+        raise NotYourBallot()
     new_receipt = codes.new_receipt()
+    assert voter is not None
+    row = _sealed_row(keys, ballot, checked, found.origin, found.age_band, current, new_receipt, voter)
     async with write_transaction():
-        old = await CastBallot.select(CastBallot.id, CastBallot.origin, CastBallot.age_band).where(
-            (CastBallot.ballot == ballot_id) & (CastBallot.receipt_hash == codes.digest(salt, receipt))
-            & (CastBallot.superseded == False)  # noqa: E712
-        ).first()
-        if old is None:
-            raise UnknownReceipt()
         # Conditional, so two replacements racing on PostgreSQL cannot both succeed: the second
         # waits for the first's row lock, then finds the ballot already superseded.
-        marked = await CastBallot.update({CastBallot.superseded: True}).where(
-            (CastBallot.id == old["id"]) & (CastBallot.superseded == False)  # noqa: E712
-        ).returning(CastBallot.id)
+        if found.kind == "sealed":
+            marked = await SealedBallot.update({SealedBallot.superseded: True}).where(
+                (SealedBallot.id == found.row_id) & (SealedBallot.superseded == False)  # noqa: E712
+            ).returning(SealedBallot.id)
+        else:
+            marked = await CastBallot.update({CastBallot.superseded: True}).where(
+                (CastBallot.id == found.row_id) & (CastBallot.superseded == False)  # noqa: E712
+            ).returning(CastBallot.id)
         if not marked:
             raise UnknownReceipt()
-        await CastBallot.insert(CastBallot(
-            ballot=ballot_id, ranking=json.dumps(checked), origin=old["origin"], age_band=old["age_band"],
-            receipt_hash=codes.digest(salt, new_receipt), cast_on=current.date(),
-        ))
+        await SealedBallot.insert(row)
+        if found.kind == "legacy":  # its old row leaves the legacy count; the new one is counted here
+            await add_turnout(ballot_id, found.origin, found.age_band)
     return new_receipt
-
-
-async def receipt_belongs(ballot_id: int, receipt: str) -> bool:
-    """True when `receipt` is a still-counting ballot on `ballot_id` (so it may be replaced)."""
-    salt = await _salt(ballot_id)
-    return await CastBallot.exists().where(
-        (CastBallot.ballot == ballot_id) & (CastBallot.receipt_hash == codes.digest(salt, receipt))
-        & (CastBallot.superseded == False)  # noqa: E712
-    )
 
 
 # Paper ballots ------------------------------------------------------------------------------------
@@ -619,6 +780,7 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
     ballot = await _open_ballot(ballot_id, current)
     checked = _checked(ballot, ranking)
     band = band if band in {b[0] for b in AGE_BANDS} else ""
+    keys = await ballot_keys(ballot_id)
     try:
         async with write_transaction():
             sheet = await PaperSheet.select().where(
@@ -643,8 +805,8 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
             if not updated:
                 raise SheetClosed()
             if agree:
-                await CastBallot.insert(CastBallot(ballot=ballot_id, ranking=json.dumps(checked), origin="paper",
-                                                   age_band=band, cast_on=current.date()))
+                await SealedBallot.insert(_sealed_row(keys, ballot, checked, "paper", band, current, None, None))
+                await add_turnout(ballot_id, "paper", band)
             return status
     except BallotError:
         raise
@@ -684,21 +846,21 @@ async def discard_sheet(ballot_id: int, sheet_id: int) -> bool:
 # Turnout and counting -----------------------------------------------------------------------------
 
 
-def _counting(ballot_id: int):
-    return (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False)  # noqa: E712
-
-
 async def turnout(ballot_id: int) -> TurnoutView:
     """Counts of ballots that count, by origin and by age band, with small groups suppressed."""
     return (await turnouts([ballot_id]))[ballot_id]
 
 
 async def turnouts(ballot_ids: list[int]) -> dict[int, TurnoutView]:
-    """`turnout` for many ballots in one grouped query (lists and dashboards show several)."""
+    """`turnout` for many ballots: the kept counts, plus rows cast before sealing existed that are
+    still waiting for their ballot to close (grouped in the same way)."""
     if not ballot_ids:
         return {}
-    rows = await CastBallot.select(CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
-        CastBallot.ballot.is_in(list(ballot_ids)) & (CastBallot.superseded == False)  # noqa: E712
+    ids = list(ballot_ids)
+    rows = await TurnoutCount.select(TurnoutCount.ballot, TurnoutCount.origin, TurnoutCount.age_band,
+                                     TurnoutCount.n).where(TurnoutCount.ballot.is_in(ids))
+    rows += await CastBallot.select(CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
+        CastBallot.ballot.is_in(ids) & (CastBallot.superseded == False) & (CastBallot.origin != "")  # noqa: E712
     ).group_by(CastBallot.ballot, CastBallot.origin, CastBallot.age_band)
     grouped: dict[int, list[dict[str, object]]] = {b: [] for b in ballot_ids}
     for r in rows:
@@ -725,17 +887,147 @@ def _turnout_view(rows: list[dict[str, object]]) -> TurnoutView:
     return TurnoutView(total, by_origin, by_age)
 
 
+async def _open_sealed(ballot_id: int) -> list[sealing.Payload]:
+    """The still-counting sealed ballots of a ballot, decrypted in memory only."""
+    rows = await SealedBallot.select(SealedBallot.sealed).where(
+        (SealedBallot.ballot == ballot_id) & (SealedBallot.superseded == False))  # noqa: E712
+    if not rows:
+        return []
+    open_one = sealing.unsealer(await ballot_keys(ballot_id), ballot_id)
+    return [open_one(r["sealed"]) for r in rows]
+
+
+async def counting_total(ballot_id: int) -> int:
+    """How many ballots count now, sealed or not (a cheap check for the counting job)."""
+    sealed = await SealedBallot.count().where(
+        (SealedBallot.ballot == ballot_id) & (SealedBallot.superseded == False))  # noqa: E712
+    plain = await CastBallot.count().where(
+        (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False))  # noqa: E712
+    return sealed + plain
+
+
+def _merged(rankings: list[list[int]]) -> list[tuple[list[int], int]]:
+    merged = Counter(tuple(r) for r in rankings)
+    return [(list(ranking), weight) for ranking, weight in sorted(merged.items())]
+
+
 async def counted_ballots(ballot_id: int, origin: str | None = None) -> list[tuple[list[int], int]]:
     """Every ballot that counts (not superseded; paper ones only once confirmed by a second entry),
     as (ranking of proposal ids, most preferred first; weight). Identical rankings are merged and
     the list is sorted by ranking, so the output carries no casting order. `origin` ("online",
-    "code" or "paper") keeps only the ballots that came in that way, for results by origin."""
-    where = _counting(ballot_id)
+    "code" or "paper") keeps only the ballots that came in that way; origins are known only until
+    the ballot's ballots are unsealed at close (afterwards no counted ballot has one)."""
+    rankings = [p.ranking for p in await _open_sealed(ballot_id) if origin is None or p.origin == origin]
+    where = (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False)  # noqa: E712
     if origin is not None:
         where = where & (CastBallot.origin == origin)
-    rows = await CastBallot.select(CastBallot.ranking).where(where).order_by(CastBallot.id)
-    merged = Counter(tuple(_ranking(r["ranking"])) for r in rows)
-    return [(list(ranking), weight) for ranking, weight in sorted(merged.items())]
+    rankings += [_ranking(r["ranking"]) for r in await CastBallot.select(CastBallot.ranking).where(where)]
+    return _merged(rankings)
+
+
+async def export_votes(ballot_id: int) -> list[tuple[list[int], str]]:
+    """The counted ballots one by one, for the published .pb: (ranking, receipt fingerprint), sorted
+    by fingerprint, so the order is fixed by the receipts alone and says nothing of casting order
+    (nor of the order the close wrote them in). Ballots without a receipt (paper) come first,
+    sorted by ranking."""
+    rows = await CastBallot.select(CastBallot.ranking, CastBallot.fingerprint, CastBallot.receipt_hash).where(
+        (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False))  # noqa: E712
+    votes = [(_ranking(r["ranking"]), str(r["fingerprint"] or r["receipt_hash"] or "")) for r in rows]
+    votes.sort(key=lambda v: (v[1], v[0]))
+    return votes
+
+
+async def ballots_to_unseal(now: dt.datetime | None = None) -> list[int]:
+    """Closed ballots that still hold sealed ballots, or rows cast before sealing existed."""
+    current = _now(now)
+    rows = await Ballot.raw(
+        "SELECT b.id AS id FROM ballot b WHERE b.closes_at <= {} AND (EXISTS (SELECT 1 FROM sealed_ballot s "
+        "WHERE s.ballot = b.id) OR EXISTS (SELECT 1 FROM cast_ballot c WHERE c.ballot = b.id AND c.origin > '') "
+        "OR EXISTS (SELECT 1 FROM cast_ballot c WHERE c.ballot = b.id AND c.superseded))", current)
+    return [int(r["id"]) for r in rows]
+
+
+_INSERT_CHUNK = 2000
+
+
+async def unseal(ballot_id: int, now: dt.datetime | None = None) -> list[list[int]] | None:
+    """When voting has closed, and before counting: decrypt every sealed ballot of the ballot and
+    write the ones that count as CastBallot rows, in one transaction, in an order drawn from the
+    operating system's random source, with fresh random keys and nothing but the ranking and the
+    receipt's fingerprint (no origin, age band or day: every row gets the closing day). Superseded
+    ballots are dropped. Rows from before sealing existed are rewritten the same way, their turnout
+    moved into TurnoutCount. Deleting the rows first claims them (SQLite's IMMEDIATE transaction
+    holds the whole file), so two workers doing this at once write each ballot once. Returns the
+    rankings written (every ballot that counts), or None when there was nothing to write."""
+    row = await Ballot.select(Ballot.closes_at, Ballot.seal_salt).where(Ballot.id == ballot_id).first()
+    if row is None or _now(now) < _aware(row["closes_at"]):
+        return None
+    keys = await ballot_keys(ballot_id) if row["seal_salt"] else None
+    closing_day = _aware(row["closes_at"]).date()
+    sealed_where = "FROM sealed_ballot WHERE ballot = {}"
+    legacy_where = "FROM cast_ballot WHERE ballot = {} AND (origin > '' OR superseded)"
+    async with write_transaction():
+        if is_sqlite(current_engine()):  # the IMMEDIATE transaction holds the file: read, then delete
+            sealed = await SealedBallot.raw(f"SELECT sealed, superseded {sealed_where}", ballot_id)
+            legacy = await CastBallot.raw(f"SELECT ranking, origin, age_band, receipt_hash, superseded {legacy_where}",
+                                          ballot_id)
+            await SealedBallot.raw(f"DELETE {sealed_where}", ballot_id)
+            await CastBallot.raw(f"DELETE {legacy_where}", ballot_id)
+        else:  # deleting claims the rows: a second worker waits, then finds none
+            sealed = await SealedBallot.raw(f"DELETE {sealed_where} RETURNING sealed, superseded", ballot_id)
+            legacy = await CastBallot.raw(
+                f"DELETE {legacy_where} RETURNING ranking, origin, age_band, receipt_hash, superseded", ballot_id)
+        if not sealed and not legacy:
+            return None
+        rankings: list[list[int]] = []
+        out: list[tuple[str, str | None, str | None]] = []
+        if sealed:
+            assert keys is not None
+            open_one = sealing.unsealer(keys, ballot_id)
+            for r in sealed:
+                if not r["superseded"]:
+                    p = open_one(r["sealed"])
+                    rankings.append(p.ranking)
+                    out.append((encode_json(p.ranking).decode(), p.fingerprint or None, None))
+        moved: Counter[tuple[str, str]] = Counter()
+        for r in legacy:
+            if not r["superseded"]:
+                ranking = _ranking(r["ranking"])
+                rankings.append(ranking)
+                out.append((json.dumps(ranking), None, r["receipt_hash"]))
+                moved[(str(r["origin"]), str(r["age_band"]))] += 1
+        secrets.SystemRandom().shuffle(out)
+        await _insert_counted(ballot_id, out, closing_day)
+        for (origin, band), n in moved.items():
+            await add_turnout(ballot_id, origin, band, n)
+    return rankings
+
+
+async def _insert_counted(ballot_id: int, rows: list[tuple[str, str | None, str | None]], day: dt.date) -> None:
+    """Insert counted ballots in the order given, in the caller's transaction: through the driver's
+    bulk paths (COPY on PostgreSQL, executemany on SQLite), which keep the order and are much faster
+    than building 100,000 ORM objects."""
+    engine = current_engine()
+    tx = engine.current_transaction.get()
+    assert tx is not None
+    # Random (version 4) keys from one read of the operating system's random source.
+    pool = bytearray(os.urandom(16 * len(rows)))
+    for i in range(6, len(pool), 16):
+        pool[i] = (pool[i] & 0x0F) | 0x40
+        pool[i + 2] = (pool[i + 2] & 0x3F) | 0x80
+    keys = [uuid.UUID(bytes=bytes(pool[i:i + 16])) for i in range(0, len(pool), 16)]
+    if is_sqlite(engine):
+        await tx.connection.executemany(
+            "INSERT INTO cast_ballot (id, ballot, ranking, origin, age_band, receipt_hash, cast_on, superseded, "
+            "fingerprint) VALUES (?, ?, ?, '', '', ?, ?, 0, ?)",
+            [(str(key), ballot_id, ranking, receipt_hash, day.isoformat(), fp)
+             for key, (ranking, fp, receipt_hash) in zip(keys, rows, strict=True)])
+        return
+    await tx.connection.copy_records_to_table(
+        "cast_ballot", columns=["id", "ballot", "ranking", "origin", "age_band", "receipt_hash", "cast_on",
+                                "superseded", "fingerprint"],
+        records=[(key, ballot_id, ranking, "", "", receipt_hash, day, False, fp)
+                 for key, (ranking, fp, receipt_hash) in zip(keys, rows, strict=True)])
 
 
 class ElectionCandidate(msgspec.Struct, frozen=True):

@@ -2,7 +2,7 @@
 what was voted, and nothing links the two. A cast ballot's key is a random UUID (not an increasing
 id) and its only date is the day it was cast, so no export can be put back into casting order."""
 
-from piccolo.columns import JSON, UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, Bytea, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -30,6 +30,10 @@ class Ballot(Table):
     rule = Varchar(length=10, default="mes", null=False)
     # Salt for hashing this ballot's access codes and receipts (HMAC-SHA256 key).
     salt = Varchar(length=64, null=False)
+    # Sealing (ballots/sealing.py): with SECRET_KEY, `seal_salt` derives the keys of the ballot's
+    # sealed rows; `key_check` tells at start-up whether SECRET_KEY is still the one they need.
+    seal_salt = Varchar(length=64, default="", null=False)
+    key_check = Varchar(length=64, default="", null=False)
     created_by = ForeignKey(references=Account, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
@@ -77,8 +81,13 @@ class Participation(Table):
 
 
 class CastBallot(Table):
-    """An anonymous ballot: ordered proposal ids, how it came in (online, code, paper), an age band,
-    and the hash of its receipt. No voter column, no time finer than the day, random key."""
+    """A counted ballot, written only when voting has closed (ballots/service.py `unseal`): all of a
+    ballot's rows in one transaction, in a random order, with a random key. It holds the ranking and
+    the receipt's published `fingerprint`, nothing else: `origin` and `age_band` are empty and
+    `cast_on` is the closing day for every row (turnout lives in TurnoutCount).
+
+    Rows written by older versions while voting was open (origin, age band, the day cast, the
+    receipt's salted hash in `receipt_hash`, `superseded`) are still read until the close rewrites them."""
 
     id = UUID(primary_key=True)
     ballot = ForeignKey(references=Ballot, null=False)
@@ -88,6 +97,30 @@ class CastBallot(Table):
     receipt_hash = Varchar(length=64, null=True, default=None, unique=True)
     cast_on = Date(null=False)
     superseded = Boolean(default=False)
+    fingerprint = Varchar(length=64, null=True, default=None)
+
+
+class SealedBallot(Table):
+    """A ballot cast while voting is open: one AES-GCM ciphertext of everything about it (ballots/sealing.py),
+    padded to one length per ballot. `lookup` (an HMAC of the receipt under a key derived from
+    SECRET_KEY) lets the receipt check find it; `superseded` marks a replaced ballot. Deleted when
+    the ballot closes and its ballots are written out as CastBallot rows."""
+
+    id = UUID(primary_key=True)
+    ballot = ForeignKey(references=Ballot, null=False)
+    lookup = Varchar(length=64, null=True, default=None, unique=True)
+    sealed = Bytea(default=b"")
+    superseded = Boolean(default=False)
+
+
+class TurnoutCount(Table):
+    """How many ballots count, per ballot, origin and age band (unique on the three): turnout
+    without reading a single ballot, while sealed and after."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    origin = Varchar(length=10, default="", null=False)
+    age_band = Varchar(length=10, default="", null=False)
+    n = Integer(default=0, null=False)
 
 
 class PaperSheet(Table):

@@ -1,4 +1,4 @@
-"""`townsquare tally FILE.pb [--rule greedy|mes|ear] [--json]`.
+"""`townsquare tally FILE.pb [--rule greedy|mes|ear] [--json] [--find RECEIPT]`.
 
 Imports nothing from the web stack so that counting a city-wide file starts fast.
 """
@@ -77,6 +77,45 @@ def forked_map(fn: Callable[..., Any], *iterables: Iterable[Any]) -> list[Any]:
     return results
 
 
+def receipt_fingerprint(ballot_id: str, receipt: str) -> str:
+    """The documented recipe (README, "Find my ballot"), standard library only: the first 20 hex
+    characters of sha256("townsquare-receipt:{ballot id}:{RECEIPT}"), RECEIPT in capitals without
+    dashes or spaces. ballots/sealing.py `fingerprint` is the same function."""
+    import hashlib
+
+    normalized = "".join(ch for ch in receipt.upper() if ch.isalnum())
+    return hashlib.sha256(f"townsquare-receipt:{ballot_id}:{normalized}".encode()).hexdigest()[:20]
+
+
+def find_receipt(text: str, receipt: str) -> tuple[str, list[str] | None]:
+    """(the receipt's fingerprint, the VOTES row that ends with it or None), read line by line."""
+    section = ""
+    ballot_id = ""
+    fingerprint = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line in ("META", "PROJECTS", "VOTES"):
+            section = line
+            continue
+        fields = line.split(";")
+        if section == "META" and fields[0] == "ballot_id" and len(fields) > 1:
+            ballot_id = fields[1]
+        elif section == "VOTES":
+            fingerprint = fingerprint or receipt_fingerprint(ballot_id, receipt)
+            if fields[-1] == fingerprint:
+                return fingerprint, fields
+    return fingerprint or receipt_fingerprint(ballot_id, receipt), None
+
+
+def _find(path: str, text: str, receipt: str) -> int:
+    fingerprint, row = find_receipt(text, receipt)
+    if row is None:
+        print(f"{path}: no ballot has the fingerprint {fingerprint} of this receipt", file=sys.stderr)
+        return 1
+    print(f"voter_id {row[0]}: {row[1]} (receipt fingerprint {fingerprint})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Counting is single-threaded numpy: OpenBLAS's worker threads only spin (and on a busy
     # machine cost several times the counting itself). This must happen before numpy is
@@ -91,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--rule", choices=sorted(RULES), default=DEFAULT_RULE)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--find", metavar="RECEIPT", help="print the ballot of this receipt instead of counting")
     args = parser.parse_args(argv)
     try:
         with open(args.file, "rb") as f:
@@ -98,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as e:
         print(f"{args.file}: cannot read: {e}", file=sys.stderr)
         return 2
+    if args.find:
+        return _find(args.file, text, args.find)
     try:
         parts = _cores() if len(text) >= PARALLEL_FROM_BYTES else 1
         points = read_points(text, parts, forked_map) if args.rule == "greedy" else None

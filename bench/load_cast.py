@@ -377,8 +377,8 @@ async def run_load(server: Server, options: dict[str, object], args: argparse.Na
 
 
 async def check_database(database_url: str, ballot_id: int, stats: Stats) -> list[tuple[str, bool, str]]:
-    from ballots import codes, service
-    from ballots.tables import AccessCode, Ballot, CastBallot, Participation
+    from ballots import codes, sealing, service
+    from ballots.tables import AccessCode, Ballot, Participation, SealedBallot
     from server.database import bind_engine, engine_from_url
 
     engine = engine_from_url(database_url)
@@ -387,8 +387,12 @@ async def check_database(database_url: str, ballot_id: int, stats: Stats) -> lis
     salt = (await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first())["salt"]
     participations = await Participation.select(Participation.access_code, Participation.account).where(
         Participation.ballot == ballot_id)
-    cast = await CastBallot.select(CastBallot.receipt_hash, CastBallot.ranking, CastBallot.superseded).where(
-        CastBallot.ballot == ballot_id)
+    # While voting is open every ballot is sealed: read them the way the server does, with its key.
+    keys = await service.ballot_keys(ballot_id)
+    open_one = sealing.unsealer(keys, ballot_id)
+    cast = [{"lookup": r["lookup"], "payload": open_one(r["sealed"]), "superseded": r["superseded"]}
+            for r in await SealedBallot.select(SealedBallot.lookup, SealedBallot.sealed, SealedBallot.superseded).where(
+                SealedBallot.ballot == ballot_id)]
     used_code_ids = [p["access_code"] for p in participations]
     n_part, n_cast = len(participations), len(cast)
     acknowledged = len(stats.receipts)
@@ -398,16 +402,16 @@ async def check_database(database_url: str, ballot_id: int, stats: Stats) -> lis
                     f"{len(stats.errors)} errors, {len(stats.gave_up)} voters gave up"))
     results.append(("no code used twice", len(set(used_code_ids)) == n_part and None not in used_code_ids,
                     f"{n_part} participation rows, {len(set(used_code_ids))} distinct codes"))
-    results.append(("Participation rows == CastBallot rows (no half-written ballot)", n_part == n_cast,
+    results.append(("Participation rows == sealed ballots (no half-written ballot)", n_part == n_cast,
                     f"{n_part} vs {n_cast}"))
 
-    by_hash = {r["receipt_hash"]: r for r in cast}
+    by_lookup = {r["lookup"]: r for r in cast}
     missing, wrong = 0, 0
     for receipt, ranking in stats.receipts.values():
-        row = by_hash.get(codes.digest(salt, receipt))
+        row = by_lookup.get(sealing.lookup_tag(keys, receipt))
         if row is None:
             missing += 1
-        elif service._ranking(row["ranking"]) != ranking or row["superseded"]:
+        elif row["payload"].ranking != ranking or row["superseded"]:
             wrong += 1
     sample = random.sample(list(stats.receipts.values()), min(200, acknowledged))
     lookups_ok = 0
@@ -420,7 +424,7 @@ async def check_database(database_url: str, ballot_id: int, stats: Stats) -> lis
                     f"{lookups_ok}/{len(sample)}"))
 
     # Codes whose first attempt lost its response: their ballot must exist completely (it was refused
-    # as used, so a Participation row exists and, by the count above, its CastBallot too).
+    # as used, so a Participation row exists and, by the count above, its sealed ballot too).
     code_ids = {r["code_hash"]: r["id"] for r in await AccessCode.select(AccessCode.id, AccessCode.code_hash).where(
         AccessCode.ballot == ballot_id)}
     used = set(used_code_ids)

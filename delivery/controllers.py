@@ -67,10 +67,13 @@ class DeliveryController(Controller):
 
     @get("/", name="delivery.list")
     async def list_items(self, request: Request[Any, Any, Any], neighborhood: FromQuery[str | None] = None,
-                         status: FromQuery[str | None] = None, order: FromQuery[str | None] = None) -> Template:
+                         status: FromQuery[str | None] = None, order: FromQuery[str | None] = None,
+                         cycle: FromQuery[str | None] = None) -> Template:
         hood_id = _to_int(neighborhood)
+        cycle_id = _to_int(cycle)  # the dashboard links to one budget cycle's projects
         status = status if status in rules.STATUSES else None
-        items = await service.list_items(neighborhood_id=hood_id, status=status, overdue_first=order == "overdue")
+        items = await service.list_items(neighborhood_id=hood_id, status=status, overdue_first=order == "overdue",
+                                         cycle_id=cycle_id)
         by_hood: dict[str, int] = {}
         for item in items:
             by_hood[item.neighborhood_name] = by_hood.get(item.neighborhood_name, 0) + item.allocated
@@ -86,7 +89,7 @@ class DeliveryController(Controller):
         ) if by_hood else None
         return Template("delivery/list.html", context={
             "items": items, "neighborhoods": await active_neighborhoods(), "status_options": _status_options(),
-            "filters": {"neighborhood": hood_id, "status": status or "", "order": order or ""},
+            "filters": {"neighborhood": hood_id, "status": status or "", "order": order or "", "cycle": cycle_id},
             "status_label": status_label, "money_chart": money_chart,
         })
 
@@ -159,7 +162,7 @@ class DeliveryFeedController(Controller):
             base_url=base,
             self_path="/feeds/delivery.atom",
             alternate_path="/delivery",
-            entries=await collect_entries("delivery", 50),
+            entries=await collect_entries("delivery", 50, _settings(request).currency),
         )
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
@@ -202,8 +205,13 @@ class CouncilDeliveryController(Controller):
         form = {k: v for k, v in raw.items() if isinstance(v, str) and k != "_csrf_token"}
         upload = raw.get("photo")
         photo: PhotoUpload | None = None
+        held_name = form.pop("held_photo_name", "")
         if isinstance(upload, UploadFile) and upload.filename:
             photo = PhotoUpload(await upload.read(), form.get("photo_alt", ""))
+            held_name = upload.filename
+            form.pop("held_photo", None)
+        elif held := photos.take_held_photo(upload_dir(request), form.pop("held_photo", "")):
+            photo = PhotoUpload(held, form.get("photo_alt", ""))
         report, errors = parse_progress(form)
         if report is not None:
             viewer = request.user
@@ -219,8 +227,9 @@ class CouncilDeliveryController(Controller):
                 raise NotFoundException() from exc
         if errors:
             if photo is not None and "photo" not in errors:
-                # Browsers cannot refill a file input: say so rather than lose it silently.
-                errors["photo"] = _("Please choose the photo again.")
+                # Browsers cannot refill a file input: the photo waits on the server for the next try.
+                form["held_photo"] = photos.hold_photo(upload_dir(request), photo.data)
+                form["held_photo_name"] = held_name[:120]
             return await self._manage(item_id, errors, form, status=400)
         flash(request, _("Update published.") if update_id else _("Progress saved."), "success")
         return Redirect(f"/council/delivery/{item_id}", status_code=HTTP_303_SEE_OTHER)

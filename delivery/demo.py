@@ -18,16 +18,39 @@ from server import clock
 from server.demo import DemoContext, DemoStep
 from server.settings import var_dir_from_env
 
-# (neighborhood, title, summary, cost) used only when no feasible proposals exist yet.
+# Projects funded two budget cycles ago, still being delivered: (neighborhood, author, title, summary,
+# cost, category). Never the proposals of a vote that is still open or was not won.
 FALLBACK_PROPOSALS = [
-    ("Riverside", "Brighter lights on the river path", "Replace the broken lamps along the river path.", 42000),
-    ("Riverside", "Safe crossing at Mill Street school", "A raised crossing and a crossing guard booth.", 65000),
-    ("Riverside", "Youth mentoring evenings", "Weekly mentoring and sport at the community hall.", 30000),
-    ("Riverside", "Bike lane separators on Canal Road", "Flexible posts between the bike lane and traffic.", 28000),
-    ("Hillcrest", "Community garden lighting", "Solar lights so the garden stays open after dark.", 18000),
-    ("Old Town", "CCTV in the market square", "Cameras covering the market square at night.", 55000),
-    ("Eastgate", "Mental-health first responders", "Train two responders for non-violent calls.", 48000),
+    ("Riverside", "resident", "Lamps in the Canal Road underpass", "Replace the broken lamps in the underpass.",
+     42000, "street_lighting"),
+    ("Riverside", "neighbor", "Crossing guard booth on Elm Street", "A heated booth for the school crossing guard.",
+     65000, "safe_routes"),
+    ("Riverside", "youth", "Youth mentoring evenings", "Weekly mentoring and sport at the community hall.",
+     30000, "youth_programs"),
+    ("Riverside", "resident", "Bike lane separators on Canal Road", "Flexible posts between the bike lane and "
+     "traffic.", 28000, "safe_routes"),
+    ("Hillcrest", "hillcrest", "Community garden lighting", "Solar lights so the garden stays open after dark.",
+     18000, "street_lighting"),
+    ("Old Town", "oldtown", "Lit stairway to the car park", "Lights and a handrail on the stairway from the "
+     "car park to the high street.", 55000, "street_lighting"),
+    ("Hillcrest", "hillcrest", "Mental-health first responders", "Train two responders for non-violent calls.",
+     48000, "mental_health"),
 ]
+
+# What the demo's dated updates say depends on the project they are about: a lighting project does not
+# recruit volunteers, and shelters are not cancelled over cameras.
+PLANNED_NOTES = {
+    "Senior walking groups": "We are recruiting volunteer walk leaders. Sign-ups open next month.",
+    "Youth mentoring evenings": "We are booking the community hall and recruiting mentors. Sign-ups open "
+                                "next month.",
+}
+CANCEL_REASONS = {
+    "Market square cameras review": "After the public consultation, residents and the council agreed that a "
+                                    "review of the square's cameras would not make people feel safer, and the "
+                                    "cameras are being removed anyway.",
+    "Night bus stop shelters": "The transit authority will rebuild these four stops itself next spring, with "
+                               "lit and covered shelters, as part of its own programme.",
+}
 
 STEPS = ["Site survey", "Contract signed", "Work starts", "Work finished", "Hand-over to residents"]
 
@@ -62,29 +85,23 @@ async def _published_items() -> list[tuple[int, int, int, str]]:
 
 
 async def _proposals(ctx: DemoContext, skip: set[int], wanted: int) -> list[tuple[int, int, str]]:
+    """Projects funded in an earlier cycle. Not other feasible proposals: those are still on an open
+    ballot or lost their vote, and showing them as funded would contradict the ballot pages."""
     if wanted <= 0:
         return []
-    query = Proposal.select(Proposal.id, Proposal.final_cost, Proposal.estimated_cost, Proposal.title).where(
-        Proposal.status == "feasible"
-    )
-    if skip:
-        query = query.where(Proposal.id.not_in(list(skip)))
-    rows = await query.order_by(Proposal.id).limit(wanted)
-    if len(rows) >= wanted:
-        return [(r["id"], r["final_cost"] or r["estimated_cost"], r["title"]) for r in rows]
     today = clock.today()
     cycle = await BudgetCycle.insert(BudgetCycle(
-        name="Delivery demo cycle", ideas_open=today - dt.timedelta(days=400),
+        name="Safety budget two years ago", ideas_open=today - dt.timedelta(days=400),
         deliberation_open=today - dt.timedelta(days=370), review_open=today - dt.timedelta(days=340),
         voting_open=today - dt.timedelta(days=310), results_open=today - dt.timedelta(days=290),
         delivery_open=today - dt.timedelta(days=280), delivery_close=today + dt.timedelta(days=300),
     )).returning(BudgetCycle.id)
     made = []
-    for hood, title, summary, cost in FALLBACK_PROPOSALS[:wanted]:
+    for hood, author, title, summary, cost, category in FALLBACK_PROPOSALS[:wanted]:
         inserted = await Proposal.insert(Proposal(
-            cycle=cycle[0]["id"], neighborhood=ctx.neighborhoods[hood], author=ctx.accounts["resident"],
-            title=title, summary=summary, description=summary, category="infrastructure", estimated_cost=cost,
-            status="feasible", final_cost=cost, ballot_eligible=True,
+            cycle=cycle[0]["id"], neighborhood=ctx.neighborhoods[hood], author=ctx.accounts[author],
+            title=title, summary=summary, description=summary, category=category, estimated_cost=cost,
+            status="feasible", final_cost=cost, ballot_eligible=True, submitted_at=dt.datetime.now(dt.UTC),
         )).returning(Proposal.id)
         made.append((inserted[0]["id"], cost, title))
     return made
@@ -128,17 +145,18 @@ async def _delivery(ctx: DemoContext) -> None:
 
     completed, in_progress, planned, stalled, overdue, cancelled, *rest = ids
     allocated = {i: cost for i, (_, cost, _) in zip(ids, chosen, strict=True)}
+    titles = {i: title for i, (_, _, title) in zip(ids, chosen, strict=True)}
 
     # Completed, every milestone done, with before/after photos.
     await milestones(completed, [(-250, -252), (-220, -218), (-190, -185), (-120, -118), (-100, -98)])
     await update(completed, -185, "Work has started. Crews are on site on weekdays from 8 to 4.",
                  old="planned", new="in_progress",
                  photo=(_png(240, 160, (120, 150, 190), (90, 110, 70)),
-                        "Illustration: the old lamp post on the river path, unlit at dusk."))
+                        f"Illustration: the site of “{titles[completed]}” before work started, at dusk."))
     await update(completed, -98, "**Finished.** All work is done and was handed over to residents on schedule. "
                  "Thank you to everyone who voted for it.", old="in_progress", new="completed",
                  photo=(_png(240, 160, (20, 30, 70), (60, 80, 60)),
-                        "Illustration: the new lamp on the river path, lit at night."))
+                        f"Illustration: “{titles[completed]}” finished, at night."))
     await state(completed, "completed", 100, allocated[completed] - 1200)
 
     # In progress and on track.
@@ -146,13 +164,14 @@ async def _delivery(ctx: DemoContext) -> None:
     await update(in_progress, -21, "Work started this week. Expect some noise near the site until next month.",
                  old="planned", new="in_progress",
                  photo=(_png(240, 160, (150, 180, 210), (120, 100, 80)),
-                        "Illustration: the crossing site by the school, with a new post in place."))
+                        f"Illustration: the site of “{titles[in_progress]}” with work under way."))
     await update(in_progress, -5, "About half done. Materials arrived on time and the budget is holding.")
     await state(in_progress, "in_progress", 55, allocated[in_progress] // 2)
 
     # Planned, nothing late yet.
     await milestones(planned, [(15, None), (45, None), (80, None)])
-    await update(planned, -10, "We are arranging the venue and recruiting volunteers. Sign-ups open next month.")
+    await update(planned, -10, PLANNED_NOTES.get(titles[planned], "The contract is out to tender; we expect "
+                                                 "to choose a contractor next month and start soon after."))
 
     # Stalled: a setback, explained.
     await milestones(stalled, [(-120, -121), (-80, -79), (-40, -38), (20, None)])
@@ -169,9 +188,9 @@ async def _delivery(ctx: DemoContext) -> None:
 
     # Cancelled, with the reason.
     await milestones(cancelled, [(-100, -100), (-60, None)])
-    await update(cancelled, -45, "After the public consultation, residents and the council agreed that cameras "
-                 "in the square would not make people feel safer and raised privacy concerns. The project is "
-                 "cancelled and its money returns to next year's Old Town fund.",
+    reason = CANCEL_REASONS.get(titles[cancelled], "The site turned out to belong to the state, which will do "
+                                "this work itself next year.")
+    await update(cancelled, -45, f"{reason} The project is cancelled and its money returns to next year's fund.",
                  old="planned", new="cancelled", setback=True)
     await state(cancelled, "cancelled", 0, 0)
 

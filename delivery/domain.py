@@ -27,5 +27,6 @@ def manifest() -> Domain:
         notification_kinds=service.NOTIFICATION_KINDS,
         kinds=comments.KINDS,
         feed_providers=[("delivery", service.delivery_update_entries)],
+        follow_sources=[home.followed_projects],
         stylesheets=["css/outcomes.css"],
     )

@@ -113,3 +113,40 @@ def photo_path(directory: Path, name: str) -> tuple[Path, str] | None:
 def remove_photo(directory: Path, name: str | None) -> None:
     if name and NAME_RE.match(name):
         (directory / name).unlink(missing_ok=True)
+
+
+# A photo chosen with a form that came back with errors (no description yet, say) is held here until
+# the form is sent again: browsers cannot refill a file input, so the person would lose it.
+HELD_DIR = "held"
+HELD_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+HELD_FOR_SECONDS = 24 * 3600
+
+
+def hold_photo(directory: Path, data: bytes) -> str:
+    """Keep the uploaded bytes (still unchecked: they are checked again when used) under a random
+    token and return it; held photos older than a day are cleared on the way."""
+    import time
+
+    held = directory / HELD_DIR
+    held.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - HELD_FOR_SECONDS
+    for old in held.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    with (held / token).open("xb") as handle:
+        handle.write(data)
+    return token
+
+
+def take_held_photo(directory: Path, token: str) -> bytes | None:
+    """The held bytes for a token (removed from the hold), or None for an unknown or malformed one."""
+    if not HELD_RE.match(token):
+        return None
+    path = directory / HELD_DIR / token
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    path.unlink(missing_ok=True)
+    return data

@@ -31,6 +31,7 @@ from server import clock
 from server.database import is_unique_violation, write_transaction
 from server.feeds import FeedEntry
 from server.i18n import gettext as _
+from server.markdown import plain_text
 from server.notifications.kinds import N_
 from server.notifications.service import notify
 
@@ -137,9 +138,12 @@ def _summary(row: dict[str, Any], overdue: int) -> ItemSummary:
 
 
 async def list_items(*, neighborhood_id: int | None = None, status: str | None = None,
-                     overdue_first: bool = False, today: dt.date | None = None) -> list[ItemSummary]:
+                     overdue_first: bool = False, today: dt.date | None = None,
+                     cycle_id: int | None = None) -> list[ItemSummary]:
     today = today or clock.today()
     query = DeliveryItem.select(*_SUMMARY_COLUMNS)
+    if cycle_id is not None:
+        query = query.where(DeliveryItem.proposal.cycle == cycle_id)
     if neighborhood_id is not None:
         query = query.where(DeliveryItem.proposal.neighborhood == neighborhood_id)
     if status:
@@ -400,7 +404,7 @@ async def delivery_update_entries(limit: int) -> list[FeedEntry]:
             title=title,
             updated=r["created_at"],
             path=f"/delivery/{r['item_id']}#update-{r['id']}",
-            summary=r["body"][:1000],
+            summary=plain_text(r["body"])[:1000],  # a feed reader shows the summary as written: no Markdown
             author=r["author_name"],
             category=r["status_to"] or "update",
         ))

@@ -8,6 +8,7 @@ from proposals.threads import registry
 from proposals.threads.registry import TargetInfo
 from server import clock
 from server.current_user import Viewer
+from server.follows import Followed
 from server.i18n import fmt_date
 from server.i18n import gettext as _
 
@@ -41,4 +42,24 @@ async def audience(ids: list[int], viewer: Viewer | None) -> set[int]:
     return await readable_ids(ids, viewer)
 
 
-KINDS = [registry.kind(KIND, describe, audience=audience)]  # declared in proposals/domain.py
+async def followers(proposal_id: int) -> list[int]:
+    """Everyone following the proposal; its author and co-authors follow it from the start."""
+    from proposals.tables import Follow
+
+    return [r["account"] for r in await Follow.select(Follow.account).where(Follow.proposal == proposal_id)]
+
+
+KINDS = [registry.kind(KIND, describe, audience=audience, followers=followers)]  # declared in proposals/domain.py
+
+
+async def followed_proposals(account_id: int) -> list[Followed]:
+    """Declared in proposals/domain.py as a follow source (/account/following)."""
+    from proposals.tables import Follow
+
+    rows = await Follow.select(Follow.proposal.id.as_alias("id"), Follow.proposal.title.as_alias("title")).where(
+        (Follow.account == account_id) & (Follow.proposal.status != "draft")).order_by(Follow.id, ascending=False)
+    # A followed proposal hidden since is listed only to those the visibility rule still lets read it.
+    from proposals.service import readable_ids
+
+    readable = await readable_ids([r["id"] for r in rows], account_id)
+    return [Followed(_("Proposal"), r["title"], f"/proposals/{r['id']}") for r in rows if r["id"] in readable]

@@ -78,20 +78,30 @@ def parse_co_authors(raw: str, errors: forms.Errors) -> tuple[str, ...]:
     return tuple(emails)
 
 
-def parse_proposal(form: Mapping[str, str]) -> tuple[ProposalInput | None, forms.Errors]:
+def parse_proposal(form: Mapping[str, str], *, draft: bool = False) -> tuple[ProposalInput | None, forms.Errors]:
+    """A submitted proposal needs every field; a draft only its title (the rest can come later, and
+    what was typed is checked against the limits all the same)."""
     errors: forms.Errors = {}
+    complete = not draft
     title = forms.text(form, "title", errors, max_length=TITLE_MAX, min_length=5)
-    summary = forms.text(form, "summary", errors, max_length=SUMMARY_MAX, min_length=10)
+    summary = forms.text(form, "summary", errors, max_length=SUMMARY_MAX, min_length=10 if complete else 0,
+                         required=complete)
     if "\n" in summary and "summary" not in errors:
         errors["summary"] = _("Please keep the summary to one line.")
-    description = forms.text(form, "description", errors, max_length=DESCRIPTION_MAX, min_length=20)
-    category = forms.choice(form, "category", errors, CATEGORIES)
-    cost = forms.integer(form, "estimated_cost", errors, minimum=1, maximum=COST_MAX)
+    description = forms.text(form, "description", errors, max_length=DESCRIPTION_MAX,
+                             min_length=20 if complete else 0, required=complete)
+    category = forms.choice(form, "category", errors, CATEGORIES, required=complete)
+    cost = forms.integer(form, "estimated_cost", errors, minimum=1, maximum=COST_MAX, required=complete)
     location = forms.text(form, "location", errors, required=False, max_length=LOCATION_MAX)
     co_authors = parse_co_authors(form.get("co_authors", ""), errors)
-    if errors or cost is None:
+    if errors:
         return None, errors
-    return ProposalInput(title, summary, description, category, cost, location, co_authors), errors
+    return ProposalInput(title, summary, description, category, cost or 0, location, co_authors), errors
+
+
+def is_complete(data: ProposalInput) -> bool:
+    """Everything a proposal needs before residents and council see it (a draft may lack the rest)."""
+    return bool(data.title and data.summary and data.description and data.category and data.estimated_cost > 0)
 
 
 def parse_review(form: Mapping[str, str]) -> tuple[ReviewInput | None, forms.Errors]:
@@ -100,10 +110,13 @@ def parse_review(form: Mapping[str, str]) -> tuple[ReviewInput | None, forms.Err
     reason = forms.text(form, "reason", errors, required=decision == "not_feasible", max_length=REASON_MAX)
     if decision == "not_feasible" and errors.get("reason") == _("This field is required."):
         errors["reason"] = _("Please give residents a public reason why this proposal is not feasible.")
-    final_cost = forms.integer(form, "final_cost", errors, required=decision == "feasible", minimum=1,
+    # 0 is a real answer: some ideas cost nothing but a decision (a changed patrol route, say).
+    final_cost = forms.integer(form, "final_cost", errors, required=decision == "feasible", minimum=0,
                                maximum=COST_MAX)
     eligible = forms.checkbox(form, "ballot_eligible")
     merge_into = forms.integer(form, "merge_into", errors, required=decision == "merged", minimum=1)
+    if decision == "merged" and errors.get("merge_into") == _("This field is required."):
+        errors["merge_into"] = _("Please choose the proposal this one duplicates.")
     if errors:
         return None, errors
     return ReviewInput(decision, reason, final_cost if decision == "feasible" else None,
@@ -209,6 +222,11 @@ class TimelineEvent(msgspec.Struct, frozen=True):
     ballot_eligible: bool = False
     merged_into_id: int | None = None
     merged_into_title: str = ""
+    # Events told by other domains (proposals/timeline_sources.py): on_ballot, funded, not_funded, delivery.
+    title: str = ""
+    url: str = ""
+    note: str = ""
+    until: dt.datetime | None = None
 
 
 class ProposalDetail(msgspec.Struct, frozen=True):

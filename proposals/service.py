@@ -17,6 +17,7 @@ from piccolo.query.functions.aggregate import Count
 
 from proposals import phases
 from proposals.categories import category_label
+from proposals.cycle_checks import cycle_refusal
 from proposals.moderation import service as moderation
 from proposals.schemas import (
     BallotCandidate,
@@ -33,6 +34,7 @@ from proposals.schemas import (
     RevisionView,
     SupportState,
     TimelineEvent,
+    is_complete,
 )
 from proposals.tables import BudgetCycle, CoAuthor, Follow, Proposal, ProposalRevision, ReviewDecision, Support
 from proposals.textdiff import Piece, word_diff
@@ -52,6 +54,7 @@ NOTIFICATION_KINDS = {
     "proposal_feasible": N_("“%(subject)s” was found feasible by %(actor)s."),
     "proposal_not_feasible": N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."),
     "proposal_merged": N_("“%(subject)s” was merged into a similar proposal by %(actor)s."),
+    "proposal_withdrawn": N_("“%(subject)s” was withdrawn by %(actor)s."),
     "proposal_co_author": N_("%(actor)s added you as a co-author of “%(subject)s”."),
 }
 
@@ -142,7 +145,10 @@ async def create_cycle(data: CycleInput) -> CycleView:
 
 
 async def update_cycle(cycle_id: int, data: CycleInput) -> CycleView:
-    """Councils move dates (a phase opens or closes earlier or later) by editing them."""
+    """Councils move dates (a phase opens or closes earlier or later) by editing them; dates that
+    other domains' records contradict (a ballot's voting days) are refused with their reason."""
+    if (reason := await cycle_refusal(cycle_id, data)) is not None:
+        raise InvalidState(reason)
     values = msgspec.structs.asdict(data)
     result = await BudgetCycle.update({getattr(BudgetCycle, k): v for k, v in values.items()}).where(
         BudgetCycle.id == cycle_id
@@ -185,6 +191,8 @@ async def create_proposal(author_id: int, neighborhood_id: int, cycle_id: int, d
     phase = await _phase_of_cycle(cycle_id, on)
     if not phases.can_submit(phase):
         raise PhaseClosed(phase)
+    if submit and not is_complete(data):
+        raise InvalidState("incomplete")
     co_author_ids = await _resolve_co_authors(data.co_author_emails, author_id)
     now = clock.now()
     async with write_transaction():
@@ -254,6 +262,8 @@ async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput,
         raise PhaseClosed(phase)
     if row["status"] not in ("draft", "submitted"):
         raise InvalidState(row["status"])
+    if (submit or row["status"] != "draft") and not is_complete(data):
+        raise InvalidState("incomplete")
     is_author = editor_id == row["author"]
     co_author_ids = await _resolve_co_authors(data.co_author_emails, row["author"]) if is_author else None
     submitting = submit and row["status"] == "draft"
@@ -364,6 +374,57 @@ async def _notification_guard(ids: list[int], recipient_id: int) -> set[int]:
 # Notifications name proposals by title: once one is hidden, they stop naming it to those who may not read it
 # (declared in proposals/domain.py).
 SUBJECT_GUARDS = [SubjectGuard(r"/proposals/(\d+)(?:$|[/#?])", _notification_guard, N_("Hidden proposal"))]
+
+
+# Before voting an author may withdraw; in the review phase only what cannot already be on a ballot
+# being prepared (ballots take feasible proposals).
+_WITHDRAWABLE: dict[str, frozenset[str]] = {
+    phases.IDEAS: frozenset({"submitted", "feasible", "not_feasible"}),
+    phases.DELIBERATION: frozenset({"submitted", "feasible", "not_feasible"}),
+    phases.REVIEW: frozenset({"submitted", "not_feasible"}),
+}
+
+
+def can_withdraw(phase: str, status: str) -> bool:
+    return status in _WITHDRAWABLE.get(phase, frozenset())
+
+
+async def withdraw_proposal(proposal_id: int, author_id: int, on: dt.date | None = None) -> None:
+    """The author takes a submitted proposal back: it stays public, marked withdrawn, and leaves the
+    review queue and any ballot to come. Followers are told."""
+    row = await Proposal.select(*Proposal.all_columns()).where(Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    if row["author"] != author_id:
+        raise NotAllowed()
+    phase = await _phase_of_cycle(row["cycle"], on)
+    if not can_withdraw(phase, row["status"]):
+        raise InvalidState(row["status"])
+    now = clock.now()
+    async with write_transaction():
+        await Proposal.update({Proposal.status: "withdrawn", Proposal.ballot_eligible: False,
+                               Proposal.updated_at: now}).where(Proposal.id == proposal_id)
+        await ProposalRevision.insert(ProposalRevision(
+            proposal=proposal_id, editor=author_id, kind="withdrawn", created_at=now,
+            **{k: row[k] for k in ("title", "summary", "description", "category", "estimated_cost", "location")}))
+    actor = await Account.select(Account.display_name).where(Account.id == author_id).first()
+    await notify(await follower_ids(proposal_id), "proposal_withdrawn", subject=row["title"],
+                 actor=actor["display_name"] if actor else "", url=f"/proposals/{proposal_id}", exclude=author_id)
+
+
+async def delete_draft(proposal_id: int, author_id: int) -> None:
+    """A draft was never public: its author deletes it with everything attached to it."""
+    row = await Proposal.select(Proposal.author, Proposal.status).where(Proposal.id == proposal_id).first()
+    if row is None:
+        raise NotFound()
+    if row["author"] != author_id:
+        raise NotAllowed()
+    if row["status"] != "draft":
+        raise InvalidState(row["status"])
+    async with write_transaction():
+        for table in (CoAuthor, ProposalRevision, Follow, Support):
+            await table.delete().where(table.proposal == proposal_id)
+        await Proposal.delete().where(Proposal.id == proposal_id)
 
 
 # ---- proposals: reading ----------------------------------------------------------------------
@@ -629,7 +690,7 @@ async def review(proposal_id: int, reviewer_id: int, data: ReviewInput, on: dt.d
         raise InvalidState(row["status"])
     if data.decision == "not_feasible" and not data.reason.strip():
         raise InvalidState("reason required")
-    if data.decision == "feasible" and not data.final_cost:
+    if data.decision == "feasible" and data.final_cost is None:
         raise InvalidState("final cost required")
     target = None
     if data.decision == "merged":

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -22,6 +23,7 @@ from server.accounts.service import (
     SIGN_IN_FAILURES_PER_CLIENT,
     Throttles,
 )
+from server.api_docs import RENDER_PLUGINS as API_DOCS_RENDER_PLUGINS
 from server.background import Job, Runner
 from server.current_user import CurrentUserMiddleware
 from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite, start_postgres_pool
@@ -29,6 +31,7 @@ from server.domains import registry
 from server.errors import EXCEPTION_HANDLERS
 from server.mail import mailer_for
 from server.notifications.emails import send_notification_emails
+from server.secret import set_secret_key
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     settings = settings or load_settings()
     clock.set_zone(settings.time_zone)
     domains = registry()
+    set_secret_key(settings.secret_key)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
     bind_engine(engine)
@@ -68,10 +72,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     templates = template_config(settings.currency)
 
     mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir)
-    # Without TOWNSQUARE_PUBLIC_URL there is no request to take an address from: the one `make run` serves.
-    site_url = settings.public_url or "http://127.0.0.1:8000"
+    # Without TOWNSQUARE_PUBLIC_URL, links in emails use the address the site was last reached at (as
+    # the README says), and the one `make run` serves until a first request arrives.
+    seen_url = {"url": "http://127.0.0.1:8000"}
+
+    async def remember_address(request: Any) -> None:
+        if not settings.public_url:
+            seen_url["url"] = str(request.base_url).rstrip("/")
+
+    def site_url() -> str:
+        return settings.public_url or seen_url["url"]
+
     jobs = Runner([Job("email-notifications", 60,
-                       lambda: send_notification_emails(mailer, site_url, settings.default_locale))])
+                       lambda: send_notification_emails(mailer, site_url(), settings.default_locale))])
 
     async def start() -> None:
         if owns_engine and not is_sqlite(engine):
@@ -111,6 +124,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         ],
         middleware=[session_config.middleware, CurrentUserMiddleware()],
         before_send=[security_headers_hook(settings.https)],
+        before_request=remember_address,
         stores={"sessions": session_store},
         csrf_config=csrf,
         template_config=templates,
@@ -119,11 +133,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
-                     "mailer": mailer,
+                     "mailer": mailer, "site_url": site_url,
                      "engine": engine,
                      # The domains' rate limiters, each under the name its manifest gives it.
                      **{name: RateLimiter(counters, limiter.limit, limiter.window_seconds)
                         for name, limiter in domains.rate_limiters.items()}}),
-        openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema"),
+        openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema",
+                                     render_plugins=API_DOCS_RENDER_PLUGINS),
         debug=settings.debug,
     )

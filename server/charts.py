@@ -243,8 +243,10 @@ def bar_chart(
     fmt: Formatter,
     suppressed_label: str = "",
     rtl: bool = False,
+    pattern: str = "hatch",
 ) -> Chart:
-    """Horizontal bars in the given order. A value of None is a suppressed group (too few people
+    """Horizontal bars in the given order (`pattern` tells one chart's bars from another's on the
+    same page without colour). A value of None is a suppressed group (too few people
     to show without identifying them): it gets no bar at all and `suppressed_label` in place of a
     number, in the drawing and the table, so nothing about its size leaks."""
     pid = _safe_id(chart_id)
@@ -260,7 +262,7 @@ def bar_chart(
         else:
             w = max(2.0, usable * value / top) if value else 0.0
             if w:
-                canvas.rect(0, y + 20, w, BAR, _fill(pid, "hatch"))
+                canvas.rect(0, y + 20, w, BAR, _fill(pid, pattern))
             canvas.text(w + 8, y + 34, fmt(value))
         y += ROW
     table = _table(title, headers, [(label, suppressed_label if v is None else fmt(v)) for label, v in rows])

@@ -48,6 +48,29 @@ async def _migrate(settings, quiet: bool = False) -> None:
         await migrate(engine_from_url(settings.database_url))
 
 
+async def _check_secret_key(settings) -> None:
+    """Refuse to start when SECRET_KEY is not the key stored data was sealed with (a changed key
+    would make sealed ballots uncountable): one line, through SettingsError."""
+    from server.database import bind_engine, engine_from_url, is_sqlite
+    from server.secret import key_problem, set_secret_key
+    from server.settings import SettingsError
+
+    set_secret_key(settings.secret_key)
+    engine = engine_from_url(settings.database_url)
+    bind_engine(engine)
+    try:
+        problem = await key_problem()
+    except Exception:  # not migrated yet: nothing can have been sealed, and serving says what is wrong
+        problem = None
+    finally:
+        if is_sqlite(engine):
+            close = getattr(engine, "close_idle_connections", None)
+            if close is not None:
+                await close()
+    if problem:
+        raise SettingsError(problem)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -143,6 +166,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     asyncio.run(_check_database(settings))
+    asyncio.run(_check_secret_key(settings))
     if settings.is_sqlite and args.workers > 1:
         print("Note: several workers share one SQLite file; writes are serialised. Use PostgreSQL for real "
               "deployments.")

@@ -9,6 +9,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from server import interrupted
 from server.accounts.tables import Account
 from server.i18n import negotiate_locale, reset_locale, set_locale
 from server.notifications.tables import Notification
@@ -116,6 +117,7 @@ class CurrentUserMiddleware(ASGIMiddleware):
             default,
         )
         state["locale"] = locale
+        state["interrupted"] = interrupted.take(scope) if shows_layout else None
         token = set_locale(locale)
         try:
             await next_app(scope, receive, send)

@@ -24,6 +24,7 @@ ACCOUNTS = {
     "neighbor": ("Tom Becker", "neighbor@demo.townsquare.example", "Riverside", 1961, "resident"),
     "hillcrest": ("Grace Liu", "grace@demo.townsquare.example", "Hillcrest", 1995, "resident"),
     "youth": ("Jordan Kim", "youth@demo.townsquare.example", "Riverside", 2010, "resident"),
+    "oldtown": ("Mei Chen", "mei@demo.townsquare.example", "Old Town", 1983, "resident"),
 }
 
 

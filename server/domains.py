@@ -23,9 +23,11 @@ if TYPE_CHECKING:
     from server.background import Job
     from server.demo import DemoStep
     from server.feeds import EntryProvider
+    from server.follows import FollowSource
     from server.home_sections import SectionProvider
     from server.navigation import NavItem
     from server.notifications.kinds import SubjectGuard
+    from server.secret import KeyCheck
 
 # The one ordered list of domains. Dependencies point one way, down this list: a domain may import
 # the domains above it, never those below.
@@ -83,6 +85,10 @@ class Domain:
     # (feed name, provider): entries of a site-wide Atom feed (server/feeds.py).
     feed_providers: Sequence[tuple[str, EntryProvider]] = ()
     move_checks: Sequence[MoveCheck] = ()
+    # What a person follows, listed on /account/following (server/follows.py).
+    follow_sources: Sequence[FollowSource] = ()
+    # Start-up checks that SECRET_KEY opens the data the domain sealed with it (server/secret.py).
+    key_checks: Sequence[KeyCheck] = ()
     rate_limiters: Mapping[str, Limiter] = field(default_factory=dict)
     commands: Mapping[str, Command] = field(default_factory=dict)
     # The domain's stylesheets, paths under static/ ("css/ballots.css"), linked from every page.
@@ -117,6 +123,8 @@ class Registry:
             for feed, provider in domain.feed_providers:
                 self.feed_providers.setdefault(feed, []).append(provider)
         self.move_checks: list[MoveCheck] = [c for d in self.domains for c in d.move_checks]
+        self.follow_sources: list[FollowSource] = [s for d in self.domains for s in d.follow_sources]
+        self.key_checks: list[KeyCheck] = [c for d in self.domains for c in d.key_checks]
         self.rate_limiters: dict[str, Limiter] = _merge((d.rate_limiters for d in self.domains), "rate limiter")
         self.commands: dict[str, Command] = _merge((d.commands for d in self.domains), "command")
         self.stylesheets: list[str] = _unique((s for d in self.domains for s in d.stylesheets), key=lambda s: s,

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
+    MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
@@ -17,9 +18,12 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from server import interrupted
 from server.current_user import LANG_COOKIE
+from server.guards import BLOCKED
 from server.i18n import negotiate_locale, set_locale
 from server.redirects import path_of_referer, safe_path
+from server.web import is_htmx
 
 log = logging.getLogger("townsquare")
 
@@ -53,6 +57,11 @@ def _page(request: Request[Any, Any, Any], status: int, template: str, detail: s
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
     if _wants_json(request):
         return _page(request, 401, "403")
+    if is_htmx(request) and not request.headers.get("hx-boosted"):
+        # Swapping the sign-in page into a fragment of the page would bury it (and lose the form):
+        # htmx sends the whole window to sign in, which then comes back to the page.
+        target = quote(safe_path(interrupted.page_of(request)), safe="/")
+        return Response(b"", status_code=200, headers={"HX-Redirect": f"/signin?next={target}"})
     target = safe_path(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     if request.method != "GET":
         target = path_of_referer(request.headers.get("referer"), request.url.netloc)
@@ -64,6 +73,8 @@ def forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The CSRF middleware raises 403 with this detail; say it in words a person can act on.
     if "CSRF" in str(detail):
         return _page(request, 403, "csrf", str(detail))
+    if detail == BLOCKED:
+        return _page(request, 403, "blocked", str(detail))
     return _page(request, 403, "403", str(detail))
 
 
@@ -71,7 +82,27 @@ def not_found(request: Request[Any, Any, Any], exc: NotFoundException) -> Respon
     return _page(request, 404, "404")
 
 
+def _page_above(request: Request[Any, Any, Any]) -> str | None:
+    """The nearest address above this one that can be opened (/drafts/1 for
+    /drafts/1/amendments/5/decide), or None."""
+    parts = request.url.path.rstrip("/").split("/")
+    router = request.app.asgi_router
+    for end in range(len(parts) - 1, 0, -1):
+        candidate = "/".join(parts[:end]) or "/"
+        try:
+            router.handle_routing(candidate, "GET")
+        except (NotFoundException, MethodNotAllowedException):
+            continue
+        return candidate
+    return None
+
+
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if (exc.status_code == 405 and request.method in ("GET", "HEAD") and not _wants_json(request)
+            and (above := _page_above(request))):
+        # The address of a form's answer, reloaded or opened again (from history, a bookmark, a
+        # restored tab): show the page the form is on rather than "method not allowed".
+        return Redirect(above, status_code=HTTP_303_SEE_OTHER)
     if exc.status_code == 403:
         return forbidden(request, exc)
     if exc.status_code == 404:

@@ -10,6 +10,7 @@ escapes every text and attribute, so residents' and staff's words cannot break t
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -34,14 +35,26 @@ class FeedEntry:
 
 EntryProvider = Callable[[int], Awaitable[list[FeedEntry]]]
 
+# The site's currency while a feed is collected, for providers that write amounts in summaries.
+_currency: contextvars.ContextVar[str] = contextvars.ContextVar("feed_currency", default="USD")
+
+
+def feed_currency() -> str:
+    return _currency.get()
+
+
 def providers(feed: str) -> list[EntryProvider]:
     return list(registry().feed_providers.get(feed, []))
 
 
-async def collect_entries(feed: str, limit: int = 50) -> list[FeedEntry]:
+async def collect_entries(feed: str, limit: int = 50, currency: str = "USD") -> list[FeedEntry]:
     entries: list[FeedEntry] = []
-    for provider in providers(feed):
-        entries.extend(await provider(limit))
+    token = _currency.set(currency)
+    try:
+        for provider in providers(feed):
+            entries.extend(await provider(limit))
+    finally:
+        _currency.reset(token)
     entries.sort(key=lambda e: e.updated, reverse=True)
     return entries[:limit]
 

@@ -7,13 +7,104 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import msgspec
 from litestar import Request
 
 from server.i18n import gettext as _
+from server.i18n import lazy_gettext
+
+# How the error summary names a field. The texts are the fields' own labels (already translated);
+# a form whose field is labelled differently passes its own name to form_error().
+FIELD_LABELS: dict[str, object] = {
+    "title": lazy_gettext("Title"),
+    "summary": lazy_gettext("Summary"),
+    "description": lazy_gettext("Description"),
+    "category": lazy_gettext("Category"),
+    "estimated_cost": lazy_gettext("Estimated cost"),
+    "final_cost": lazy_gettext("Final cost estimate"),
+    "location": lazy_gettext("Location"),
+    "co_authors": lazy_gettext("Co-authors"),
+    "reason": lazy_gettext("Public reason"),
+    "decision": lazy_gettext("Decision"),
+    "merge_into": lazy_gettext("Merge into"),
+    "email": lazy_gettext("Email"),
+    "password": lazy_gettext("Password"),
+    "password_confirm": lazy_gettext("Repeat password"),
+    "current_password": lazy_gettext("Current password"),
+    "new_password": lazy_gettext("New password"),
+    "new_password_confirm": lazy_gettext("Repeat new password"),
+    "display_name": lazy_gettext("Display name"),
+    "birth_year": lazy_gettext("Year of birth"),
+    "neighborhood_id": lazy_gettext("Your neighborhood"),
+    "name": lazy_gettext("Name"),
+    "code": lazy_gettext("Access code"),
+    "receipt": lazy_gettext("Receipt code"),
+    "sheet_ref": lazy_gettext("Sheet number"),
+    "comment_opens": lazy_gettext("Comments open on"),
+    "comment_closes": lazy_gettext("Comments close after"),
+    "changelog": lazy_gettext("What changed (shown with the version)"),
+    "heading": lazy_gettext("Heading"),
+    "statement": lazy_gettext("Statement to residents"),
+    "correction_reason": lazy_gettext("Reason for the correction"),
+    "budget": lazy_gettext("Budget (whole currency units)"),
+    "fund": lazy_gettext("Fund"),
+    "cycle_id": lazy_gettext("Budget cycle"),
+    "min_ranks": lazy_gettext("Fewest projects a voter must rank"),
+    "max_ranks": lazy_gettext("Most projects a voter may rank (K)"),
+    "age_min": lazy_gettext("Youngest age allowed"),
+    "age_max": lazy_gettext("Oldest age allowed"),
+    "explanation": lazy_gettext("Explanation for voters"),
+    "count": lazy_gettext("How many codes"),
+    "label": lazy_gettext("Label"),
+    "status": lazy_gettext("Status"),
+    "percent_complete": lazy_gettext("Percent complete"),
+    "spent": lazy_gettext("Money spent so far"),
+    "planned_date": lazy_gettext("Planned date"),
+    "photo": lazy_gettext("Photo"),
+    "photo_alt": lazy_gettext("Describe the photo"),
+}
+
+
+def field_labels(overrides: Mapping[str, object] | None = None) -> dict[str, object]:
+    return {**FIELD_LABELS, **(overrides or {})}
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 Errors = dict[str, str]
+
+
+STASH_KEY = "form_back"
+
+
+class StashedForm(msgspec.Struct, frozen=True):
+    form_id: str
+    errors: Errors
+    form: dict[str, str]
+
+
+def stash_form(request: Request[Any, Any, Any], page: str, form_id: str, errors: Errors,
+               form: Mapping[str, str]) -> None:
+    """Keep a refused form for the next view of `page`: on long pages the refusal redirects to the
+    form's place (`page#anchor`), so the error shows next to the form and the address can be reloaded."""
+    session = request.scope.get("session")
+    data = dict(session) if isinstance(session, dict) else {}
+    data[STASH_KEY] = {"page": page, "form_id": form_id, "errors": dict(errors),
+                       "form": {k: v for k, v in form.items() if "password" not in k}}
+    request.set_session(data)
+
+
+def take_stashed_form(request: Request[Any, Any, Any], page: str) -> StashedForm | None:
+    """The form stashed for `page`, once (a reload after that shows the page as it is)."""
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or not isinstance(stashed := session.get(STASH_KEY), dict):
+        return None
+    request.set_session({k: v for k, v in session.items() if k != STASH_KEY})
+    if stashed.get("page") != page:
+        return None
+    try:
+        return msgspec.convert({k: stashed.get(k) for k in ("form_id", "errors", "form")}, StashedForm)
+    except msgspec.ValidationError:
+        return None
 
 
 async def read_form(request: Request[Any, Any, Any]) -> dict[str, str]:

@@ -3,24 +3,30 @@ role get the 403 page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+from server import interrupted
+
+BLOCKED = "account blocked"  # the 403 page then says so and where to appeal (server/errors.py)
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
-def requires_signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if connection.scope.get("user") is None:
+        # A session that ended while someone was typing: keep what they sent, for after sign-in.
+        await interrupted.keep(connection)
         raise NotAuthorizedException()
 
 
 def requires_role(*roles: str) -> Guard:
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-        requires_signed_in(connection, handler)
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        await requires_signed_in(connection, handler)
         if connection.scope["user"].role not in roles:
             raise PermissionDeniedException()
 
@@ -28,11 +34,11 @@ def requires_role(*roles: str) -> Guard:
     return guard
 
 
-def requires_not_blocked(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def requires_not_blocked(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """For routes that publish something: a blocked account can read but not post."""
-    requires_signed_in(connection, handler)
+    await requires_signed_in(connection, handler)
     if connection.scope["user"].blocked:
-        raise PermissionDeniedException()
+        raise PermissionDeniedException(detail=BLOCKED)
 
 
 requires_council = requires_role("council")

@@ -25,6 +25,20 @@ DOMAIN = "messages"
 _current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="en")
 
 
+def catalog_path(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def missing_catalog() -> str | None:
+    """The first language offered without its compiled catalog. Babel would quietly fall back to
+    English, so an installed server whose build skipped the catalogs would serve Arabic pages in
+    English; start-up refuses instead."""
+    for locale in LOCALES:
+        if locale != "en" and not catalog_path(locale).is_file():
+            return locale
+    return None
+
+
 @cache
 def translations(locale: str) -> NullTranslations:
     if locale == "en":

@@ -3,6 +3,7 @@ with raw HTML disabled, then nh3 (the Ammonia sanitiser) keeps only an allow-lis
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import nh3
@@ -29,6 +30,12 @@ def _demote_headings(html: str) -> str:
 # Lists and tables as a whole, not item by item: a left-to-right item in a right-to-left list would
 # hang its bullet outside the list, past the edge of a phone's screen.
 _BLOCKS = re.compile(r"<(p|ul|ol|h[3-6]|blockquote|table)(?=[\s>])")
+
+
+def plain_text(text: str | None) -> str:
+    """What Markdown says without its marks (for feed summaries and other plain-text places)."""
+    html = _md.render(text or "") if text else ""
+    return re.sub(r"\s+", " ", html_lib.unescape(nh3.clean(html, tags=set()))).strip()
 
 
 def render_markdown(text: str | None) -> Markup:

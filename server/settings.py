@@ -113,10 +113,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if len(currency) != 3 or not currency.isalpha():
         raise SettingsError(f"TOWNSQUARE_CURRENCY: '{currency}' is not a three-letter currency code")
     locale = env.get("TOWNSQUARE_DEFAULT_LOCALE", "en")
-    from server.i18n import LOCALES
+    from server.i18n import LOCALES, catalog_path, missing_catalog
 
     if locale not in LOCALES:
         raise SettingsError(f"TOWNSQUARE_DEFAULT_LOCALE: '{locale}' is not one of {', '.join(LOCALES)}")
+    if (untranslated := missing_catalog()) is not None:
+        raise SettingsError(
+            f"translations: no compiled catalog for '{untranslated}' at {catalog_path(untranslated)} "
+            "(run `make compile-messages` in a checkout, or install from a wheel or sdist, which include it)")
     time_zone = env.get("TOWNSQUARE_TIME_ZONE") or "UTC"
     from server.clock import check_zone
 

@@ -3,6 +3,7 @@ formatting filters, and the same template rendering a whole page or one htmx fra
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +11,22 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from server import clock, i18n
 from server.domains import registry
+from server.forms import field_labels
 from server.markdown import render_markdown
 from server.navigation import nav_links
 from server.redirects import safe_path
 from server.settings import PROJECT_ROOT
 
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
+# An installed package carries templates/ and static/ inside server/site/ (setup.py copies them there
+# at build time); a checkout reads them from the repository root.
+_BUNDLED = Path(__file__).resolve().parent / "site"
+_SITE_ROOT = _BUNDLED if (_BUNDLED / "templates").is_dir() else PROJECT_ROOT
+TEMPLATE_DIR = _SITE_ROOT / "templates"
+STATIC_DIR = _SITE_ROOT / "static"
 HTMX_VERSION = "2.0.11"
 
 
@@ -48,6 +55,16 @@ class _ProcessBytecodeCache(BytecodeCache):
 
 
 _BYTECODE_CACHE = _ProcessBytecodeCache()
+
+
+def _iso_moment(value: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return i18n.fmt_datetime(moment, "short", zone=True)
 
 
 def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) -> Environment:
@@ -91,6 +108,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         nav_links=nav_links,
         # Each domain's own stylesheets (paths under static/), from its manifest.
         domain_stylesheets=lambda: registry().stylesheets,
+        field_labels=field_labels,
     )
     # Marked pass_eval_context so Jinja never folds them at compile time: a literal like
     # {{ 5000 | money }} would otherwise be formatted once, in the language of the first request.
@@ -103,6 +121,11 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         # Return addresses written into links and forms: only same-site paths (server/redirects.py).
         safe_path=safe_path,
         percent=pass_eval_context(lambda _ctx, a, b: i18n.fmt_percent(a, b)),
+        # A person's name, an amount or a date inside a translated sentence: isolated, so that
+        # "Dana Okafor (Council)" or "$US 190,000" keeps its own direction in an Arabic sentence.
+        bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
+        # A moment stored as ISO text (the ballot change log's old and new values), read as a date.
+        isotime=pass_eval_context(lambda _ctx, v: _iso_moment(v)),
     )
     return env
 

@@ -42,6 +42,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # In-process tests hash at argon2's cheapest cost (tests/unit/test_passwords.py checks the
     # production parameters); servers started by the browser and load tests hash at full cost.
     passwords.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    # Services that derive keys from SECRET_KEY (sealed ballots) see the apps' key in every test.
+    from server.secret import set_secret_key
+
+    set_secret_key(TEST_SECRET)
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true but TOWNSQUARE_TEST_POSTGRES_URL is not set: PostgreSQL tests must run")
 

@@ -79,5 +79,6 @@ async def signed_in_as(client: httpx.AsyncClient, role: str = "resident", **kwar
 
 
 def text_of(html: str) -> str:
-    """Visible text, roughly: tags dropped, whitespace folded. For asserting on messages."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    """Visible text, roughly: tags dropped, whitespace folded. For asserting on messages. <bdi>
+    (isolating a name or amount inside a sentence) adds no space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi>", "", html))).strip()

@@ -172,7 +172,7 @@ class CouncilBallotController(Controller):
             writer = csv.writer(out)
             writer.writerow(["ballot", "code", "label"])
             writer.writerows([ballot.title, code, label] for code in plain)
-            return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+            return Response(out.getvalue(), media_type="text/csv", headers={
                 **NO_STORE, "Content-Disposition": f'attachment; filename="ballot-{ballot_id}-codes.csv"'})
         return Template("ballots/council/codes.html", headers=NO_STORE,
                         context={"ballot": ballot, "codes": plain, "label": label})

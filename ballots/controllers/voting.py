@@ -61,6 +61,21 @@ def remember_code(request: Request[Any, Any, Any], response: Response[Any], ball
                         max_age=code_cookie.MAX_AGE, httponly=True, samesite="lax", secure=settings.https)
 
 
+def voter_of(request: Request[Any, Any, Any], ballot_id: int) -> tuple[str, int] | None:
+    """The credential asking to vote or replace on `ballot_id`: the access code entered in this
+    session for it, else the signed-in account."""
+    code = code_session(request, ballot_id)
+    if code is not None:
+        return ("code", int(code["code"]))
+    return ("account", request.user.id) if request.user is not None else None
+
+
+def not_replaceable(request: Request[Any, Any, Any]) -> Redirect:
+    flash(request, _("That receipt cannot be used to replace a ballot here. Changing a ballot needs its receipt "
+                     "and the account or access code that cast it."), "error")
+    return see_other("/ballots/receipt")
+
+
 def clear_code_session(request: Request[Any, Any, Any], response: Response[Any]) -> Response[Any]:
     if code_cookie.NAME in request.cookies:
         response.delete_cookie(code_cookie.NAME)
@@ -155,15 +170,22 @@ class BallotController(Controller):
     async def list_page(self, request: Request[Any, Any, Any]) -> Template:
         hood = request.user.neighborhood_id if request.user else None
         ballots = await service.list_ballots(hood)
+        cycle = request.query_params.get("cycle", "")
+        if cycle.isdigit():  # the dashboard links to one budget cycle's votes
+            ballots = [b for b in ballots if b.cycle_id == int(cycle)]
         return Template("ballots/list.html", context={
+            "cycle_filter": next((b.cycle_name for b in ballots), "") if cycle.isdigit() else None,
             "groups": [(state, [b for b in ballots if b.state == state]) for state in ("open", "upcoming", "closed")],
         })
 
     @get("/ballots/{ballot_id:int}", name="ballots.detail")
     async def detail(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:
         ballot = await load_ballot(ballot_id, cached=True)
+        from ballots.results.service import is_published  # results build on this module
+
         return Template("ballots/detail.html", context={
             "ballot": ballot, "status": await voter_status(request, ballot),
+            "published": ballot.state == "closed" and await is_published(ballot_id),
             "turnout": await service.turnout(ballot_id),
         })
 
@@ -178,10 +200,9 @@ class BallotController(Controller):
                               receipt: str = "", check_voted: bool = True) -> Template | Redirect | None:
         """None when the person may vote on `ballot` now; else the page that says why not."""
         if receipt:
-            if ballot.is_open and await service.receipt_belongs(ballot.id, receipt):
+            if ballot.is_open and await service.receipt_belongs(ballot.id, receipt, voter_of(request, ballot.id)):
                 return None
-            flash(request, _("That receipt cannot be used to replace a ballot here."), "error")
-            return see_other("/ballots/receipt")
+            return not_replaceable(request)
         status = await voter_status(request, ballot, check_voted)
         if status.kind == "vote":
             return None
@@ -207,7 +228,9 @@ class BallotController(Controller):
     def _vote_page(self, request: Request[Any, Any, Any], ballot: BallotView, ranking: list[int], *,
                    errors: list[str] | None = None, announcement: str = "", receipt: str = "",
                    status: int = 200, fragment: bool = False, focus_id: str = "") -> Template:
-        ranked = [c for pid in ranking if (c := ballot.candidate(pid)) is not None]
+        # A ranking sent back with a duplicate-choice error lists each project once: a project twice
+        # would give two sets of buttons one id.
+        ranked = [c for pid in dict.fromkeys(ranking) if (c := ballot.candidate(pid)) is not None]
         context = {
             "ballot": ballot, "ranked": ranked, "unranked": [c for c in ballot.candidates if c not in ranked],
             "errors": errors or [], "announcement": announcement, "receipt": receipt,
@@ -260,7 +283,7 @@ class BallotController(Controller):
         code = code_session(request, ballot_id)
         try:
             if old_receipt:
-                receipt = await service.replace_ballot(ballot_id, old_receipt, ranking)
+                receipt = await service.replace_ballot(ballot_id, old_receipt, ranking, voter_of(request, ballot_id))
             elif code is not None:
                 receipt = await service.cast_with_code(ballot_id, int(code["code"]), ranking, str(code.get("band", "")))
             else:
@@ -270,9 +293,8 @@ class BallotController(Controller):
         except service.AlreadyVoted:
             return clear_code_session(request, Template("ballots/already_voted.html", context={"ballot": ballot},
                                                         status_code=409))
-        except service.UnknownReceipt:
-            flash(request, _("That receipt cannot be used to replace a ballot here."), "error")
-            return see_other("/ballots/receipt")
+        except (service.UnknownReceipt, service.NotYourBallot):
+            return not_replaceable(request)
         except (service.NotOpen, service.Ineligible):
             flash(request, _("Voting on this ballot is not open."), "error")
             return see_other(f"/ballots/{ballot_id}")
@@ -303,7 +325,8 @@ class BallotController(Controller):
 
     @get("/ballots/receipt", name="ballots.receipt_form")
     async def receipt_form(self) -> Template:
-        return Template("ballots/receipt_check.html", context={"form": {}, "errors": {}, "result": None})
+        return Template("ballots/receipt_check.html", context={"form": {}, "errors": {}, "result": None},
+                        headers=NO_STORE)
 
     @post("/ballots/receipt", name="ballots.receipt_check")
     async def receipt_check(self, request: Request[Any, Any, Any]) -> Template:
@@ -324,12 +347,28 @@ class BallotController(Controller):
         ballot = await load_ballot(ballot_id, cached=True)
         form = await forms.read_form(request)
         receipt = form.get("receipt", "")
+        if form.get("code", "").strip() and request.user is None:
+            # A code voter proves it is their ballot with the code it was cast with (used, so it
+            # cannot cast again); entry is limited like the code page's.
+            limiter: RateLimiter = request.app.state.code_entry
+            bucket = f"code:client:{client_id(request)}"
+            match = None if await limiter.exhausted(bucket) else await service.find_code(form["code"])
+            if match is None or match.ballot_id != ballot_id:
+                await limiter.allow(bucket)
+                return not_replaceable(request)
+            # This request votes with the code from now on, and so do the next steps (the cookie).
+            request.scope.setdefault("state", {})["ballot_code"] = code_cookie.CodeBinding(
+                ballot_id, match.code_id, "", int(time.time()) + code_cookie.MAX_AGE)
         refused = await self._voting_context(request, ballot, receipt)
         if refused is not None:
             return refused
         current = await service.lookup_receipt(receipt)
         ranking = [c.proposal_id for c in current.ranking] if current else []
-        return self._vote_page(request, ballot, ranking, receipt=receipt)
+        page = self._vote_page(request, ballot, ranking, receipt=receipt)
+        binding = code_session(request, ballot_id)
+        if binding is not None and form.get("code", "").strip():
+            remember_code(request, page, ballot_id, int(binding["code"]), "")
+        return page
 
     @get("/vote", name="ballots.code_form")
     async def code_form(self) -> Template:

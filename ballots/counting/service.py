@@ -12,10 +12,11 @@ import anyio
 import anyio.to_thread
 import msgspec
 
+from ballots import service as ballots_service
 from ballots.counting.schemas import CountView, ProjectCount
 from ballots.counting.tables import CountRun
 from ballots.service import ElectionData, election_data
-from ballots.tables import Ballot, CastBallot
+from ballots.tables import Ballot
 from ballots.tally import Election, Result, ballot_set_hash, count
 from server.database import is_unique_violation
 
@@ -105,10 +106,23 @@ async def get_count(run_id: int) -> CountView | None:
 
 
 async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountView:
-    """Count a closed ballot, or return the existing count of exactly this ballot set."""
+    """Count a closed ballot, or return the existing count of exactly this ballot set; then write
+    out its sealed ballots (ballots.service.unseal), if that has not happened yet.
+
+    The draft result comes first: the sealed ballots are decrypted in memory to count them, and
+    written out right after. Nothing can be cast once voting has closed, so the written ballots are
+    the counted ones; if the process stops in between, the next run writes them (and finds this
+    count, whose ballot set hash they match)."""
     data = await election_data(ballot_id, now)
     if data is None or not data.closed:
         raise NotCountable(ballot_id)
+    try:
+        return await _count(ballot_id, data)
+    finally:
+        await ballots_service.unseal(ballot_id, now)
+
+
+async def _count(ballot_id: int, data: ElectionData) -> CountView:
     election = build_election(data)
     set_hash = ballot_set_hash(election)
     same = (CountRun.ballot == ballot_id) & (CountRun.rule == data.rule) & (CountRun.ballot_set_hash == set_hash)
@@ -202,9 +216,7 @@ async def count_closed_ballots(now: dt.datetime | None = None) -> int:
     for row in closed:
         # Cheap check first: hashing a large ballot set every minute would be wasteful when nothing
         # changed. A confirmed paper sheet or any other change alters the number of counting ballots.
-        current = await CastBallot.count().where(
-            (CastBallot.ballot == row["id"]) & (CastBallot.superseded == False)  # noqa: E712
-        )
+        current = await ballots_service.counting_total(row["id"])
         if await CountRun.exists().where(
             (CountRun.ballot == row["id"]) & (CountRun.rule == row["rule"]) & (CountRun.status == "done")
             & (CountRun.ballots_counted == current)
@@ -215,4 +227,8 @@ async def count_closed_ballots(now: dt.datetime | None = None) -> int:
         except NotCountable:
             continue
         counted += view.status == "done"
+    # Counting wrote out each counted ballot's sealed ballots; any other closed ballot that still
+    # holds some (one counted before sealing existed, say) is written out now, counted or not.
+    for ballot_id in await ballots_service.ballots_to_unseal(now):
+        await ballots_service.unseal(ballot_id, now)
     return counted

@@ -80,25 +80,46 @@ class ResultsController(Controller):
             raise NotFoundException()
         return publication
 
-    @get("/", name="results.page")
-    async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
-                   version: FromQuery[int | None] = None) -> Template:
+    async def _page(self, request: Request[Any, Any, Any], ballot_id: int, version: int | None,
+                    find: dict[str, Any] | None = None, status: int = 200) -> Template:
         ballot = await _ballot(ballot_id)
         publication = await self._publication(ballot_id, version)
         turnout = await ballots_service.turnout(ballot_id)
         currency = request.app.state.settings.currency
-        return Template("results/page.html", context={
+        headers = {"Cache-Control": "no-store"} if find else None
+        return Template("results/page.html", status_code=status, headers=headers, context={
             "ballot": ballot, "publication": publication, "count": publication.count,
             "versions": await service.publications(ballot_id), "turnout": turnout,
             "charts": result_charts(publication.count, turnout, currency,
                                     await service.turnout_by_neighborhood(ballot_id)),
+            "find": find or {"form": {}, "errors": {}, "found": None},
         })
+
+    @get("/", name="results.page")
+    async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
+                   version: FromQuery[int | None] = None) -> Template:
+        return await self._page(request, ballot_id, version)
+
+    @post("/find", name="results.find")
+    async def find(self, request: Request[Any, Any, Any], ballot_id: FromPath[int],
+                   version: FromQuery[int | None] = None) -> Template:
+        """Find my ballot: the line of the published file that holds the ballot of a receipt. The
+        receipt travels in the POST body, never in a URL."""
+        form = await forms.read_form(request)
+        errors: forms.Errors = {}
+        typed = forms.text(form, "receipt", errors, max_length=40)
+        found = await service.find_ballot(ballot_id, typed, version) if not errors else None
+        if not errors and found is None:
+            errors["receipt"] = _("This is not a receipt code: it has 16 letters and digits in four groups, like "
+                                  "ABCD-EFGH-JKMN-PQRS.")
+        return await self._page(request, ballot_id, version, {"form": form, "errors": errors, "found": found},
+                                status=400 if errors else 200)
 
     @get("/ballots.pb", name="results.pb", media_type=MediaType.TEXT)
     async def pb_file(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Response[str]:
         publication = await self._publication(ballot_id, version)
         text = await service.published_file(ballot_id, publication.version)
-        return Response(text or "", media_type="text/plain; charset=utf-8", headers={
+        return Response(text or "", media_type="text/plain", headers={
             "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{publication.version}.pb"'})
 
     @get("/results.json", name="results.json")
@@ -127,5 +148,5 @@ class ResultsController(Controller):
         for x in sorted(p.count.projects, key=lambda x: (not x.selected, x.chosen_rank or 0, -x.points)):
             writer.writerow([x.proposal_id, x.title, x.cost, x.points, int(x.selected), x.chosen_rank or "",
                              x.explanation_text])
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+        return Response(out.getvalue(), media_type="text/csv", headers={
             "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{p.version}-results.csv"'})

@@ -1,7 +1,8 @@
 """The anonymous ballots of a counted ballot as a pabulib `.pb` file: the field's open format, so
-that anyone can recount with `townsquare tally` or pabutools. Ballots are listed by their random
-key (never in casting order) with their receipt hash, so a voter can find their own ballot. Origin
-and age band are left out: with few paper or older voters they could single a person out."""
+that anyone can recount with `townsquare tally` or pabutools. Ballots are listed sorted by the
+fingerprint of their receipt (never in casting order), so a voter can find their own ballot from the
+receipt alone (README, "Find my ballot"; ballots/sealing.py `fingerprint`). Origin and age band are
+left out: with few paper or older voters they could single a person out."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from server import clock
 
 
 def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int], str | None]]) -> str:
-    """`votes`: (ranking of proposal ids, receipt hash or None), already in the export order."""
+    """`votes`: (ranking of proposal ids, receipt fingerprint or None), already in the export order."""
     points = {p.proposal_id: p.points for p in count.projects}
     supporters: dict[int, int] = {}
     for ranking, _ in votes:
@@ -20,6 +21,7 @@ def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int
             supporters[pid] = supporters.get(pid, 0) + 1
     meta = {
         "description": ballot.title,
+        "ballot_id": str(ballot.id),  # part of each receipt's fingerprint
         "unit": "Townsquare",
         "subunit": ballot.neighborhood_name or "City-wide",
         "instance": ballot.cycle_name,
@@ -45,6 +47,6 @@ def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int
     vote_rows = [[str(i), ",".join(str(pid) for pid in ranking), receipt or ""]
                  for i, (ranking, receipt) in enumerate(votes, start=1)]
     pb = PabulibFile(meta=meta, project_header=["project_id", "cost", "name", "votes", "score"],
-                     project_rows=project_rows, vote_header=["voter_id", "vote", "receipt_hash"],
+                     project_rows=project_rows, vote_header=["voter_id", "vote", "receipt_fingerprint"],
                      vote_rows=vote_rows, election=None)  # type: ignore[arg-type]
     return write(pb, selected=[str(p.proposal_id) for p in count.funded])

@@ -32,3 +32,4 @@ class PublicationSummary(msgspec.Struct, frozen=True):
     funded: int
     spent: int
     budget: int
+    correction_reason: str = ""

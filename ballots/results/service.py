@@ -3,8 +3,6 @@ reason. Publishing takes a snapshot of the anonymous ballots (open data) and of 
 
 from __future__ import annotations
 
-import json
-
 import msgspec
 
 from ballots import service as ballots_service
@@ -13,7 +11,6 @@ from ballots.counting.schemas import CountView
 from ballots.results.open_data import ballot_file
 from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
-from ballots.tables import CastBallot
 from delivery.service import create_delivery_items
 from server.database import write_transaction
 
@@ -28,17 +25,9 @@ class PublishError(Exception):
         self.code = code
 
 
-def _ranking(value: object) -> list[int]:
-    # JSON columns come back as text on some engines.
-    return [int(x) for x in (json.loads(value) if isinstance(value, str) else value or [])]  # type: ignore[union-attr]
-
-
 async def _export_votes(ballot_id: int) -> list[tuple[list[int], str | None]]:
-    # Ordered by the random key: stable across downloads and unrelated to casting order.
-    rows = await CastBallot.select(CastBallot.ranking, CastBallot.receipt_hash).where(
-        (CastBallot.ballot == ballot_id) & (CastBallot.superseded == False)  # noqa: E712
-    ).order_by(CastBallot.id)
-    return [(_ranking(r["ranking"]), r["receipt_hash"]) for r in rows]
+    # Sorted by receipt fingerprint: stable across downloads and unrelated to casting order.
+    return [(ranking, fp or None) for ranking, fp in await ballots_service.export_votes(ballot_id)]
 
 
 async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | None,
@@ -118,16 +107,49 @@ async def published_file(ballot_id: int, version: int | None = None) -> str | No
     return str(row["pb_file"]) if row else None
 
 
+class FoundBallot(msgspec.Struct, frozen=True):
+    fingerprint: str
+    voter_id: str | None  # the line's voter_id in the .pb file; None when no line has the fingerprint
+    ranking: list[int]
+
+
+async def find_ballot(ballot_id: int, receipt: str, version: int | None = None) -> FoundBallot | None:
+    """Where a receipt's ballot is in the published .pb file: the line whose receipt_fingerprint is
+    the receipt's fingerprint (ballots/sealing.py `fingerprint`; a ballot cast before sealing existed
+    is listed under its older salted hash). None when the text is not a receipt at all."""
+    from ballots import codes, sealing
+    from ballots.tally.pabulib import parse
+
+    normalized = codes.normalize(receipt)
+    if not codes.looks_valid(normalized, codes.RECEIPT_LENGTH):
+        return None
+    text = await published_file(ballot_id, version)
+    if text is None:
+        return None
+    wanted = {sealing.fingerprint(ballot_id, normalized)}
+    salt = await ballots_service.code_salt(ballot_id)
+    if salt:
+        wanted.add(codes.digest(salt, normalized))
+    pb = parse(text)
+    column = pb.vote_header.index("receipt_fingerprint") if "receipt_fingerprint" in pb.vote_header else len(
+        pb.vote_header) - 1
+    for row in pb.vote_rows:
+        if row[column] in wanted:
+            return FoundBallot(row[column], row[0], [int(x) for x in row[1].split(",") if x])
+    return FoundBallot(sealing.fingerprint(ballot_id, normalized), None, [])
+
+
 async def recent_publications(limit: int = 50) -> list[PublicationSummary]:
     rows = await ResultPublication.select(
         ResultPublication.ballot, ResultPublication.ballot.title.as_alias("ballot_title"),
         ResultPublication.version, ResultPublication.published_at, ResultPublication.result_json,
+        ResultPublication.correction_reason,
     ).order_by(ResultPublication.published_at, ascending=False).limit(limit)
     out = []
     for r in rows:
         count = msgspec.json.decode(r["result_json"], type=CountView)
         out.append(PublicationSummary(r["ballot"], r["ballot_title"], r["version"], r["published_at"],
-                                      len(count.funded), count.spent, count.budget))
+                                      len(count.funded), count.spent, count.budget, r["correction_reason"] or ""))
     return out
 
 

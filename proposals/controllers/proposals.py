@@ -17,6 +17,7 @@ from proposals.categories import CATEGORIES, STATUSES, phase_label
 from proposals.moderation import service as moderation
 from proposals.schemas import SORTS, ProposalDetail, ProposalFilters, parse_proposal
 from proposals.threads import service as threads
+from proposals.timeline_sources import later_events
 from proposals.views import labels
 from server import forms
 from server.guards import requires_not_blocked, requires_signed_in
@@ -52,7 +53,8 @@ def phase_closed_message(phase: str) -> str:
 
 def proposal_form(detail: ProposalDetail) -> dict[str, str]:
     return {"title": detail.title, "summary": detail.summary, "description": detail.description,
-            "category": detail.category, "estimated_cost": str(detail.estimated_cost), "location": detail.location,
+            "category": detail.category, "estimated_cost": str(detail.estimated_cost or ""),  # 0: a draft without one
+            "location": detail.location,
             "co_authors": ", ".join(p.email for p in detail.co_authors), "cycle": str(detail.cycle.id)}
 
 
@@ -104,7 +106,7 @@ class ProposalController(Controller):
     async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
         submit = form.get("action") != "draft"
-        data, errors = parse_proposal(form)
+        data, errors = parse_proposal(form, draft=not submit)
         accepting = {c.id for c in await service.cycles_accepting_ideas()}
         cycle_id = int_or_none(form.get("cycle"))
         if cycle_id not in accepting:
@@ -119,6 +121,8 @@ class ProposalController(Controller):
                                          "first.", emails=", ".join(exc.emails))
             except service.PhaseClosed as exc:
                 errors["form"] = phase_closed_message(exc.phase)
+            except service.InvalidState:
+                errors["form"] = _("A submitted proposal needs every field filled in.")
             else:
                 flash(request, _("Your proposal was submitted.") if submit else _("Draft saved. Only you and your "
                                                                                   "co-authors can see it."), "success")
@@ -149,11 +153,16 @@ class ProposalController(Controller):
             # Hidden proposals show a placeholder; moderators and the authors still see the text.
             "hidden": hidden if hidden and not detail.readable else None,
             "hidden_note": hidden,
-            "events": await service.timeline(proposal_id, viewer),
+            "events": sorted([*await service.timeline(proposal_id, viewer),
+                              *await later_events(proposal_id, request.app.state.settings.currency)],
+                             key=lambda e: e.at),
             "support": await service.support_state(proposal_id, viewer.id if viewer else None),
             "following": await service.is_following(proposal_id, viewer.id if viewer else None),
             "can_edit": detail.is_editor(viewer.id if viewer else None) and phases.can_edit(detail.cycle.phase)
             and detail.status in ("draft", "submitted"),
+            "can_withdraw": bool(viewer and viewer.id == detail.author.id)
+            and service.can_withdraw(detail.cycle.phase, detail.status),
+            "can_delete": bool(viewer and viewer.id == detail.author.id) and detail.status == "draft",
             "can_support": phases.can_support(detail.cycle.phase) and detail.status in service.OPEN_STATUSES,
             "can_review": bool(viewer and viewer.is_council) and phases.can_review(detail.cycle.phase)
             and detail.status in service.REVIEWABLE_STATUSES,
@@ -177,8 +186,8 @@ class ProposalController(Controller):
         form = await forms.read_form(request)
         if detail.author.id != request.user.id:  # only the author changes co-authors
             form["co_authors"] = ", ".join(p.email for p in detail.co_authors)
-        data, errors = parse_proposal(form)
         submit = form.get("action") == "submit"
+        data, errors = parse_proposal(form, draft=detail.status == "draft" and not submit)
         if data is not None and not errors:
             try:
                 await service.update_proposal(proposal_id, request.user.id, data, submit=submit)
@@ -187,13 +196,40 @@ class ProposalController(Controller):
                                          "first.", emails=", ".join(exc.emails))
             except service.PhaseClosed as exc:
                 errors["form"] = phase_closed_message(exc.phase)
-            except service.InvalidState:
-                errors["form"] = _("This proposal can no longer be edited.")
+            except service.InvalidState as exc:
+                errors["form"] = (_("A submitted proposal needs every field filled in.") if str(exc) == "incomplete"
+                                  else _("This proposal can no longer be edited."))
             else:
                 flash(request, _("Your proposal was submitted.") if submit and detail.status == "draft"
                       else _("Your changes were saved. Everyone can see what changed."), "success")
                 return see_other(f"/proposals/{proposal_id}")
         return await self._form_page(request, form, errors, detail, status=400)
+
+    @post("/{proposal_id:int}/withdraw", name="proposals.withdraw", guards=[requires_not_blocked])
+    async def withdraw(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Redirect:
+        await self._visible(request, proposal_id)
+        try:
+            await service.withdraw_proposal(proposal_id, request.user.id)
+        except service.NotAllowed as exc:
+            raise PermissionDeniedException() from exc
+        except service.InvalidState:
+            flash(request, _("This proposal can no longer be withdrawn."), "error")
+        else:
+            flash(request, _("Your proposal was withdrawn. It stays visible, marked withdrawn."), "success")
+        return see_other(f"/proposals/{proposal_id}")
+
+    @post("/{proposal_id:int}/delete", name="proposals.delete_draft", guards=[requires_not_blocked])
+    async def delete_draft(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Redirect:
+        await self._visible(request, proposal_id)
+        try:
+            await service.delete_draft(proposal_id, request.user.id)
+        except service.NotAllowed as exc:
+            raise PermissionDeniedException() from exc
+        except service.InvalidState:
+            flash(request, _("Only a draft can be deleted; a submitted proposal can be withdrawn."), "error")
+            return see_other(f"/proposals/{proposal_id}")
+        flash(request, _("Draft deleted."), "success")
+        return see_other("/proposals")
 
     @get("/{proposal_id:int}/revisions", name="proposals.revisions")
     async def revisions(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template:

@@ -60,8 +60,12 @@ class ReviewController(Controller):
         detail = await service.get_proposal(proposal_id, request.user)
         form: dict[str, str] = {}
         if detail is not None and detail.status in ("feasible", "not_feasible"):
+            # A new decision starts from the standing one, its public reason included: submitting
+            # it unchanged must not leave the public timeline without the reason.
+            latest = [e for e in await service.timeline(proposal_id) if e.kind == detail.status]
             form = {"decision": detail.status, "final_cost": str(detail.final_cost or ""),
-                    "ballot_eligible": "on" if detail.ballot_eligible else ""}
+                    "ballot_eligible": "on" if detail.ballot_eligible else "",
+                    "reason": latest[-1].reason if latest else ""}
         elif detail is not None:
             form = {"final_cost": str(detail.estimated_cost), "ballot_eligible": "on"}
         return await self._page(request, proposal_id, form, {})
@@ -136,7 +140,10 @@ class CycleAdminController(Controller):
         data, errors = parse_cycle(form)
         if data is None or errors:
             return await self._edit_page(cycle, form, errors, 200 if is_htmx(request) else 400)
-        await service.update_cycle(cycle_id, data)
+        try:
+            await service.update_cycle(cycle_id, data)
+        except service.InvalidState as exc:
+            return await self._edit_page(cycle, form, {"form": str(exc)}, 200 if is_htmx(request) else 400)
         flash(request, _("Dates saved. Phases now open and close on the new dates."), "success")
         return see_other(f"/cycles/{cycle_id}")
 

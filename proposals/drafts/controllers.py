@@ -69,7 +69,18 @@ class DraftController(Controller):
 
     @get("/{draft_id:int}", name="drafts.show")
     async def show(self, request: Request[Any, Any, Any], draft_id: FromPath[int]) -> Template:
+        if (back := forms.take_stashed_form(request, f"/drafts/{draft_id}")) is not None:
+            return await self._page(request, draft_id, errors=back.errors, form=back.form, error_form=back.form_id)
         return await self._page(request, draft_id)
+
+    async def _refused(self, request: Request[Any, Any, Any], draft_id: int, errors: dict[str, str],
+                       form: dict[str, str], error_form: str, anchor: str) -> Template | Redirect:
+        """Without htmx, the page is long: come back to the form that was refused (the browser scrolls
+        to it), with its error and what was typed, at an address that can be reloaded."""
+        if is_htmx(request):
+            return await self._page(request, draft_id, errors=errors, form=form, error_form=error_form, status=400)
+        forms.stash_form(request, f"/drafts/{draft_id}", error_form, errors, form)
+        return Redirect(f"/drafts/{draft_id}#{anchor}", status_code=303)
 
     @get("/{draft_id:int}/versions/{number:int}", name="drafts.version")
     async def version(self, draft_id: FromPath[int], number: FromPath[int]) -> Template:
@@ -99,8 +110,7 @@ class DraftController(Controller):
         except service.NotFound as exc:
             raise NotFoundException() from exc
         except service.DraftError as exc:
-            return await self._page(request, draft_id, errors=exc.errors, form=form, error_form=f"amend-{key}",
-                                    status=400)
+            return await self._refused(request, draft_id, exc.errors, form, f"amend-{key}", f"amend-{key}-text")
         return await self._after(request, draft_id, f"amendment-{amendment_id}",
                                  _("Thank you. Your suggested wording is published for others to discuss."))
 
@@ -113,8 +123,8 @@ class DraftController(Controller):
         except service.NotFound as exc:
             raise NotFoundException() from exc
         except service.DraftError as exc:
-            return await self._page(request, draft_id, errors=exc.errors, error_form=f"amendment-{amendment_id}",
-                                    status=400)
+            return await self._refused(request, draft_id, exc.errors, {}, f"amendment-{amendment_id}",
+                                       f"amendment-{amendment_id}")
         return await self._after(request, draft_id, f"amendment-{amendment_id}")
 
     # ------------------------------------------------------------ council: answering
@@ -129,8 +139,8 @@ class DraftController(Controller):
         except service.NotFound as exc:
             raise NotFoundException() from exc
         except service.DraftError as exc:
-            return await self._page(request, draft_id, errors=exc.errors, form=form,
-                                    error_form=f"amendment-{amendment_id}", status=400)
+            return await self._refused(request, draft_id, exc.errors, form, f"amendment-{amendment_id}",
+                                       f"amendment-{amendment_id}")
         return await self._after(request, draft_id, f"amendment-{amendment_id}", _("Decision published."))
 
     @post("/{draft_id:int}/sections/{key:int}/summary", name="drafts.summary", guards=[requires_council])
@@ -142,8 +152,7 @@ class DraftController(Controller):
         except service.NotFound as exc:
             raise NotFoundException() from exc
         except service.DraftError as exc:
-            return await self._page(request, draft_id, errors=exc.errors, form=form, error_form=f"summary-{key}",
-                                    status=400)
+            return await self._refused(request, draft_id, exc.errors, form, f"summary-{key}", f"summary-{key}")
         return await self._after(request, draft_id, f"section-{key}", _("Your response to this section is published."))
 
     @get("/{draft_id:int}/export.json", name="drafts.export_json", guards=[requires_council])
@@ -168,7 +177,7 @@ class DraftController(Controller):
             writer.writerow(["amendment", a["id"], "section", a["section"], "", "", a["author"], "", "",
                              a["supporters"], a["status"], "", "", "", a["hidden"], a["text"], a["reason"],
                              a["decision_reason"]])
-        return Response(out.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+        return Response(out.getvalue().encode("utf-8-sig"), media_type="text/csv",
                         headers={"content-disposition": f'attachment; filename="draft-{draft_id}.csv"'})
 
     async def _export(self, draft_id: int) -> dict:

@@ -67,6 +67,34 @@ class ReportController(Controller):
         return Redirect(safe_path(form.get("next")), status_code=303)
 
 
+class BlockedController(Controller):
+    """A blocked person's own page: why, since when, and a way to ask for a review."""
+
+    path = "/moderation/blocked"
+    include_in_schema = False
+    guards = [requires_signed_in]
+
+    async def _page(self, request: Request[Any, Any, Any], errors: dict[str, str] | None = None,
+                    form: dict[str, str] | None = None, status: int = 200) -> Template:
+        return Template("moderation/blocked.html", status_code=status, context={
+            "notice": await service.block_notice(request.user.id), "errors": errors or {}, "form": form or {}})
+
+    @get("/", name="moderation.blocked")
+    async def show(self, request: Request[Any, Any, Any]) -> Template:
+        return await self._page(request)
+
+    @post("/", name="moderation.appeal")
+    async def appeal(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = await forms.read_form(request)
+        try:
+            await service.appeal_block(request.user.id, form.get("appeal", ""))
+        except service.ModerationError as exc:
+            return await self._page(request, {"appeal": str(exc)}, form, status=400)
+        flash(request, _("Your request was sent to the moderators. You will be notified of their answer."),
+              "success")
+        return Redirect(service.BLOCK_PAGE, status_code=303)
+
+
 class ModerationController(Controller):
     path = "/moderation"
     guards = [requires_moderator]
@@ -107,7 +135,8 @@ class ModerationController(Controller):
             return await self._queue({f"note-{key}": errors.get("note", errors.get("form", ""))},
                                      {f"note-{key}": form.get("note", "")}, 400)
         flash(request, {"hide": _("Hidden. The action is in the moderation log."),
-                        "restore": _("Restored. The action is in the moderation log."),
+                        "restore": _("Restored. The action is in the moderation log.") if form.get("was_hidden")
+                        else _("Kept visible; its reports are closed. The action is in the moderation log."),
                         "block": _("Author blocked from posting. The action is in the moderation log.")}[action],
               "success")
         return Redirect("/moderation", status_code=303)

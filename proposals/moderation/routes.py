@@ -1,5 +1,5 @@
 """Routes of moderation: reporting, the queue and the log."""
 
-from proposals.moderation.controllers import ModerationController, ReportController
+from proposals.moderation.controllers import BlockedController, ModerationController, ReportController
 
-ROUTE_HANDLERS = [ReportController, ModerationController]
+ROUTE_HANDLERS = [ReportController, BlockedController, ModerationController]

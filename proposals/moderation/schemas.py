@@ -40,3 +40,6 @@ class LogEntry(msgspec.Struct, frozen=True):
     created_at: dt.datetime
     target_id: int | None = None
     target_blocked: bool = False
+    kind_label: str = ""
+    title: str = ""
+    url: str = ""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+
+import msgspec
 
 from proposals.moderation import registry, rules
 from proposals.moderation.registry import ContentInfo, content_kind
@@ -24,6 +27,10 @@ NOTIFICATION_KINDS = {
     "content_hidden:spam": N_("A moderator hid “%(subject)s” as spam."),
     "content_hidden:offensive": N_("A moderator hid “%(subject)s” as offensive."),
     "content_hidden:off_topic": N_("A moderator hid “%(subject)s” as off-topic."),
+    "moderation_report": N_("Reported for moderation: “%(subject)s”."),
+    "moderation_hidden": N_("Hidden after 3 reports, waiting for a moderator: “%(subject)s”."),
+    "account_blocked": N_("A moderator blocked your account from posting. Read why and how to appeal."),
+    "block_appeal": N_("%(actor)s asks moderators to review the block on their account."),
     "content_hidden:personal_data": N_("A moderator hid “%(subject)s” because it shows personal data."),
 }
 
@@ -115,8 +122,20 @@ async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> s
                 ModerationState.id == state["id"])
     if new_status == "pending" and status != "pending":
         await _tell_author(kind, info, "content_pending")
+        await _tell_moderators(kind, content_id, info, "moderation_hidden")
         return "hidden"
+    if count == 1:  # the first report puts the item in the queue; later ones only add to it
+        await _tell_moderators(kind, content_id, info, "moderation_report")
     return "reported"
+
+
+async def _tell_moderators(kind: str, content_id: int, info: ContentInfo, notification: str) -> None:
+    """Moderators hear of an item entering the queue and of one hidden by reports; council staff
+    (who can moderate too) only where no moderator account exists."""
+    staff = await Account.select(Account.id, Account.role).where(Account.role.is_in(["moderator", "council"]))
+    moderators = [a["id"] for a in staff if a["role"] == "moderator"] or [a["id"] for a in staff]
+    subject = info.title if kind == "proposal" else info.excerpt
+    await notify(moderators, notification, subject=subject[:80], url=f"/moderation#item-{kind}-{content_id}")
 
 
 async def _tell_author(content: str, info: ContentInfo | None, notification: str) -> None:
@@ -189,7 +208,60 @@ async def block_author(kind: str, content_id: int, moderator_id: int, reason: st
         await ModerationAction.insert(ModerationAction(content_kind=kind, content_id=content_id, action="block",
                                                        reason=reason, moderator=moderator_id,
                                                        target_account=info.author_id))
+    # Told at once, with where to read the reason and appeal: a blocked person otherwise only meets
+    # refusals when they next try to post.
+    await notify([info.author_id], "account_blocked", url=BLOCK_PAGE)
     return info.author_id
+
+
+BLOCK_PAGE = "/moderation/blocked"
+
+
+class BlockNotice(msgspec.Struct, frozen=True):
+    reason: str
+    blocked_at: dt.datetime
+    appealed_at: dt.datetime | None
+    appeal: str
+
+
+async def block_notice(account_id: int) -> BlockNotice | None:
+    """Why this account is blocked (the latest block in the log) and whether it has appealed since,
+    or None when it is not blocked."""
+    if not await is_blocked(account_id):
+        return None
+    rows = await ModerationAction.select(ModerationAction.action, ModerationAction.reason,
+                                         ModerationAction.created_at).where(
+        (ModerationAction.target_account == account_id) & ModerationAction.action.is_in(["block", "appeal"])
+    ).order_by(ModerationAction.id, ascending=False).limit(20)
+    block = next((r for r in rows if r["action"] == "block"), None)
+    appeal = rows[0] if rows and rows[0]["action"] == "appeal" else None
+    return BlockNotice(reason=block["reason"] if block else "",
+                       blocked_at=block["created_at"] if block else clock.now(),
+                       appealed_at=appeal["created_at"] if appeal else None,
+                       appeal=appeal["reason"] if appeal else "")
+
+
+async def appeal_block(account_id: int, text: str) -> None:
+    """A blocked person asks for a review, once per block: the appeal goes into the moderation log
+    (read by every moderator) and each moderator is notified."""
+    text = text.strip()
+    if not text:
+        raise ModerationError(_("Please say why the block should be lifted."))
+    if len(text) > 2000:
+        raise ModerationError(_("Please keep this to %(n)s characters or fewer (you wrote %(m)s).", n=2000,
+                                m=len(text)))
+    notice = await block_notice(account_id)
+    if notice is None:
+        raise ModerationError(_("Your account is not blocked."))
+    if notice.appealed_at is not None:
+        raise ModerationError(_("You have already asked for a review. A moderator will answer."))
+    async with write_transaction():
+        await ModerationAction.insert(ModerationAction(action="appeal", reason=text, moderator=account_id,
+                                                       target_account=account_id))
+    person = await Account.select(Account.display_name).where(Account.id == account_id).first()
+    moderators = await Account.select(Account.id).where(Account.role.is_in(["moderator", "council"]))
+    await notify([m["id"] for m in moderators], "block_appeal", actor=person["display_name"] if person else "",
+                 url="/moderation/log", exclude=account_id)
 
 
 async def unblock(account_id: int, moderator_id: int, reason: str) -> None:
@@ -249,11 +321,28 @@ async def log(page: int = 1, per_page: int = 50) -> tuple[list[LogEntry], bool]:
         ModerationAction.target_account.id.as_alias("target_id"),
         ModerationAction.target_account.blocked.as_alias("target_blocked"),
     ).order_by(ModerationAction.id, ascending=False).limit(per_page + 1).offset((max(page, 1) - 1) * per_page)
-    entries = [LogEntry(id=r["id"], action=r["action"], kind=r["content_kind"], content_id=r["content_id"],
-                        category=r["category"], reason=r["reason"], moderator_name=r["moderator_name"] or "",
-                        target_name=r["target_name"] or "", created_at=r["created_at"], target_id=r["target_id"],
-                        target_blocked=bool(r["target_blocked"])) for r in rows[:per_page]]
-    return entries, len(rows) > per_page
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    # Each entry names and links the item it is about (one lookup per kind on the page).
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        if r["content_kind"]:
+            by_kind[r["content_kind"]].append(r["content_id"])
+    infos: dict[tuple[str, int], ContentInfo] = {}
+    for kind, ids in by_kind.items():
+        if spec := content_kind(kind):
+            infos.update({(kind, i): info for i, info in (await spec.describe(ids)).items()})
+    entries = []
+    for r in rows:
+        spec = content_kind(r["content_kind"]) if r["content_kind"] else None
+        info = infos.get((r["content_kind"], r["content_id"]))
+        entries.append(LogEntry(
+            id=r["id"], action=r["action"], kind=r["content_kind"], content_id=r["content_id"],
+            category=r["category"], reason=r["reason"], moderator_name=r["moderator_name"] or "",
+            target_name=r["target_name"] or "", created_at=r["created_at"], target_id=r["target_id"],
+            target_blocked=bool(r["target_blocked"]), kind_label=_(spec.label) if spec else r["content_kind"],
+            title=(info.title if info else "") or "", url=(info.url if info else "") or ""))
+    return entries, has_more
 
 
 # -- the "proposal" kind (declared in proposals/domain.py; read-only use of the proposals table) --

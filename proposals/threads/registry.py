@@ -27,6 +27,7 @@ Describe = Callable[[list[int]], Awaitable[dict[int, TargetInfo]]]
 # `audience(ids, viewer)`: the ids whose thread this viewer may read (the owning domain's
 # visibility rule); `viewer` is a server.current_user.Viewer or None. Missing ids are "not found".
 Audience = Callable[[list[int], Any], Awaitable[set[int]]]
+Followers = Callable[[int], Awaitable[list[int]]]
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,16 @@ class ThreadKind:
     describe: Describe
     stances: bool = False  # top-level comments carry a stance (supports / has concerns / neutral)
     audience: Audience | None = None  # None: every existing target is public
+    # Who hears of every new comment (a proposal's followers, its authors among them); None: nobody.
+    followers: Followers | None = None
 
 
-def kind(name: str, describe: Describe, *, stances: bool = False, audience: Audience | None = None) -> Kind:
+def kind(name: str, describe: Describe, *, stances: bool = False, audience: Audience | None = None,
+         followers: Followers | None = None) -> Kind:
     """A manifest entry. `describe(ids)` returns a TargetInfo for each id that exists (one query for
     all ids, please: a page may load 20 threads at once). Ids missing from the result are treated
     as not found."""
-    return Kind(COMPONENT, name, ThreadKind(name, describe, stances, audience))
+    return Kind(COMPONENT, name, ThreadKind(name, describe, stances, audience, followers))
 
 
 def thread_kind(name: str) -> ThreadKind | None:

@@ -28,7 +28,10 @@ MAX_BODY = 5000
 # Top-level comments shown before "Show all comments"; replies of shown comments always come along.
 FIRST_PAGE = 10
 
-NOTIFICATION_KINDS = {"thread_reply": N_("%(actor)s replied to your comment on “%(subject)s”")}  # proposals/domain.py
+NOTIFICATION_KINDS = {  # declared in proposals/domain.py
+    "thread_reply": N_("%(actor)s replied to your comment on “%(subject)s”"),
+    "thread_comment": N_("%(actor)s commented on “%(subject)s”, which you follow"),
+}
 
 
 class ThreadError(Exception):
@@ -206,9 +209,15 @@ async def post_comment(kind: str, target_id: int, author_id: int, body: str, *, 
         author=author_id, body=body, stance=stance, official=author["role"] == "council",
     )).returning(Comment.id)
     comment_id = rows[0]["id"]
+    told: set[int] = set()
     if parent is not None:
         await notify([parent["author"]], "thread_reply", subject=info.title, actor=author["display_name"],
                      url=f"{info.url}#comment-{comment_id}", exclude=author_id)
+        told.add(parent["author"])
+    if spec.followers is not None:
+        await notify([a for a in await spec.followers(target_id) if a not in told], "thread_comment",
+                     subject=info.title, actor=author["display_name"], url=f"{info.url}#comment-{comment_id}",
+                     exclude=author_id)
     return comment_id
 
 

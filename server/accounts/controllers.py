@@ -9,11 +9,12 @@ from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from server import clock, forms
+from server import clock, forms, interrupted
 from server.accounts import service
 from server.accounts.moves import move_refusal
 from server.accounts.schemas import check_password, parse_details, parse_sign_in, parse_sign_up
 from server.current_user import LANG_COOKIE, SESSION_USER_KEY, SESSION_VERSION_KEY, Viewer
+from server.follows import followed_by
 from server.forms import read_form
 from server.guards import requires_not_blocked, requires_signed_in
 from server.i18n import LOCALES
@@ -25,8 +26,11 @@ from server.web import client_id, is_htmx, see_other
 
 
 def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
+    session = request.scope.get("session")
+    kept = session.get(interrupted.KEY) if isinstance(session, dict) else None
     rotate_session(request)
-    request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version})
+    request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version,
+                         **({interrupted.KEY: kept} if kept else {})})
 
 
 class AccountController(Controller):
@@ -111,6 +115,10 @@ class AccountController(Controller):
             "details_errors": details_errors or {},
         })
 
+    @get("/account/following", name="accounts.following", guards=[requires_signed_in])
+    async def following(self, request: Request[Any, Any, Any]) -> Template:
+        return Template("accounts/following.html", context={"items": await followed_by(request.user.id)})
+
     @get("/account", name="accounts.page", guards=[requires_signed_in])
     async def account_page(self, request: Request[Any, Any, Any]) -> Template:
         return await self._account_page(request.user)
@@ -124,6 +132,8 @@ class AccountController(Controller):
         moving = data is not None and data.neighborhood_id != viewer.neighborhood_id
         if moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
             errors["neighborhood_id"] = refusal
+            # The move did not happen: the list shows where the person still is, not the refused choice.
+            form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
         if data is None or errors:
             return await self._account_page(viewer, details=form, details_errors=errors, status=400)
         await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
@@ -135,7 +145,7 @@ class AccountController(Controller):
         form = await read_form(request)
         errors: dict[str, str] = {}
         new = check_password(form, "new_password", errors)
-        if not errors and form.get("new_password_confirm") != new:
+        if new and form.get("new_password_confirm") != new:
             errors["new_password_confirm"] = _("The two passwords do not match.")
         viewer = None
         if not errors:

@@ -78,7 +78,7 @@ class PasswordResetController(Controller):
         form = await forms.read_form(request)
         errors: forms.Errors = {}
         new = check_password(form, "new_password", errors)
-        if not errors and form.get("new_password_confirm") != new:
+        if new and form.get("new_password_confirm") != new:
             errors["new_password_confirm"] = _("The two passwords do not match.")
         if errors:
             return Template("accounts/reset.html", context={"token": token, "errors": errors}, status_code=400,

@@ -49,7 +49,8 @@ def parse_sign_up(
     display_name = forms.text(form, "display_name", errors, max_length=80, min_length=2)
     email = forms.email(form, "email", errors)
     password = check_password(form, "password", errors)
-    if not errors.get("password") and form.get("password_confirm") != password:
+    # Reported with a too-short password too: one round trip should show everything to fix.
+    if password and form.get("password_confirm") != password:
         errors["password_confirm"] = _("The two passwords do not match.")
     neighborhood = forms.integer(form, "neighborhood_id", errors)
     if neighborhood is not None and neighborhood not in neighborhood_ids:

@@ -97,6 +97,9 @@ PAGES: list[PageCase] = [
     # dashboard
     *(PageCase(role, "/dashboard") for role in ("anonymous", "council")),
     *(PageCase(role, "/dashboard/1") for role in ("anonymous", "council")),
+    # the open data API's documentation
+    PageCase("anonymous", "/api/schema"),
+    PageCase("anonymous", "/api/v1", locale="ar"),
     # right to left
     PageCase("anonymous", "/", locale="ar"),
     PageCase("anonymous", "/signup", locale="ar"),

@@ -73,3 +73,43 @@ async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyP
     throttles = Throttles(*(RateLimiter(counters, 5, 60) for _ in dataclasses.fields(Throttles)))
     result = await sign_in(SignIn("council@demo.townsquare.example", DEMO_PASSWORD), "test", throttles)
     assert result.viewer is not None and result.viewer.role == "council"
+
+
+async def test_demo_data_tells_one_coherent_story(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20, item 21: nothing in delivery that is still on an open ballot or lost its vote, every
+    proposal in a category residents can choose, no project proposed by the moderator, and no
+    delivery update that talks about something else."""
+    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
+    import datetime as dt
+
+    import msgspec
+
+    from ballots.counting.schemas import CountView
+    from ballots.results.tables import ResultPublication
+    from ballots.tables import Ballot, BallotCandidate
+    from delivery.tables import DeliveryItem, DeliveryUpdate
+    from proposals.categories import CATEGORIES
+    from proposals.tables import Proposal
+
+    ctx = await load_demo(progress=lambda _line: None)
+    now = dt.datetime.now(dt.UTC)
+    funded: set[int] = set()
+    for r in await ResultPublication.select(ResultPublication.result_json):
+        funded |= {p.proposal_id for p in msgspec.json.decode(r["result_json"], type=CountView).funded}
+    open_ballots = [b["id"] for b in await Ballot.select(Ballot.id).where(Ballot.closes_at > now)]
+    still_voting = {c["proposal"] for c in await BallotCandidate.select(BallotCandidate.proposal).where(
+        BallotCandidate.ballot.is_in(open_ballots))}
+    on_closed = {c["proposal"] for c in await BallotCandidate.select(BallotCandidate.proposal).where(
+        BallotCandidate.ballot.not_in(open_ballots))}
+    for item in await DeliveryItem.select(DeliveryItem.proposal, DeliveryItem.proposal.title.as_alias("title")):
+        assert item["proposal"] not in still_voting, f"{item['title']} is being delivered while still on a ballot"
+        assert item["proposal"] not in on_closed or item["proposal"] in funded, f"{item['title']} lost its vote"
+    proposals = await Proposal.select(Proposal.title, Proposal.category, Proposal.author)
+    assert {p["category"] for p in proposals} <= set(CATEGORIES)
+    assert not [p["title"] for p in proposals if p["author"] == ctx.accounts["moderator"]], \
+        "projects proposed by the moderator (last year's were all)"
+    for u in await DeliveryUpdate.select(DeliveryUpdate.body, DeliveryUpdate.item.proposal.title.as_alias("title")):
+        if "camera" in u["body"].lower():
+            assert "camera" in u["title"].lower(), f"an update on “{u['title']}” talks about cameras"
+        if "volunteer" in u["body"].lower():
+            assert "light" not in u["title"].lower() and "lamp" not in u["title"].lower()

@@ -52,6 +52,9 @@ async def test_no_move_while_a_cycle_you_voted_in_is_still_voting(client: httpx.
     assert refused.status_code == 400
     assert "You have already voted on your neighborhood" in text_of(refused.text)
     assert 'value="Amira H."' in refused.text  # what was typed comes back
+    # Issue 20, item 18: the list shows the neighborhood the person is still in, not the refused one.
+    assert f'<option value="{s.hood}" selected' in refused.text
+    assert f'<option value="{elsewhere}" selected' not in refused.text
     kept = await load_viewer(voter.id)
     assert kept is not None and kept.neighborhood_id == s.hood and kept.display_name == "Amira Haddad"
     # Renaming alone is fine.
@@ -77,3 +80,22 @@ async def test_a_resident_asks_for_notification_emails_and_stops_them(client: ht
     assert "checked" in (await client.get("/account")).text.split('id="email_notifications"')[1].split(">")[0]
     off = await post_form(client, "/account/details", {"display_name": "Jordan Kim", "neighborhood_id": str(hood)})
     assert off.status_code == 303 and not (await load_viewer(viewer.id)).email_notifications  # type: ignore[union-attr]
+
+
+async def test_the_following_page_lists_proposals_and_projects(client: httpx.AsyncClient, db: Engine) -> None:
+    """Issue 20, item 16: one page lists what the person follows, each linked."""
+    from factories.delivery import make_item
+    from factories.proposals import make_cycle, make_proposal
+    from support import signed_in_as
+
+    pid = await make_proposal(await make_account(), await make_cycle(), title="Lamps on Elm Street")
+    item = await make_item("Crossing on Mill Street")
+    await signed_in_as(client)
+    empty = text_of((await client.get("/account/following")).text)
+    assert "You do not follow anything yet." in empty
+    await post_form(client, f"/proposals/{pid}/follow")
+    await post_form(client, f"/delivery/{item}/follow", {"follow": "1"})
+    page = await client.get("/account/following")
+    assert f'href="/proposals/{pid}">Lamps on Elm Street</a>' in page.text
+    assert f'href="/delivery/{item}">' in page.text and "Crossing on Mill Street" in page.text
+    assert 'href="/account/following"' in (await client.get("/account")).text

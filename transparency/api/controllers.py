@@ -5,11 +5,12 @@ page's view model never silently changes the public contract."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter, QueryParameter
+from litestar.response import Template
 
 from ballots import service as ballots_service
 from ballots.results import service as results
@@ -18,6 +19,7 @@ from delivery import service as delivery
 from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.schemas import PublicProposal
+from server.api_docs import docs_template
 from transparency.api.schemas import (
     AmendmentOut,
     BallotOut,
@@ -98,6 +100,11 @@ def _item(i: object) -> DeliveryItemOut:
 class OpenDataController(Controller):
     path = "/api/v1"
     tags = ["open data"]
+
+    @get("/", include_in_schema=False)
+    async def index(self, request: Request[Any, Any, Any]) -> Template:
+        """/api/v1 itself: the documentation, so the API's address leads somewhere readable."""
+        return docs_template(request)
 
     @get("/cycles", summary="Budget cycles and their phases")
     async def cycles(self, page: PageNumber = 1, per_page: PerPage = 50) -> CyclePage:

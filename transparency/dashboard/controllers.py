@@ -16,21 +16,23 @@ from transparency.dashboard import service
 from transparency.dashboard.schemas import CycleFigures
 
 
-def _charts(figures: CycleFigures, currency: str) -> list[object]:
+def _charts(figures: CycleFigures, currency: str) -> list[tuple[str, str, object]]:
+    """(visible title, unit, chart) for each chart: the SVG's own title is read only by screen readers."""
     rtl = text_direction() == "rtl"
-    charts: list[object] = []
+    charts: list[tuple[str, str, object]] = []
     if figures.allocated_by_neighborhood:
-        charts.append(by_neighborhood_chart(
+        charts.append((_("Money allocated by neighborhood"), _("Amounts in %(currency)s", currency=currency),
+                       by_neighborhood_chart(pattern="dots",
             chart_id=f"money-{figures.cycle_id}", title=_("Money allocated by neighborhood"),
             desc=_("How much of the funded projects' money goes to each neighborhood."),
             rows=figures.allocated_by_neighborhood, headers=(_("Neighborhood"), _("Allocated")),
-            data_label=_("Show the numbers"), fmt=lambda v: fmt_money(v, currency), rtl=rtl))
+            data_label=_("Show the numbers"), fmt=lambda v: fmt_money(v, currency), rtl=rtl)))
     if figures.ballots:
-        charts.append(bar_chart(
+        charts.append((_("Ballots cast per vote"), _("Number of ballots"), bar_chart(
             chart_id=f"turnout-{figures.cycle_id}", title=_("Ballots cast per vote"),
             desc=_("How many ballots each vote received. Votes with fewer than 5 ballots are not shown."),
             rows=[(b.title, b.turnout) for b in figures.ballots], headers=(_("Vote"), _("Ballots")),
-            suppressed_label=_("fewer than 5"), data_label=_("Show the numbers"), fmt=fmt_number, rtl=rtl))
+            suppressed_label=_("fewer than 5"), data_label=_("Show the numbers"), fmt=fmt_number, rtl=rtl)))
     return charts
 
 

@@ -13,7 +13,7 @@ from support import make_account, make_neighborhood
 
 from ballots import service
 from ballots.eligibility import Refusal
-from ballots.tables import CastBallot, Participation
+from ballots.tables import CastBallot, Participation, SealedBallot
 
 
 async def test_resident_casts_and_receipt_shows_the_ranking(db: Engine) -> None:
@@ -47,7 +47,7 @@ async def test_ineligible_residents_cannot_vote(db: Engine) -> None:
         assert info.value.refusal is refusal
     assert year
     await service.cast_online(youth.ballot_id, oldest.id, [youth.proposals[0]])  # city-wide: any neighborhood
-    assert await CastBallot.count().where(CastBallot.ballot == youth.ballot_id) == 1
+    assert await SealedBallot.count().where(SealedBallot.ballot == youth.ballot_id) == 1
 
 
 async def test_twenty_concurrent_casts_leave_one_ballot(db: Engine) -> None:
@@ -60,7 +60,7 @@ async def test_twenty_concurrent_casts_leave_one_ballot(db: Engine) -> None:
     receipts = [r for r in results if isinstance(r, str)]
     assert len(receipts) == 1
     assert all(isinstance(r, service.AlreadyVoted) for r in results if not isinstance(r, str)), results
-    assert await CastBallot.count().where(CastBallot.ballot == s.ballot_id) == 1
+    assert await SealedBallot.count().where(SealedBallot.ballot == s.ballot_id) == 1
     assert await Participation.count().where(Participation.ballot == s.ballot_id) == 1
 
 
@@ -88,14 +88,16 @@ async def test_replaced_ballot_stops_counting(db: Engine) -> None:
     s = await make_ballot()
     voter = await make_account(neighborhood_id=s.hood)
     first = await service.cast_online(s.ballot_id, voter.id, [s.proposals[0], s.proposals[1]])
-    second = await service.replace_ballot(s.ballot_id, first, [s.proposals[3]])
+    with pytest.raises(service.NotYourBallot):  # the receipt alone is not enough
+        await service.replace_ballot(s.ballot_id, first, [s.proposals[3]])
+    second = await service.replace_ballot(s.ballot_id, first, [s.proposals[3]], ("account", voter.id))
     assert second != first
     assert await service.counted_ballots(s.ballot_id) == [([s.proposals[3]], 1)]
     old = await service.lookup_receipt(first)
     assert old is not None and old.superseded and not old.can_replace
     assert (await service.turnout(s.ballot_id)).by_origin[0].fewer_than_five
     with pytest.raises(service.UnknownReceipt):
-        await service.replace_ballot(s.ballot_id, first, [s.proposals[2]])
+        await service.replace_ballot(s.ballot_id, first, [s.proposals[2]], ("account", voter.id))
     closed_later = NOW + dt.timedelta(days=8)
     with pytest.raises(service.NotOpen):
         await service.replace_ballot(s.ballot_id, second, [s.proposals[2]], now=closed_later)
@@ -178,7 +180,8 @@ async def test_upcoming_ballot_can_be_edited(db: Engine) -> None:
 
 async def test_cast_ballot_table_has_no_voter_column(db: Engine) -> None:
     columns = {c._meta.db_column_name for c in CastBallot._meta.columns}
-    assert columns == {"id", "ballot", "ranking", "origin", "age_band", "receipt_hash", "cast_on", "superseded"}
+    assert columns == {"id", "ballot", "ranking", "origin", "age_band", "receipt_hash", "cast_on", "superseded",
+                       "fingerprint"}
     assert all(c._meta.db_column_name not in {"account", "access_code", "voter", "created_at"}
                for c in CastBallot._meta.columns)
     assert type(CastBallot._meta.primary_key).__name__ == "UUID"
@@ -232,7 +235,8 @@ async def test_racing_replacements_and_second_entries_count_once(db: Engine) -> 
     voter = await make_account(neighborhood_id=s.hood)
     receipt = await service.cast_online(s.ballot_id, voter.id, [s.proposals[0]])
     results = await asyncio.gather(
-        *[service.replace_ballot(s.ballot_id, receipt, [s.proposals[i % 4]]) for i in range(10)],
+        *[service.replace_ballot(s.ballot_id, receipt, [s.proposals[i % 4]], ("account", voter.id))
+          for i in range(10)],
         return_exceptions=True,
     )
     assert sum(isinstance(r, str) for r in results) == 1

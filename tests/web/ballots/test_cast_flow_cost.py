@@ -13,7 +13,7 @@ from factories.ballots import make_ballot
 from support import csrf_token, post_form, signed_in_as
 
 from ballots import service
-from ballots.tables import CastBallot, Participation
+from ballots.tables import Participation, SealedBallot
 
 RECEIPT = re.compile(r'class="receipt-code"[^>]*><code>([0-9A-Z-]{19})</code>')
 
@@ -44,7 +44,7 @@ async def test_a_code_voters_whole_flow_takes_at_most_ten_sql_statements(client:
     # The first voter also fills the few seconds' cache of the open ballot; the others find it.
     assert max(counts) <= 10, counts
     assert counts[1] == counts[2] < counts[0], counts
-    assert await CastBallot.count() == 3 and await Participation.count() == 3
+    assert await SealedBallot.count() == 3 and await Participation.count() == 3
 
 
 async def test_a_signed_in_voters_flow_does_not_load_the_ballot_or_the_account_again(
@@ -64,9 +64,10 @@ async def test_a_signed_in_voters_flow_does_not_load_the_ballot_or_the_account_a
     assert (await post_form(client, f"{url}/cast", {"rank": [s.proposals[0]]})).status_code == 200
     steps["cast"] = query_counter["n"]
     # Each request: the session, the viewer and the unread badge (3); the vote page and review
-    # ask whether this account voted (1); the cast writes two rows and the service checks the
-    # account and an earlier ballot (4). No ballot loads, no session writes.
-    assert steps == {"vote page": 4, "review": 4, "cast": 7}, steps
+    # ask whether this account voted (1); the cast writes three rows (participation, the sealed
+    # ballot, the turnout count) and the service checks the account and an earlier ballot (5).
+    # No ballot loads, no session writes.
+    assert steps == {"vote page": 4, "review": 4, "cast": 8}, steps
 
 
 def _drop_connection_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,13 +94,13 @@ async def test_a_code_ballot_stored_before_the_connection_dropped_is_reported_as
     assert cast.status_code == 200, cast.text
     assert "Your ballot is recorded" in cast.text and "your ballot still counts" in cast.text
     assert 'href="/ballots/receipt"' in cast.text
-    assert await CastBallot.count() == 1
+    assert await SealedBallot.count() == 1
     monkeypatch.undo()
     # The voter, unsure, tries again with the same code from another browser.
     await csrf_token(other_client)
     retry = await post_form(other_client, "/vote", {"code": code, "birth_year": ""})
     assert retry.status_code == 409 and "Your ballot is recorded" in retry.text
-    assert "your ballot still counts" in retry.text and await CastBallot.count() == 1
+    assert "your ballot still counts" in retry.text and await SealedBallot.count() == 1
 
 
 async def test_an_account_ballot_stored_before_the_connection_dropped_is_reported_as_recorded(
@@ -112,7 +113,7 @@ async def test_an_account_ballot_stored_before_the_connection_dropped_is_reporte
     monkeypatch.undo()
     retry = await client.get(f"/ballots/{s.ballot_id}/vote")
     assert retry.status_code == 409 and "Your ballot is recorded" in retry.text
-    assert await CastBallot.count() == 1
+    assert await SealedBallot.count() == 1
 
 
 async def test_a_cast_that_failed_before_commit_is_not_reported_as_recorded(
@@ -128,6 +129,6 @@ async def test_a_cast_that_failed_before_commit_is_not_reported_as_recorded(
     monkeypatch.setattr(service, "write_transaction", drops_before_commit)
     cast = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[0]]})
     assert cast.status_code == 500 and "Your ballot is recorded" not in cast.text
-    assert await CastBallot.count() == 0
+    assert await SealedBallot.count() == 0
     monkeypatch.undo()
     assert (await client.get(f"/ballots/{s.ballot_id}/vote")).status_code == 200  # free to try again

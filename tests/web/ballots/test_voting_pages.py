@@ -12,7 +12,7 @@ from factories.ballots import NOW, make_ballot
 from support import make_account, make_neighborhood, post_form, sign_in, signed_in_as, text_of
 
 from ballots import service
-from ballots.tables import CastBallot, Participation
+from ballots.tables import Participation, SealedBallot, TurnoutCount
 
 
 def receipt_in(html: str) -> str:
@@ -74,7 +74,7 @@ async def test_build_review_cast_and_check_receipt(client: httpx.AsyncClient) ->
     new = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [c], "receipt": receipt})
     assert new.status_code == 200
     assert await service.counted_ballots(s.ballot_id) == [([c], 1)]
-    assert await CastBallot.count() == 2 and await Participation.count() == 1
+    assert await SealedBallot.count() == 2 and await Participation.count() == 1
 
 
 async def test_bad_ranking_is_refused_with_choices_kept(client: httpx.AsyncClient) -> None:
@@ -88,9 +88,11 @@ async def test_bad_ranking_is_refused_with_choices_kept(client: httpx.AsyncClien
     dup = await post_form(client, f"/ballots/{s.ballot_id}/review", {"rank_1": str(a), "rank_2": str(a)})
     assert dup.status_code == 400 and "only once" in dup.text
     assert f'<option value="{a}" selected>' in dup.text
+    ids = re.findall(r' id="([^"]+)"', dup.text)
+    assert len(ids) == len(set(ids)), "two elements share an id (issue 20, item 20)"
     foreign = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [a, 987654]})
     assert foreign.status_code == 400 and "not on this ballot" in foreign.text
-    assert await CastBallot.count() == 0
+    assert await SealedBallot.count() == 0
 
 
 async def test_ineligible_and_closed(client: httpx.AsyncClient) -> None:
@@ -99,12 +101,12 @@ async def test_ineligible_and_closed(client: httpx.AsyncClient) -> None:
     page = await client.get(f"/ballots/{s.ballot_id}/vote")
     assert page.status_code == 403 and "residents of Riverside" in page.text
     cast = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[0]]})
-    assert cast.status_code in (303, 403) and await CastBallot.count() == 0
+    assert cast.status_code in (303, 403) and await SealedBallot.count() == 0
     closed = await make_ballot("Old Town", opens=NOW - dt.timedelta(days=5), closes=NOW - dt.timedelta(days=1))
     client.cookies.clear()
     await signed_in_as(client, neighborhood_id=closed.hood)
     refused = await post_form(client, f"/ballots/{closed.ballot_id}/cast", {"rank": [closed.proposals[0]]})
-    assert refused.status_code == 303 and await CastBallot.count() == 0
+    assert refused.status_code == 303 and await SealedBallot.count() == 0
 
 
 async def test_concurrent_http_casts_leave_one_ballot(client: httpx.AsyncClient) -> None:
@@ -115,7 +117,7 @@ async def test_concurrent_http_casts_leave_one_ballot(client: httpx.AsyncClient)
         post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[0]]}) for _ in range(20)
     ])
     assert sorted(r.status_code for r in responses) == [200] + [409] * 19
-    assert await CastBallot.count() == 1
+    assert await SealedBallot.count() == 1
 
 
 async def test_vote_with_code_once(client: httpx.AsyncClient, other_client: httpx.AsyncClient) -> None:
@@ -130,14 +132,16 @@ async def test_vote_with_code_once(client: httpx.AsyncClient, other_client: http
     assert ok.status_code == 303 and ok.headers["location"] == f"/ballots/{s.ballot_id}/vote"
     cast = await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[1]]})
     assert cast.status_code == 200 and receipt_in(cast.text)
-    row = await CastBallot.select(CastBallot.origin, CastBallot.age_band).first()
-    assert row == {"origin": "code", "age_band": "12-17"}
+    turnout = await service.turnout(s.ballot_id)
+    assert turnout.total is None  # one ballot: every group hidden, but it is counted as a code 12-17 voter
+    rows = await TurnoutCount.select(TurnoutCount.origin, TurnoutCount.age_band, TurnoutCount.n)
+    assert rows == [{"origin": "code", "age_band": "12-17", "n": 1}]
     used = await post_form(other_client, "/vote", {"code": codes[0], "birth_year": str(year - 15)})
     # A used code (a second voter, or the first one retrying) hears that its ballot is recorded.
     assert used.status_code == 409 and "Your ballot is recorded" in used.text
     # After casting, the code session is gone: no second ballot from the same browser.
     assert (await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[1]]})).status_code == 303
-    assert await CastBallot.count() == 1
+    assert await SealedBallot.count() == 1
 
 
 async def test_code_entry_is_rate_limited(client: httpx.AsyncClient) -> None:
@@ -179,7 +183,7 @@ async def test_council_sets_up_ballot_codes_and_paper(client: httpx.AsyncClient,
                                                                               "label": "Library"})
     assert sheet.status_code == 200 and len(re.findall(r"<code>[A-Z0-9]{5}-[A-Z0-9]{5}</code>", sheet.text)) == 3
     csv = await post_form(client, f"/council/ballots/{s.ballot_id}/codes", {"count": "2", "format": "csv"})
-    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.strip().splitlines()) == 3
+    assert csv.headers["content-type"] == "text/csv; charset=utf-8" and len(csv.text.strip().splitlines()) == 3
     ranking = {"sheet_ref": "P-1", "rank_1": str(s.proposals[0]), "rank_2": str(s.proposals[1])}
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/paper", ranking)).status_code == 303
     same = await post_form(client, f"/council/ballots/{s.ballot_id}/paper", ranking)
@@ -196,3 +200,14 @@ async def test_residents_cannot_reach_council_pages(client: httpx.AsyncClient) -
     assert (await client.get("/council/ballots/")).status_code == 403
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/codes", {"count": "3"})).status_code == 403
     assert (await post_form(client, f"/council/ballots/{s.ballot_id}/paper", {"sheet_ref": "x"})).status_code == 403
+
+
+async def test_closed_ballot_pages_speak_of_a_closed_vote(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 20: a closed ballot no longer offers paper entry nor says "Turnout so far"."""
+    closed = await make_ballot("Old Town", opens=NOW - dt.timedelta(days=5), closes=NOW - dt.timedelta(days=1))
+    await signed_in_as(client, "council")
+    manage = text_of((await client.get(f"/council/ballots/{closed.ballot_id}")).text)
+    assert "Enter paper ballots" not in manage and "paper ballots can no longer be entered" in manage
+    assert "Turnout so far" not in manage and "Turnout" in manage
+    public = text_of((await client.get(f"/ballots/{closed.ballot_id}")).text)
+    assert "Turnout so far" not in public and "so far" not in public

@@ -53,6 +53,14 @@ async def test_cycle_figures_and_links(client: httpx.AsyncClient, db: Engine) ->
     assert f'href="/proposals?cycle={s.cycle_id}&amp;status=feasible">4</a>' in page.text
     assert f'href="/ballots/{s.ballot_id}/results"' in page.text
     assert 'role="img"' in page.text
+    # Issue 20, item 13: visible chart titles with units, a fill of their own, links to this cycle only.
+    assert '<h3 id="chart-title-1">Money allocated by neighborhood</h3><p class="hint">Amounts in USD</p>' in page.text
+    assert '<h3 id="chart-title-2">Ballots cast per vote</h3><p class="hint">Number of ballots</p>' in page.text
+    assert 'fill="url(#money-' in page.text and "-dots)" in page.text and 'fill="url(#turnout-' in page.text
+    assert f'href="/ballots?cycle={s.cycle_id}"' in page.text and 'href="/ballots"' not in page.text.split("<main")[1]
+    assert f'href="/delivery?cycle={s.cycle_id}"' in page.text
+    votes = await client.get(f"/ballots?cycle={s.cycle_id + 1}")
+    assert f'href="/ballots/{s.ballot_id}"' not in votes.text and "Show every vote" in votes.text
     index = await client.get("/dashboard")
     assert "Proposals received" in text_of(index.text) and f'href="/dashboard/{s.cycle_id}"' in index.text
     assert (await client.get("/dashboard/99999")).status_code == 404

@@ -137,7 +137,8 @@ async def test_atom_feed_parses_and_lists_updates(client: httpx.AsyncClient) -> 
     item = await make_item("Bike lane")
     await signed_in_as(client, "council")
     await post_form(client, f"/council/delivery/{item}/progress",
-                    {"status": "in_progress", "percent_complete": "5", "spent": "0", "body": "Posts ordered."})
+                    {"status": "in_progress", "percent_complete": "5", "spent": "0",
+                     "body": "**Posts** ordered from [the depot](https://example.org)."})
     response = await client.get("/feeds/delivery.atom")
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
     ns = "{http://www.w3.org/2005/Atom}"
@@ -147,6 +148,7 @@ async def test_atom_feed_parses_and_lists_updates(client: httpx.AsyncClient) -> 
     assert len(entries) == 1
     assert "Bike lane" in entries[0].findtext(f"{ns}title")
     assert f"/delivery/{item}#update-" in entries[0].find(f"{ns}link").get("href")
+    assert entries[0].findtext(f"{ns}summary") == "Posts ordered from the depot."  # no raw Markdown
 
 
 async def test_home_section_and_header_link(client: httpx.AsyncClient) -> None:
@@ -163,3 +165,29 @@ async def test_home_section_and_header_link(client: httpx.AsyncClient) -> None:
     assert "Projects being delivered in Riverside" in text
     assert "1 project on track, 1 stalled" in text
     assert 'href="/delivery"' in home.text
+
+
+async def test_photo_is_kept_when_the_description_is_missing(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 9: a form sent back for a missing description keeps the chosen photo (the
+    browser cannot refill the file input), and sending it again publishes that photo."""
+    import re
+
+    item = await make_item()
+    await signed_in_as(client, "council")
+    fields = {"status": "planned", "percent_complete": "0", "spent": "0", "body": "Site visit."}
+    no_alt = await post_form(client, f"/council/delivery/{item}/progress", {**fields, "photo_alt": ""},
+                             files={"photo": ("lot.png", PNG, "image/png")})
+    assert no_alt.status_code == 400 and "describe the photo" in no_alt.text
+    assert "Your photo lot.png is kept" in text_of(no_alt.text)
+    token = re.search(r'name="held_photo" value="([^"]+)"', no_alt.text).group(1)
+    again = await post_form(client, f"/council/delivery/{item}/progress",
+                            {**fields, "photo_alt": "The empty lot", "held_photo": token,
+                             "held_photo_name": "lot.png"})
+    assert again.status_code == 303
+    name = (await DeliveryUpdate.select(DeliveryUpdate.photo_name).first())["photo_name"]
+    assert name and same_picture((await client.get(f"/delivery/photos/{name}")).content, PNG)
+    # The hold is used once: the same token cannot attach the photo to another update.
+    replay = await post_form(client, f"/council/delivery/{item}/progress",
+                             {**fields, "body": "Second visit.", "photo_alt": "x", "held_photo": token})
+    assert replay.status_code == 303
+    assert await DeliveryUpdate.count().where(DeliveryUpdate.photo_name.is_not_null()) == 1

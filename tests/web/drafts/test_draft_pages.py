@@ -31,7 +31,8 @@ async def test_resident_reads_comments_and_amends(client: httpx.AsyncClient) -> 
     assert posted.status_code == 303 and posted.headers["location"].startswith(f"/drafts/{draft_id}#comment-")
     missing = await post_form(client, f"/drafts/{draft_id}/sections/{keys[1]}/amendments",
                               {"text": "Answered within 15 days.", "reason": ""})
-    assert missing.status_code == 400 and "Answered within 15 days." in missing.text
+    assert missing.status_code == 303 and missing.headers["location"] == f"/drafts/{draft_id}#amend-{keys[1]}-text"
+    assert "Answered within 15 days." in (await client.get(f"/drafts/{draft_id}")).text
     amended = await post_form(client, f"/drafts/{draft_id}/sections/{keys[1]}/amendments",
                               {"text": "Answered within 15 days.", "reason": "People wait too long."})
     assert amended.status_code == 303 and "#amendment-" in amended.headers["location"]
@@ -70,7 +71,8 @@ async def test_council_editor_publishes_and_decides(client: httpx.AsyncClient,
                             {"decision": "accepted"})).status_code == 403
     refused = await post_form(client, f"/drafts/{draft_id}/amendments/{amendment}/decide",
                               {"decision": "declined", "decision_reason": ""})
-    assert refused.status_code == 400 and "why this amendment is declined" in refused.text
+    assert refused.status_code == 303
+    assert "why this amendment is declined" in (await client.get(f"/drafts/{draft_id}")).text
     accepted = await post_form(client, f"/drafts/{draft_id}/amendments/{amendment}/decide",
                                {"decision": "accepted", "decision_reason": "Thank you"})
     assert accepted.status_code == 303
@@ -131,6 +133,7 @@ async def test_export_for_council_only(client: httpx.AsyncClient, other_client: 
     data = json.loads(as_json.text)
     assert [c["author"] for c in data["comments"]] == [resident.display_name]
     as_csv = await client.get(f"/drafts/{draft_id}/export.csv")
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
     assert as_csv.status_code == 200 and '"Comma, ""quotes"" and\nlines"' in as_csv.text.replace("\r\n", "\n")
     assert resident.email not in as_csv.text and resident.email not in as_json.text
 
@@ -168,3 +171,28 @@ async def test_draft_page_queries_do_not_grow_with_comments(client: httpx.AsyncC
     large = await _page_queries(client, query_counter, f"/drafts/{draft_id}")
     assert large == small
     assert large <= 25
+
+
+async def test_refused_decision_comes_back_next_to_its_form_at_a_reloadable_address(
+        client: httpx.AsyncClient, other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 7: declining an amendment without a reason redirects to the amendment on the
+    draft page (the browser scrolls there), with the error and the typed text; the form's own
+    address, opened again, leads to the draft instead of 405."""
+    council = await signed_in_as(other_client, "council")
+    draft_id, keys = await published_draft(council.id, SECTIONS)
+    resident = await signed_in_as(client)
+    amendment_id = await service.propose_amendment(resident.id, draft_id, keys[0], "Every complaint.", "Clearer")
+    url = f"/drafts/{draft_id}/amendments/{amendment_id}/decide"
+    refused = await post_form(other_client, url, {"decision": "declined", "decision_reason": ""})
+    assert refused.status_code == 303, refused.text
+    assert refused.headers["location"] == f"/drafts/{draft_id}#amendment-{amendment_id}"
+    page = await other_client.get(f"/drafts/{draft_id}")
+    item = page.text.split(f'id="amendment-{amendment_id}"', 1)[1].split("</li>", 1)[0]
+    assert 'class="field-error" role="alert"' in item
+    again = await other_client.get(f"/drafts/{draft_id}")
+    assert 'class="field-error" role="alert"' not in again.text.split(f'id="amendment-{amendment_id}"', 1)[1]
+    reopened = await other_client.get(url)
+    assert reopened.status_code == 303 and reopened.headers["location"] == f"/drafts/{draft_id}"
+    with_htmx = await post_form(other_client, url, {"decision": "declined", "decision_reason": ""},
+                                headers={"hx-request": "true"})
+    assert with_htmx.status_code == 200 and 'class="field-error" role="alert"' in with_htmx.text

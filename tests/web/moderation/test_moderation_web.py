@@ -80,7 +80,7 @@ async def test_moderator_unblocks_with_a_note(client: httpx.AsyncClient) -> None
     moderator = await signed_in_as(client, "moderator")
     await service.block_author("comment", comment, moderator.id, "Spam")
     log = await client.get("/moderation/log")
-    assert f"Unblock {author.display_name}" in log.text
+    assert f"Unblock {author.display_name}" in text_of(log.text)
     assert (await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": ""})).status_code == 303
     assert await service.is_blocked(author.id)
     await post_form(client, "/moderation/unblock", {"account_id": author.id, "note": "Apologised"})
@@ -101,3 +101,64 @@ async def test_one_account_cannot_flood_the_report_queue(client: httpx.AsyncClie
                               headers={"HX-Request": "true"})
     assert "many reports in the last hour" in text_of(refused.text)
     assert len(await service.queue()) == 30
+
+
+async def test_blocked_person_is_told_why_and_appeals(client: httpx.AsyncClient,
+                                                    other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 5: a blocked account is notified, sees the reason and how to appeal on every
+    page, finds no forms it cannot use, and a refused post says why instead of a bare 403."""
+    council = await make_account("council")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    comment = await threads.post_comment("draft_section", keys[0], author.id, "Visit my shop", stance="neutral")
+    moderator = await signed_in_as(other_client, "moderator")
+    await service.block_author("comment", comment, moderator.id, "Repeated advertising for a shop")
+    await sign_in(client, author.email)
+    notes = text_of((await client.get("/notifications")).text)
+    assert "A moderator blocked your account from posting. Read why and how to appeal." in notes
+    home = await client.get("/")
+    assert 'href="/moderation/blocked"' in home.text and "Your account is blocked from posting" in home.text
+    new = await client.get("/proposals/new")
+    assert 'action="/proposals/new"' not in new.text
+    refused = await post_form(client, f"/threads/draft_section/{keys[0]}/comments", {"body": "Hi", "stance": "neutral"})
+    assert refused.status_code == 403 and "Read the reason and ask for a review" in refused.text
+    page = text_of((await client.get("/moderation/blocked")).text)
+    assert "Repeated advertising for a shop" in page
+    empty = await post_form(client, "/moderation/blocked", {"appeal": " "})
+    assert empty.status_code == 400 and "Please say why the block should be lifted." in text_of(empty.text)
+    sent = await post_form(client, "/moderation/blocked", {"appeal": "It was my own shop, I will stop."})
+    assert sent.status_code == 303
+    assert "You asked for a review on" in text_of((await client.get("/moderation/blocked")).text)
+    assert (await post_form(client, "/moderation/blocked", {"appeal": "Again"})).status_code == 400
+    log = text_of((await other_client.get("/moderation/log")).text)
+    assert f"Appeal from {author.display_name}" in log and "It was my own shop, I will stop." in log
+    assert "asks moderators to review the block" in (await other_client.get("/notifications")).text
+
+
+async def test_moderators_are_told_and_the_queue_and_log_read_well(client: httpx.AsyncClient,
+                                                                  other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 17: moderators are notified of a new report and of an item hidden by reports;
+    the hiding reason starts as the one reporters gave; the log links to the item; keeping an item
+    that was never hidden does not say "Restored"."""
+    council = await make_account("council")
+    author = await make_account()
+    _draft_id, keys = await published_draft(council.id, [("One", "Text")])
+    comment = await threads.post_comment("draft_section", keys[0], author.id, "You are all idiots", stance="neutral")
+    moderator = await signed_in_as(other_client, "moderator")
+    for _ in range(3):
+        await service.report("comment", comment, (await make_account()).id, "offensive")
+    notes = text_of((await other_client.get("/notifications")).text)
+    assert "Reported for moderation: “You are all idiots”." in notes
+    assert "Hidden after 3 reports, waiting for a moderator: “You are all idiots”." in notes
+    queue = await other_client.get("/moderation/")
+    assert '<option value="offensive" selected>' in queue.text and "comment:" not in queue.text
+    other = await threads.post_comment("draft_section", keys[0], author.id, "Fine words", stance="neutral")
+    await service.report("comment", other, (await make_account()).id, "spam")
+    kept = await post_form(other_client, "/moderation/act", {"kind": "comment", "id": other, "action": "restore",
+                                                             "note": "Nothing wrong", "was_hidden": ""})
+    assert kept.status_code == 303
+    assert "Kept visible" in text_of((await other_client.get("/moderation/")).text)
+    log = await other_client.get("/moderation/log")
+    table = log.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert f"#comment-{other}\"" in table and "Comment on “Handling complaints: One”" in text_of(table), table
+    assert moderator.display_name in text_of(log.text)

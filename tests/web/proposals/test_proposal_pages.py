@@ -392,3 +392,65 @@ async def test_missing_things_are_404(client: httpx.AsyncClient) -> None:
     await signed_in_as(client, "council")
     assert (await client.get("/council/review/999")).status_code == 404
     assert (await client.get("/council/cycles/999/edit")).status_code == 404
+
+
+async def test_feasible_reason_is_public_and_kept_when_deciding_again(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 10: the reason given with a feasible decision is shown, and re-deciding
+    starts from it, so a changed reason replaces it and an unchanged one is not dropped."""
+    cycle = await make_cycle()
+    pid = await make_proposal(await make_account(), cycle)
+    await move_to_phase(cycle, "review")
+    await signed_in_as(client, "council")
+    first = {"decision": "feasible", "final_cost": "40000", "ballot_eligible": "on",
+             "reason": "Public Works can install the lamps within the fund."}
+    assert (await post_form(client, f"/council/review/{pid}", first)).status_code == 303
+    assert first["reason"] in text_of((await client.get(f"/proposals/{pid}")).text)
+    form = await client.get(f"/council/review/{pid}")
+    assert "Public Works can install the lamps within the fund.</textarea>" in form.text
+    again = {**first, "final_cost": "42000", "reason": "Lamp prices rose; still within the fund."}
+    assert (await post_form(client, f"/council/review/{pid}", again)).status_code == 303
+    public = text_of((await client.get(f"/proposals/{pid}")).text)
+    assert "Lamp prices rose; still within the fund." in public and first["reason"] in public
+
+
+async def test_a_draft_needs_only_a_title_and_can_be_deleted(client: httpx.AsyncClient) -> None:
+    """Issue 20, item 6: saving a draft asks only for its title; submitting asks for the rest; the
+    author can delete a draft."""
+    await make_cycle()
+    await signed_in_as(client)
+    cycle_id = (await service.cycles_accepting_ideas())[0].id
+    saved = await post_form(client, "/proposals/new", {"title": "Lamps by the bus stop", "cycle": cycle_id,
+                                                       "action": "draft"})
+    assert saved.status_code == 303
+    pid = int(saved.headers["location"].rsplit("/", 1)[1])
+    edit = await client.get(f"/proposals/{pid}/edit")
+    assert 'name="estimated_cost" type="text" value=""' in edit.text
+    submit = await post_form(client, f"/proposals/{pid}/edit", {"title": "Lamps by the bus stop", "action": "submit"})
+    assert submit.status_code == 400 and "Summary: This field is required." in text_of(submit.text)
+    page = await client.get(f"/proposals/{pid}")
+    assert "Delete this draft" in page.text and "Withdraw this proposal" not in page.text
+    assert (await post_form(client, f"/proposals/{pid}/delete")).status_code == 303
+    assert await Proposal.count().where(Proposal.id == pid) == 0
+
+
+async def test_author_withdraws_a_submitted_proposal(client: httpx.AsyncClient,
+                                                     other_client: httpx.AsyncClient) -> None:
+    cycle = await make_cycle()
+    author = await signed_in_as(client)
+    pid = await make_proposal(author, cycle)
+    follower = await signed_in_as(other_client)
+    await post_form(other_client, f"/proposals/{pid}/follow")
+    assert "Withdraw this proposal" not in (await other_client.get(f"/proposals/{pid}")).text
+    assert (await post_form(other_client, f"/proposals/{pid}/withdraw")).status_code == 403
+    assert (await post_form(client, f"/proposals/{pid}/delete")).status_code == 303  # refused: not a draft
+    assert await Proposal.count().where(Proposal.id == pid) == 1
+    assert "Withdraw this proposal" in (await client.get(f"/proposals/{pid}")).text
+    assert (await post_form(client, f"/proposals/{pid}/withdraw")).status_code == 303
+    row = await Proposal.select(Proposal.status).where(Proposal.id == pid).first()
+    assert row["status"] == "withdrawn"
+    public = text_of((await client.get(f"/proposals/{pid}")).text)
+    assert f"Withdrawn by {author.display_name}." in public
+    listed = await client.get("/proposals", params={"status": "withdrawn"})
+    assert f'href="/proposals/{pid}"' in listed.text
+    assert "was withdrawn by" in (await other_client.get("/notifications")).text
+    assert follower.id != author.id

@@ -89,11 +89,14 @@ async def test_export_has_every_counted_ballot_and_no_personal_data(client: http
     s, run = await _closed_and_counted(voters=9)
     council = await make_account("council", neighborhood_id=s.hood)
     await service.publish(s.ballot_id, run.id, "Published", council.id)
-    text = (await client.get(f"/ballots/{s.ballot_id}/results/ballots.pb")).text
+    download = await client.get(f"/ballots/{s.ballot_id}/results/ballots.pb")
+    assert download.headers["content-type"] == "text/plain; charset=utf-8"  # once (issue 20.15)
+    text = download.text
     pb = parse(text)
     assert len(pb.vote_rows) == 9 == run.ballots_counted
-    assert pb.vote_header == ["voter_id", "vote", "receipt_hash"]
-    assert all(len(row[2]) == 64 for row in pb.vote_rows)
+    assert pb.vote_header == ["voter_id", "vote", "receipt_fingerprint"]
+    assert all(len(row[2]) == 20 for row in pb.vote_rows)
+    assert [row[2] for row in pb.vote_rows] == sorted(row[2] for row in pb.vote_rows)  # no casting order
     assert "@example.org" not in text and "Resident" not in text
     counted = sorted(tuple(r) for r, w in await ballots_service.counted_ballots(s.ballot_id) for _ in range(w))
     exported = sorted(tuple(int(x) for x in row[1].split(",")) for row in pb.vote_rows)
@@ -101,7 +104,9 @@ async def test_export_has_every_counted_ballot_and_no_personal_data(client: http
     from ballots.tally import ballot_set_hash
 
     assert ballot_set_hash(pb.election) == run.ballot_set_hash
-    rows = list(csv.DictReader(io.StringIO((await client.get(f"/ballots/{s.ballot_id}/results/results.csv")).text)))
+    results_csv = await client.get(f"/ballots/{s.ballot_id}/results/results.csv")
+    assert results_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(results_csv.text)))
     assert {int(r["project_id"]) for r in rows} == set(s.proposals)
 
 
@@ -140,6 +145,9 @@ async def test_publication_creates_delivery_items_charts_and_feed_entry(client: 
     assert page.count('role="img"') >= 2 and "<title id=" in page and "<details" in page
     feed = (await client.get("/feeds/delivery.atom")).text
     assert f"/ballots/{s.ballot_id}/results?version=1" in feed and "version=2" in feed
+    # Issue 20, item 13: amounts formatted, plurals right, the correction's reason said.
+    assert "Corrected because: Clarified" in feed and "$" in feed
+    assert ("1 project funded." in feed) if len(run.funded) == 1 else (f"{len(run.funded)} projects funded." in feed)
 
 
 async def test_turnout_by_neighborhood_suppresses_small_groups(db: Engine) -> None:
@@ -196,3 +204,29 @@ async def test_the_ballots_council_page_leads_from_closing_to_counting_to_publis
     assert "Publish a corrected version" in count_page.text
     listed = (await client.get("/council/ballots")).text
     assert "Result published" in listed and "ready to publish" not in listed and "Not counted yet" not in listed
+
+
+async def test_proposal_timeline_continues_through_ballot_result_and_delivery(
+        client: httpx.AsyncClient, db: Engine) -> None:
+    """Issue 20, item 11: the proposal's public history goes on past review, with links both ways,
+    and the closed ballot's page links to its published result."""
+    from support import text_of
+
+    from delivery.tables import DeliveryItem
+
+    s, run = await _closed_and_counted()
+    ballot_page = await client.get(f"/ballots/{s.ballot_id}")
+    assert f'href="/ballots/{s.ballot_id}/results"' not in ballot_page.text
+    council = await make_account("council", neighborhood_id=s.hood)
+    await service.publish(s.ballot_id, run.id, "Published", council.id)
+    assert f'href="/ballots/{s.ballot_id}/results"' in (await client.get(f"/ballots/{s.ballot_id}")).text
+    funded = run.funded[0].proposal_id
+    item = (await DeliveryItem.select(DeliveryItem.id).where(DeliveryItem.proposal == funded).first())["id"]
+    page = await client.get(f"/proposals/{funded}")
+    history = page.text.split('id="history-title"', 1)[1]
+    assert f'href="/ballots/{s.ballot_id}"' in history and f'href="/ballots/{s.ballot_id}/results"' in history
+    assert "Funded:" in text_of(history) and f'href="/delivery/{item}"' in history
+    losers = [p for p in s.proposals if p not in {f.proposal_id for f in run.funded}]
+    if losers:
+        lost = (await client.get(f"/proposals/{losers[0]}")).text.split('id="history-title"', 1)[1]
+        assert "Not funded:" in text_of(lost) and '<blockquote class="reason">' in lost

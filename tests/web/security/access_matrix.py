@@ -301,6 +301,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/signout"): PUBLIC,
     ("POST", "/language"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"locale": "es", "next": "/"}),
     ("GET", "/account"): SIGNED_IN,
+    ("GET", "/account/following"): SIGNED_IN,
     # forgotten passwords: anyone may ask for a link; the link is the only key to the reset form
     ("GET", "/password/forgot"): PUBLIC,
     ("POST", "/password/forgot"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"email": "nobody@example.org"}),

@@ -56,6 +56,8 @@ async def test_payloads_are_inert_when_the_form_comes_back_with_errors(client: h
     for payload in PAYLOADS:
         # Only the payload, padded past any length limit: the form comes back with errors, echoing it.
         response = await post_form(client, entry.form_url.format(**ctx), {entry.field: payload + "x" * entry.pad})
+        if response.status_code == 303:  # a long page sends the refused form back to its place (forms.stash_form)
+            response = await client.get(response.headers["location"])
         assert response.status_code in (200, 400), response.status_code
         assert not active_content(response.text), payload
         assert shows_verbatim(response.text, payload + "x" * entry.pad), f"{payload!r} was not echoed back as typed"

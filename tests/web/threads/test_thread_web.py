@@ -110,6 +110,55 @@ async def test_reply_link_opens_the_form_with_and_without_javascript(client: htt
     assert f'href="/threads/webthing/6?reply_to={cid}#reply-{cid}"' in page.text
     assert f'id="reply-{cid}"' not in page.text
     no_js = await other_client.get(f"/threads/webthing/6?reply_to={cid}")
-    assert f'id="reply-{cid}"' in no_js.text and f"Your reply to {author.display_name}" in no_js.text
+    assert f'id="reply-{cid}"' in no_js.text and f"Your reply to {author.display_name}" in text_of(no_js.text)
     fragment = await other_client.get(f"/threads/webthing/6/reply/{cid}", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.text and 'name="parent_id"' in fragment.text
+
+
+async def test_signed_out_htmx_post_sends_the_window_to_sign_in_and_back_with_the_text(
+        client: httpx.AsyncClient) -> None:
+    """Issue 20, item 4: a session that ended while a comment was being typed. The htmx request gets
+    HX-Redirect to sign in (not a sign-in page pasted into the thread); after signing in the person
+    is back on the page with their text, ready to send."""
+    from factories.proposals import make_cycle, make_proposal
+    from support import make_account, sign_in
+
+    pid = await make_proposal(await make_account(), await make_cycle())
+    resident = await make_account()
+    text = "The lamp on Elm Street has been out for a week, please fix it first."
+    page_url = f"{client.base_url}/proposals/{pid}"
+    refused = await post_form(client, f"/threads/proposal/{pid}/comments", {"body": text, "stance": ""},
+                              headers={"HX-Request": "true", "HX-Current-URL": page_url})
+    assert refused.status_code == 200 and refused.text == ""
+    assert refused.headers["hx-redirect"] == f"/signin?next=/proposals/{pid}"
+    assert await Comment.count() == 0
+    await sign_in(client, resident.email)
+    back = await client.get(f"/proposals/{pid}")
+    assert "You were signed out before this was sent" in back.text and text in back.text
+    assert "You were signed out" not in (await client.get(f"/proposals/{pid}")).text  # offered once
+    sent = await post_form(client, f"/threads/proposal/{pid}/comments", {"body": text, "stance": ""})
+    assert sent.status_code == 303
+    assert (await Comment.select(Comment.body).first())["body"] == text
+
+
+async def test_followers_hear_of_new_comments_and_emails_link_to_the_site(
+        app, client: httpx.AsyncClient, other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 16: a new comment on a proposal reaches its author and followers; digest emails
+    link to the address the site was reached at when TOWNSQUARE_PUBLIC_URL is unset."""
+    from factories.proposals import make_cycle, make_proposal
+    from support import make_account
+
+    author = await make_account()
+    pid = await make_proposal(author, await make_cycle(), title="Lamps on Elm Street")
+    follower = await signed_in_as(other_client)
+    await post_form(other_client, f"/proposals/{pid}/follow")
+    commenter = await signed_in_as(client)
+    assert (await post_form(client, f"/threads/proposal/{pid}/comments", {"body": "Yes please"})).status_code == 303
+    from server.notifications.tables import Notification
+
+    told = {r["recipient"] for r in await Notification.select(Notification.recipient).where(
+        Notification.kind == "thread_comment")}
+    assert told == {author.id, follower.id} and commenter.id not in told
+    page = text_of((await other_client.get("/notifications")).text)
+    assert f"{commenter.display_name} commented on “Lamps on Elm Street”, which you follow" in page
+    assert app.state.site_url() == str(client.base_url).rstrip("/")

@@ -52,6 +52,8 @@ ENTRIES: dict[tuple[str, str], Access] = {
                                                                  params=published_ballot),
     # results (public once published)
     ("GET", "/ballots/{ballot_id:int}/results"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=published_ballot),
+    ("POST", "/ballots/{ballot_id:int}/results/find"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=published_ballot,
+                                                              form={"receipt": "AAAA-BBBB-CCCC-DDDD"}),
     ("GET", "/ballots/{ballot_id:int}/results/ballots.pb"): access(ALLOW, ALLOW, ALLOW, ALLOW,
                                                                    params=published_ballot),
     ("GET", "/ballots/{ballot_id:int}/results/results.csv"): access(ALLOW, ALLOW, ALLOW, ALLOW,
