@@ -39,7 +39,8 @@ def settings_for(cycle_id: int, hood: int | None, proposals: list[int], *, opens
 async def make_ballot(hood_name: str = "Riverside", *, city_wide: bool = False, **kwargs: object) -> Setup:
     hood = await make_neighborhood(hood_name)
     council = await make_account("council", neighborhood_id=hood)
-    cycle = await make_cycle(phases.VOTING, name="Cycle 2026")
+    # Phases of a month: voting runs well past the ballot's week, as cities' calendars do.
+    cycle = await make_cycle(phases.VOTING, name="Cycle 2026", days=30)
     proposals = await make_proposals(cycle, hood, council.id, [40_000, 30_000, 25_000, 60_000])
     ballot_id = await service.create_ballot(
         settings_for(cycle, None if city_wide else hood, proposals, **kwargs), council.id  # type: ignore[arg-type]

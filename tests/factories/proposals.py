@@ -13,8 +13,8 @@ from server import clock
 from server.accounts.tables import Account
 
 
-def dates_for_phase(phase: str, today: dt.date | None = None) -> dict[str, dt.date]:
-    """Cycle dates on which `phase` opened yesterday (each phase lasts ten days)."""
+def dates_for_phase(phase: str, today: dt.date | None = None, days: int = 10) -> dict[str, dt.date]:
+    """Cycle dates on which `phase` opened yesterday (each phase lasts `days` days)."""
     today = today or clock.today()
     if phase == phases.UPCOMING:
         k, anchor = 0, today + dt.timedelta(days=5)
@@ -22,13 +22,14 @@ def dates_for_phase(phase: str, today: dt.date | None = None) -> dict[str, dt.da
         k, anchor = 0, today - dt.timedelta(days=100)
     else:
         k, anchor = phases.PHASES.index(phase), today - dt.timedelta(days=1)
-    dates = {field: anchor + dt.timedelta(days=10 * (i - k)) for i, field in enumerate(phases.START_FIELDS.values())}
-    dates["delivery_close"] = dates["delivery_open"] + dt.timedelta(days=10)
+    dates = {field: anchor + dt.timedelta(days=days * (i - k))
+             for i, field in enumerate(phases.START_FIELDS.values())}
+    dates["delivery_close"] = dates["delivery_open"] + dt.timedelta(days=days)
     return dates
 
 
-async def make_cycle(phase: str = phases.IDEAS, name: str = "Test cycle") -> int:
-    cycle = await service.create_cycle(CycleInput(name=name, **dates_for_phase(phase)))
+async def make_cycle(phase: str = phases.IDEAS, name: str = "Test cycle", *, days: int = 10) -> int:
+    cycle = await service.create_cycle(CycleInput(name=name, **dates_for_phase(phase, days=days)))
     assert cycle.phase == phase, (cycle.phase, phase)
     return cycle.id
 

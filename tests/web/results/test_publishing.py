@@ -16,6 +16,7 @@ from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in, signed_in_as
 
+from ballots import open_cache
 from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.results import service
@@ -35,6 +36,9 @@ async def _closed_and_counted(rule: str = "mes", voters: int = 12):
         await ballots_service.cast_online(s.ballot_id, voter.id, patterns[i % len(patterns)])
     await Ballot.update({Ballot.closes_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}).where(
         Ballot.id == s.ballot_id)
+    # Closed behind the service's back: the voters' pages must not go on serving it from the few
+    # seconds' cache of open ballots (ballots/open_cache.py).
+    open_cache.forget(s.ballot_id)
     run = await counting.count_ballot(s.ballot_id)
     return s, run
 
