@@ -72,6 +72,9 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("GET", "/moderation/log"): MODERATORS,
     ("GET", "/moderation/report"): SIGNED_IN,
     ("POST", "/moderation/report"): SIGNED_IN,
+    ("GET", "/moderation/blocked"): SIGNED_IN,
+    ("POST", "/moderation/blocked"): access(SIGNIN, ALLOW, ALLOW, ALLOW, form={"appeal": "Please review"},
+                                            note="refused with a message unless the account is blocked"),
     # draft procedures
     ("GET", "/drafts"): PUBLIC,
     ("POST", "/drafts"): COUNCIL,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from web.security.access_matrix import (
     ALLOW,
     PUBLIC,
-    SIGNED_IN,
-    SIGNIN,
     Access,
     a_cycle,
     a_draft,
@@ -23,9 +21,6 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("GET", "/dashboard/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
     # open data API (read-only, public)
     ("GET", "/api/v1"): PUBLIC,
-    ("GET", "/moderation/blocked"): SIGNED_IN,
-    ("POST", "/moderation/blocked"): access(SIGNIN, ALLOW, ALLOW, ALLOW, form={"appeal": "Please review"},
-                                            note="refused with a message unless the account is blocked"),
     ("GET", "/api/v1/cycles"): PUBLIC,
     ("GET", "/api/v1/cycles/{cycle_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_cycle),
     ("GET", "/api/v1/proposals"): PUBLIC,
