@@ -10,6 +10,7 @@ from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood, post_form, sign_in, text_of
 
+from ballots import open_cache
 from ballots import service as ballots_service
 from ballots.tables import Ballot
 from server.current_user import load_viewer
@@ -63,6 +64,8 @@ async def test_no_move_while_a_cycle_you_voted_in_is_still_voting(client: httpx.
 
     await Ballot.update({Ballot.closes_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}).where(
         Ballot.cycle == s.cycle_id)
+
+    open_cache.forget()  # the test moves time by writing the row; the app never can
     moved = await post_form(client, "/account/details", {"display_name": "Amira H.", "neighborhood_id": str(elsewhere)})
     assert moved.status_code == 303
     assert (await load_viewer(voter.id)).neighborhood_id == elsewhere  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from factories.proposals import make_proposals
 from piccolo.engine.base import Engine
 from support import make_account
 
+from ballots import open_cache
 from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.results import service as results
@@ -24,6 +25,7 @@ async def test_api_lists_and_details(client: httpx.AsyncClient, db: Engine) -> N
         await ballots_service.cast_online(s.ballot_id, voter.id, [s.proposals[i % 4]])
     await Ballot.update({Ballot.closes_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}).where(
         Ballot.id == s.ballot_id)
+    open_cache.forget()  # the test moves time by writing the row; the app never can
     run = await counting.count_ballot(s.ballot_id)
     await results.publish(s.ballot_id, run.id, "Published", s.council_id)
 
