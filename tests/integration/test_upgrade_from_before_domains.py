@@ -22,7 +22,7 @@ from fresh_databases import ENGINES, empty_database
 
 from server.database import engine_from_url, migrate
 
-BASE = "cb9af8a699aaea09af9d7128b86d2634a0718ab4"
+BASE = "658e36dedbc316a4dd20714ceb3960bf239528fd"
 ROOT = Path(__file__).resolve().parents[2]
 # The git repository holding BASE: this checkout, unless the tests run from a copy of it.
 REPO = Path(os.environ.get("TOWNSQUARE_TEST_GIT_DIR") or ROOT)
