@@ -35,6 +35,9 @@ def _old_code(into: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     assert (into / "ballots" / "outcomes" / "piccolo_app.py").is_file()  # really the old layout
+    # Its server refuses to start without compiled catalogs, which a checkout makes with make.
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(into / "server" / "locale"),
+                    "-D", "messages"], check=True, capture_output=True)
     return into
 
 
