@@ -130,6 +130,9 @@ async def _open_ballots(ctx: DemoContext) -> None:
         explanation="The youth fund is decided by young people aged 12 to 22 from every neighborhood.",
         max_ranks=min(3, len(everywhere)), min_ranks=1, age_min=12, age_max=22, opens_at=opens, closes_at=closes,
         rule="mes", candidate_ids=everywhere,
+        # Riverside's projects are on both ballots: the neighborhood fund is decided first, and
+        # what it funds leaves the youth count (one project, one fund).
+        decided_after=river_id,
     ), council)
     rng = random.Random(SEED)
     year = closes.year

@@ -75,6 +75,7 @@ class BallotView(msgspec.Struct, frozen=True):
     rule: str
     state: str  # upcoming, open, closed
     candidates: list[CandidateView] = []
+    decided_after: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -114,6 +115,8 @@ class BallotSettings(msgspec.Struct, frozen=True):
     closes_at: dt.datetime
     rule: str
     candidate_ids: list[int]
+    # The ballot of the same cycle decided before this one (see Ballot.decided_after), if any.
+    decided_after: int | None = None
 
 
 class ChangeView(msgspec.Struct, frozen=True):
@@ -179,9 +182,11 @@ def parse_settings(
     cycle_ids: set[int],
     neighborhood_ids: set[int],
     eligible_ids: set[int],
+    ballot_ids: set[int] | None = None,
 ) -> tuple[BallotSettings | None, forms.Errors]:
     """Check the ballot settings form. `eligible_ids`: proposals the council may put on this ballot
-    (feasible, ballot-eligible, in the chosen cycle and fund)."""
+    (feasible, ballot-eligible, in the chosen cycle and fund); `ballot_ids`: the ballots this one
+    may be decided after (the service checks the cycle and shared projects)."""
     single = {key: values[-1] if values else "" for key, values in form.items()}
     errors: forms.Errors = {}
     title = forms.text(single, "title", errors, max_length=120, min_length=3)
@@ -221,12 +226,15 @@ def parse_settings(
         errors["candidates"] = _("Please choose at least two projects for the ballot.")
     if max_ranks is not None and candidate_ids and max_ranks > len(candidate_ids) and "max_ranks" not in errors:
         errors["max_ranks"] = _("Voters cannot rank more projects than the ballot has (%(n)s).", n=len(candidate_ids))
+    decided_after = forms.integer(single, "decided_after", errors, required=False)
+    if decided_after is not None and decided_after not in (ballot_ids or set()):
+        errors["decided_after"] = _("Please choose a ballot from the list, or none.")
     if errors:
         return None, errors
     assert cycle_id is not None and budget is not None and max_ranks is not None and min_ranks is not None
     assert opens_at is not None and closes_at is not None
     return (
         BallotSettings(cycle_id, neighborhood_id, title, explanation, budget, max_ranks, min_ranks, age_min, age_max,
-                       opens_at, closes_at, rule, candidate_ids),
+                       opens_at, closes_at, rule, candidate_ids, decided_after),
         errors,
     )

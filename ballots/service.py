@@ -102,6 +102,19 @@ class NotYourBallot(BallotError):
     access code, must be the one asking."""
 
 
+class SharedCandidates(BallotError):
+    """Projects already on another ballot of the same cycle, with no decision order between the
+    two ballots: (project title, other ballot title) pairs."""
+
+    def __init__(self, conflicts: list[tuple[str, str]]) -> None:
+        super().__init__(f"{len(conflicts)} shared project(s)")
+        self.conflicts = conflicts
+
+
+class BadDecisionOrder(BallotError):
+    """`decided_after` names a ballot of another cycle, this ballot itself, or closes a loop."""
+
+
 class SameStaff(BallotError):
     """The second entry of a paper ballot must come from another staff member."""
 
@@ -154,6 +167,42 @@ async def _costs(settings: BallotSettings) -> dict[int, int]:
     return costs
 
 
+async def check_one_fund(ballot_id: int | None, settings: BallotSettings) -> None:
+    """One project, one fund per cycle: a proposal may be a candidate on two ballots of the same
+    cycle only when council has chosen which of the two is decided first (`decided_after`, directly
+    or through other ballots). Raises SharedCandidates or BadDecisionOrder."""
+    rows = await Ballot.select(Ballot.id, Ballot.title, Ballot.decided_after).where(Ballot.cycle == settings.cycle_id)
+    me = ballot_id if ballot_id is not None else -1
+    after: dict[int, int | None] = {int(r["id"]): r["decided_after"] for r in rows if r["id"] != ballot_id}
+    if settings.decided_after is not None and settings.decided_after not in after:
+        raise BadDecisionOrder()  # not a ballot of this cycle, or this ballot itself
+    after[me] = settings.decided_after
+
+    def chain(start: int) -> list[int]:
+        """The ballots decided before `start`, nearest first (stops at a loop)."""
+        out: list[int] = []
+        nxt = after.get(start)
+        while nxt is not None and nxt not in out and nxt != start:
+            out.append(nxt)
+            nxt = after.get(nxt)
+        if nxt is not None:
+            raise BadDecisionOrder()  # a loop: each ballot would be decided before the other
+        return out
+
+    mine = chain(me)
+    if not settings.candidate_ids:
+        return
+    shared = await BallotCandidate.select(
+        BallotCandidate.ballot, BallotCandidate.ballot.title.as_alias("ballot_title"),
+        BallotCandidate.proposal.title.as_alias("title"),
+    ).where(BallotCandidate.ballot.cycle == settings.cycle_id, BallotCandidate.ballot != me,
+            BallotCandidate.proposal.is_in(list(settings.candidate_ids))).order_by(BallotCandidate.id)
+    conflicts = [(str(r["title"]), str(r["ballot_title"])) for r in shared
+                 if r["ballot"] not in mine and me not in chain(int(r["ballot"]))]
+    if conflicts:
+        raise SharedCandidates(conflicts)
+
+
 def _settings_values(settings: BallotSettings) -> dict[object, object]:
     return {
         Ballot.cycle: settings.cycle_id,
@@ -168,6 +217,7 @@ def _settings_values(settings: BallotSettings) -> dict[object, object]:
         Ballot.opens_at: settings.opens_at,
         Ballot.closes_at: settings.closes_at,
         Ballot.rule: settings.rule,
+        Ballot.decided_after: settings.decided_after,
     }
 
 
@@ -182,6 +232,7 @@ async def _write_candidates(ballot_id: int, settings: BallotSettings, costs: dic
 
 async def create_ballot(settings: BallotSettings, by: int | None) -> int:
     costs = await _costs(settings)
+    await check_one_fund(None, settings)
     async with write_transaction():
         values = {column._meta.name: value for column, value in _settings_values(settings).items()}  # type: ignore[attr-defined]
         seal_salt = sealing.new_seal_salt()
@@ -207,6 +258,7 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
         if _now(now) >= settings.opens_at:
             # Moving the opening time to the past would open a ballot whose settings were never frozen.
             raise BallotLocked()
+        await check_one_fund(ballot_id, settings)
         await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
     open_cache.forget(ballot_id)
@@ -242,7 +294,7 @@ _BALLOT_COLUMNS = (
     Ballot.id, Ballot.title, Ballot.explanation, Ballot.cycle.id.as_alias("cycle_id"),
     Ballot.cycle.name.as_alias("cycle_name"), Ballot.neighborhood.id.as_alias("neighborhood_id"),
     Ballot.neighborhood.name.as_alias("neighborhood_name"), Ballot.budget, Ballot.max_ranks, Ballot.min_ranks,
-    Ballot.age_min, Ballot.age_max, Ballot.opens_at, Ballot.closes_at, Ballot.rule,
+    Ballot.age_min, Ballot.age_max, Ballot.opens_at, Ballot.closes_at, Ballot.rule, Ballot.decided_after,
 )
 
 
@@ -882,8 +934,9 @@ def _turnout_view(rows: list[dict[str, object]]) -> TurnoutView:
               for c in suppress(bands, band_keys)]
     total = shown_total(sum(origins.values()))
     if total is None:
-        by_origin = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_origin]
-        by_age = [TurnoutGroup(g.key, g.label, None if g.count else 0, g.fewer_than_five) for g in by_age]
+        # Fewer than 5 ballots in all: every group is hidden, and each has fewer than 5 (never 0).
+        by_origin = [TurnoutGroup(g.key, g.label, None, True) for g in by_origin]
+        by_age = [TurnoutGroup(g.key, g.label, None, True) for g in by_age]
     return TurnoutView(total, by_origin, by_age)
 
 

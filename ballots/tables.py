@@ -28,6 +28,9 @@ class Ballot(Table):
     opens_at = Timestamptz(null=False)
     closes_at = Timestamptz(null=False)
     rule = Varchar(length=10, default="mes", null=False)
+    # Another ballot of the same cycle decided before this one: a project on both that the earlier
+    # ballot funds leaves this ballot's count. Without it no project may be on both (one fund each).
+    decided_after = Integer(null=True, default=None)
     # Salt for hashing this ballot's access codes and receipts (HMAC-SHA256 key).
     salt = Varchar(length=64, null=False)
     # Sealing (ballots/sealing.py): with SECRET_KEY, `seal_salt` derives the keys of the ballot's

@@ -5,7 +5,7 @@
 Writes tests/data/pabutools_mes_reference.json after every file, so a partial run is usable.
 The reference for `mes` is pabutools' `exhaustion_by_budget_increase` (1% steps) around
 `method_of_equal_shares` with points (K, K-1, ..., 1) as positional satisfaction, then greedy by
-points (ties to the smaller id as text), as DESIGN.md describes. Also used by the unit tests on
+points, ties broken by our one tie rule (ballots/tally/ties.py), as DESIGN.md describes. Also used by the unit tests on
 small instances through `reference_mes`.
 """
 
@@ -23,6 +23,10 @@ from pabutools.election import Instance, OrdinalBallot, OrdinalProfile, Project,
 from pabutools.election.satisfaction import PositionalSatisfaction
 from pabutools.fractions import frac
 from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
+from pabutools.tiebreaking import TieBreakingRule
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ballots.tally.ties import tie_key
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "pabutools_mes_reference.json"
@@ -45,18 +49,20 @@ def points_sat_class(points: list[int]) -> type:
 def reference_mes(instance: Instance, profile, points: list[int]) -> list[str]:
     """pabutools MES completed by budget increase, then greedy by points. Returns ids in order."""
     sat = points_sat_class(points)
-    outcome = exhaustion_by_budget_increase(
-        instance, profile, method_of_equal_shares,
-        {"sat_class": sat}, budget_step=instance.budget_limit * frac(1, 100))
-    chosen = [p.name for p in outcome]
     totals = {p.name: 0 for p in instance}
     for ballot in profile:
         for pos, p in enumerate(ballot):
             if pos < len(points):
                 totals[p.name] += points[pos] * profile.multiplicity(ballot) if hasattr(
                     profile, "multiplicity") else points[pos]
+    # Our one tie rule (ballots/tally/ties.py): more points, then lower cost, then lower number.
+    ties = TieBreakingRule(lambda inst, prof, p: tie_key(totals[p.name], p.cost, p.name))
+    outcome = exhaustion_by_budget_increase(
+        instance, profile, method_of_equal_shares,
+        {"sat_class": sat, "tie_breaking": ties}, budget_step=instance.budget_limit * frac(1, 100))
+    chosen = [p.name for p in outcome]
     left = instance.budget_limit - sum(p.cost for p in outcome)
-    for p in sorted(instance, key=lambda p: (-totals[p.name], p.name)):
+    for p in sorted(instance, key=lambda p: tie_key(totals[p.name], p.cost, p.name)):
         if p.name not in chosen and p.cost <= left:
             chosen.append(p.name)
             left -= p.cost

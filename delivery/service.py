@@ -87,11 +87,9 @@ async def _create_items(ballot_id: int | None, funded: list[tuple[int, int]]) ->
     ids: list[int] = []
     async with write_transaction():
         for proposal_id, amount in funded:
-            same_ballot = (DeliveryItem.ballot_id.is_null() if ballot_id is None
-                           else DeliveryItem.ballot_id == ballot_id)
-            existing = await DeliveryItem.select(DeliveryItem.id).where(
-                same_ballot, DeliveryItem.proposal == proposal_id
-            ).first()
+            # One project, one fund: a project already tracked (from this or any other ballot) keeps
+            # its one item, so delivery and the dashboard never count it twice.
+            existing = await DeliveryItem.select(DeliveryItem.id).where(DeliveryItem.proposal == proposal_id).first()
             if existing:
                 ids.append(existing["id"])
                 continue

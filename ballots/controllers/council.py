@@ -12,6 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from ballots import service
 from ballots.controllers.voting import NO_STORE, load_ballot, ranking_from_form
@@ -36,7 +37,23 @@ def settings_form(ballot: BallotView) -> dict[str, Any]:
         "opens_at": clock.local_input_value(ballot.opens_at), "closes_at": clock.local_input_value(ballot.closes_at),
         "rule": ballot.rule,
         "candidates": [str(c.proposal_id) for c in ballot.candidates],
+        "decided_after": "" if ballot.decided_after is None else str(ballot.decided_after),
     }
+
+
+def one_fund_errors(exc: service.BallotError) -> forms.Errors:
+    """The one-fund refusals in the council's language, on the field that can fix them."""
+    if isinstance(exc, service.SharedCandidates):
+        items = Markup("; ").join(
+            Markup(_("%(project)s (on %(ballot)s)")) % {"project": Markup("<bdi>{}</bdi>").format(title),
+                                                       "ballot": Markup("<bdi>{}</bdi>").format(other)}
+            for title, other in exc.conflicts)
+        return {"candidates": Markup(_("These projects are already on another ballot of this budget cycle: "
+                                       "%(items)s. A project can be funded by one fund only: take it off one "
+                                       "of the ballots, or choose below which ballot is decided first.")) % {
+            "items": items}}
+    return {"decided_after": _("Please choose a ballot of the same budget cycle that is not decided after this "
+                               "one.")}
 
 
 class CouncilBallotController(Controller):
@@ -53,9 +70,11 @@ class CouncilBallotController(Controller):
         chosen = cycle_id is not None and (fund == "city" or fund.isdigit())
         eligible = await service.eligible_proposals(cycle_id, None if fund == "city" else int(fund)) if chosen \
             else []  # type: ignore[arg-type]
+        others = [b for b in await service.list_ballots() if ballot is None or b.id != ballot.id]
         return Template("ballots/council/form.html", status_code=status, context={
             "form": form, "errors": errors, "ballot": ballot, "cycles": cycles, "neighborhoods": hoods,
             "chosen": chosen, "eligible": eligible, "rules": RULES,
+            "other_ballots": sorted(others, key=lambda b: (b.cycle_name, b.title)),
         })
 
     @get("/", name="ballots.controllers.council.list")
@@ -82,7 +101,8 @@ class CouncilBallotController(Controller):
         if str(form.get("cycle_id", "")).isdigit() and (fund == "city" or str(fund).isdigit()):
             eligible = {c.proposal_id for c in await service.eligible_proposals(
                 int(form["cycle_id"]), None if fund == "city" else int(fund))}
-        settings, errors = parse_settings(raw, cycles, hoods, eligible)
+        ballot_ids = {b.id for b in await service.list_ballots()}
+        settings, errors = parse_settings(raw, cycles, hoods, eligible, ballot_ids)
         return settings, errors, form
 
     @post("/new", name="ballots.controllers.council.create")
@@ -90,7 +110,10 @@ class CouncilBallotController(Controller):
         settings, errors, form = await self._parse(request)
         if errors:
             return await self._form_page(form, errors, status=400)
-        ballot_id = await service.create_ballot(settings, request.user.id)
+        try:
+            ballot_id = await service.create_ballot(settings, request.user.id)
+        except (service.SharedCandidates, service.BadDecisionOrder) as exc:
+            return await self._form_page(form, one_fund_errors(exc), status=400)
         flash(request, _("Ballot “%(title)s” created.", title=settings.title), "success")
         return see_other(f"/council/ballots/{ballot_id}")
 
@@ -136,6 +159,8 @@ class CouncilBallotController(Controller):
                 errors["form"] = _("Voting on this ballot has opened (or the new opening time is in the past), so "
                                    "its settings can no longer change. Only the closing time can be moved later.")
                 return await self._form_page(form, errors, ballot, status=409)
+            except (service.SharedCandidates, service.BadDecisionOrder) as exc:
+                return await self._form_page(form, one_fund_errors(exc), ballot, status=400)
             flash(request, _("Ballot “%(title)s” updated.", title=settings.title), "success")
             return see_other(f"/council/ballots/{ballot_id}")
         return await self._form_page(form, errors, ballot, status=400)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
+from markupsafe import Markup
 
 
 class ProjectCount(msgspec.Struct, frozen=True):
@@ -16,6 +17,15 @@ class ProjectCount(msgspec.Struct, frozen=True):
     explanation_code: str
     explanation_params: dict[str, object]
     explanation_text: str
+
+
+class Withdrawn(msgspec.Struct, frozen=True):
+    """A project of this ballot funded by a ballot decided before it: it left this ballot's count."""
+
+    proposal_id: int
+    title: str
+    ballot_id: int
+    ballot_title: str
 
 
 class CountView(msgspec.Struct, frozen=True):
@@ -34,17 +44,27 @@ class CountView(msgspec.Struct, frozen=True):
     projects: list[ProjectCount] = []
     # Passes over the ballots finished so far (see CountRun.passes).
     passes: int = 0
+    # How the rule's outcome was completed (ballots/tally: {"method": "none"} or "budget_increase"
+    # with its figures); empty for counts stored before completion was recorded.
+    completion: dict[str, object] = {}
+    withdrawn: list[Withdrawn] = []
 
-    def explanation(self, project: ProjectCount, currency: str) -> str:
+    def explanation(self, project: ProjectCount, currency: str) -> Markup:
         from ballots.counting.explanations import explain
 
-        return explain(project.explanation_code, project.explanation_params, currency)
+        titles = {str(p.proposal_id): p.title for p in self.projects}
+        return explain(project.explanation_code, project.explanation_params, currency, titles)
 
     @property
     def tie_break_text(self) -> str:
         from ballots.counting.explanations import tie_break_text
 
         return tie_break_text(self.rule)
+
+    def completion_text(self, currency: str) -> str:
+        from ballots.counting.explanations import completion_text
+
+        return completion_text(self.rule, self.completion, currency)
 
     @property
     def funded(self) -> list[ProjectCount]:

@@ -13,20 +13,18 @@ import anyio.to_thread
 import msgspec
 
 from ballots import service as ballots_service
-from ballots.counting.schemas import CountView, ProjectCount
+from ballots.counting.schemas import CountView, ProjectCount, Withdrawn
 from ballots.counting.tables import CountRun
 from ballots.service import ElectionData, election_data
 from ballots.tables import Ballot
 from ballots.tally import Election, Result, ballot_set_hash, count
+from ballots.tally.ties import TIE_RULE
 from server.database import is_unique_violation
 
 log = logging.getLogger("townsquare.counting")
 
-TIE_BREAK = {
-    "mes": "Ties between projects are broken by project id (smallest first, compared as text), as pabutools does.",
-    "greedy": "Projects with equal points are taken in project id order (smallest first, compared as text).",
-    "ear": "Ties between projects are broken by project id (smallest first, compared as text).",
-}
+# One tie rule for every rule (ballots/tally/ties.py), stored with each count in English.
+TIE_BREAK = dict.fromkeys(("mes", "greedy", "ear"), TIE_RULE)
 
 
 # The counting process stamps its row this often; a "running" row not stamped for ABANDONED_AFTER
@@ -52,12 +50,57 @@ def build_election(data: ElectionData) -> Election:
     )
 
 
+async def decided_earlier(ballot_id: int) -> tuple[list[Withdrawn], bool]:
+    """Projects of this ballot funded by the ballots decided before it (council chose the order, see
+    Ballot.decided_after): they leave this ballot's count. Also whether every such earlier ballot
+    has a published result (False: this ballot cannot be counted yet)."""
+    from ballots.results.tables import ResultPublication  # the published result is what decided them
+
+    row = await Ballot.select(Ballot.decided_after).where(Ballot.id == ballot_id).first()
+    earlier: list[int] = []
+    nxt = row["decided_after"] if row else None
+    while nxt is not None and nxt not in earlier and nxt != ballot_id:
+        earlier.append(int(nxt))
+        up = await Ballot.select(Ballot.decided_after).where(Ballot.id == nxt).first()
+        nxt = up["decided_after"] if up else None
+    if not earlier:
+        return [], True
+    mine = {c.proposal_id: c.title for c in (await election_data(ballot_id)).candidates}  # type: ignore[union-attr]
+    out: list[Withdrawn] = []
+    for other in earlier:
+        pub = await ResultPublication.select(
+            ResultPublication.result_json, ResultPublication.ballot.title.as_alias("title"),
+        ).where(ResultPublication.ballot == other).order_by(ResultPublication.version, ascending=False).first()
+        if pub is None:
+            return [], False
+        funded = msgspec.json.decode(pub["result_json"], type=CountView).funded
+        out += [Withdrawn(f.proposal_id, mine[f.proposal_id], other, str(pub["title"])) for f in funded
+                if f.proposal_id in mine and all(w.proposal_id != f.proposal_id for w in out)]
+    return out, True
+
+
+def without(data: ElectionData, withdrawn: list[Withdrawn]) -> ElectionData:
+    """The election without the projects an earlier ballot funded: they leave every ranking (later
+    choices move up) and identical rankings are merged again."""
+    gone = {w.proposal_id for w in withdrawn}
+    merged: dict[tuple[int, ...], int] = {}
+    for ranking, weight in data.ballots:
+        key = tuple(p for p in ranking if p not in gone)
+        merged[key] = merged.get(key, 0) + weight
+    return msgspec.structs.replace(data, candidates=[c for c in data.candidates if c.proposal_id not in gone],
+                                   ballots=[(list(k), w) for k, w in sorted(merged.items())])
+
+
 def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
     projects: list[ProjectCount] = []
     budget = spent = 0
+    completion: dict[str, object] = {}
+    withdrawn: list[Withdrawn] = []
     if row["status"] == "done" and row["result"]:
         result = json.loads(str(row["result"]))
         budget, spent = result["budget"], result["spent"]
+        completion = result.get("completion") or {}
+        withdrawn = msgspec.convert(result.get("withdrawn") or [], list[Withdrawn])
         order = {pid: index for index, pid in enumerate(result["selected"], start=1)}
         for p in result["projects"]:
             explanation = p["explanation"]
@@ -72,7 +115,8 @@ def _view(row: dict[str, object], titles: dict[int, str]) -> CountView:
         ballot_set_hash=str(row["ballot_set_hash"]), tie_break=str(row["tie_break"]), status=str(row["status"]),
         ballots_counted=int(row["ballots_counted"]), started_at=row["started_at"],  # type: ignore[arg-type]
         finished_at=row["finished_at"], error=str(row["error"]), budget=budget, spent=spent,  # type: ignore[arg-type]
-        projects=projects, passes=int(row["passes"] or 0),
+        projects=projects, passes=int(row["passes"] or 0), completion=completion,
+        withdrawn=withdrawn,
     )
 
 
@@ -117,12 +161,16 @@ async def count_ballot(ballot_id: int, now: dt.datetime | None = None) -> CountV
     if data is None or not data.closed:
         raise NotCountable(ballot_id)
     try:
-        return await _count(ballot_id, data)
+        withdrawn, ready = await decided_earlier(ballot_id)
+        if not ready:
+            raise NotCountable(ballot_id)  # an earlier ballot's result is not published yet
+        return await _count(ballot_id, without(data, withdrawn) if withdrawn else data, withdrawn)
     finally:
+        # Written out whether or not it can be counted yet: a closed ballot stays sealed no longer.
         await ballots_service.unseal(ballot_id, now)
 
 
-async def _count(ballot_id: int, data: ElectionData) -> CountView:
+async def _count(ballot_id: int, data: ElectionData, withdrawn: list[Withdrawn]) -> CountView:
     election = build_election(data)
     set_hash = ballot_set_hash(election)
     same = (CountRun.ballot == ballot_id) & (CountRun.rule == data.rule) & (CountRun.ballot_set_hash == set_hash)
@@ -158,7 +206,8 @@ async def _count(ballot_id: int, data: ElectionData) -> CountView:
     else:
         await CountRun.update({
             CountRun.status: "done",
-            CountRun.result: msgspec.json.encode(outcome.to_builtins()).decode(),
+            CountRun.result: msgspec.json.encode(
+                {**outcome.to_builtins(), **({"withdrawn": withdrawn} if withdrawn else {})}).decode(),
             CountRun.passes: passes,
             CountRun.finished_at: dt.datetime.now(dt.UTC),
         }).where(CountRun.id == run_id)

@@ -18,6 +18,8 @@ from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.results import service
 from ballots.results.charts import result_charts
+from ballots.schemas import TurnoutView
+from ballots.turnout import Cell, machine_cell
 from server import forms
 from server.guards import requires_council
 from server.i18n import gettext as _
@@ -70,6 +72,16 @@ class PublishController(Controller):
         return await self._page(ballot_id, form, errors, 400)
 
 
+def _turnout_json(turnout: TurnoutView, by_neighborhood: list[Cell]) -> dict[str, Any]:
+    total = machine_cell(turnout.total, turnout.total is None)
+    groups = lambda rows: [{"group": g.key, **machine_cell(g.count, g.fewer_than_five)} for g in rows]  # noqa: E731
+    return {
+        "total": total, "by_origin": groups(turnout.by_origin), "by_age": groups(turnout.by_age),
+        # Online voters by their neighborhood; "" is code and paper voters (no neighborhood on record).
+        "by_neighborhood": [{"group": c.key, **machine_cell(c.count, c.fewer_than_threshold)} for c in by_neighborhood],
+    }
+
+
 class ResultsController(Controller):
     path = "/ballots/{ballot_id:int}/results"
     include_in_schema = False
@@ -91,7 +103,7 @@ class ResultsController(Controller):
             "ballot": ballot, "publication": publication, "count": publication.count,
             "versions": await service.publications(ballot_id), "turnout": turnout,
             "charts": result_charts(publication.count, turnout, currency,
-                                    await service.turnout_by_neighborhood(ballot_id)),
+                                    await service.turnout_by_neighborhood_cells(ballot_id)),
             "find": find or {"form": {}, "errors": {}, "found": None},
         })
 
@@ -128,16 +140,39 @@ class ResultsController(Controller):
         body = {
             "ballot_id": ballot_id, "version": p.version, "published_at": p.published_at.isoformat(),
             "statement": p.statement, "correction_reason": p.correction_reason, "rule": p.count.rule,
-            "tie_break": p.count.tie_break, "ballot_set_hash": p.count.ballot_set_hash,
+            "tie_break": p.count.tie_break, "completion": p.count.completion or None,
+            "ballot_set_hash": p.count.ballot_set_hash,
             "ballots_counted": p.count.ballots_counted, "budget": p.count.budget, "spent": p.count.spent,
             "selected": [str(f.proposal_id) for f in p.count.funded],
             "projects": [{"id": str(x.proposal_id), "title": x.title, "cost": x.cost, "points": x.points,
                           "selected": x.selected, "chosen_rank": x.chosen_rank,
                           "explanation": {"code": x.explanation_code, "params": x.explanation_params,
                                           "text": x.explanation_text}} for x in p.count.projects],
+            # Small groups: count null, suppressed true, never 0 (ballots/turnout.py `machine_cell`).
+            "turnout": _turnout_json(await ballots_service.turnout(ballot_id),
+                                     await service.turnout_by_neighborhood_cells(ballot_id)),
         }
         return Response(msgspec.json.encode(body), media_type=MediaType.JSON, headers={
             "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-v{p.version}-results.json"'})
+
+    @get("/turnout.csv", name="results.turnout_csv")
+    async def turnout_csv(self, ballot_id: FromPath[int]) -> Response[str]:
+        """Turnout by group as CSV, small groups suppressed as in results.json and the API."""
+        await self._publication(ballot_id, None)
+        data = _turnout_json(await ballots_service.turnout(ballot_id),
+                             await service.turnout_by_neighborhood_cells(ballot_id))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["breakdown", "group", "count", "suppressed", "fewer_than_5"])
+        total = data["total"]
+        writer.writerow(["total", "", "" if total["count"] is None else total["count"], int(total["suppressed"]),
+                         int(total["fewer_than_5"])])
+        for breakdown in ("by_origin", "by_age", "by_neighborhood"):
+            for g in data[breakdown]:
+                writer.writerow([breakdown, g["group"], "" if g["count"] is None else g["count"], int(g["suppressed"]),
+                                 int(g["fewer_than_5"])])
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+            "content-disposition": f'attachment; filename="townsquare-ballot-{ballot_id}-turnout.csv"'})
 
     @get("/results.csv", name="results.csv")
     async def csv_file(self, ballot_id: FromPath[int], version: FromQuery[int | None] = None) -> Response[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ballots.counting.schemas import CountView
 from ballots.schemas import BallotView
-from ballots.tally.pabulib import PabulibFile, write
+from ballots.tally.pabulib import PabulibFile, completion_meta, write
 from server import clock
 
 
@@ -37,6 +37,10 @@ def ballot_file(ballot: BallotView, count: CountView, votes: list[tuple[list[int
         "ballot_set_hash": count.ballot_set_hash,
         "tie_break": count.tie_break,
     }
+    if count.completion:
+        meta["completion"] = completion_meta(count.completion)
+    if count.withdrawn:  # funded by a ballot decided before this one, so not counted here
+        meta["withdrawn"] = ",".join(f"{w.proposal_id}:funded_by_ballot_{w.ballot_id}" for w in count.withdrawn)
     if ballot.age_min is not None or ballot.age_max is not None:
         meta["age_window"] = f"{ballot.age_min or ''}-{ballot.age_max or ''}"
     project_rows = [

@@ -11,6 +11,7 @@ from ballots.counting.schemas import CountView
 from ballots.results.open_data import ballot_file
 from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
+from ballots.turnout import Cell
 from delivery.service import create_delivery_items
 from server.database import write_transaction
 
@@ -48,6 +49,11 @@ async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | N
     if len(votes) != count.ballots_counted:
         # Ballots changed since this count (a paper sheet confirmed late): count again first.
         raise PublishError("count_run_id", "count_outdated")
+    if count.withdrawn:
+        # Projects an earlier ballot funded left this count: the open data is the election counted.
+        gone = {w.proposal_id for w in count.withdrawn}
+        ballot = msgspec.structs.replace(ballot, candidates=[c for c in ballot.candidates if c.proposal_id not in gone])
+        votes = [([pid for pid in ranking if pid not in gone], receipt) for ranking, receipt in votes]
     pb_file = ballot_file(ballot, count, votes)
     async with write_transaction():
         latest = await ResultPublication.select(ResultPublication.version).where(
@@ -166,13 +172,21 @@ async def ballots_with_results() -> list[int]:
 async def turnout_by_neighborhood(ballot_id: int) -> list[tuple[str, int | None]]:
     """Online voters per neighborhood of their account, with small groups suppressed as everywhere
     (None). Code and paper voters have no neighborhood on record and are counted as one group."""
+    return [(cell.key, cell.count) for cell in await turnout_by_neighborhood_cells(ballot_id)]
+
+
+async def turnout_by_neighborhood_cells(ballot_id: int) -> list[Cell]:
+    """`turnout_by_neighborhood` with whether each hidden group itself has fewer than 5 voters.
+    With fewer than 5 voters in all, every group is hidden (as the total is)."""
     from collections import Counter
 
     from ballots.tables import Participation
-    from ballots.turnout import suppress
+    from ballots.turnout import shown_total, suppress
 
     rows = await Participation.select(Participation.account.neighborhood.name.as_alias("hood")).where(
         Participation.ballot == ballot_id)
     counts = Counter(r["hood"] or "" for r in rows)
     order = sorted(k for k in counts if k) + ([""] if "" in counts else [])
-    return [(cell.key, cell.count) for cell in suppress(counts, order)]
+    if shown_total(sum(counts.values())) is None:
+        return [Cell(key, None, True) for key in order]
+    return suppress(counts, order)

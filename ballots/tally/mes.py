@@ -12,10 +12,11 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from ballots.tally.explain import explain, money
-from ballots.tally.greedy import make_result
+from ballots.tally.greedy import complete_by_points, make_result
 from ballots.tally.mes_core import Prepared, Run, Uncertain, prepare, prepare_groups, run_exact, run_fast
-from ballots.tally.model import Election, Result
-from ballots.tally.points import points_order, total_points
+from ballots.tally.model import Election, Explanation, Result
+from ballots.tally.points import total_points
+from ballots.tally.ties import decided_by
 
 DEFAULT_STEP = Fraction(1, 100)
 
@@ -74,36 +75,33 @@ def equal_shares_level(election: Election, prep: Prepared, step: Fraction,
     return None if kept is None else Fraction(budget, n) * (1 + kept * step)
 
 
+def _tie(prep: Prepared, winner: int, others: list[int], won: bool, subject: int) -> dict[str, object]:
+    w = (prep.sup_wu_total[winner], prep.cost[winner], prep.ids[winner])
+    loser = others[0] if won else subject
+    lo = (prep.sup_wu_total[loser], prep.cost[loser], prep.ids[loser])
+    return {"with": [prep.ids[t] for t in others], "won": won, "decided_by": decided_by(w, lo)}
+
+
 def mes(election: Election, step: Fraction = DEFAULT_STEP, progress: Callable[[int], None] | None = None) -> Result:
     prep = prepare(election)
     totals = total_points(election)
     level = equal_shares_level(election, prep, Fraction(step), progress)
-    explanations = {}
+    explanations: dict[int, Explanation] = {}
     selected: list[int] = []
     run: Run | None = None
+    completion: dict[str, object] = {"method": "budget_increase", "step_percent": money(Fraction(step) * 100),
+                                     "then": "greedy_by_points"}
     if level is not None:
+        equal = Fraction(election.budget, prep.n_voters)
+        steps = 0 if equal == 0 else int((level / equal - 1) / Fraction(step))
+        completion.update(steps=steps, equal_share=money(equal), voter_budget=money(level))
         run = _run(prep, election, level, details=True)
         for j in prep.zero_cost_supported:
             selected.append(j)
             explanations[j] = explain("funded_zero_cost")
-        for b in run.bought:
-            selected.append(b.project)
-            rho = b.rho if isinstance(b.rho, Fraction) else Fraction(b.rho)
-            explanations[b.project] = explain(
-                "funded_mes", round=b.round, price_per_point=money(rho), voter_budget=money(level),
-                payers=[{"points": p, "voters": v, "paid_each": money(rho * p)} for p, v in b.payers],
-                paid_all=b.paid_all)
-    left = election.budget - sum(election.projects[j].cost for j in selected)
-    taken = set(selected)
-    for j in points_order(election, totals):
-        if j in taken:
-            continue
-        cost = election.projects[j].cost
-        if cost <= left:
-            left -= cost
-            selected.append(j)
-            explanations[j] = explain("funded_completion", points=int(totals[j]), left=left + cost)
-            continue
+        selected += run.selected
+
+    def unfunded(j: int, left: int, extra: dict[str, object]) -> Explanation:
         reason = None
         if int(totals[j]) == 0:
             reason = {"kind": "no_support"}
@@ -111,5 +109,23 @@ def mes(election: Election, step: Fraction = DEFAULT_STEP, progress: Callable[[i
             rnd, have = run.dropped[j]
             reason = {"kind": "unaffordable", "round": rnd,
                       "supporters_money": money(have if isinstance(have, Fraction) else Fraction(have))}
-        explanations[j] = explain("skipped", cost=cost, left=left, mes=reason)
-    return make_result("mes", election, selected, totals, explanations)
+        if run is not None and j in run.lost_tie and "tie" not in extra:
+            rnd, winner = run.lost_tie[j]
+            extra = {"tie": {**_tie(prep, winner, [winner], False, j), "round": rnd}}
+        return explain("skipped", cost=election.projects[j].cost, left=left, mes=reason, **extra)
+
+    complete_by_points(election, totals, selected, explanations, unfunded)
+    if run is not None:
+        final = set(selected)
+        for b in run.bought:
+            rho = b.rho if isinstance(b.rho, Fraction) else Fraction(b.rho)
+            # Named where the tie decided something: a project at the same price that lost and
+            # was never funded.
+            beaten = [t for t, (_, winner) in run.lost_tie.items() if winner == b.project and t not in final]
+            extra = {"tie": _tie(prep, b.project, beaten, True, b.project)} if beaten else {}
+            explanations[b.project] = explain(
+                "funded_mes", round=b.round, price_per_point=money(rho), voter_budget=money(level),
+                equal_share=money(equal), steps=steps,
+                payers=[{"points": p, "voters": v, "paid_each": money(rho * p)} for p, v in b.payers],
+                paid_all=b.paid_all, **extra)
+    return make_result("mes", election, selected, totals, explanations, completion)

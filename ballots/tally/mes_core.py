@@ -4,8 +4,9 @@ Two engines compute the same thing. `run_fast` works in float64 with numpy and r
 (raises `Uncertain`) whenever a decision (which project is cheapest, whether supporters can
 afford a project) is closer than `TOL` relative, which is many orders of magnitude above the
 accumulated float error. `run_exact` settles such cases in rational arithmetic. This mirrors
-pabutools' `mes_inner_algo`: pick the smallest price per point rho, ties to the smaller project
-id as text, every supporter pays min(their money, rho x their points).
+pabutools' `mes_inner_algo`: pick the smallest price per point rho, ties by the one tie rule of
+`ties.py` (more points, then lower cost, then lower project number), every supporter pays
+min(their money, rho x their points).
 
 Both engines work on groups of identical ballots (what equal shares can tell apart: the points
 given to each project), weighted by how many voters cast them. Voters in a group start with the
@@ -28,6 +29,7 @@ from fractions import Fraction
 import numpy as np
 
 from ballots.tally.model import Election
+from ballots.tally.ties import tie_order
 
 TOL = 1e-9
 
@@ -53,6 +55,7 @@ class Prepared:
     sup_wu: list[np.ndarray]
     sup_wu_total: list[int]
     rows: np.ndarray  # one ranking per group, -1 where empty or worth no points
+    tie_rank: list[int]  # position of each project in the tie rule's order (smaller wins)
     # Exact engine: per project, (group, points) pairs; built on demand.
     group_sup: list[list[tuple[int, int]]] = field(default_factory=list)
     _touches: dict[int, list[int]] = field(default_factory=dict)
@@ -136,9 +139,12 @@ def prepare(election: Election) -> Prepared:
     ids = [p.id for p in election.projects]
     cost = [p.cost for p in election.projects]
     eligible = [j for j in range(m) if totals[j] > 0 and cost[j] > 0]
-    zero = sorted((j for j in range(m) if totals[j] > 0 and cost[j] == 0), key=lambda j: ids[j])
+    rank = [0] * m
+    for pos, j in enumerate(tie_order(ids, cost, totals)):
+        rank[j] = pos
+    zero = sorted((j for j in range(m) if totals[j] > 0 and cost[j] == 0), key=lambda j: rank[j])
     return Prepared(ids, cost, eligible, zero, election.num_voters, gw.tolist(), sup_idx, sup_u, sup_uf,
-                    sup_inv, sup_w, sup_wu, totals, rows)
+                    sup_inv, sup_w, sup_wu, totals, rows, rank)
 
 
 
@@ -157,6 +163,7 @@ class Bought:
     rho: Fraction | float
     payers: list[tuple[int, int]]  # (points, weighted voters) paying rho x points
     paid_all: int  # weighted voters who paid all they had left
+    tied_with: list[int] = field(default_factory=list)  # projects at the same price it won against
 
 
 @dataclass
@@ -164,6 +171,7 @@ class Run:
     bought: list[Bought]
     dropped: dict[int, tuple[int, Fraction | float]]  # project -> (round, money its supporters had)
     feasible: bool
+    lost_tie: dict[int, tuple[int, int]] = field(default_factory=dict)  # project -> (round, winner)
 
     @property
     def selected(self) -> list[int]:
@@ -222,8 +230,9 @@ def run_fast(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> R
     s = _scratch(prep)
     budgets = s.budgets
     budgets.fill(float(b0))
-    ids, cost = prep.ids, prep.cost
-    heap = [(cost[j] / prep.sup_wu_total[j], ids[j], j) for j in prep.eligible]
+    cost = prep.cost
+    rank = prep.tie_rank
+    heap = [(cost[j] / prep.sup_wu_total[j], rank[j], j) for j in prep.eligible]
     heapq.heapify(heap)
     # A price is exact (not just a lower bound) while none of the project's supporters has paid
     # for anything since it was computed: `fresh` holds those projects.
@@ -238,7 +247,7 @@ def run_fast(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> R
     while heap:
         rnd += 1
         best = float("inf")
-        cands: list[tuple[float, str, int]] = []
+        cands: list[tuple[float, int, int]] = []
         kept_j = -1  # whose budgets `kept` holds: the cheapest computed so far, to charge if it wins
         while heap and heap[0][0] <= best * hi:
             lb, pid, j = heapq.heappop(heap)
@@ -312,13 +321,14 @@ def run_exact(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> 
     alive = set(prep.eligible)
     bought: list[Bought] = []
     dropped: dict[int, tuple[int, Fraction]] = {}
+    lost: dict[int, tuple[int, int]] = {}
     spent = 0
     rnd = 0
     while alive:
         rnd += 1
         best: Fraction | None = None
         tied: list[int] = []
-        for j in sorted(alive, key=lambda j: (aff[j], prep.ids[j])):
+        for j in sorted(alive, key=lambda j: (aff[j], prep.tie_rank[j])):
             if best is not None and aff[j] > best:
                 break
             sup = prep.group_sup[j]
@@ -343,8 +353,12 @@ def run_exact(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> 
                 tied.append(j)
         if best is None:
             break
-        j = min(tied, key=lambda j: prep.ids[j])
+        j = min(tied, key=lambda j: prep.tie_rank[j])
         alive.discard(j)
+        others = [t for t in tied if t != j]
+        lost_tie = {}
+        for t in others:
+            lost_tie[t] = (rnd, j)
         payers: dict[int, int] = {}
         paid_all = 0
         for g, u in prep.group_sup[j]:
@@ -356,8 +370,11 @@ def run_exact(prep: Prepared, b0: Fraction, cap: int, details: bool = False) -> 
                 budgets[g] -= share
                 payers[u] = payers.get(u, 0) + gw[g]
         bought.append(Bought(j, rnd, best, sorted(payers.items(), reverse=True) if details else [],
-                             paid_all if details else 0))
+                             paid_all if details else 0, others))
+        lost.update(lost_tie)
         spent += prep.cost[j]
         if spent > cap:
-            return Run(bought, dropped, False)
-    return Run(bought, dropped, True)
+            return Run(bought, dropped, False, lost)
+    # A project that lost a tie but was bought in a later round was only delayed by it.
+    chosen = {b.project for b in bought}
+    return Run(bought, dropped, True, {t: v for t, v in lost.items() if t not in chosen})

@@ -179,6 +179,10 @@ class Result:
     spent: int
     selected: list[str]
     projects: list[ProjectOutcome]
+    # The tie rule in English (ballots/tally/ties.py) and how the rule's outcome was completed:
+    # {"method": "none"} for greedy, else "budget_increase" with the steps taken (see DESIGN.md).
+    tie_rule: str = ""
+    completion: dict[str, Any] = field(default_factory=dict)
 
     def to_builtins(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers, fields in declaration order (as msgspec would give)."""
@@ -187,6 +191,7 @@ class Result:
             "projects": [{"id": p.id, "cost": p.cost, "points": p.points, "selected": p.selected,
                           "explanation": {"code": p.explanation.code, "params": _plain(p.explanation.params),
                                           "text": p.explanation.text}} for p in self.projects],
+            "tie_rule": self.tie_rule, "completion": _plain(self.completion),
         }
 
     def outcome(self, project_id: str) -> ProjectOutcome:

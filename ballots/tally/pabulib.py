@@ -423,6 +423,18 @@ def _rankings(votes: list[str], index: dict[str, int], line_nos: list[int]) -> n
     return out
 
 
+def completion_meta(completion: dict[str, Any]) -> str:
+    """A result's completion as one META value, e.g. `budget_increase step=1% steps=58
+    voter_budget=237.25 then=greedy_by_points` (`none` for greedy)."""
+    method = str(completion.get("method", "none"))
+    if method == "none":
+        return "none"
+    parts = [method, f"step={completion.get('step_percent', '1')}%"]
+    parts += [f"{k}={completion[k]}" for k in ("steps", "equal_share", "voter_budget", "rule_budget")
+              if k in completion]
+    return " ".join([*parts, f"then={completion.get('then', 'greedy_by_points')}"])
+
+
 def _field(x: str) -> str:
     return f'"{x}"' if ";" in x or '"' in x else x
 

@@ -27,5 +27,8 @@ def total_points(election: Election) -> np.ndarray:
 
 
 def points_order(election: Election, totals: np.ndarray) -> list[int]:
-    """Project indices by points (most first); ties go to the smaller project id, compared as text."""
-    return sorted(range(len(election.projects)), key=lambda j: (-int(totals[j]), election.projects[j].id))
+    """Project indices by points (most first), ties by the one tie rule (`ties.py`)."""
+    from ballots.tally.ties import tie_order
+
+    ps = election.projects
+    return tie_order([p.id for p in ps], [p.cost for p in ps], [int(t) for t in totals])

@@ -15,6 +15,7 @@ from litestar.response import Template
 from ballots import service as ballots_service
 from ballots.results import service as results
 from ballots.schemas import BallotView, TurnoutView
+from ballots.turnout import machine_cell
 from delivery import service as delivery
 from proposals import service as proposals
 from proposals.drafts import service as drafts
@@ -85,10 +86,14 @@ def _draft(d: object) -> DraftOut:
 
 
 def _turnout(t: object) -> TurnoutOut:
+    def group(g: object) -> TurnoutGroupOut:
+        return TurnoutGroupOut(g.key, **machine_cell(g.count, g.fewer_than_five))  # type: ignore[attr-defined]
+
     return TurnoutOut(
         total=t.total,  # type: ignore[attr-defined]
-        by_origin=[TurnoutGroupOut(g.key, g.count) for g in t.by_origin],  # type: ignore[attr-defined]
-        by_age=[TurnoutGroupOut(g.key, g.count) for g in t.by_age],  # type: ignore[attr-defined]
+        by_origin=[group(g) for g in t.by_origin],  # type: ignore[attr-defined]
+        by_age=[group(g) for g in t.by_age],  # type: ignore[attr-defined]
+        total_suppressed=t.total is None,  # type: ignore[attr-defined]
     )
 
 

@@ -81,15 +81,25 @@ class CandidateOut(msgspec.Struct, frozen=True):
 
 
 class TurnoutGroupOut(msgspec.Struct, frozen=True):
+    """A turnout group. A group with 1 to 4 voters, or hidden so that the total cannot give such a
+    group away, has `count` null and `suppressed` true (never 0); `fewer_than_5` says whether the
+    group itself has fewer than 5 voters. The same three fields appear in results.json and
+    turnout.csv."""
+
     key: str
-    # None when fewer than five voters are in the group: never shown exactly.
     count: int | None
+    suppressed: bool = False
+    fewer_than_5: bool = False
 
 
 class TurnoutOut(msgspec.Struct, frozen=True):
+    """`total` is null (and `total_suppressed` true) while 1 to 4 ballots count; then every group is
+    suppressed too."""
+
     total: int | None
     by_origin: list[TurnoutGroupOut]
     by_age: list[TurnoutGroupOut]
+    total_suppressed: bool = False
 
 
 class BallotOut(msgspec.Struct, frozen=True):

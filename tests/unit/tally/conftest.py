@@ -10,6 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # ear_oracle.py
 
 
 def pabulib_dir() -> Path | None:

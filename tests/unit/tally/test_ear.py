@@ -1,4 +1,5 @@
-"""PB-EAR: every case of pabutools' tests/test_pb_ear.py (and the examples in the docstring of
+"""PB-EAR alone (its completion: test_rule_properties.py): every case of pabutools'
+tests/test_pb_ear.py (and the examples in the docstring of
 its first implementation), then agreement with pabutools' `pb_ear` where its result does not
 depend on set iteration order, 6-decimal rounding or integer truncation.
 
@@ -19,7 +20,7 @@ from pabutools.election import FrozenOrdinalBallot, Instance, OrdinalMultiProfil
 from pabutools.election import Project as PbProject
 from pabutools.rules.pb_ear import pb_ear as pabutools_pb_ear
 
-from ballots.tally import Election, Project, count
+from ballots.tally import Election, Project
 from ballots.tally.ear import ear_trace
 
 
@@ -35,7 +36,7 @@ def run(voters, candidates, budget) -> list[str]:
     projects = [Project(name, micro(c)) for name, c in candidates]
     weights = [micro(w) for w, _ in voters]
     e = Election.from_ballots(projects, micro(budget), [p for _, p in voters], weights)
-    return count("ear", e).selected
+    return [e.projects[j].id for j in ear_trace(e).selected]
 
 
 def ipsc_violation(voters, candidates, budget, result, max_group_size=10):
@@ -176,4 +177,4 @@ def test_ear_agrees_with_pabutools_where_it_is_order_independent(e):
     for row in e.rankings.tolist():
         profile.append(FrozenOrdinalBallot([projs[e.projects[j].id] for j in row if j >= 0]))
     theirs = [p.name for p in pabutools_pb_ear(instance, profile)]
-    assert count("ear", e).selected == theirs
+    assert [e.projects[j].id for j in trace.selected] == theirs

@@ -49,9 +49,27 @@ def test_greedy_skips_what_no_longer_fits_and_explains():
     assert r.spent == 10
 
 
-def test_greedy_ties_go_to_smaller_id_as_text():
-    e = Election.from_ballots([Project("9", 5), Project("10", 5)], 5, [["9"], ["10"]])
-    assert count("greedy", e).selected == ["10"]
+def test_greedy_ties_go_to_the_lower_project_number_compared_as_a_number():
+    e = Election.from_ballots([Project("10", 5), Project("9", 5)], 5, [["9"], ["10"]])
+    r = count("greedy", e)
+    assert r.selected == ["9"]
+    assert r.outcome("9").explanation.params["tie"] == {"with": ["10"], "won": True, "decided_by": "number"}
+    assert r.outcome("10").explanation.params["tie"] == {"with": ["9"], "won": False, "decided_by": "number"}
+    assert "tie rule (lower project number)" in r.outcome("10").explanation.text
+
+
+def test_greedy_ties_go_to_the_cheaper_project_before_the_number():
+    e = Election.from_ballots([Project("1", 5), Project("2", 4)], 5, [["1"], ["2"]])
+    r = count("greedy", e)
+    assert r.selected == ["2"]
+    assert r.outcome("1").explanation.params["tie"]["decided_by"] == "cost"
+
+
+def test_a_tie_that_decides_nothing_is_not_named():
+    # Both fit: the order between them changes nothing.
+    e = Election.from_ballots([Project("1", 2), Project("2", 2)], 5, [["1"], ["2"]])
+    r = count("greedy", e)
+    assert all("tie" not in p.explanation.params for p in r.projects)
 
 
 def test_weights_and_custom_points():

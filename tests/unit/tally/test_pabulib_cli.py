@@ -98,8 +98,10 @@ def test_cli_json(tmp_path):
         out = cli(str(f), "--rule", rule, "--json")
         assert out.returncode == 0, out.stderr
         data = json.loads(out.stdout)
-        assert set(data) == {"rule", "budget", "spent", "selected", "projects"}
+        assert set(data) == {"rule", "budget", "spent", "selected", "projects", "tie_rule", "completion"}
         assert data["rule"] == rule and data["budget"] == 10
+        assert data["completion"]["method"] == ("none" if rule == "greedy" else "budget_increase")
+        assert "compared as a number" in data["tie_rule"]
         assert set(data["projects"][0]) == {"id", "cost", "points", "selected", "explanation"}
         assert data["spent"] == sum(p["cost"] for p in data["projects"] if p["selected"])
 

@@ -38,7 +38,7 @@ async def test_voting_times_are_typed_and_shown_on_the_city_clock(client: httpx.
     data = {"cycle_id": str(s.cycle_id), "fund": str(s.hood), "title": "Riverside by the clock", "budget": "90000",
             "candidates": [str(p) for p in s.proposals[:3]], "max_ranks": "3", "min_ranks": "1",
             "opens_at": f"{year}-01-10T09:00", "closes_at": f"{spring_forward}T02:30", "rule": "greedy",
-            "explanation": ""}
+            "explanation": "", "decided_after": str(s.ballot_id)}  # same projects: decided after the first
     # 2:30 a.m. that night does not exist in Chicago: say so, keep what was typed.
     skipped = await post_form(client, "/council/ballots/new", data)
     assert skipped.status_code == 400 and "skip this time" in skipped.text

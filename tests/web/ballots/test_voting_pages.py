@@ -163,7 +163,8 @@ async def test_council_sets_up_ballot_codes_and_paper(client: httpx.AsyncClient,
     closes = (NOW + dt.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
     data = {"cycle_id": str(s.cycle_id), "fund": str(s.hood), "title": "Riverside 2027", "budget": "90000",
             "candidates": [str(p) for p in s.proposals[:3]], "max_ranks": "5", "min_ranks": "1",
-            "opens_at": opens, "closes_at": closes, "rule": "greedy", "explanation": ""}
+            "opens_at": opens, "closes_at": closes, "rule": "greedy", "explanation": "",
+            "decided_after": str(s.ballot_id)}  # the same projects as the first ballot: decided after it
     bad = await post_form(client, "/council/ballots/new", data)
     assert bad.status_code == 400 and "cannot rank more projects" in bad.text and 'value="Riverside 2027"' in bad.text
     created = await post_form(client, "/council/ballots/new", {**data, "max_ranks": "3"})

@@ -60,4 +60,6 @@ ENTRIES: dict[tuple[str, str], Access] = {
                                                                     params=published_ballot),
     ("GET", "/ballots/{ballot_id:int}/results/results.json"): access(ALLOW, ALLOW, ALLOW, ALLOW,
                                                                      params=published_ballot),
+    ("GET", "/ballots/{ballot_id:int}/results/turnout.csv"): access(ALLOW, ALLOW, ALLOW, ALLOW,
+                                                                    params=published_ballot),
 }
