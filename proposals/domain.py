@@ -39,7 +39,7 @@ def manifest() -> Domain:
         notification_kinds={**proposals_service.NOTIFICATION_KINDS, **threads_service.NOTIFICATION_KINDS,
                             **moderation_service.NOTIFICATION_KINDS, **drafts_service.NOTIFICATION_KINDS},
         subject_guards=proposals_service.SUBJECT_GUARDS,
-        follow_sources=[comments.followed_proposals],
+        follow_sources=[comments.followed_proposals, drafts_service.followed_drafts],
         kinds=[*comments.KINDS, *threads_service.KINDS, *moderation_service.KINDS, *drafts_service.KINDS],
         # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three reports hide an
         # item, so a flood from one account is what needs slowing.

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from proposals.drafts import service
 from server import clock, forms
-from server.guards import requires_council, requires_not_blocked
+from server.guards import requires_council, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.web import is_htmx
 
@@ -65,6 +65,7 @@ class DraftController(Controller):
             raise NotFoundException() from exc
         return Template("drafts/draft.html", context={
             "page": page, "errors": errors or {}, "form": form or {}, "error_form": error_form,
+            "following": await service.is_following(draft_id, request.user.id if request.user else None),
         }, status_code=200 if is_htmx(request) else status)
 
     @get("/{draft_id:int}", name="drafts.show")
@@ -91,6 +92,24 @@ class DraftController(Controller):
         return Template("drafts/version.html", context={"page": page})
 
     # ------------------------------------------------------------ residents
+
+    @post("/{draft_id:int}/follow", name="drafts.follow", guards=[requires_signed_in])
+    async def follow(self, request: Request[Any, Any, Any], draft_id: FromPath[int]) -> Template | Redirect:
+        form = await forms.read_form(request)
+        stop = form.get("follow") == "0"
+        try:
+            if stop:
+                await service.unfollow(draft_id, request.user.id)
+            else:
+                await service.follow(draft_id, request.user.id)
+        except service.NotFound as exc:
+            raise NotFoundException() from exc
+        if is_htmx(request):
+            # htmx swaps just the follow box; its new text says what happened.
+            return Template("drafts/_follow.html", context={"following": not stop, "d_id": draft_id})
+        flash(request, _("You no longer follow this draft.") if stop
+              else _("You will be notified of new versions and comments on this draft."), "success")
+        return Redirect(f"/drafts/{draft_id}#follow-box", status_code=303)
 
     async def _after(self, request: Request[Any, Any, Any], draft_id: int, anchor: str,
                      message: str = "") -> Template | Redirect:

@@ -6,6 +6,7 @@ from proposals.drafts.tables import (
     Amendment,
     AmendmentSupport,
     Draft,
+    DraftFollow,
     DraftSection,
     DraftVersion,
     SectionKey,
@@ -15,7 +16,8 @@ from proposals.drafts.tables import (
 APP_CONFIG = AppConfig(
     app_name="drafts",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Draft, DraftVersion, SectionKey, DraftSection, Amendment, AmendmentSupport, SectionSummary],
+    table_classes=[Draft, DraftVersion, SectionKey, DraftSection, Amendment, AmendmentSupport, SectionSummary,
+                   DraftFollow],
     migration_dependencies=["server.piccolo_app"],
     commands=[],
 )

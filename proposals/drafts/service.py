@@ -23,6 +23,7 @@ from proposals.drafts.tables import (
     Amendment,
     AmendmentSupport,
     Draft,
+    DraftFollow,
     DraftSection,
     DraftVersion,
     SectionKey,
@@ -37,7 +38,8 @@ from proposals.threads.registry import TargetInfo
 from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer
-from server.database import write_transaction
+from server.database import is_unique_violation, write_transaction
+from server.follows import Followed
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
@@ -409,6 +411,7 @@ async def publish_version(actor_id: int, draft_id: int, changelog: str, opens: d
         keys = [r["id"] for r in await SectionKey.select(SectionKey.id).where(SectionKey.draft == draft_id)]
         people = await threads.commenter_ids(SECTION_KIND, keys)
         people |= {r["author"] for r in await Amendment.select(Amendment.author).where(Amendment.draft == draft_id)}
+        people |= set(await follower_ids(draft_id))
         await notify(people, "draft_new_version", subject=draft.title, actor=council["display_name"],
                      url=f"/drafts/{draft_id}/versions/{working['number']}", exclude=actor_id)
     return working["number"]
@@ -561,6 +564,64 @@ async def export(draft_id: int) -> dict:
     }
 
 
+# ---------------------------------------------------------------- following
+
+async def _published(draft_id: int) -> bool:
+    return await DraftVersion.exists().where(
+        (DraftVersion.draft == draft_id) & DraftVersion.published_at.is_not_null())
+
+
+async def is_following(draft_id: int, account_id: int | None) -> bool:
+    if account_id is None:
+        return False
+    return await DraftFollow.exists().where((DraftFollow.draft == draft_id) & (DraftFollow.account == account_id))
+
+
+async def follow(draft_id: int, account_id: int) -> None:
+    """Only a published draft can be followed (sees_unpublished: the rest is council staff's)."""
+    if not await _published(draft_id):
+        raise NotFound(draft_id)
+    if await is_following(draft_id, account_id):
+        return
+    try:
+        await DraftFollow.insert(DraftFollow(draft=draft_id, account=account_id))
+    except Exception as exc:  # a double click from two tabs: the unique index already has it
+        if not is_unique_violation(exc):
+            raise
+
+
+async def unfollow(draft_id: int, account_id: int) -> None:
+    await DraftFollow.delete().where((DraftFollow.draft == draft_id) & (DraftFollow.account == account_id))
+
+
+async def follower_ids(draft_id: int) -> list[int]:
+    """Followers of a draft, none while it has no published version (nothing to tell them about)."""
+    if not await _published(draft_id):
+        return []
+    return [r["account"] for r in await DraftFollow.select(DraftFollow.account).where(DraftFollow.draft == draft_id)]
+
+
+async def _section_followers(key: int) -> list[int]:
+    rows = await SectionKey.select(SectionKey.draft).where(SectionKey.id == key)
+    return await follower_ids(rows[0]["draft"]) if rows else []
+
+
+async def _amendment_followers(amendment_id: int) -> list[int]:
+    rows = await Amendment.select(Amendment.draft).where(Amendment.id == amendment_id)
+    return await follower_ids(rows[0]["draft"]) if rows else []
+
+
+async def followed_drafts(account_id: int) -> list[Followed]:
+    """Followed drafts for /account/following (declared in proposals/domain.py); only published ones
+    are ever listed."""
+    rows = await DraftFollow.select(
+        DraftFollow.draft.id.as_alias("id"), DraftFollow.draft.title.as_alias("title"),
+    ).where(DraftFollow.account == account_id).order_by(DraftFollow.id, ascending=False)
+    published = {r["draft"] for r in await DraftVersion.select(DraftVersion.draft).where(
+        DraftVersion.draft.is_in([r["id"] for r in rows]) & DraftVersion.published_at.is_not_null())} if rows else set()
+    return [Followed(_("Draft procedure"), r["title"], f"/drafts/{r['id']}") for r in rows if r["id"] in published]
+
+
 # ---------------------------------------------------------------- kinds for threads and moderation
 
 async def _describe_sections(keys: list[int]) -> dict[int, TargetInfo]:
@@ -595,7 +656,7 @@ async def _describe_amendment_content(ids: list[int]) -> dict[int, ContentInfo]:
 
 # Declared in proposals/domain.py.
 KINDS = [
-    threads_registry.kind(SECTION_KIND, _describe_sections, stances=True),
-    threads_registry.kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False),
+    threads_registry.kind(SECTION_KIND, _describe_sections, stances=True, followers=_section_followers),
+    threads_registry.kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False, followers=_amendment_followers),
     moderation_registry.kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment")),
 ]

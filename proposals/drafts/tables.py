@@ -75,3 +75,12 @@ class SectionSummary(Table):
     author = ForeignKey(references=Account, null=False)
     body = Text(null=False)
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class DraftFollow(Table):
+    """A resident following a published draft procedure: told of new versions and new comments.
+    Unique per (draft, account) through an index."""
+
+    draft = ForeignKey(references=Draft, null=False)
+    account = ForeignKey(references=Account, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())

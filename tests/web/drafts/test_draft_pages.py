@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import httpx
+import pytest
 from factories.drafts import published_draft
 from support import make_account, post_form, signed_in_as, text_of
 
@@ -15,6 +16,7 @@ from proposals.drafts.tables import Draft
 from proposals.threads import service as threads
 from proposals.threads.tables import Comment
 from server import clock
+from server.database import is_unique_violation
 
 SECTIONS = [("Scope", "All **complaints**."), ("Answer", "Answered within 30 days.")]
 
@@ -196,3 +198,57 @@ async def test_refused_decision_comes_back_next_to_its_form_at_a_reloadable_addr
     with_htmx = await post_form(other_client, url, {"decision": "declined", "decision_reason": ""},
                                 headers={"hx-request": "true"})
     assert with_htmx.status_code == 200 and 'class="field-error" role="alert"' in with_htmx.text
+
+
+async def test_residents_follow_a_published_draft_and_hear_of_versions_and_comments(
+        client: httpx.AsyncClient, other_client: httpx.AsyncClient) -> None:
+    """Issue 20, item 16: a published draft can be followed without JavaScript (htmx swaps the box),
+    it is listed on /account/following, and its followers hear of new versions and comments. An
+    unpublished draft can't be followed, listed or told about."""
+    from proposals.drafts.tables import DraftFollow
+    from server.notifications.tables import Notification
+
+    council = await make_account("council")
+    draft_id, keys = await published_draft(council.id, SECTIONS, title="Complaints handling")
+    hidden_id = await service.create_draft(council.id, "Unpublished plan", "")
+    follower = await signed_in_as(client)
+    page = await client.get(f"/drafts/{draft_id}")
+    assert "Follow this draft" in page.text and f'action="/drafts/{draft_id}/follow"' in page.text
+    assert (await post_form(client, f"/drafts/{hidden_id}/follow", {"follow": "1"})).status_code == 404
+    followed = await post_form(client, f"/drafts/{draft_id}/follow", {"follow": "1"})
+    assert followed.status_code == 303 and followed.headers["location"] == f"/drafts/{draft_id}#follow-box"
+    assert "Stop following" in (await client.get(f"/drafts/{draft_id}")).text
+    # Twice is still one follow; the htmx answer is the box alone.
+    again = await post_form(client, f"/drafts/{draft_id}/follow", {"follow": "1"}, headers={"HX-Request": "true"})
+    assert again.status_code == 200 and "<html" not in again.text and "Stop following" in again.text
+    assert await DraftFollow.count().where(DraftFollow.draft == draft_id) == 1
+    try:  # the unique index, for two tabs racing past the check
+        await DraftFollow.insert(DraftFollow(draft=draft_id, account=follower.id))
+    except Exception as exc:
+        assert is_unique_violation(exc)
+    else:
+        pytest.fail("a second follow of the same draft was stored")
+    # Listed on the following page; a follow row on an unpublished draft never is.
+    await DraftFollow.insert(DraftFollow(draft=hidden_id, account=follower.id))
+    listing = await client.get("/account/following")
+    assert f'href="/drafts/{draft_id}">Complaints handling</a>' in listing.text
+    assert "Unpublished plan" not in listing.text and f"/drafts/{hidden_id}" not in listing.text
+
+    await signed_in_as(other_client)
+    assert (await post_form(other_client, f"/threads/draft_section/{keys[0]}/comments",
+                            {"body": "Include phone complaints", "stance": "supports"})).status_code == 303
+    told = await Notification.select(Notification.kind, Notification.url).where(
+        Notification.recipient == follower.id)
+    assert [n["kind"] for n in told] == ["thread_comment"]
+    assert told[0]["url"].startswith(f"/drafts/{draft_id}#comment-")
+
+    await service.start_new_version(council.id, draft_id)
+    await service.publish_version(council.id, draft_id, "Shorter deadlines", clock.today(),
+                                  clock.today() + dt.timedelta(days=7))
+    told = await Notification.select(Notification.kind, Notification.url).where(
+        (Notification.recipient == follower.id) & (Notification.kind == "draft_new_version"))
+    assert [n["url"] for n in told] == [f"/drafts/{draft_id}/versions/2"]
+
+    stopped = await post_form(client, f"/drafts/{draft_id}/follow", {"follow": "0"})
+    assert stopped.status_code == 303 and "Follow this draft" in (await client.get(f"/drafts/{draft_id}")).text
+    assert f'href="/drafts/{draft_id}"' not in (await client.get("/account/following")).text

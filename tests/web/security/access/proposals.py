@@ -80,6 +80,7 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("POST", "/drafts"): COUNCIL,
     ("GET", "/drafts/{draft_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_draft),
     ("GET", "/drafts/{draft_id:int}/versions/{number:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_draft),
+    ("POST", "/drafts/{draft_id:int}/follow"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=a_draft),
     ("POST", "/drafts/{draft_id:int}/sections/{key:int}/amendments"): access(
         SIGNIN, ALLOW, ALLOW, ALLOW, blocked=DENY, params=a_draft,
         form={"text": "Answer within three days.", "reason": "Faster is fairer."}),
