@@ -22,7 +22,7 @@ from fresh_databases import ENGINES, empty_database
 
 from server.database import engine_from_url, migrate
 
-BASE = "4e95c20430c0396edbc919ca293f53bed7307bb1"
+BASE = "ddc070be705f97d364711e4ee75fd80227074a0d"
 ROOT = Path(__file__).resolve().parents[2]
 # The git repository holding BASE: this checkout, unless the tests run from a copy of it.
 REPO = Path(os.environ.get("TOWNSQUARE_TEST_GIT_DIR") or ROOT)
