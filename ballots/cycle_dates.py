@@ -4,14 +4,12 @@ ballot's voting days outside the voting phase is refused, naming the ballot and 
 from __future__ import annotations
 
 from ballots.tables import Ballot
-from proposals.cycle_checks import register_cycle_check
 from proposals.schemas import CycleInput
 from server import clock
 from server.i18n import fmt_date, fmt_datetime
 from server.i18n import gettext as _
 
 
-@register_cycle_check
 async def voting_phase_covers_ballots(cycle_id: int, data: CycleInput) -> str | None:
     ballots = await Ballot.select(Ballot.title, Ballot.opens_at, Ballot.closes_at).where(
         Ballot.cycle == cycle_id).order_by(Ballot.id)

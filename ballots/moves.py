@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from ballots.tables import Ballot, Participation
-from server.accounts.moves import register_move_check
 from server.i18n import gettext as _
 
 
@@ -22,7 +21,6 @@ async def cycles_still_voting_where_voted(account_id: int, now: dt.datetime) -> 
     return sorted({int(r["cycle"]) for r in open_rows})
 
 
-@register_move_check
 async def no_second_neighborhood_vote(account_id: int, neighborhood_id: int, now: dt.datetime) -> str | None:
     if await cycles_still_voting_where_voted(account_id, now):
         return _("You have already voted on your neighborhood's fund in a budget cycle whose voting is "

@@ -6,15 +6,13 @@ from __future__ import annotations
 import msgspec
 
 from ballots.counting.schemas import CountView
-from ballots.outcomes.schemas import status_label
-from ballots.outcomes.tables import DeliveryItem
 from ballots.results.tables import ResultPublication
 from ballots.tables import BallotCandidate
+from delivery.schemas import status_label
+from delivery.tables import DeliveryItem
 from proposals.schemas import TimelineEvent
-from proposals.timeline_sources import register_timeline_source
 
 
-@register_timeline_source
 async def ballot_result_and_delivery(proposal_id: int, currency: str) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     stood = await BallotCandidate.select(

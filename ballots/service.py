@@ -18,7 +18,7 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from msgspec.json import encode as encode_json
@@ -51,7 +51,8 @@ from ballots.tables import (
     TurnoutCount,
 )
 from ballots.turnout import shown_total, suppress
-from proposals.tables import BudgetCycle, Proposal
+from proposals import service as proposals
+from server import clock
 from server.accounts.tables import Account
 from server.database import current_engine, is_sqlite, is_unique_violation, write_transaction
 from server.i18n import gettext as _
@@ -123,7 +124,7 @@ class SheetClosed(BallotError):
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
+    return now or clock.now()
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -147,26 +148,14 @@ def _ranking(value: object) -> list[int]:
 
 
 async def cycles() -> list[dict[str, object]]:
-    return await BudgetCycle.select(BudgetCycle.id, BudgetCycle.name).order_by(BudgetCycle.id, ascending=False)
+    return [{"id": c.id, "name": c.name} for c in sorted(await proposals.list_cycles(), key=lambda c: -c.id)]
 
 
 async def eligible_proposals(cycle_id: int, neighborhood_id: int | None) -> list[CandidateView]:
-    """Proposals the council may put on a ballot: found feasible in review and marked ballot-eligible,
-    in this cycle and (for a neighborhood fund) this neighborhood; at their final cost."""
-    where = (
-        (Proposal.cycle == cycle_id) & (Proposal.status == "feasible") & (Proposal.ballot_eligible == True)  # noqa: E712
-    )
-    if neighborhood_id is not None:
-        where = where & (Proposal.neighborhood == neighborhood_id)
-    rows = await Proposal.select(
-        Proposal.id, Proposal.title, Proposal.summary, Proposal.final_cost, Proposal.estimated_cost,
-        Proposal.neighborhood.name.as_alias("neighborhood_name"),
-    ).where(where).order_by(Proposal.title)
-    return [
-        CandidateView(r["id"], r["title"], r["summary"],
-                      r["final_cost"] if r["final_cost"] is not None else r["estimated_cost"], r["neighborhood_name"])
-        for r in rows
-    ]
+    """Proposals the council may put on a ballot (None: a city-wide fund): what the proposals domain
+    says a ballot may offer (proposals.service.ballot_candidates)."""
+    return [CandidateView(c.id, c.title, c.summary, c.cost, c.neighborhood_name)
+            for c in await proposals.ballot_candidates(cycle_id, neighborhood_id)]
 
 
 async def _costs(settings: BallotSettings) -> dict[int, int]:
@@ -384,6 +373,27 @@ async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | No
     return sorted(views, key=key)
 
 
+async def ballots_by_cycle(cycle_ids: list[int]) -> dict[int, list[int]]:
+    """The ballots of each budget cycle, oldest first, in one query."""
+    found: dict[int, list[int]] = {c: [] for c in cycle_ids}
+    if cycle_ids:
+        for r in await Ballot.select(Ballot.id, Ballot.cycle).where(
+                Ballot.cycle.is_in(list(cycle_ids))).order_by(Ballot.id):
+            found[r["cycle"]].append(r["id"])
+    return found
+
+
+async def proposals_on_ballots(cycle_ids: list[int]) -> dict[int, int]:
+    """How many different proposals each budget cycle's ballots offer, in one query."""
+    counts = dict.fromkeys(cycle_ids, 0)
+    if cycle_ids:
+        for r in await BallotCandidate.select(
+            BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
+        ).where(BallotCandidate.ballot.cycle.is_in(list(cycle_ids))).distinct():
+            counts[r["cycle"]] += 1
+    return counts
+
+
 def rules_of(ballot: BallotView) -> Rules:
     return Rules(ballot.neighborhood_id, ballot.age_min, ballot.age_max, ballot.closes_at.year)
 
@@ -391,11 +401,45 @@ def rules_of(ballot: BallotView) -> Rules:
 # Eligibility --------------------------------------------------------------------------------------
 
 
-async def account_refusal(ballot: BallotView, account_id: int) -> Refusal | None:
-    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
-    if row is None:
-        return Refusal.WRONG_NEIGHBORHOOD
-    return check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
+# A signed-in person's standing on a ballot, decided here once for the pages and for casting.
+MAY_VOTE, VOTED, INELIGIBLE, NOT_OPEN = "may_vote", "voted", "ineligible", "not_open"
+
+
+class Standing(msgspec.Struct, frozen=True):
+    kind: str  # MAY_VOTE, VOTED, INELIGIBLE (with the refusal), NOT_OPEN (upcoming or closed)
+    refusal: Refusal | None = None
+
+
+class Voter(Protocol):
+    """Who asks: a signed-in Viewer, or the account casting loads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def neighborhood_id(self) -> int: ...
+    @property
+    def birth_year(self) -> int: ...
+
+
+class _Account(msgspec.Struct, frozen=True):
+    id: int
+    neighborhood_id: int
+    birth_year: int
+
+
+async def voter_standing(ballot: BallotView, voter: Voter, *, check_voted: bool = True) -> Standing:
+    """May this person vote on `ballot` (as loaded, at its moment) now, have they voted already, are
+    they not eligible (and why), or is the ballot not open? `check_voted=False` leaves out the one
+    query for a ballot already cast, where the caller is about to cast (the unique index on
+    participation refuses a second ballot anyway): the answer is then MAY_VOTE for them."""
+    if ballot.state != "open":
+        return Standing(NOT_OPEN)
+    refusal = check_account(rules_of(ballot), voter.neighborhood_id, voter.birth_year)
+    if refusal is not None:
+        return Standing(INELIGIBLE, refusal)
+    if check_voted and await has_voted(ballot.id, voter.id):
+        return Standing(VOTED)
+    return Standing(MAY_VOTE)
 
 
 async def has_voted(ballot_id: int, account_id: int) -> bool:
@@ -605,13 +649,15 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
     row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
     if row is None:
         raise Ineligible(Refusal.WRONG_NEIGHBORHOOD)
-    refusal = check_account(rules_of(ballot), row["neighborhood"], row["birth_year"])
-    if refusal is not None:
-        raise Ineligible(refusal)
+    voter = _Account(account_id, row["neighborhood"], row["birth_year"])
+    standing = await voter_standing(ballot, voter)
+    if standing.kind == INELIGIBLE:
+        assert standing.refusal is not None
+        raise Ineligible(standing.refusal)
     checked = _checked(ballot, ranking)
-    if await has_voted(ballot_id, account_id):
+    if standing.kind == VOTED:
         raise AlreadyVoted()
-    band = age_band(age_in_closing_year(row["birth_year"], ballot.closes_at.year))
+    band = age_band(age_in_closing_year(voter.birth_year, ballot.closes_at.year))
     return await _cast(ballot, Participation(ballot=ballot_id, account=account_id),
                        checked, "online", band, current, ("account", account_id))
 

@@ -28,8 +28,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 
 async def build(total: int, hidden: int) -> tuple[dict[str, int], str, object]:
+    from factories.proposals import make_cycle
     from piccolo.engine.sqlite import SQLiteEngine
-    from proposal_helpers import make_cycle
     from support import make_account
 
     from proposals.moderation.tables import ModerationState

@@ -1,13 +1,14 @@
 """Comments on proposals use the shared thread component: this says when a proposal's thread is
-open and where it lives."""
+open and where it lives (the kind is declared in proposals/domain.py)."""
 
 from __future__ import annotations
 
 from proposals.tables import Proposal
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads import registry
+from proposals.threads.registry import TargetInfo
 from server import clock
 from server.current_user import Viewer
-from server.follows import Followed, register_follow_source
+from server.follows import Followed
 from server.i18n import fmt_date
 from server.i18n import gettext as _
 
@@ -48,11 +49,11 @@ async def followers(proposal_id: int) -> list[int]:
     return [r["account"] for r in await Follow.select(Follow.account).where(Follow.proposal == proposal_id)]
 
 
-register_thread_kind(KIND, describe, audience=audience, followers=followers)
+KINDS = [registry.kind(KIND, describe, audience=audience, followers=followers)]  # declared in proposals/domain.py
 
 
-@register_follow_source
 async def followed_proposals(account_id: int) -> list[Followed]:
+    """Declared in proposals/domain.py as a follow source (/account/following)."""
     from proposals.tables import Follow
 
     rows = await Follow.select(Follow.proposal.id.as_alias("id"), Follow.proposal.title.as_alias("title")).where(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from proposals import phases, service
 from proposals.views import labels
 from server.current_user import Viewer
-from server.home_sections import HomeSection, register_home_section
+from server.home_sections import HomeSection
 
 
-@register_home_section
 async def proposals_section(viewer: Viewer | None, neighborhood_id: int | None) -> HomeSection | None:
     cycles = [c for c in await service.list_cycles() if c.phase != phases.CLOSED]
     if not cycles:

@@ -278,14 +278,38 @@ class SupportState(msgspec.Struct, frozen=True):
     changed: bool = True
 
 
+class PublicProposal(msgspec.Struct, frozen=True):
+    """A proposal as anyone may see it (the open data API): never a draft."""
+
+    id: int
+    cycle_id: int
+    neighborhood_id: int
+    neighborhood_name: str
+    title: str
+    summary: str
+    category: str
+    status: str
+    estimated_cost: int
+    final_cost: int | None
+    ballot_eligible: bool
+    support_count: int
+    author_name: str
+    submitted_at: dt.datetime | None
+    description: str = ""
+    location: str = ""
+
+
 class BallotCandidate(msgspec.Struct, frozen=True):
-    """A feasible, ballot-eligible proposal as the ballots domain needs it."""
+    """A feasible, ballot-eligible proposal as the ballots domain needs it. `cost` is what the ballot
+    would fund: the final cost review set, else the estimate."""
 
     id: int
     title: str
     summary: str
     category: str
-    final_cost: int
+    final_cost: int | None
+    cost: int
     support_count: int
     neighborhood_id: int
+    neighborhood_name: str
     cycle_id: int

@@ -13,8 +13,8 @@ import operator
 from typing import Any
 
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
-from proposals import comments as _comments  # noqa: F401  (registers the proposal thread kind)
 from proposals import phases
 from proposals.categories import category_label
 from proposals.cycle_checks import cycle_refusal
@@ -29,6 +29,7 @@ from proposals.schemas import (
     ProposalInput,
     ProposalPage,
     ProposalSummary,
+    PublicProposal,
     ReviewInput,
     RevisionView,
     SupportState,
@@ -41,18 +42,21 @@ from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer, load_viewer
 from server.database import is_unique_violation, write_transaction
-from server.notifications.kinds import N_, register_kind, register_subject_guard
+from server.notifications.kinds import N_, SubjectGuard
 from server.notifications.service import notify
 
 PAGE_SIZE = 20
 OPEN_STATUSES = ("submitted", "feasible")  # may be supported
 REVIEWABLE_STATUSES = ("submitted", "feasible", "not_feasible")
 
-register_kind("proposal_feasible", N_("“%(subject)s” was found feasible by %(actor)s."))
-register_kind("proposal_not_feasible", N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."))
-register_kind("proposal_merged", N_("“%(subject)s” was merged into a similar proposal by %(actor)s."))
-register_kind("proposal_withdrawn", N_("“%(subject)s” was withdrawn by %(actor)s."))
-register_kind("proposal_co_author", N_("%(actor)s added you as a co-author of “%(subject)s”."))
+# Declared in proposals/domain.py.
+NOTIFICATION_KINDS = {
+    "proposal_feasible": N_("“%(subject)s” was found feasible by %(actor)s."),
+    "proposal_not_feasible": N_("“%(subject)s” was found not feasible by %(actor)s. Read the reason."),
+    "proposal_merged": N_("“%(subject)s” was merged into a similar proposal by %(actor)s."),
+    "proposal_withdrawn": N_("“%(subject)s” was withdrawn by %(actor)s."),
+    "proposal_co_author": N_("%(actor)s added you as a co-author of “%(subject)s”."),
+}
 
 
 class ProposalError(Exception):
@@ -85,10 +89,6 @@ class InvalidMerge(ProposalError):
 
 class InvalidState(ProposalError):
     pass
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # ---- cycles ----------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ async def create_proposal(author_id: int, neighborhood_id: int, cycle_id: int, d
     if submit and not is_complete(data):
         raise InvalidState("incomplete")
     co_author_ids = await _resolve_co_authors(data.co_author_emails, author_id)
-    now = _now()
+    now = clock.now()
     async with write_transaction():
         rows = await Proposal.insert(Proposal(
             cycle=cycle_id, neighborhood=neighborhood_id, author=author_id, status="submitted" if submit else "draft",
@@ -227,7 +227,7 @@ async def _add_follows(proposal_id: int, account_ids: list[int]) -> None:
         await Proposal.raw(
             "INSERT INTO follow (proposal, account, created_at) SELECT {}, {}, {} WHERE NOT EXISTS "
             "(SELECT 1 FROM follow WHERE proposal = {} AND account = {})",
-            proposal_id, account_id, _now(), proposal_id, account_id,
+            proposal_id, account_id, clock.now(), proposal_id, account_id,
         )
 
 
@@ -267,7 +267,7 @@ async def update_proposal(proposal_id: int, editor_id: int, data: ProposalInput,
     is_author = editor_id == row["author"]
     co_author_ids = await _resolve_co_authors(data.co_author_emails, row["author"]) if is_author else None
     submitting = submit and row["status"] == "draft"
-    now = _now()
+    now = clock.now()
     values: dict[Any, Any] = {getattr(Proposal, k): v for k, v in _snapshot(data).items()}
     values[Proposal.updated_at] = now
     if submitting:
@@ -371,8 +371,9 @@ async def _notification_guard(ids: list[int], recipient_id: int) -> set[int]:
     return await readable_ids(ids, await load_viewer(recipient_id))
 
 
-# Notifications name proposals by title: once one is hidden, they stop naming it to those who may not read it.
-register_subject_guard(r"/proposals/(\d+)(?:$|[/#?])", _notification_guard, N_("Hidden proposal"))
+# Notifications name proposals by title: once one is hidden, they stop naming it to those who may not read it
+# (declared in proposals/domain.py).
+SUBJECT_GUARDS = [SubjectGuard(r"/proposals/(\d+)(?:$|[/#?])", _notification_guard, N_("Hidden proposal"))]
 
 
 # Before voting an author may withdraw; in the review phase only what cannot already be on a ballot
@@ -399,7 +400,7 @@ async def withdraw_proposal(proposal_id: int, author_id: int, on: dt.date | None
     phase = await _phase_of_cycle(row["cycle"], on)
     if not can_withdraw(phase, row["status"]):
         raise InvalidState(row["status"])
-    now = _now()
+    now = clock.now()
     async with write_transaction():
         await Proposal.update({Proposal.status: "withdrawn", Proposal.ballot_eligible: False,
                                Proposal.updated_at: now}).where(Proposal.id == proposal_id)
@@ -698,7 +699,7 @@ async def review(proposal_id: int, reviewer_id: int, data: ReviewInput, on: dt.d
         if (target is None or target["id"] == proposal_id or target["cycle"] != row["cycle"]
                 or target["neighborhood"] != row["neighborhood"] or target["status"] not in OPEN_STATUSES):
             raise InvalidMerge()
-    now = _now()
+    now = clock.now()
     async with write_transaction():
         await ReviewDecision.insert(ReviewDecision(
             proposal=proposal_id, reviewer=reviewer_id, decision=data.decision, reason=data.reason.strip(),
@@ -747,25 +748,78 @@ async def review_queue(neighborhood_id: int | None = None, state: str = "", cycl
     return msgspec.convert(rows, list[ProposalSummary])
 
 
-# ---- for other domains (ballots) and the home page -------------------------------------------
+# ---- for other domains (ballots), the read side (transparency) and the home page ---------------
 
-async def ballot_candidates(cycle_id: int, neighborhood_id: int) -> list[BallotCandidate]:
-    """The feasible, ballot-eligible proposals of one cycle and neighborhood, at their final cost,
-    most supported first. This is what a ballot offers."""
+# What anyone may see of proposals: everything but drafts, which only their authors see.
+PUBLIC_STATUSES = ("submitted", "feasible", "not_feasible", "merged", "withdrawn")
+_PUBLIC_COLUMNS = (
+    Proposal.id, Proposal.cycle.as_alias("cycle_id"), Proposal.neighborhood.as_alias("neighborhood_id"),
+    Proposal.neighborhood.name.as_alias("neighborhood_name"), Proposal.title, Proposal.summary, Proposal.category,
+    Proposal.status, Proposal.estimated_cost, Proposal.final_cost, Proposal.ballot_eligible, Proposal.support_count,
+    Proposal.author.display_name.as_alias("author_name"), Proposal.submitted_at,
+)
+
+
+async def public_proposals(*, cycle_id: int | None = None, status: str | None = None, limit: int = 50,
+                           offset: int = 0) -> tuple[list[PublicProposal], int]:
+    """Public proposals by id, a page of them and how many there are in all. Drafts and hidden
+    proposals are left out by the proposals' own rule (listed_clause), as on the list page."""
+    where = Proposal.status.is_in(list(PUBLIC_STATUSES)) & await listed_clause(None)
+    if cycle_id is not None:
+        where = where & (Proposal.cycle == cycle_id)
+    if status:
+        where = where & (Proposal.status == status)
+    total = await Proposal.count().where(where)
+    rows = await Proposal.select(*_PUBLIC_COLUMNS).where(where).order_by(Proposal.id).limit(limit).offset(offset)
+    return msgspec.convert(rows, list[PublicProposal]), total
+
+
+async def public_proposal(proposal_id: int) -> PublicProposal | None:
+    """One proposal anyone may read (proposal_access), or None."""
+    if not await readable_ids([proposal_id], None):
+        return None
+    row = await Proposal.select(*_PUBLIC_COLUMNS, Proposal.description, Proposal.location).where(
+        (Proposal.id == proposal_id) & Proposal.status.is_in(list(PUBLIC_STATUSES))).first()
+    return msgspec.convert(row, PublicProposal) if row else None
+
+
+async def ballot_candidates(cycle_id: int, neighborhood_id: int | None) -> list[BallotCandidate]:
+    """What a ballot may offer, the one definition ballots use: the proposals of a cycle found
+    feasible in review and marked ballot-eligible, in one neighborhood (None: every neighborhood, for
+    a city-wide fund), at their final cost (the estimate where review set none), by title."""
+    where = (Proposal.cycle == cycle_id) & (Proposal.status == "feasible") & (Proposal.ballot_eligible == True)  # noqa: E712
+    if neighborhood_id is not None:
+        where = where & (Proposal.neighborhood == neighborhood_id)
     rows = await Proposal.select(
         Proposal.id, Proposal.title, Proposal.summary, Proposal.category, Proposal.final_cost,
-        Proposal.support_count, Proposal.neighborhood.as_alias("neighborhood_id"), Proposal.cycle.as_alias("cycle_id"),
-    ).where(
-        (Proposal.cycle == cycle_id) & (Proposal.neighborhood == neighborhood_id) & (Proposal.status == "feasible")
-        & (Proposal.ballot_eligible == True) & Proposal.final_cost.is_not_null()  # noqa: E712
-    ).order_by(Proposal.support_count, ascending=False).order_by(Proposal.id)
-    return msgspec.convert(rows, list[BallotCandidate])
+        Proposal.estimated_cost, Proposal.support_count, Proposal.neighborhood.as_alias("neighborhood_id"),
+        Proposal.neighborhood.name.as_alias("neighborhood_name"), Proposal.cycle.as_alias("cycle_id"),
+    ).where(where).order_by(Proposal.title).order_by(Proposal.id)
+    return [BallotCandidate(
+        id=r["id"], title=r["title"], summary=r["summary"], category=r["category"], final_cost=r["final_cost"],
+        cost=r["final_cost"] if r["final_cost"] is not None else r["estimated_cost"],
+        support_count=r["support_count"], neighborhood_id=r["neighborhood_id"],
+        neighborhood_name=r["neighborhood_name"] or "", cycle_id=r["cycle_id"]) for r in rows]
 
 
-async def status_counts(cycle_id: int, neighborhood_id: int) -> dict[str, int]:
-    """Non-draft proposals of a cycle in a neighborhood, by status."""
-    rows = await Proposal.select(Proposal.status).where(
-        (Proposal.cycle == cycle_id) & (Proposal.neighborhood == neighborhood_id) & (Proposal.status != "draft"))
+async def status_counts_by_cycle(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Non-draft proposals of each cycle, by status, in one grouped query whatever the number of cycles."""
+    counts: dict[int, dict[str, int]] = {c: {} for c in cycle_ids}
+    if not cycle_ids:
+        return counts
+    for r in await Proposal.select(Proposal.cycle, Proposal.status, Count(alias="n")).where(
+            Proposal.cycle.is_in(list(cycle_ids)) & (Proposal.status != "draft")).group_by(Proposal.cycle,
+                                                                                          Proposal.status):
+        counts[r["cycle"]][r["status"]] = counts[r["cycle"]].get(r["status"], 0) + r["n"]
+    return counts
+
+
+async def status_counts(cycle_id: int, neighborhood_id: int | None) -> dict[str, int]:
+    """Non-draft proposals of a cycle in a neighborhood (None: the whole cycle), by status."""
+    where = (Proposal.cycle == cycle_id) & (Proposal.status != "draft")
+    if neighborhood_id is not None:
+        where = where & (Proposal.neighborhood == neighborhood_id)
+    rows = await Proposal.select(Proposal.status).where(where)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

@@ -1,8 +1,8 @@
-"""The app factory: one place that wires settings, database, sessions, security and every domain."""
+"""The app factory: one place that wires settings, database, sessions, security and every domain
+(the domains' routes, jobs and rate limiters come from their manifests, server/domains.py)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -23,10 +23,11 @@ from server.accounts.service import (
     SIGN_IN_FAILURES_PER_CLIENT,
     Throttles,
 )
-from server.api.docs import RENDER_PLUGINS as API_DOCS_RENDER_PLUGINS
+from server.api_docs import RENDER_PLUGINS as API_DOCS_RENDER_PLUGINS
 from server.background import Job, Runner
 from server.current_user import CurrentUserMiddleware
 from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite, start_postgres_pool
+from server.domains import registry
 from server.errors import EXCEPTION_HANDLERS
 from server.mail import mailer_for
 from server.notifications.emails import send_notification_emails
@@ -38,28 +39,7 @@ from server.stores.database_store import DatabaseStore
 from server.stores.ratelimit import CounterBackend, DatabaseCounters, RateLimiter, RedisCounters
 from server.templating import STATIC_DIR, template_config
 
-# Each listed module has ROUTE_HANDLERS; a domain is added here once and finds its own routes.
-ROUTE_MODULES = [
-    "server.routes",
-    "server.api.routes",
-    "proposals.routes",
-    "proposals.threads.routes",
-    "proposals.moderation.routes",
-    "proposals.drafts.routes",
-    "ballots.routes",
-    "ballots.counting.routes",
-    "ballots.results.routes",
-    "ballots.outcomes.routes",
-]
-
 SESSION_MAX_AGE = 14 * 24 * 3600
-
-
-def _route_handlers() -> list[Any]:
-    handlers: list[Any] = []
-    for name in ROUTE_MODULES:
-        handlers.extend(importlib.import_module(name).ROUTE_HANDLERS)
-    return handlers
 
 
 def _stores(settings: Settings) -> tuple[Store, CounterBackend]:
@@ -75,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     (server/background.py) run while the app is served."""
     settings = settings or load_settings()
     clock.set_zone(settings.time_zone)
+    domains = registry()
     set_secret_key(settings.secret_key)
     owns_engine = engine is None
     engine = engine or engine_from_url(settings.database_url)
@@ -137,7 +118,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     logging.getLogger("townsquare").setLevel(logging.INFO)
     return Litestar(
         route_handlers=[
-            *_route_handlers(),
+            *domains.routes,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static",
                                        include_in_schema=False, send_as_attachment=False),
         ],
@@ -154,11 +135,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
                      "mailer": mailer, "site_url": site_url,
                      "engine": engine,
-                     # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers.py).
-                     "code_entry": RateLimiter(counters, 10, 600),
-                     # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three
-                     # reports hide an item, so a flood from one account is what needs slowing.
-                     "reports": RateLimiter(counters, 30, 3600)}),
+                     # The domains' rate limiters, each under the name its manifest gives it.
+                     **{name: RateLimiter(counters, limiter.limit, limiter.window_seconds)
+                        for name, limiter in domains.rate_limiters.items()}}),
         openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema",
                                      render_plugins=API_DOCS_RENDER_PLUGINS),
         debug=settings.debug,

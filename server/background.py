@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 
 import msgspec
 
+from server.domains import registry
+
 log = logging.getLogger("townsquare.background")
 
 
@@ -17,14 +19,6 @@ class Job(msgspec.Struct, frozen=True):
     name: str
     every_seconds: float
     run: Callable[[], Awaitable[object]]
-
-
-JOBS: list[Job] = []
-
-
-def register_job(name: str, every_seconds: float, run: Callable[[], Awaitable[object]]) -> None:
-    if all(job.name != name for job in JOBS):
-        JOBS.append(Job(name, every_seconds, run))
 
 
 async def _loop(job: Job) -> None:
@@ -45,7 +39,9 @@ class Runner:
         self.tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self.tasks = [asyncio.create_task(_loop(job), name=f"job:{job.name}") for job in [*JOBS, *self.extra]]
+
+        jobs = [*registry().jobs, *self.extra]  # the domains' jobs, declared in their manifests
+        self.tasks = [asyncio.create_task(_loop(job), name=f"job:{job.name}") for job in jobs]
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -54,12 +50,10 @@ class Runner:
         self.tasks = []
 
 
-async def _clear_expired() -> None:
+async def clear_expired() -> None:
     from server.stores.database_store import DatabaseStore
     from server.stores.ratelimit import DatabaseCounters
 
     await DatabaseStore("sessions").delete_expired()
     await DatabaseCounters().delete_expired()
 
-
-register_job("clear-expired-sessions", 3600, _clear_expired)

@@ -51,12 +51,10 @@ async def _migrate(settings, quiet: bool = False) -> None:
 async def _check_secret_key(settings) -> None:
     """Refuse to start when SECRET_KEY is not the key stored data was sealed with (a changed key
     would make sealed ballots uncountable): one line, through SettingsError."""
-    from server.app import _route_handlers
     from server.database import bind_engine, engine_from_url, is_sqlite
     from server.secret import key_problem, set_secret_key
     from server.settings import SettingsError
 
-    _route_handlers()  # each domain registers its checks when its routes load
     set_secret_key(settings.secret_key)
     engine = engine_from_url(settings.database_url)
     bind_engine(engine)
@@ -199,10 +197,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     return cmd_serve(args)
 
 
-def cmd_tally(argv: Sequence[str]) -> int:
-    from ballots.tally_cli import main as tally_main
+HOST_COMMANDS = ("serve", "run", "migrate", "demo", "create-user")
 
-    return tally_main(list(argv))
+
+def _domain_commands() -> dict:
+    from server.domains import commands
+
+    return commands()
+
+
+def cmd_domain(name: str, argv: Sequence[str]) -> int:
+    """A command a domain declares in its manifest; it parses its own arguments."""
+    import importlib
+
+    module, _, function = _domain_commands()[name].target.partition(":")
+    return getattr(importlib.import_module(module), function)(list(argv))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,15 +245,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="read from a prompt when omitted")
     p.set_defaults(func=cmd_create_user)
 
-    sub.add_parser("tally", help="count a pabulib .pb file: townsquare tally FILE.pb [--rule R] [--json]",
-                   add_help=False)
+    for name, command in _domain_commands().items():
+        sub.add_parser(name, help=command.help, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "tally":
-        return cmd_tally(argv[1:])
+    if argv and not argv[0].startswith("-") and argv[0] not in HOST_COMMANDS and argv[0] in _domain_commands():
+        return cmd_domain(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     from server.settings import SettingsError
 

@@ -33,6 +33,11 @@ def zone_name() -> str:
     return _zone.key
 
 
+def now() -> dt.datetime:
+    """This moment, in UTC (how moments are stored and compared)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def today() -> dt.date:
     return local_date(dt.datetime.now(dt.UTC))
 

@@ -1,10 +1,9 @@
 """Demo data for `make run`: a small city with staff, residents and youth, and whatever each domain
-adds. Each domain lists its steps in `<domain>/demo.py` as DEMO_STEPS; they run in order and share a
-DemoContext so later steps can use what earlier ones made."""
+adds. Each domain declares its steps in its manifest (`demo_steps`); they run in the order of the
+domain list and share a DemoContext so later steps can use what earlier ones made."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -13,14 +12,6 @@ from server.accounts.tables import Account
 from server.neighborhoods.tables import Neighborhood
 
 DEMO_PASSWORD = "townsquare-demo"
-DEMO_MODULES = [
-    "server.demo",
-    "proposals.demo",
-    "proposals.drafts.demo",
-    "ballots.demo",
-    "ballots.results.demo",
-    "ballots.outcomes.demo",
-]
 
 NEIGHBORHOODS = ["Riverside", "Hillcrest", "Old Town", "Eastgate"]
 
@@ -72,10 +63,9 @@ async def database_is_empty() -> bool:
 
 
 def all_steps() -> list[DemoStep]:
-    steps: list[DemoStep] = []
-    for name in DEMO_MODULES:
-        steps.extend(importlib.import_module(name).DEMO_STEPS)
-    return steps
+    from server.domains import registry
+
+    return list(registry().demo_steps)
 
 
 async def load_demo(progress: Callable[[str], None] = print) -> DemoContext:

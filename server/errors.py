@@ -23,6 +23,7 @@ from server.current_user import LANG_COOKIE
 from server.guards import BLOCKED
 from server.i18n import negotiate_locale, set_locale
 from server.redirects import path_of_referer, safe_path
+from server.web import is_htmx
 
 log = logging.getLogger("townsquare")
 
@@ -56,7 +57,7 @@ def _page(request: Request[Any, Any, Any], status: int, template: str, detail: s
 def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
     if _wants_json(request):
         return _page(request, 401, "403")
-    if request.headers.get("hx-request") and not request.headers.get("hx-boosted"):
+    if is_htmx(request) and not request.headers.get("hx-boosted"):
         # Swapping the sign-in page into a fragment of the page would bury it (and lose the form):
         # htmx sends the whole window to sign in, which then comes back to the page.
         target = quote(safe_path(interrupted.page_of(request)), safe="/")

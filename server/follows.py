@@ -1,5 +1,6 @@
-"""What a person follows, across domains: each domain that lets people follow something registers a
-source listing one account's follows, and /account/following shows them together."""
+"""What a person follows, across domains: each domain that lets people follow something declares a
+source listing one account's follows in its manifest (`follow_sources`), and /account/following
+shows them together."""
 
 from __future__ import annotations
 
@@ -16,16 +17,10 @@ class Followed(msgspec.Struct, frozen=True):
 
 FollowSource = Callable[[int], Awaitable[list[Followed]]]
 
-SOURCES: list[FollowSource] = []
-
-
-def register_follow_source(source: FollowSource) -> FollowSource:
-    SOURCES.append(source)
-    return source
-
-
 async def followed_by(account_id: int) -> list[Followed]:
+    from server.domains import registry
+
     found: list[Followed] = []
-    for source in SOURCES:
+    for source in registry().follow_sources:
         found.extend(await source(account_id))
     return found

@@ -1,6 +1,6 @@
 """The home page says what is happening now in the reader's neighborhood. Each domain contributes
-sections (ideas being collected, a ballot open, results published) without the host knowing the
-details: a section provider returns a template and its context, or None when it has nothing to say."""
+sections (ideas being collected, a ballot open, results published) in their manifest, without the host
+knowing the details: a section provider returns a template and its context, or None when it has nothing to say."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 import msgspec
 
 from server.current_user import Viewer
+from server.domains import registry
 
 
 class HomeSection(msgspec.Struct, frozen=True):
@@ -19,14 +20,6 @@ class HomeSection(msgspec.Struct, frozen=True):
 
 SectionProvider = Callable[[Viewer | None, int | None], Awaitable[HomeSection | None]]
 
-PROVIDERS: list[SectionProvider] = []
-
-
-def register_home_section(provider: SectionProvider) -> SectionProvider:
-    PROVIDERS.append(provider)
-    return provider
-
-
 async def collect_sections(viewer: Viewer | None, neighborhood_id: int | None) -> list[HomeSection]:
-    sections = [s for p in PROVIDERS if (s := await p(viewer, neighborhood_id)) is not None]
+    sections = [s for p in registry().home_sections if (s := await p(viewer, neighborhood_id)) is not None]
     return sorted(sections, key=lambda s: s.order)

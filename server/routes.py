@@ -1,11 +1,10 @@
-"""The host's own routes; each domain package lists its routes the same way in `<domain>/routes.py`."""
+"""The host's own routes (server/domain.py declares them); each domain lists its routes the same way."""
 
 from server.accounts.controllers import AccountController
 from server.accounts.reset_controllers import PasswordResetController
-from server.dashboard.controllers import DashboardController
 from server.neighborhoods.controllers import NeighborhoodController
 from server.notifications.controllers import NotificationController
 from server.pages.controllers import PagesController
 
 ROUTE_HANDLERS = [PagesController, AccountController, PasswordResetController, NeighborhoodController,
-                  NotificationController, DashboardController]
+                  NotificationController]

@@ -24,20 +24,17 @@ def secret_key() -> str:
     return _key
 
 
-# Start-up checks that SECRET_KEY is the key stored data needs (a domain registers one when it keeps
-# data only SECRET_KEY can read, as ballots does for sealed ballots). Each returns one line naming
-# the problem, or None.
-_KEY_CHECKS: list[Callable[[], Awaitable[str | None]]] = []
-
-
-def register_key_check(check: Callable[[], Awaitable[str | None]]) -> None:
-    if check not in _KEY_CHECKS:
-        _KEY_CHECKS.append(check)
+# Start-up checks that SECRET_KEY is the key stored data needs (a domain declares one in its manifest,
+# `key_checks`, when it keeps data only SECRET_KEY can read, as ballots does for sealed ballots). Each
+# returns one line naming the problem, or None.
+KeyCheck = Callable[[], Awaitable[str | None]]
 
 
 async def key_problem() -> str | None:
-    """The first problem any registered check finds with SECRET_KEY, or None."""
-    for check in _KEY_CHECKS:
+    """The first problem any domain's check finds with SECRET_KEY, or None."""
+    from server.domains import registry
+
+    for check in registry().key_checks:
         problem = await check()
         if problem:
             return problem

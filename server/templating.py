@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
 from server import clock, i18n
+from server.domains import registry
 from server.forms import field_labels
 from server.markdown import render_markdown
 from server.navigation import nav_links
@@ -105,6 +106,8 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         static=lambda path: f"/static/{path}?v={version}",
         htmx_version=HTMX_VERSION,
         nav_links=nav_links,
+        # Each domain's own stylesheets (paths under static/), from its manifest.
+        domain_stylesheets=lambda: registry().stylesheets,
         field_labels=field_labels,
     )
     # Marked pass_eval_context so Jinja never folds them at compile time: a literal like

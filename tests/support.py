@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -11,11 +13,24 @@ import httpx
 from server.accounts.schemas import SignUp
 from server.accounts.service import sign_up
 from server.current_user import Viewer
+from server.domains import Domain, Registry, registry, use
 from server.neighborhoods.tables import Neighborhood
 
 PASSWORD = "correct horse battery"
 CSRF_COOKIE = "townsquare_csrf"
 _counter = itertools.count(1)
+
+
+@contextmanager
+def with_domain(domain: Domain) -> Iterator[Registry]:
+    """The listed domains plus `domain` (a test's own kinds, say), for the duration of the block."""
+    before = registry()
+    extended = Registry([*before.domains, domain])
+    use(extended)
+    try:
+        yield extended
+    finally:
+        use(before)
 
 
 async def make_neighborhood(name: str | None = None) -> int:

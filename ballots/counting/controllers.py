@@ -16,6 +16,7 @@ from ballots.counting import service
 from ballots.results import service as results
 from server.guards import requires_council
 from server.i18n import gettext as _
+from server.web import is_htmx
 
 
 class CountController(Controller):
@@ -36,7 +37,7 @@ class CountController(Controller):
     @get("/", name="counting.page")
     async def page(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template:
         context = await self._context(ballot_id)
-        if request.headers.get("hx-request"):
+        if is_htmx(request):
             return Template("ballots/counting/_status.html", context=context)
         return Template("ballots/counting/page.html", context=context)
 

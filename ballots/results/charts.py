@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ballots.counting.schemas import CountView
-from ballots.outcomes.charts import (
+from ballots.schemas import TurnoutView
+from server.charts import (
     Chart,
     PointsRow,
     budget_split_chart,
@@ -11,7 +12,6 @@ from ballots.outcomes.charts import (
     points_chart,
     turnout_by_age_chart,
 )
-from ballots.schemas import TurnoutView
 from server.i18n import fmt_money, fmt_number, text_direction
 from server.i18n import gettext as _
 

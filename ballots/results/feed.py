@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ballots.outcomes.feeds import FeedEntry, feed_currency, register_provider
 from ballots.results.service import recent_publications
+from server.feeds import FeedEntry, feed_currency
 from server.i18n import fmt_money, ngettext
 from server.i18n import gettext as _
 
@@ -24,6 +24,3 @@ async def publication_entries(limit: int) -> list[FeedEntry]:
             category="result",
         ))
     return entries
-
-
-register_provider("delivery", publication_entries)

@@ -8,11 +8,11 @@ import msgspec
 from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.counting.schemas import CountView
-from ballots.outcomes.service import create_delivery_items
 from ballots.results.open_data import ballot_file
 from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
 from ballots.turnout import Cell
+from delivery.service import create_delivery_items
 from server.database import write_transaction
 
 MAX_STATEMENT = 5000

@@ -19,10 +19,7 @@ from proposals.drafts import service
 from server import clock, forms
 from server.guards import requires_council, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
-
-
-def _is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.headers.get("hx-request"))
+from server.web import is_htmx
 
 
 def _date(form: dict[str, str], name: str, errors: dict[str, str]) -> dt.date | None:
@@ -69,7 +66,7 @@ class DraftController(Controller):
         return Template("drafts/draft.html", context={
             "page": page, "errors": errors or {}, "form": form or {}, "error_form": error_form,
             "following": await service.is_following(draft_id, request.user.id if request.user else None),
-        }, status_code=200 if _is_htmx(request) else status)
+        }, status_code=200 if is_htmx(request) else status)
 
     @get("/{draft_id:int}", name="drafts.show")
     async def show(self, request: Request[Any, Any, Any], draft_id: FromPath[int]) -> Template:
@@ -81,7 +78,7 @@ class DraftController(Controller):
                        form: dict[str, str], error_form: str, anchor: str) -> Template | Redirect:
         """Without htmx, the page is long: come back to the form that was refused (the browser scrolls
         to it), with its error and what was typed, at an address that can be reloaded."""
-        if _is_htmx(request):
+        if is_htmx(request):
             return await self._page(request, draft_id, errors=errors, form=form, error_form=error_form, status=400)
         forms.stash_form(request, f"/drafts/{draft_id}", error_form, errors, form)
         return Redirect(f"/drafts/{draft_id}#{anchor}", status_code=303)
@@ -107,7 +104,7 @@ class DraftController(Controller):
                 await service.follow(draft_id, request.user.id)
         except service.NotFound as exc:
             raise NotFoundException() from exc
-        if _is_htmx(request):
+        if is_htmx(request):
             # htmx swaps just the follow box; its new text says what happened.
             return Template("drafts/_follow.html", context={"following": not stop, "d_id": draft_id})
         flash(request, _("You no longer follow this draft.") if stop
@@ -116,7 +113,7 @@ class DraftController(Controller):
 
     async def _after(self, request: Request[Any, Any, Any], draft_id: int, anchor: str,
                      message: str = "") -> Template | Redirect:
-        if _is_htmx(request):
+        if is_htmx(request):
             return await self._page(request, draft_id)
         if message:
             flash(request, message, "success")

@@ -29,17 +29,19 @@ from proposals.drafts.tables import (
     SectionKey,
     SectionSummary,
 )
+from proposals.moderation import registry as moderation_registry
 from proposals.moderation import service as moderation
-from proposals.moderation.registry import ContentInfo, register_content_kind
+from proposals.moderation.registry import ContentInfo
+from proposals.threads import registry as threads_registry
 from proposals.threads import service as threads
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads.registry import TargetInfo
 from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.database import is_unique_violation, write_transaction
-from server.follows import Followed, register_follow_source
+from server.follows import Followed
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
 SECTION_KIND = "draft_section"
@@ -51,9 +53,12 @@ MAX_AMENDMENT = 10000
 SECTION_FIRST_PAGE = 5
 SECTION_REPLIES = 3
 
-register_kind("amendment_accepted", N_("Your amendment to “%(subject)s” was accepted by %(actor)s"))
-register_kind("amendment_declined", N_("Your amendment to “%(subject)s” was declined by %(actor)s"))
-register_kind("draft_new_version", N_("A new version of “%(subject)s” was published"))
+# Declared in proposals/domain.py.
+NOTIFICATION_KINDS = {
+    "amendment_accepted": N_("Your amendment to “%(subject)s” was accepted by %(actor)s"),
+    "amendment_declined": N_("Your amendment to “%(subject)s” was declined by %(actor)s"),
+    "draft_new_version": N_("A new version of “%(subject)s” was published"),
+}
 
 
 class DraftError(Exception):
@@ -66,10 +71,6 @@ class DraftError(Exception):
 
 class NotFound(Exception):
     pass
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # ---------------------------------------------------------------- reading
@@ -400,7 +401,7 @@ async def publish_version(actor_id: int, draft_id: int, changelog: str, opens: d
             errors["changelog"] = _("Please say what changed in this version.")
         if errors:
             raise DraftError(errors)
-        await DraftVersion.update({DraftVersion.published_at: _now(), DraftVersion.changelog: changelog}).where(
+        await DraftVersion.update({DraftVersion.published_at: clock.now(), DraftVersion.changelog: changelog}).where(
             DraftVersion.id == working["id"])
         await Draft.update({Draft.comment_opens: opens, Draft.comment_closes: closes}).where(Draft.id == draft_id)
         await Amendment.update({Amendment.applied_version: working["number"]}).where(
@@ -429,7 +430,8 @@ async def set_section_summary(actor_id: int, draft_id: int, section_key: int, bo
             SectionSummary.section_key == section_key).first()
         if existing:
             await SectionSummary.update({SectionSummary.body: body, SectionSummary.author: actor_id,
-                                         SectionSummary.updated_at: _now()}).where(SectionSummary.id == existing["id"])
+                                         SectionSummary.updated_at: clock.now()}).where(
+                SectionSummary.id == existing["id"])
         else:
             await SectionSummary.insert(SectionSummary(section_key=section_key, author=actor_id, body=body))
 
@@ -518,7 +520,7 @@ async def decide_amendment(actor_id: int, amendment_id: int, decision: str, reas
             if not updated:
                 raise DraftError(_("This section is no longer in the version being prepared."))
         await Amendment.update({Amendment.status: decision, Amendment.decision_reason: reason,
-                                Amendment.decided_by: actor_id, Amendment.decided_at: _now()}).where(
+                                Amendment.decided_by: actor_id, Amendment.decided_at: clock.now()}).where(
             Amendment.id == amendment_id)
     draft = await draft_info(row["draft"])
     await notify([row["author"]], f"amendment_{decision}", subject=draft.title, actor=council["display_name"],
@@ -609,9 +611,9 @@ async def _amendment_followers(amendment_id: int) -> list[int]:
     return await follower_ids(rows[0]["draft"]) if rows else []
 
 
-@register_follow_source
 async def followed_drafts(account_id: int) -> list[Followed]:
-    """Followed drafts for /account/following; only published ones are ever listed."""
+    """Followed drafts for /account/following (declared in proposals/domain.py); only published ones
+    are ever listed."""
     rows = await DraftFollow.select(
         DraftFollow.draft.id.as_alias("id"), DraftFollow.draft.title.as_alias("title"),
     ).where(DraftFollow.account == account_id).order_by(DraftFollow.id, ascending=False)
@@ -652,6 +654,9 @@ async def _describe_amendment_content(ids: list[int]) -> dict[int, ContentInfo]:
                                  _("Amendment to “%(title)s”", title=r["title"]), r["text"][:300]) for r in rows}
 
 
-register_thread_kind(SECTION_KIND, _describe_sections, stances=True, followers=_section_followers)
-register_thread_kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False, followers=_amendment_followers)
-register_content_kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment"))
+# Declared in proposals/domain.py.
+KINDS = [
+    threads_registry.kind(SECTION_KIND, _describe_sections, stances=True, followers=_section_followers),
+    threads_registry.kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False, followers=_amendment_followers),
+    moderation_registry.kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment")),
+]

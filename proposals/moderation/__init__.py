@@ -2,11 +2,11 @@
 
 Contract for other domains (no column changes needed in their tables):
 
-- Register a content kind once, at import of your service module::
+- Declare a content kind once, in your domain's manifest (`<domain>/domain.py`)::
 
-      from proposals.moderation.registry import ContentInfo, register_content_kind
+      from proposals.moderation import registry as moderation_registry
       async def describe(ids: list[int]) -> dict[int, ContentInfo]: ...  # one query for all ids
-      register_content_kind("proposal", describe, label=N_("proposal"))
+      DOMAIN = Domain(..., kinds=[moderation_registry.kind("proposal", describe, label=N_("proposal"))])
 
   `ContentInfo(author_id, url, title, excerpt)`; ids missing from the result count as gone.
   Content not everyone may read passes `audience=` (async `(ids, viewer) -> set of ids`, the
@@ -22,6 +22,6 @@ Contract for other domains (no column changes needed in their tables):
   viewers only) to GET /moderation/report?kind=&id=&next= (a page without JavaScript; with htmx the
   form replaces the link), which POSTs to /moderation/report.
 
-Kinds registered here: "proposal" (read-only use of proposals.tables.Proposal). The threads
-component registers "comment"; drafts register "amendment".
+The proposals manifest declares "proposal" (described in moderation/service.py, read-only use of
+proposals.tables.Proposal), "comment" (threads) and "amendment" (drafts).
 """

@@ -16,6 +16,7 @@ from server import forms
 from server.guards import requires_moderator, requires_signed_in
 from server.i18n import gettext as _
 from server.redirects import safe_path
+from server.web import is_htmx
 
 
 class ReportController(Controller):
@@ -33,7 +34,7 @@ class ReportController(Controller):
             raise NotFoundException()
         context = {"kind": kind, "id": id, "next": safe_path(next, info.url or "/"), "errors": {},
                    "title": info.title}
-        if request.headers.get("hx-request"):
+        if is_htmx(request):
             return Template("moderation/_report_form.html", context=context)
         return Template("moderation/report.html", context=context)
 
@@ -59,7 +60,7 @@ class ReportController(Controller):
                 category = "success"
                 message = (_("You already reported this. A moderator will look at it.") if outcome == "already"
                            else _("Thank you. A moderator will look at it."))
-        if request.headers.get("hx-request"):
+        if is_htmx(request):
             return Template("moderation/_report_done.html",
                             context={"message": message, "category": category, "kind": kind, "id": raw_id})
         flash(request, message, category)

@@ -1,10 +1,16 @@
-"""Kinds of content that can be reported, registered by the domains that own them."""
+"""Kinds of content that can be reported, declared in the manifests of the domains that own them:
+
+    Domain(..., kinds=[moderation.registry.kind("comment", describe, label=N_("comment"))])"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from server.domains import Kind, registry
+
+COMPONENT = "moderation"
 
 
 @dataclass(frozen=True)
@@ -29,16 +35,14 @@ class ContentKind:
     audience: Audience | None = None
 
 
-_KINDS: dict[str, ContentKind] = {}
-
-
-def register_content_kind(name: str, describe: Describe, *, label: str, audience: Audience | None = None) -> None:
-    _KINDS[name] = ContentKind(name, describe, label, audience)
+def kind(name: str, describe: Describe, *, label: str, audience: Audience | None = None) -> Kind:
+    """A manifest entry: `describe(ids)` returns a ContentInfo for each id that exists."""
+    return Kind(COMPONENT, name, ContentKind(name, describe, label, audience))
 
 
 def content_kind(name: str) -> ContentKind | None:
-    return _KINDS.get(name)
+    return registry().kinds_of(COMPONENT).get(name)
 
 
 def kind_names() -> list[str]:
-    return sorted(_KINDS)
+    return sorted(registry().kinds_of(COMPONENT))

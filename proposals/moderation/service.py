@@ -7,37 +7,36 @@ from collections import defaultdict
 
 import msgspec
 
-from proposals.moderation import rules
-from proposals.moderation.registry import ContentInfo, content_kind, register_content_kind
+from proposals.moderation import registry, rules
+from proposals.moderation.registry import ContentInfo, content_kind
 from proposals.moderation.schemas import HiddenInfo, LogEntry, QueueItem
 from proposals.moderation.tables import ModerationAction, ModerationState, Report
+from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer, load_viewer
 from server.database import write_transaction
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
-# Authors hear what happened to their words, in their own language when they read it.
-register_kind("content_pending", N_("“%(subject)s” is hidden while a moderator looks at reports about it."))
-register_kind("content_restored", N_("“%(subject)s” is visible again: a moderator reviewed it."))
-# One kind per reason, so the reason is translated when the author reads it.
-register_kind("content_hidden:spam", N_("A moderator hid “%(subject)s” as spam."))
-register_kind("content_hidden:offensive", N_("A moderator hid “%(subject)s” as offensive."))
-register_kind("content_hidden:off_topic", N_("A moderator hid “%(subject)s” as off-topic."))
-register_kind("moderation_report", N_("Reported for moderation: “%(subject)s”."))
-register_kind("moderation_hidden", N_("Hidden after 3 reports, waiting for a moderator: “%(subject)s”."))
-register_kind("account_blocked", N_("A moderator blocked your account from posting. Read why and how to appeal."))
-register_kind("block_appeal", N_("%(actor)s asks moderators to review the block on their account."))
-register_kind("content_hidden:personal_data", N_("A moderator hid “%(subject)s” because it shows personal data."))
+# Authors hear what happened to their words, in their own language when they read it (declared in
+# proposals/domain.py). One kind per reason, so the reason is translated when the author reads it.
+NOTIFICATION_KINDS = {
+    "content_pending": N_("“%(subject)s” is hidden while a moderator looks at reports about it."),
+    "content_restored": N_("“%(subject)s” is visible again: a moderator reviewed it."),
+    "content_hidden:spam": N_("A moderator hid “%(subject)s” as spam."),
+    "content_hidden:offensive": N_("A moderator hid “%(subject)s” as offensive."),
+    "content_hidden:off_topic": N_("A moderator hid “%(subject)s” as off-topic."),
+    "moderation_report": N_("Reported for moderation: “%(subject)s”."),
+    "moderation_hidden": N_("Hidden after 3 reports, waiting for a moderator: “%(subject)s”."),
+    "account_blocked": N_("A moderator blocked your account from posting. Read why and how to appeal."),
+    "block_appeal": N_("%(actor)s asks moderators to review the block on their account."),
+    "content_hidden:personal_data": N_("A moderator hid “%(subject)s” because it shows personal data."),
+}
 
 
 class ModerationError(Exception):
     """A refused moderation step; the message is translated and can be shown as is."""
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def is_blocked(account_id: int) -> bool:
@@ -119,7 +118,7 @@ async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> s
                                                          status=new_status, report_count=count))
         else:
             await ModerationState.update({ModerationState.status: new_status, ModerationState.report_count: count,
-                                          ModerationState.updated_at: _now()}).where(
+                                          ModerationState.updated_at: clock.now()}).where(
                 ModerationState.id == state["id"])
     if new_status == "pending" and status != "pending":
         await _tell_author(kind, info, "content_pending")
@@ -162,7 +161,7 @@ async def _set_status(kind: str, content_id: int, status: str, category: str) ->
                                                      reason=category))
     else:
         await ModerationState.update({ModerationState.status: status, ModerationState.reason: category,
-                                      ModerationState.updated_at: _now()}).where(ModerationState.id == state["id"])
+                                      ModerationState.updated_at: clock.now()}).where(ModerationState.id == state["id"])
 
 
 def _check_reason(reason: str) -> str:
@@ -237,7 +236,7 @@ async def block_notice(account_id: int) -> BlockNotice | None:
     block = next((r for r in rows if r["action"] == "block"), None)
     appeal = rows[0] if rows and rows[0]["action"] == "appeal" else None
     return BlockNotice(reason=block["reason"] if block else "",
-                       blocked_at=block["created_at"] if block else _now(),
+                       blocked_at=block["created_at"] if block else clock.now(),
                        appealed_at=appeal["created_at"] if appeal else None,
                        appeal=appeal["reason"] if appeal else "")
 
@@ -346,9 +345,9 @@ async def log(page: int = 1, per_page: int = 50) -> tuple[list[LogEntry], bool]:
     return entries, has_more
 
 
-# -- the "proposal" kind: registered here so the proposals domain needs no change (read-only use) --
+# -- the "proposal" kind (declared in proposals/domain.py; read-only use of the proposals table) --
 
-async def _describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
+async def describe_proposals(ids: list[int]) -> dict[int, ContentInfo]:
     from proposals.tables import Proposal
 
     if not ids:
@@ -364,4 +363,4 @@ async def _proposal_audience(ids: list[int], viewer: Viewer | None) -> set[int]:
     return await readable_ids(ids, viewer)
 
 
-register_content_kind("proposal", _describe_proposals, label=N_("proposal"), audience=_proposal_audience)
+KINDS = [registry.kind("proposal", describe_proposals, label=N_("proposal"), audience=_proposal_audience)]

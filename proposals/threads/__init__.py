@@ -3,16 +3,16 @@ official responses, moderation and reply notifications.
 
 Embedding contract
 ------------------
-1. The domain owning the target registers its kind once, at import of its service module::
+1. The domain owning the target declares its kind once, in its manifest (`<domain>/domain.py`)::
 
-       from proposals.threads.registry import TargetInfo, register_thread_kind
+       from proposals.threads import registry as threads_registry
 
        async def describe(ids: list[int]) -> dict[int, TargetInfo]:   # one query for all ids
            return {p.id: TargetInfo(url=f"/proposals/{p.id}", title=p.title,
                                     is_open=..., closed_reason=_("The comment period closed on %(d)s", d=...))
                    for p in ...}
 
-       register_thread_kind("proposal", describe, stances=False)
+       DOMAIN = Domain(..., kinds=[threads_registry.kind("proposal", describe, stances=False)])
 
    Ids missing from the result are "not found" (404 on the thread routes). `url` is where no-JS
    posts come back to (with "#comment-N"), `title` is used in notifications. If some targets are

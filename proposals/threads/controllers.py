@@ -14,12 +14,9 @@ from proposals.threads import service
 from proposals.threads.schemas import ThreadView
 from server import forms
 from server.guards import requires_not_blocked, requires_signed_in
+from server.web import is_htmx
 
 FRAGMENT = "threads/_thread.html"
-
-
-def _is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return bool(request.headers.get("hx-request"))
 
 
 async def _load(kind: str, target_id: int, request: Request[Any, Any, Any], show_all: bool = False) -> ThreadView:
@@ -33,7 +30,7 @@ async def _render(request: Request[Any, Any, Any], kind: str, target_id: int, *,
                   form: dict[str, str] | None = None, error_form: str = "", show_all: bool = False) -> Template:
     thread = await _load(kind, target_id, request, show_all=show_all or bool(errors))
     thread.errors, thread.form, thread.error_form = errors or {}, form or {}, error_form
-    if _is_htmx(request):
+    if is_htmx(request):
         return Template(FRAGMENT, context={"thread": thread})
     return Template("threads/thread_page.html", context={"thread": thread}, status_code=400 if errors else 200)
 
@@ -54,7 +51,7 @@ class ThreadController(Controller):
         no-JS "Reply" link (?reply_to=N opens the reply form under comment N)."""
         thread = await _load(kind, target_id, request, show_all=True)
         thread.reply_to = reply_to
-        if _is_htmx(request):
+        if is_htmx(request):
             return Template(FRAGMENT, context={"thread": thread})
         return Template("threads/thread_page.html", context={"thread": thread})
 
@@ -89,7 +86,7 @@ class ThreadController(Controller):
 
     async def _done(self, request: Request[Any, Any, Any], kind: str, target_id: int,
                     comment_id: int) -> Template | Redirect:
-        if _is_htmx(request):
+        if is_htmx(request):
             return await _render(request, kind, target_id, show_all=True)
         info = await service.target_info(kind, target_id)
         return Redirect(f"{info.url}#comment-{comment_id}", status_code=303)

@@ -1,10 +1,16 @@
-"""Kinds of thread targets, registered by the domain that owns the target."""
+"""Kinds of thread targets, declared in the manifest of the domain that owns the target:
+
+    Domain(..., kinds=[threads.registry.kind("proposal", describe)])"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from server.domains import Kind, registry
+
+COMPONENT = "thread"
 
 
 @dataclass(frozen=True)
@@ -34,15 +40,13 @@ class ThreadKind:
     followers: Followers | None = None
 
 
-_KINDS: dict[str, ThreadKind] = {}
-
-
-def register_thread_kind(name: str, describe: Describe, *, stances: bool = False,
-                         audience: Audience | None = None, followers: Followers | None = None) -> None:
-    """`describe(ids)` returns a TargetInfo for each id that exists (one query for all ids, please:
-    a page may load 20 threads at once). Ids missing from the result are treated as not found."""
-    _KINDS[name] = ThreadKind(name, describe, stances, audience, followers)
+def kind(name: str, describe: Describe, *, stances: bool = False, audience: Audience | None = None,
+         followers: Followers | None = None) -> Kind:
+    """A manifest entry. `describe(ids)` returns a TargetInfo for each id that exists (one query for
+    all ids, please: a page may load 20 threads at once). Ids missing from the result are treated
+    as not found."""
+    return Kind(COMPONENT, name, ThreadKind(name, describe, stances, audience, followers))
 
 
 def thread_kind(name: str) -> ThreadKind | None:
-    return _KINDS.get(name)
+    return registry().kinds_of(COMPONENT).get(name)

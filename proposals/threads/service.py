@@ -8,17 +8,19 @@ from collections import Counter, defaultdict
 
 import msgspec
 
+from proposals.moderation import registry as moderation_registry
 from proposals.moderation import service as moderation
-from proposals.moderation.registry import ContentInfo, register_content_kind
+from proposals.moderation.registry import ContentInfo
 from proposals.threads.registry import TargetInfo, ThreadKind, thread_kind
 from proposals.threads.schemas import STANCES, CommentView, ThreadView
 from proposals.threads.tables import Comment, CommentVote
 from proposals.threads.tree import build_forest, limit_replies
+from server import clock
 from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.database import write_transaction
 from server.i18n import gettext as _
-from server.notifications.kinds import N_, register_kind
+from server.notifications.kinds import N_
 from server.notifications.service import notify
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
@@ -26,8 +28,10 @@ MAX_BODY = 5000
 # Top-level comments shown before "Show all comments"; replies of shown comments always come along.
 FIRST_PAGE = 10
 
-register_kind("thread_reply", N_("%(actor)s replied to your comment on “%(subject)s”"))
-register_kind("thread_comment", N_("%(actor)s commented on “%(subject)s”, which you follow"))
+NOTIFICATION_KINDS = {  # declared in proposals/domain.py
+    "thread_reply": N_("%(actor)s replied to your comment on “%(subject)s”"),
+    "thread_comment": N_("%(actor)s commented on “%(subject)s”, which you follow"),
+}
 
 
 class ThreadError(Exception):
@@ -42,10 +46,6 @@ class ThreadError(Exception):
 
 class NotFound(Exception):
     pass
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _spec(kind: str) -> ThreadKind:
@@ -113,7 +113,7 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
         )
         voted = {v["comment"] for v in vote_rows}
     hidden = await moderation.hidden_map("comment", comment_ids)
-    now = _now()
+    now = clock.now()
     grouped: dict[int, list[CommentView]] = defaultdict(list)
     for r in rows:
         info = infos.get(r["target_id"])
@@ -258,17 +258,17 @@ async def edit_comment(comment_id: int, author_id: int, body: str) -> None:
     info = await target_info(row["target_kind"], row["target_id"])
     if not info.is_open:
         raise ThreadError(info.closed_reason or _("This discussion is closed."))
-    if row["deleted_at"] is not None or _now() - row["created_at"] > EDIT_WINDOW:
+    if row["deleted_at"] is not None or clock.now() - row["created_at"] > EDIT_WINDOW:
         raise ThreadError(_("Comments can be edited for %(n)s minutes after posting.",
                             n=int(EDIT_WINDOW.total_seconds() // 60)))
     body = _check_body(body)
-    await Comment.update({Comment.body: body, Comment.edited_at: _now()}).where(Comment.id == comment_id)
+    await Comment.update({Comment.body: body, Comment.edited_at: clock.now()}).where(Comment.id == comment_id)
 
 
 async def delete_comment(comment_id: int, author_id: int) -> None:
     """Leaves a tombstone: the text goes, the place in the thread and its replies stay."""
     await _own_comment(comment_id, author_id)
-    await Comment.update({Comment.body: "", Comment.deleted_at: _now()}).where(
+    await Comment.update({Comment.body: "", Comment.deleted_at: clock.now()}).where(
         (Comment.id == comment_id) & Comment.deleted_at.is_null())
 
 
@@ -357,4 +357,5 @@ async def _comment_audience(ids: list[int], viewer: Viewer | None) -> set[int]:
     return {r["id"] for r in rows if (r["target_kind"], r["target_id"]) in visible}
 
 
-register_content_kind("comment", _describe_comments, label=N_("comment"), audience=_comment_audience)
+KINDS = [moderation_registry.kind("comment", _describe_comments, label=N_("comment"),  # proposals/domain.py
+                                  audience=_comment_audience)]

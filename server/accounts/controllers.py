@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from server import clock, forms, interrupted
 from server.accounts import service
@@ -23,14 +22,7 @@ from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
 from server.redirects import safe_path
 from server.sessions import rotate_session
-
-
-def client_id(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+from server.web import client_id, is_htmx, see_other
 
 
 def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
@@ -78,7 +70,7 @@ class AccountController(Controller):
         return Template(
             "accounts/signup.html",
             context={"form": form, "errors": errors, "neighborhoods": hoods},
-            status_code=200 if request.headers.get("hx-request") else 400,
+            status_code=200 if is_htmx(request) else 400,
         )
 
     @get("/signin", name="accounts.signin_form")

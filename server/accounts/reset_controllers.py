@@ -12,12 +12,13 @@ from litestar.response import Redirect, Template
 
 from server import forms
 from server.accounts import reset, reset_service
-from server.accounts.controllers import client_id, see_other, start_session
+from server.accounts.controllers import start_session
 from server.accounts.schemas import check_password
 from server.accounts.service import Throttles
 from server.i18n import gettext as _
 from server.i18n import using_locale
 from server.mail import Mail, Mailer
+from server.web import client_id, see_other
 
 # The token is in the address: keep these pages out of caches and browser history stores.
 NO_STORE = {"Cache-Control": "no-store"}

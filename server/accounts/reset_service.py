@@ -6,6 +6,7 @@ import datetime as dt
 
 import msgspec
 
+from server import clock
 from server.accounts import reset
 from server.accounts.tables import Account, PasswordReset
 from server.current_user import Viewer, load_viewer
@@ -22,14 +23,10 @@ class ResetLink(msgspec.Struct, frozen=True):
     token: str
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 async def request_reset(email: str, now: dt.datetime | None = None) -> ResetLink | None:
     """A new link for the account with this address; None when there is no such account or it is
     blocked (the caller answers the same either way, so nobody learns which addresses have accounts)."""
-    now = now or _now()
+    now = now or clock.now()
     row = await Account.select(Account.id, Account.email, Account.display_name, Account.locale).where(
         (Account.email == email.strip().lower()) & (Account.blocked == False)  # noqa: E712
     ).first()
@@ -53,13 +50,13 @@ async def _usable_row(token: str, now: dt.datetime) -> dict[str, object] | None:
 
 
 async def link_works(token: str, now: dt.datetime | None = None) -> bool:
-    return await _usable_row(token, now or _now()) is not None
+    return await _usable_row(token, now or clock.now()) is not None
 
 
 async def reset_password(token: str, new_password: str, now: dt.datetime | None = None) -> Viewer | None:
     """Set the new password and use up every open link of the account; None when the link does not
     work (unknown, used or expired). Every session signed in before the reset stops working."""
-    now = now or _now()
+    now = now or clock.now()
     if await _usable_row(token, now) is None:  # cheap: a dead link costs no password hashing
         return None
     password_hash = await hash_password(new_password)  # slow: before the write lock, not inside it

@@ -8,11 +8,8 @@ import datetime as dt
 
 from litestar.stores.base import Store
 
+from server import clock
 from server.stores.tables import StoreEntry
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
@@ -20,7 +17,7 @@ def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
         return None
     if isinstance(expires_in, int):
         expires_in = dt.timedelta(seconds=expires_in)
-    return _now() + expires_in
+    return clock.now() + expires_in
 
 
 class DatabaseStore(Store):
@@ -44,7 +41,7 @@ class DatabaseStore(Store):
         row = await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(self._where(key)).first()
         if row is None:
             return None
-        if row["expires_at"] is not None and row["expires_at"] <= _now():
+        if row["expires_at"] is not None and row["expires_at"] <= clock.now():
             await self.delete(key)
             return None
         if renew_for is not None and row["expires_at"] is not None:
@@ -64,10 +61,10 @@ class DatabaseStore(Store):
         row = await StoreEntry.select(StoreEntry.expires_at).where(self._where(key)).first()
         if row is None or row["expires_at"] is None:
             return None
-        return max(0, int((row["expires_at"] - _now()).total_seconds()))
+        return max(0, int((row["expires_at"] - clock.now()).total_seconds()))
 
     async def delete_expired(self) -> int:
         rows = await StoreEntry.delete().where(
-            (StoreEntry.namespace == self.namespace) & (StoreEntry.expires_at <= _now())
+            (StoreEntry.namespace == self.namespace) & (StoreEntry.expires_at <= clock.now())
         ).returning(StoreEntry.id)
         return len(rows)

@@ -85,9 +85,9 @@ async def test_demo_data_tells_one_coherent_story(db: Engine, tmp_path, monkeypa
     import msgspec
 
     from ballots.counting.schemas import CountView
-    from ballots.outcomes.tables import DeliveryItem, DeliveryUpdate
     from ballots.results.tables import ResultPublication
     from ballots.tables import Ballot, BallotCandidate
+    from delivery.tables import DeliveryItem, DeliveryUpdate
     from proposals.categories import CATEGORIES
     from proposals.tables import Proposal
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood, post_form, sign_in, text_of
 
@@ -87,8 +87,8 @@ async def test_a_resident_asks_for_notification_emails_and_stops_them(client: ht
 
 async def test_the_following_page_lists_proposals_and_projects(client: httpx.AsyncClient, db: Engine) -> None:
     """Issue 20, item 16: one page lists what the person follows, each linked."""
-    from delivery_support import make_item
-    from proposal_helpers import make_cycle, make_proposal
+    from factories.delivery import make_item
+    from factories.proposals import make_cycle, make_proposal
     from support import signed_in_as
 
     pid = await make_proposal(await make_account(), await make_cycle(), title="Lamps on Elm Street")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import httpx
-from delivery_support import make_item
-from proposal_helpers import feasible, make_cycle, make_proposal, move_to_phase
+from factories.delivery import make_item
+from factories.proposals import feasible, make_cycle, make_proposal, move_to_phase
 
 from proposals import service
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from proposal_helpers import make_cycle, make_proposal, move_to_phase
+from factories.proposals import make_cycle, make_proposal, move_to_phase
 from support import make_account, make_neighborhood, post_form, signed_in_as, text_of
 
 from proposals.tables import Proposal

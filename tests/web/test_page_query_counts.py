@@ -4,11 +4,11 @@ proposals there are (issue 21: the dashboard ran six queries per cycle)."""
 from __future__ import annotations
 
 import httpx
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from support import make_account
 
 from ballots import service as ballots_service
-from ballots.outcomes.tables import DeliveryItem, Milestone
+from delivery.tables import DeliveryItem, Milestone
 from proposals.tables import Proposal
 from server import clock
 

@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 
 import pytest
-from ballots_support import NOW, make_ballot, settings_for
+from factories.ballots import NOW, make_ballot, settings_for
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood
 

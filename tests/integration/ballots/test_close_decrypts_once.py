@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account
 

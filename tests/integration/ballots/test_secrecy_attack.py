@@ -20,7 +20,8 @@ from bisect import bisect_left
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ballots_support import make_cycle, make_proposals, settings_for
+from factories.ballots import settings_for
+from factories.proposals import make_cycle, make_proposals
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood
 
@@ -64,7 +65,7 @@ async def cast_everything(world: World) -> int:
     hood = await make_neighborhood("Riverside")
     council = await make_account("council", neighborhood_id=hood)
     second = await make_account("council", neighborhood_id=hood)
-    cycle = await make_cycle()
+    cycle = await make_cycle("voting")
     proposals = await make_proposals(cycle, hood, council.id, [10_000 + 1000 * i for i in range(9)])
     ballot_id = await service.create_ballot(settings_for(cycle, hood, proposals, max_ranks=3), council.id)
     distinct = [list(p) for p in itertools.permutations(proposals, 3)]
@@ -241,7 +242,7 @@ async def test_the_old_way_of_storing_fails_these_attacks(db: Engine, tmp_path: 
     world = World()
     hood = await make_neighborhood("Riverside")
     council = await make_account("council", neighborhood_id=hood)
-    cycle = await make_cycle()
+    cycle = await make_cycle("voting")
     proposals = await make_proposals(cycle, hood, council.id, [10_000 + 1000 * i for i in range(9)])
     ballot_id = await service.create_ballot(settings_for(cycle, hood, proposals, max_ranks=3), council.id)
     distinct = [list(p) for p in itertools.permutations(proposals, 3)]

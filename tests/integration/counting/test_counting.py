@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from ballots_support import NOW, make_ballot
+from factories.ballots import NOW, make_ballot
 from piccolo.engine.base import Engine
 from support import make_account
 

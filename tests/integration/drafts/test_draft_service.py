@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from drafts_support import published_draft
+from factories.drafts import published_draft
 from support import make_account
 
 from proposals.drafts import service

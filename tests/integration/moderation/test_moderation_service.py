@@ -4,7 +4,7 @@ moderator hide/restore/block with a logged reason."""
 from __future__ import annotations
 
 import pytest
-from drafts_support import published_draft
+from factories.drafts import published_draft
 from support import make_account
 
 from proposals.drafts import service as drafts

@@ -3,8 +3,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from factories.proposals import feasible, make_cycle, make_proposal, move_to_phase, proposal_input
 from piccolo.engine.base import Engine
-from proposal_helpers import feasible, make_cycle, make_proposal, move_to_phase, proposal_input
 from support import make_account, make_neighborhood
 
 from proposals import service

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import make_account
+from support import make_account, with_domain
 
-from proposals.threads import service
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads import registry, service
+from proposals.threads.registry import TargetInfo
 from proposals.threads.tables import Comment
 from server.accounts.tables import Account
+from server.domains import Domain
 from server.notifications.tables import Notification
 
 OPEN: dict[int, bool] = {}
@@ -22,7 +23,10 @@ async def _describe(ids: list[int]) -> dict[int, TargetInfo]:
                           closed_reason="The comment period closed on 3 March.") for i in ids if i < 1000}
 
 
-register_thread_kind("thing", _describe, stances=True)
+@pytest.fixture(autouse=True)
+def _thing_threads():
+    with with_domain(Domain("thing_tests", kinds=[registry.kind("thing", _describe, stances=True)])):
+        yield
 
 
 async def test_replies_votes_and_notifications(db) -> None:

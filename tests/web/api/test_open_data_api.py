@@ -6,7 +6,8 @@ import datetime as dt
 
 import httpx
 import msgspec
-from ballots_support import make_ballot, make_proposals
+from factories.ballots import make_ballot
+from factories.proposals import make_proposals
 from piccolo.engine.base import Engine
 from support import make_account
 
@@ -62,7 +63,7 @@ async def test_api_lists_and_details(client: httpx.AsyncClient, db: Engine) -> N
 
 
 async def test_api_drafts_with_amendments_and_comments(client: httpx.AsyncClient, db: Engine) -> None:
-    from drafts_support import published_draft
+    from factories.drafts import published_draft
 
     from proposals.drafts import service as drafts
     from proposals.drafts.service import SECTION_KIND
@@ -90,7 +91,7 @@ async def test_api_drafts_with_amendments_and_comments(client: httpx.AsyncClient
 async def test_ballot_list_and_dashboard_queries_do_not_grow_with_ballots(
         client: httpx.AsyncClient, query_counter: dict) -> None:
     # Turnout and candidates for every listed ballot come from one grouped query each.
-    from ballots_support import settings_for
+    from factories.ballots import settings_for
 
     s = await make_ballot()
     voter = await make_account(neighborhood_id=s.hood, birth_year=1990)

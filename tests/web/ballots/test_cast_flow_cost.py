@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from support import csrf_token, post_form, signed_in_as
 
 from ballots import service

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from support import post_form, signed_in_as, text_of
 
 from proposals import phases, service

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import httpx
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, post_form, signed_in_as
 

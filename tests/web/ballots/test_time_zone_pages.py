@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from support import make_account, post_form, sign_in
 
 from ballots import service

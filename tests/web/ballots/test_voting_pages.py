@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 import httpx
-from ballots_support import NOW, make_ballot
+from factories.ballots import NOW, make_ballot
 from support import make_account, make_neighborhood, post_form, sign_in, signed_in_as, text_of
 
 from ballots import service

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in, signed_in_as
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
-from ballots_support import make_ballot, make_proposals
+from factories.ballots import make_ballot
+from factories.proposals import make_proposals
 from piccolo.engine.base import Engine
 from support import make_account, text_of
 
 from ballots import open_cache
 from ballots import service as ballots_service
 from ballots.counting import service as counting
-from ballots.outcomes.tables import DeliveryItem, Milestone
 from ballots.results import service as results
 from ballots.tables import Ballot
+from delivery.tables import DeliveryItem, Milestone
 from server import clock
-from server.dashboard.service import cycle_figures
+from transparency.dashboard.service import cycle_figures
 
 
 async def test_cycle_figures_and_links(client: httpx.AsyncClient, db: Engine) -> None:

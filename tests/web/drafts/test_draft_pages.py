@@ -8,7 +8,7 @@ import json
 
 import httpx
 import pytest
-from drafts_support import published_draft
+from factories.drafts import published_draft
 from support import make_account, post_form, signed_in_as, text_of
 
 from proposals.drafts import service

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from drafts_support import published_draft
+from factories.drafts import published_draft
 from support import make_account, post_form, sign_in, signed_in_as, text_of
 
 from proposals.moderation import service

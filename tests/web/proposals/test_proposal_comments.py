@@ -8,19 +8,16 @@ from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in, text_of
 
 from proposals.moderation.tables import ModerationState
-from proposals.tables import Proposal
 
 
 async def _proposal(status: str = "submitted") -> tuple[int, object]:
-    from ballots_support import make_cycle
+    from factories.proposals import make_cycle, make_proposal
 
     author = await make_account()
-    cycle = await make_cycle()
-    rows = await Proposal.insert(Proposal(
-        cycle=cycle, neighborhood=author.neighborhood_id, author=author.id, title="Lights on Elm Street",
-        summary="Brighter lamps", description="Details", category="street_lighting", estimated_cost=1000,
-        status=status)).returning(Proposal.id)
-    return rows[0]["id"], author
+    cycle = await make_cycle("ideas")
+    pid = await make_proposal(author, cycle, submit=status != "draft", title="Lights on Elm Street",
+                              summary="Brighter lamps", description="Details", estimated_cost=1000)
+    return pid, author
 
 
 async def test_comment_reply_and_report_on_a_proposal(client: httpx.AsyncClient, other_client: httpx.AsyncClient,

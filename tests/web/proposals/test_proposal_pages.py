@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from proposal_helpers import dates_for_phase, make_cycle, make_proposal, move_to_phase
+from factories.proposals import dates_for_phase, make_cycle, make_proposal, move_to_phase
 from support import make_account, make_neighborhood, post_form, sign_in, signed_in_as, text_of
 
 from proposals import service

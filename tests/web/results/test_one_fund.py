@@ -9,16 +9,16 @@ import datetime as dt
 import httpx
 import msgspec
 import pytest
-from ballots_support import make_ballot, settings_for
+from factories.ballots import make_ballot, settings_for
 from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in
 
 from ballots import service as ballots_service
 from ballots.counting import service as counting
-from ballots.outcomes.tables import DeliveryItem
 from ballots.results import service as results
 from ballots.tables import Ballot
 from ballots.tally.pabulib import parse
+from delivery.tables import DeliveryItem
 
 
 async def _close(*ballot_ids: int) -> None:
@@ -108,7 +108,7 @@ async def test_the_later_ballot_counts_without_what_the_earlier_one_funded(clien
 
 
 async def test_delivery_never_tracks_one_project_twice(db: Engine) -> None:
-    from ballots.outcomes.service import create_delivery_items
+    from delivery.service import create_delivery_items
 
     s = await make_ballot()
     other = await make_ballot("Hillcrest")

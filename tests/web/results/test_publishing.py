@@ -12,7 +12,7 @@ from pathlib import Path
 import anyio
 import httpx
 import pytest
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, post_form, sign_in, signed_in_as
 
@@ -133,7 +133,7 @@ async def test_recount_from_the_downloaded_file_equals_the_published_result(
 
 
 async def test_publication_creates_delivery_items_charts_and_feed_entry(client: httpx.AsyncClient, db: Engine) -> None:
-    from ballots.outcomes.tables import DeliveryItem
+    from delivery.tables import DeliveryItem
 
     s, run = await _closed_and_counted()
     council = await make_account("council", neighborhood_id=s.hood)
@@ -216,7 +216,7 @@ async def test_proposal_timeline_continues_through_ballot_result_and_delivery(
     and the closed ballot's page links to its published result."""
     from support import text_of
 
-    from ballots.outcomes.tables import DeliveryItem
+    from delivery.tables import DeliveryItem
 
     s, run = await _closed_and_counted()
     ballot_page = await client.get(f"/ballots/{s.ballot_id}")

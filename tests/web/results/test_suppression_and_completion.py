@@ -10,7 +10,7 @@ import io
 import json
 
 import httpx
-from ballots_support import make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.base import Engine
 from support import make_account, sign_in
 

@@ -12,7 +12,7 @@ FOREIGN_TAGS = {"svg", "math", "iframe", "frame", "object", "embed", "base", "me
 
 
 def _is_our_chart(tag: str, values: dict[str, str]) -> bool:
-    """The charts ballots/outcomes/charts.py draws: <svg role="img" aria-labelledby=…>. Injected SVG is
+    """The charts server/charts.py draws: <svg role="img" aria-labelledby=…>. Injected SVG is
     still caught by its on* attributes, scripts and script URLs."""
     return tag == "svg" and values.get("role") == "img" and bool(values.get("aria-labelledby"))
 

@@ -11,7 +11,7 @@ import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from support import CSRF_COOKIE, csrf_token, make_account, make_neighborhood, sign_in
-from web.security.access_matrix import MATRIX, ROLES, Access, World
+from web.security.access_matrix import MATRIX, MATRIX_BY_DOMAIN, ROLES, Access, World
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SKIPPED_PREFIXES = ("/static", "/api/schema")
@@ -88,6 +88,17 @@ def test_every_route_is_in_the_matrix(app: Litestar) -> None:
         "for every role (and a params factory if the path has parameters):\n" + "\n".join(missing))
     stale = sorted(set(MATRIX) - set(app_routes(app)))
     assert not stale, f"The matrix lists routes the app does not have (remove or fix them): {stale}"
+
+
+def test_each_domain_describes_its_own_routes() -> None:
+    # A domain's routes (from its manifest) are in its own part of the matrix, so adding a domain is
+    # adding its file in tests/web/security/access/, not editing the host's table.
+    from server.domains import registry
+
+    for domain in registry().domains:
+        own = set(app_routes(Litestar(route_handlers=list(domain.routes), openapi_config=None)))
+        described = set(MATRIX_BY_DOMAIN[domain.name])
+        assert own == described, (domain.name, sorted(own - described), sorted(described - own))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -8,7 +8,7 @@ import re
 
 import httpx
 import pytest
-from proposal_helpers import make_cycle, make_proposal
+from factories.proposals import make_cycle, make_proposal
 from support import PASSWORD, csrf_token, make_account, make_neighborhood, post_form, sign_in
 
 from server.notifications.tables import Notification

@@ -17,15 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
-from drafts_support import published_draft
+from factories.drafts import published_draft
+from factories.proposals import make_cycle, make_proposal, proposal_input
 from litestar import Litestar
-from proposal_helpers import make_cycle, make_proposal, proposal_input
 from support import make_account, make_neighborhood, sign_in
 from web.security.access_matrix import MATRIX, World
 from web.security.test_access_matrix import app_routes, fill_path
 
-from ballots.outcomes.service import create_delivery_items
-from ballots.outcomes.tables import DeliveryUpdate
+from delivery.service import create_delivery_items
+from delivery.tables import DeliveryUpdate
 from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.moderation import service as moderation

@@ -89,7 +89,7 @@ FIELDS: list[XssField] = [
 # Pages may name {location}: the path the successful submission redirected to (e.g. the new proposal).
 
 async def _ideas_cycle() -> dict[str, Any]:
-    from proposal_helpers import make_cycle
+    from factories.proposals import make_cycle
 
     return {"cycle_id": await make_cycle("ideas", name=f"Ideas {next(_unique)}")}
 
@@ -108,7 +108,7 @@ async def _author() -> Any:
 
 
 async def _proposal(phase: str = "ideas") -> dict[str, Any]:
-    from proposal_helpers import make_cycle, make_proposal, move_to_phase
+    from factories.proposals import make_cycle, make_proposal, move_to_phase
 
     cycle = await make_cycle("ideas", name=f"Cycle {next(_unique)}")
     proposal_id = await make_proposal(await _author(), cycle)
@@ -127,7 +127,7 @@ async def _proposal_in_review() -> dict[str, Any]:
 
 async def _draft() -> dict[str, Any]:
     """A published draft open for comments, and a working copy for the editor."""
-    from drafts_support import published_draft
+    from factories.drafts import published_draft
     from support import make_account
 
     from proposals.drafts import service
@@ -142,7 +142,8 @@ async def _draft() -> dict[str, Any]:
 async def _closed_ballot() -> dict[str, Any]:
     import datetime as dt
 
-    from ballots_support import make_cycle, make_proposals, settings_for
+    from factories.ballots import settings_for
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     from ballots import service
@@ -150,7 +151,7 @@ async def _closed_ballot() -> dict[str, Any]:
 
     now = dt.datetime.now(dt.UTC)
     council = await make_account("council")
-    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
     ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=now - dt.timedelta(days=8),
                                                          closes=now - dt.timedelta(days=1)), council.id)
@@ -167,11 +168,11 @@ async def _published_ballot() -> dict[str, Any]:
 
 
 async def _ballot_cycle() -> dict[str, Any]:
-    from ballots_support import make_cycle, make_proposals
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     council = await make_account("council")
-    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
     return {"cycle_id": cycle, "proposals": proposals}
 
@@ -187,26 +188,27 @@ def _ballot_form(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _open_ballot() -> dict[str, Any]:
-    from ballots_support import make_cycle, make_proposals, settings_for
+    from factories.ballots import settings_for
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
     from ballots import service
 
     council = await make_account("council")
-    cycle = await make_cycle(f"Ballot cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
     ballot_id = await service.create_ballot(settings_for(cycle, None, proposals), council.id)
     return {"ballot_id": ballot_id, "proposals": proposals}
 
 
 async def _delivery_item() -> dict[str, Any]:
-    from ballots_support import make_cycle, make_proposals
+    from factories.proposals import make_cycle, make_proposals
     from support import make_account
 
-    from ballots.outcomes.service import create_delivery_items
+    from delivery.service import create_delivery_items
 
     council = await make_account("council")
-    cycle = await make_cycle(f"Delivery cycle {next(_unique)}")
+    cycle = await make_cycle("voting", name=f"Delivery cycle {next(_unique)}")
     [proposal] = await make_proposals(cycle, council.neighborhood_id, council.id, [10_000])
     return {"item_id": (await create_delivery_items(None, [(proposal, 10_000)]))[0]}
 
@@ -231,7 +233,7 @@ async def _upcoming_ballot() -> dict[str, Any]:
     """A ballot that opens tomorrow (so it can still be edited), with its cycle's two candidates."""
     import datetime as dt
 
-    from ballots_support import settings_for
+    from factories.ballots import settings_for
     from support import make_account
 
     from ballots import service
@@ -246,7 +248,7 @@ async def _upcoming_ballot() -> dict[str, Any]:
 
 
 def _cycle_dates() -> dict[str, str]:
-    from proposal_helpers import dates_for_phase
+    from factories.proposals import dates_for_phase
 
     return {name: value.isoformat() for name, value in dates_for_phase("ideas").items()}
 

@@ -4,11 +4,14 @@ thread fragment; errors keep what was typed; script typed by residents stays ine
 from __future__ import annotations
 
 import httpx
-from support import post_form, signed_in_as, text_of
+import pytest
+from support import post_form, signed_in_as, text_of, with_domain
 
-from proposals.threads.registry import TargetInfo, register_thread_kind
+from proposals.threads import registry
+from proposals.threads.registry import TargetInfo
 from proposals.threads.tables import Comment
 from server.accounts.tables import Account
+from server.domains import Domain
 
 
 async def _describe(ids: list[int]) -> dict[int, TargetInfo]:
@@ -16,7 +19,10 @@ async def _describe(ids: list[int]) -> dict[int, TargetInfo]:
             for i in ids}
 
 
-register_thread_kind("webthing", _describe, stances=False)
+@pytest.fixture(autouse=True)
+def _webthing_threads():
+    with with_domain(Domain("webthing_tests", kinds=[registry.kind("webthing", _describe, stances=False)])):
+        yield
 
 
 async def test_post_reply_vote_without_javascript(client: httpx.AsyncClient,
@@ -114,7 +120,7 @@ async def test_signed_out_htmx_post_sends_the_window_to_sign_in_and_back_with_th
     """Issue 20, item 4: a session that ended while a comment was being typed. The htmx request gets
     HX-Redirect to sign in (not a sign-in page pasted into the thread); after signing in the person
     is back on the page with their text, ready to send."""
-    from proposal_helpers import make_cycle, make_proposal
+    from factories.proposals import make_cycle, make_proposal
     from support import make_account, sign_in
 
     pid = await make_proposal(await make_account(), await make_cycle())
@@ -139,7 +145,7 @@ async def test_followers_hear_of_new_comments_and_emails_link_to_the_site(
         app, client: httpx.AsyncClient, other_client: httpx.AsyncClient) -> None:
     """Issue 20, item 16: a new comment on a proposal reaches its author and followers; digest emails
     link to the address the site was reached at when TOWNSQUARE_PUBLIC_URL is unset."""
-    from proposal_helpers import make_cycle, make_proposal
+    from factories.proposals import make_cycle, make_proposal
     from support import make_account
 
     author = await make_account()

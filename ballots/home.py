@@ -1,0 +1,14 @@
+"""The home page section: ballots open in the reader's neighborhood."""
+
+from __future__ import annotations
+
+from ballots import service
+from server.current_user import Viewer
+from server.home_sections import HomeSection
+
+
+async def open_ballots_section(viewer: Viewer | None, neighborhood_id: int | None) -> HomeSection | None:
+    ballots = await service.open_ballots_for(neighborhood_id)
+    if not ballots:
+        return None
+    return HomeSection(template="ballots/_home_section.html", context={"ballots": ballots}, order=20)

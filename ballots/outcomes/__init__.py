@@ -1,1 +1,0 @@
-"""Outcomes: what a counted ballot funded, and how delivery of each funded project is going."""

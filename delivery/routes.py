@@ -1,0 +1,7 @@
+"""Routes of delivery tracking."""
+
+from __future__ import annotations
+
+from delivery.controllers import CouncilDeliveryController, DeliveryController, DeliveryFeedController
+
+ROUTE_HANDLERS = [DeliveryController, DeliveryFeedController, CouncilDeliveryController]

@@ -1,3 +1,0 @@
-from server.api.controllers import OpenDataController
-
-ROUTE_HANDLERS = [OpenDataController]

@@ -1,0 +1,48 @@
+"""The ballots domain's factories: a ballot over feasible proposals of a cycle in its voting phase,
+made through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from support import make_account, make_neighborhood
+
+from ballots import service
+from ballots.schemas import BallotSettings
+from factories.proposals import make_cycle, make_proposals
+from proposals import phases
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+class Setup:
+    def __init__(self, ballot_id: int, cycle_id: int, hood: int, proposals: list[int], council_id: int) -> None:
+        self.ballot_id = ballot_id
+        self.cycle_id = cycle_id
+        self.hood = hood
+        self.proposals = proposals
+        self.council_id = council_id
+
+
+def settings_for(cycle_id: int, hood: int | None, proposals: list[int], *, opens: dt.datetime | None = None,
+                 closes: dt.datetime | None = None, age_min: int | None = None, age_max: int | None = None,
+                 max_ranks: int = 3, min_ranks: int = 1, budget: int = 100_000, title: str = "Riverside fund 2026",
+                 rule: str = "mes") -> BallotSettings:
+    return BallotSettings(
+        cycle_id=cycle_id, neighborhood_id=hood, title=title, explanation="Rank up to three projects.",
+        budget=budget, max_ranks=max_ranks, min_ranks=min_ranks, age_min=age_min, age_max=age_max,
+        opens_at=opens or NOW - dt.timedelta(days=1), closes_at=closes or NOW + dt.timedelta(days=7),
+        rule=rule, candidate_ids=proposals,
+    )
+
+
+async def make_ballot(hood_name: str = "Riverside", *, city_wide: bool = False, **kwargs: object) -> Setup:
+    hood = await make_neighborhood(hood_name)
+    council = await make_account("council", neighborhood_id=hood)
+    # Phases of a month: voting runs well past the ballot's week, as cities' calendars do.
+    cycle = await make_cycle(phases.VOTING, name="Cycle 2026", days=30)
+    proposals = await make_proposals(cycle, hood, council.id, [40_000, 30_000, 25_000, 60_000])
+    ballot_id = await service.create_ballot(
+        settings_for(cycle, None if city_wide else hood, proposals, **kwargs), council.id  # type: ignore[arg-type]
+    )
+    return Setup(ballot_id, cycle, hood, proposals, council.id)

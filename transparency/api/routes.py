@@ -1,0 +1,3 @@
+from transparency.api.controllers import OpenDataController
+
+ROUTE_HANDLERS = [OpenDataController]

@@ -1,0 +1,53 @@
+"""The public transparency dashboard: one page per budget cycle and one across cycles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Template
+
+from server.charts import bar_chart, by_neighborhood_chart
+from server.i18n import fmt_money, fmt_number, text_direction
+from server.i18n import gettext as _
+from transparency.dashboard import service
+from transparency.dashboard.schemas import CycleFigures
+
+
+def _charts(figures: CycleFigures, currency: str) -> list[tuple[str, str, object]]:
+    """(visible title, unit, chart) for each chart: the SVG's own title is read only by screen readers."""
+    rtl = text_direction() == "rtl"
+    charts: list[tuple[str, str, object]] = []
+    if figures.allocated_by_neighborhood:
+        charts.append((_("Money allocated by neighborhood"), _("Amounts in %(currency)s", currency=currency),
+                       by_neighborhood_chart(pattern="dots",
+            chart_id=f"money-{figures.cycle_id}", title=_("Money allocated by neighborhood"),
+            desc=_("How much of the funded projects' money goes to each neighborhood."),
+            rows=figures.allocated_by_neighborhood, headers=(_("Neighborhood"), _("Allocated")),
+            data_label=_("Show the numbers"), fmt=lambda v: fmt_money(v, currency), rtl=rtl)))
+    if figures.ballots:
+        charts.append((_("Ballots cast per vote"), _("Number of ballots"), bar_chart(
+            chart_id=f"turnout-{figures.cycle_id}", title=_("Ballots cast per vote"),
+            desc=_("How many ballots each vote received. Votes with fewer than 5 ballots are not shown."),
+            rows=[(b.title, b.turnout) for b in figures.ballots], headers=(_("Vote"), _("Ballots")),
+            suppressed_label=_("fewer than 5"), data_label=_("Show the numbers"), fmt=fmt_number, rtl=rtl)))
+    return charts
+
+
+class DashboardController(Controller):
+    path = "/dashboard"
+    include_in_schema = False
+
+    @get("/", name="dashboard.index")
+    async def index(self) -> Template:
+        return Template("dashboard/index.html", context={"cycles": await service.all_cycle_figures()})
+
+    @get("/{cycle_id:int}", name="dashboard.cycle")
+    async def cycle(self, request: Request[Any, Any, Any], cycle_id: FromPath[int]) -> Template:
+        figures = await service.cycle_figures(cycle_id)
+        if figures is None:
+            raise NotFoundException()
+        return Template("dashboard/cycle.html", context={
+            "f": figures, "charts": _charts(figures, request.app.state.settings.currency)})
