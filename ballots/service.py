@@ -50,13 +50,13 @@ from ballots.tables import (
     SealedBallot,
     TurnoutCount,
 )
-from ballots.turnout import shown_total, suppress
 from proposals import service as proposals
 from server import clock
 from server.accounts.tables import Account
 from server.database import current_engine, is_sqlite, is_unique_violation, write_transaction
 from server.i18n import gettext as _
 from server.secret import secret_key
+from server.small_groups import shown_total, suppress
 
 MAX_CODES_PER_BATCH = 500
 

@@ -16,7 +16,7 @@ from litestar.plugins.flash import flash
 from litestar.response import File, Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from delivery import comments, photos, rules, service
+from delivery import comments, rules, service
 from delivery.schemas import (
     STATUS_LABELS,
     PhotoUpload,
@@ -26,7 +26,7 @@ from delivery.schemas import (
     status_label,
 )
 from proposals.threads import service as threads
-from server import charts, clock, forms, i18n
+from server import charts, clock, forms, i18n, photos
 from server.feeds import collect_entries, render_atom
 from server.guards import requires_council, requires_signed_in
 from server.i18n import gettext as _
@@ -42,7 +42,7 @@ def _settings(request: Request[Any, Any, Any]) -> Any:
 
 
 def upload_dir(request: Request[Any, Any, Any]) -> Path:
-    return Path(_settings(request).var_dir) / "uploads"
+    return photos.uploads(request)
 
 
 def _money(request: Request[Any, Any, Any]) -> Any:
@@ -140,13 +140,7 @@ class DeliveryController(Controller):
 
     @get("/photos/{name:str}", name="delivery.photo")
     async def photo(self, request: Request[Any, Any, Any], name: FromPath[str]) -> File:
-        found = photos.photo_path(upload_dir(request), name)
-        if found is None:
-            raise NotFoundException()
-        path, content_type = found
-        # Names are random and never reused, so the file can be cached for good.
-        return File(path, media_type=content_type, content_disposition_type="inline",
-                    headers={"cache-control": "public, max-age=31536000, immutable"})
+        return photos.photo_response(upload_dir(request), name, public=True)
 
 
 class DeliveryFeedController(Controller):

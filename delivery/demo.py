@@ -11,10 +11,10 @@ import datetime as dt
 import struct
 import zlib
 
-from delivery import photos, service
+from delivery import service
 from delivery.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milestone
 from proposals.tables import BudgetCycle, Proposal
-from server import clock
+from server import clock, photos
 from server.demo import DemoContext, DemoStep
 from server.settings import var_dir_from_env
 

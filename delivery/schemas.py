@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import msgspec
 
-from delivery import photos, rules
-from server import forms
+from delivery import rules
+from server import forms, photos
 from server.i18n import gettext as _
 from server.i18n import lazy_gettext
 

@@ -10,7 +10,7 @@ from typing import Any
 import anyio.to_thread
 import msgspec
 
-from delivery import photos, rules
+from delivery import rules
 from delivery.schemas import (
     CycleDelivery,
     ItemDetail,
@@ -27,7 +27,7 @@ from delivery.schemas import (
     status_label,
 )
 from delivery.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milestone
-from server import clock
+from server import clock, photos
 from server.database import is_unique_violation, write_transaction
 from server.feeds import FeedEntry
 from server.i18n import gettext as _

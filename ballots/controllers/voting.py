@@ -189,7 +189,7 @@ class BallotController(Controller):
             "turnout": await service.turnout(ballot_id),
         })
 
-    @get("/ballots/{ballot_id:int}/turnout", name="ballots.turnout")
+    @get("/ballots/{ballot_id:int}/turnout", name="server.small_groups")
     async def turnout(self, ballot_id: FromPath[int]) -> Template:
         """The turnout section alone, for the ballot page's periodic refresh."""
         ballot = await load_ballot(ballot_id, cached=True)

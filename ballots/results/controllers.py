@@ -19,10 +19,10 @@ from ballots.counting import service as counting
 from ballots.results import service
 from ballots.results.charts import result_charts
 from ballots.schemas import TurnoutView
-from ballots.turnout import Cell, machine_cell
 from server import forms
 from server.guards import requires_council
 from server.i18n import gettext as _
+from server.small_groups import Cell, machine_cell
 
 PUBLISH_ERRORS = {
     "statement_required": lambda: _("Please write a statement to go with the result."),
@@ -148,7 +148,7 @@ class ResultsController(Controller):
                           "selected": x.selected, "chosen_rank": x.chosen_rank,
                           "explanation": {"code": x.explanation_code, "params": x.explanation_params,
                                           "text": x.explanation_text}} for x in p.count.projects],
-            # Small groups: count null, suppressed true, never 0 (ballots/turnout.py `machine_cell`).
+            # Small groups: count null, suppressed true, never 0 (server/small_groups.py `machine_cell`).
             "turnout": _turnout_json(await ballots_service.turnout(ballot_id),
                                      await service.turnout_by_neighborhood_cells(ballot_id)),
         }

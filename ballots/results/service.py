@@ -11,9 +11,9 @@ from ballots.counting.schemas import CountView
 from ballots.results.open_data import ballot_file
 from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
-from ballots.turnout import Cell
 from delivery.service import create_delivery_items
 from server.database import write_transaction
+from server.small_groups import Cell
 
 MAX_STATEMENT = 5000
 
@@ -181,7 +181,7 @@ async def turnout_by_neighborhood_cells(ballot_id: int) -> list[Cell]:
     from collections import Counter
 
     from ballots.tables import Participation
-    from ballots.turnout import shown_total, suppress
+    from server.small_groups import shown_total, suppress
 
     rows = await Participation.select(Participation.account.neighborhood.name.as_alias("hood")).where(
         Participation.ballot == ballot_id)

@@ -15,12 +15,12 @@ from litestar.response import Template
 from ballots import service as ballots_service
 from ballots.results import service as results
 from ballots.schemas import BallotView, TurnoutView
-from ballots.turnout import machine_cell
 from delivery import service as delivery
 from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.schemas import PublicProposal
 from server.api_docs import docs_template
+from server.small_groups import machine_cell
 from transparency.api.schemas import (
     AmendmentOut,
     BallotOut,

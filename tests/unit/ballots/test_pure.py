@@ -5,7 +5,7 @@ from __future__ import annotations
 from ballots import codes
 from ballots.eligibility import Refusal, Rules, age_band, check_account
 from ballots.ranking import apply_operation, check_ranking, parse_ids
-from ballots.turnout import shown_total, suppress
+from server.small_groups import shown_total, suppress
 
 YOUTH = Rules(neighborhood_id=None, age_min=12, age_max=22, closing_year=2026)
 RIVERSIDE = Rules(neighborhood_id=1, age_min=None, age_max=None, closing_year=2026)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from delivery import photos
+from server import photos
 from server.feeds import ATOM_NS, FeedEntry, render_atom
 
 A = f"{{{ATOM_NS}}}"

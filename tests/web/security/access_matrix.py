@@ -231,7 +231,7 @@ async def delivery_photo(world: World, role: str) -> dict[str, Any]:
     """A photo stored where the app under test keeps uploads (the test puts the app in world.extra)."""
     from pathlib import Path
 
-    from delivery import photos
+    from server import photos
 
     settings = world.extra["app"].state.settings
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

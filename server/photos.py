@@ -1,7 +1,7 @@
-"""Photos on delivery updates: the type is decided by the file's first bytes (never by its name or
-the browser's claim), the size is capped, the image is re-encoded without its metadata, and files
-are stored under a random name so that the name reveals nothing and cannot be guessed or used to
-reach another path."""
+"""Uploaded photos (delivery updates, concerns), one place for every domain: the type is decided by
+the file's first bytes (never by its name or the browser's claim), the size is capped, the image is
+re-encoded without its metadata, and files are stored under a random name so that the name reveals
+nothing and cannot be guessed or used to reach another path."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ import io
 import re
 import secrets
 from pathlib import Path
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+from litestar.response import File
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_ALT_LENGTH = 300
@@ -150,3 +155,25 @@ def take_held_photo(directory: Path, token: str) -> bytes | None:
         return None
     path.unlink(missing_ok=True)
     return data
+
+
+def uploads(request: Request[Any, Any, Any], area: str = "") -> Path:
+    """Where uploads live for this app. `area` keeps one domain's files apart from another's (a
+    concern's private photo never sits where public delivery photos are served from). Domains pass
+    the result to the functions here and never build paths themselves, so storage can change
+    (shared object storage for several hosts) without touching them."""
+    root = Path(request.app.state.settings.var_dir) / "uploads"
+    return root / area if area else root
+
+
+def photo_response(place: Path, name: str, *, public: bool) -> File:
+    """The stored photo as a response, or 404 for an unknown or malformed name. Public photos are
+    cached for good (names are random and never reused); private ones are never cached on the way,
+    because the caller decided who may see them for this request only."""
+    found = photo_path(place, name)
+    if found is None:
+        raise NotFoundException()
+    path, content_type = found
+    cache = "public, max-age=31536000, immutable" if public else "private, no-store"
+    return File(path, media_type=content_type, content_disposition_type="inline",
+                headers={"cache-control": cache})
