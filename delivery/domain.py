@@ -3,12 +3,12 @@ server/domains.py."""
 
 from __future__ import annotations
 
-from server.domains import Domain
+from server.domains import Domain, Kind
 
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from delivery import comments, demo, home, routes, service
+    from delivery import comments, demo, home, links, routes, service
     from server.navigation import N_, NavItem
 
     return Domain(
@@ -25,7 +25,7 @@ def manifest() -> Domain:
         ],
         home_sections=[home.delivery_home_section],
         notification_kinds=service.NOTIFICATION_KINDS,
-        kinds=comments.KINDS,
+        kinds=[*comments.KINDS, *(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items())],
         feed_providers=[("delivery", service.delivery_update_entries)],
         follow_sources=[home.followed_projects],
         stylesheets=["css/outcomes.css"],

@@ -3,12 +3,12 @@ threads, moderation) and draft procedures. Read by the host through server/domai
 
 from __future__ import annotations
 
-from server.domains import Domain, Limiter
+from server.domains import Domain, Kind, Limiter
 
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from proposals import comments, home, routes
+    from proposals import comments, home, links, routes
     from proposals import demo as proposals_demo
     from proposals import service as proposals_service
     from proposals.drafts import demo as drafts_demo
@@ -40,7 +40,8 @@ def manifest() -> Domain:
                             **moderation_service.NOTIFICATION_KINDS, **drafts_service.NOTIFICATION_KINDS},
         subject_guards=proposals_service.SUBJECT_GUARDS,
         follow_sources=[comments.followed_proposals, drafts_service.followed_drafts],
-        kinds=[*comments.KINDS, *threads_service.KINDS, *moderation_service.KINDS, *drafts_service.KINDS],
+        kinds=[*comments.KINDS, *threads_service.KINDS, *moderation_service.KINDS, *drafts_service.KINDS,
+               *(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items())],
         # Reports per account: 30 an hour (proposals/moderation/controllers.py). Three reports hide an
         # item, so a flood from one account is what needs slowing.
         rate_limiters={"reports": Limiter(30, 3600)},

@@ -122,7 +122,7 @@ def sees_unpublished(viewer: Viewer | None) -> bool:
     words stay in the moderators' queue and in the notification telling its author). A draft never
     published, and the working copy of the next version, are council staff's, who write them: the
     pages, threads, API and home section read only published versions (draft_page, version_page,
-    _describe_sections), and lists add unpublished drafts for those this says yes to."""
+    describe_sections), and lists add unpublished drafts for those this says yes to."""
     return bool(viewer and viewer.is_council)
 
 
@@ -624,7 +624,7 @@ async def followed_drafts(account_id: int) -> list[Followed]:
 
 # ---------------------------------------------------------------- kinds for threads and moderation
 
-async def _describe_sections(keys: list[int]) -> dict[int, TargetInfo]:
+async def describe_sections(keys: list[int]) -> dict[int, TargetInfo]:
     if not keys:
         return {}
     rows = await DraftSection.select(
@@ -656,7 +656,7 @@ async def _describe_amendment_content(ids: list[int]) -> dict[int, ContentInfo]:
 
 # Declared in proposals/domain.py.
 KINDS = [
-    threads_registry.kind(SECTION_KIND, _describe_sections, stances=True, followers=_section_followers),
+    threads_registry.kind(SECTION_KIND, describe_sections, stances=True, followers=_section_followers),
     threads_registry.kind(AMENDMENT_KIND, _describe_amendment_targets, stances=False, followers=_amendment_followers),
     moderation_registry.kind(AMENDMENT_KIND, _describe_amendment_content, label=N_("amendment")),
 ]
