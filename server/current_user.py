@@ -42,6 +42,14 @@ class Viewer(msgspec.Struct, frozen=True):
     def is_moderator(self) -> bool:
         return self.role in ("moderator", "council")
 
+    @property
+    def is_partner(self) -> bool:
+        return self.role == "partner"
+
+    @property
+    def is_oversight(self) -> bool:
+        return self.role == "oversight"
+
 
 async def load_viewer(account_id: int) -> Viewer | None:
     row = (

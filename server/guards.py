@@ -43,3 +43,5 @@ async def requires_not_blocked(connection: ASGIConnection[Any, Any, Any, Any], h
 
 requires_council = requires_role("council")
 requires_moderator = requires_role("moderator", "council")
+requires_partner_or_council = requires_role("partner", "council")
+requires_oversight = requires_role("oversight")

@@ -10,7 +10,10 @@ import msgspec
 from server import forms
 from server.i18n import gettext as _
 
-ROLES = ("resident", "moderator", "council")
+# partner: a community organisation, school or faith group that verifies residents in person and hands
+# out access codes (issue "One resident, one vote"); oversight: a member of an independent oversight
+# body who reads the concerns routed to it (the concerns domain). Neither moderates nor runs ballots.
+ROLES = ("resident", "moderator", "council", "partner", "oversight")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 OLDEST_BIRTH_YEAR = 1900

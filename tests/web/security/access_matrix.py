@@ -28,7 +28,7 @@ from server.current_user import Viewer
 from server.domains import DOMAINS
 
 ALLOW, SIGNIN, DENY, MISSING = "allow", "signin", "deny", "404"
-ROLES = ("anonymous", "resident", "blocked", "moderator", "council")
+ROLES = ("anonymous", "resident", "blocked", "moderator", "council", "partner", "oversight")
 
 
 @dataclass
@@ -57,13 +57,15 @@ class Access:
     moderator: str
     council: str
     blocked: str | None = None  # a blocked resident; None = same as resident
+    partner: str | None = None  # a community partner (verifies, hands out codes); None = same as resident
+    oversight: str | None = None  # an oversight body member (reads concerns routed to it); None = same as resident
     params: Params | None = None
     form: dict[str, str] = field(default_factory=dict)  # body for unsafe methods (the CSRF token is added)
     note: str = ""
 
     def expected(self, role: str) -> str:
-        if role == "blocked":
-            return self.blocked or self.resident
+        if role in ("blocked", "partner", "oversight"):
+            return getattr(self, role) or self.resident
         return getattr(self, role)
 
 

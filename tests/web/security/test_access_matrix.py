@@ -57,7 +57,7 @@ def outcome(response: httpx.Response) -> str:
 async def build_world() -> World:
     hood = await make_neighborhood("Matrix Town")
     accounts: dict[str, Any] = {"anonymous": None}
-    for role in ("resident", "moderator", "council"):
+    for role in ("resident", "moderator", "council", "partner", "oversight"):
         accounts[role] = await make_account(role, neighborhood_id=hood)
     blocked = await make_account("resident", neighborhood_id=hood)
     from server.accounts.tables import Account
