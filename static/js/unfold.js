@@ -1,0 +1,27 @@
+// Long pages fold their long parts into <details>. When the address points inside a closed one
+// (a notification's link to #comment-12, a redirect to #amendment-3 after posting), open every
+// <details> around the target and bring it into view. Chromium opens them by itself; other browsers
+// do not. Without JavaScript the sections themselves stay outside <details>, so jump links still land.
+(function () {
+  "use strict";
+  function reveal() {
+    var id = location.hash.slice(1);
+    if (!id) return;
+    var target = document.getElementById(decodeURIComponent(id));
+    if (!target) return;
+    var opened = false;
+    for (var node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) {
+        node.open = true;
+        opened = true;
+      }
+    }
+    if (opened) target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", reveal);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", reveal);
+  } else {
+    reveal();
+  }
+})();
