@@ -416,8 +416,10 @@ def comment_and_amend_draft(walk: Walk) -> None:
     page.wait_for_load_state()
     draft_url = urlparse(page.url).path
     comment = unique("Walk comment: please say who answers within two weeks.")
-    # The first new-comment form that asks for a view (in a full run the first .comment-form had none).
-    form = page.locator("form.comment-form", has=page.get_by_label("I have concerns")).first
+    # The first section discussion (folded behind its count on the long page) whose form asks for a view.
+    fold = page.locator("details.thread-fold", has=page.get_by_label("I have concerns")).first
+    fold.locator(":scope > summary").click()
+    form = fold.locator("form.comment-form")
     form.get_by_label("I have concerns").check()
     form.get_by_label("Add a comment").fill(comment)
     form.get_by_role("button", name="Post comment").click()
