@@ -72,6 +72,8 @@ async def test_ballot_times_outside_the_voting_phase_are_refused_next_to_the_fie
     error = re.search(r'id="closes_at-error"[^>]*>(.*?)</p>', refused.text, re.S)
     assert error is not None and "must close by the end of" in error.group(1)
     assert f"<bdi>{cycle.name}</bdi>" in error.group(1) and 'id="opens_at-error"' not in refused.text
+    summary = refused.text.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#closes_at">Voting closes: Voting in <bdi>' in summary  # the summary names the field
     for typed in ('value="Late city fund"', f'value="{form["closes_at"]}"', f'value="{form["opens_at"]}"'):
         assert typed in refused.text
     assert len(await ballots_service.list_ballots()) == 1
