@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from browser.helpers import sign_in_request
 
@@ -175,3 +177,39 @@ def test_a_link_into_a_folded_part_opens_it(page, page_nojs) -> None:
     assert "/drafts/1#comment-" in page_nojs.url
     target = page_nojs.url.rsplit("#", 1)[1]
     assert page_nojs.locator(f"#{target}").is_visible()
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "ar"])
+def test_ballot_closing_after_the_voting_phase_is_refused_next_to_the_field(page_nojs, live_url: str,
+                                                                             locale: str) -> None:
+    """Item 12: a ballot open after its cycle says voting has ended is refused, in the council's
+    language, next to the closing time, on a phone, with everything typed still there."""
+    from browser.helpers import NARROW, horizontal_overflow
+
+    page = page_nojs
+    page.set_viewport_size(NARROW)
+    page.context.add_cookies([{"name": "lang", "value": locale, "url": live_url}])
+    sign_in_request(page.context, "council")
+    page.goto("/council/ballots/new?cycle_id=1&fund=1")  # the demo cycle that is voting now, Riverside
+    now = time.time()
+    closes = time.strftime("%Y-%m-%dT20:00", time.gmtime(now + 90 * 86400))  # months after voting ends
+    page.locator("#title").fill("Late Riverside fund")
+    page.locator("#budget").fill("50000")
+    for box in page.locator("input[name=candidates]").all()[:2]:
+        box.check()
+    page.locator("#max_ranks").fill("2")
+    page.locator("#opens_at").fill(time.strftime("%Y-%m-%dT%H:00", time.gmtime(now + 3600)))
+    page.locator("#closes_at").fill(closes)
+    page.locator("form", has=page.locator("#title")).locator("button[type=submit]").click()  # Create ballot
+    page.wait_for_load_state()
+    error = page.locator("#closes_at-error")
+    assert error.is_visible() and page.locator("#opens_at-error").count() == 0
+    expected = {"en": "must close by the end of", "es": "debe cerrar a más tardar", "ar": "يجب أن تُغلق"}[locale]
+    assert expected in error.inner_text()
+    isolated = error.locator("bdi").all_inner_texts()  # the cycle's name and dates, kept apart from Arabic
+    assert f"{time.gmtime(now).tm_year} Safety Fund" in isolated and len(isolated) == 4, isolated  # the demo's
+    box, field = error.bounding_box(), page.locator("#closes_at").bounding_box()
+    assert 0 <= field["y"] - (box["y"] + box["height"]) < 40, "the reason is not next to the field"
+    assert page.locator("#closes_at").input_value() == closes
+    assert page.locator("#title").input_value() == "Late Riverside fund"
+    assert not horizontal_overflow(page)
