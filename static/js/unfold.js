@@ -5,9 +5,14 @@
 (function () {
   "use strict";
   function reveal() {
-    var id = location.hash.slice(1);
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return; // a malformed address: nothing to open
+    }
     if (!id) return;
-    var target = document.getElementById(decodeURIComponent(id));
+    var target = document.getElementById(id);
     if (!target) return;
     var opened = false;
     for (var node = target.parentElement; node; node = node.parentElement) {
