@@ -1,7 +1,7 @@
 // Long pages fold their long parts into <details>. When the address points inside a closed one
 // (a notification's link to #comment-12, a redirect to #amendment-3 after posting), open every
-// <details> around the target and bring it into view. Chromium opens them by itself; other browsers
-// do not. Without JavaScript the sections themselves stay outside <details>, so jump links still land.
+// <details> around the target and bring it into view. Chromium opens them by itself; not every
+// browser does. Without JavaScript the sections stay outside <details>, so jump links still land.
 (function () {
   "use strict";
   function reveal() {

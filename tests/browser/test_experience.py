@@ -165,6 +165,12 @@ def test_a_link_into_a_folded_part_opens_it(page, page_nojs) -> None:
         page.goto(f"/drafts/1#{target}")  # and arriving from elsewhere
         assert page.locator(f"#{target}").is_visible()
         assert -1 <= page.locator(f"#{target}").bounding_box()["y"] < NARROW["height"]
+        # unfold.js itself, for browsers that do not open <details> on their own: fold everything
+        # again and tell the page the address changed; only the script can open it now.
+        page.evaluate("() => document.querySelectorAll('details[open]').forEach(d => { d.open = false; })")
+        assert not page.locator(f"#{target}").is_visible()
+        page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")
+        assert page.locator(f"#{target}").is_visible()
     # Without JavaScript: a resident posts a comment in a folded discussion and lands on it.
     sign_in_request(page_nojs.context, "resident")
     page_nojs.goto("/drafts/1")
