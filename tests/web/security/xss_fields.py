@@ -142,19 +142,20 @@ async def _draft() -> dict[str, Any]:
 async def _closed_ballot() -> dict[str, Any]:
     import datetime as dt
 
-    from factories.ballots import settings_for
-    from factories.proposals import make_cycle, make_proposals
+    from factories.ballots import make_voting_cycle, settings_for
+    from factories.proposals import make_proposals
     from support import make_account
 
     from ballots import service
     from ballots.counting import service as counting
 
     now = dt.datetime.now(dt.UTC)
+    opens, closes = now - dt.timedelta(days=8), now - dt.timedelta(days=1)
     council = await make_account("council")
-    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
+    cycle = await make_voting_cycle(f"Ballot cycle {next(_unique)}", opens=opens, closes=closes, days=10)
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
-    ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=now - dt.timedelta(days=8),
-                                                         closes=now - dt.timedelta(days=1)), council.id)
+    ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=opens, closes=closes),
+                                            council.id)
     run = await counting.count_ballot(ballot_id)
     return {"ballot_id": ballot_id, "count_run_id": run.id, "council_id": council.id}
 
