@@ -86,15 +86,16 @@ def _iso(moment: dt.datetime, zone: ZoneInfo) -> str:
 
 
 def ocd_event(meeting: MeetingView, agenda: list[AgendaView], *, base_url: str, zone: ZoneInfo,
-              links: dict[tuple[str, int], Any], now: dt.datetime, members: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
+              links: dict[tuple[str, int], Any], now: dt.datetime,
+              members: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
     """`links`: what server/links.resolve gave for the agenda's (kind, id) pairs (missing ones are
     not public and are left out); `members`: (name, role) of the body's current members."""
     url = f"{base_url}/meetings/{meeting.id}"
     media: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
     if meeting.recording_url:
-        media.append({"name": "Recording", "type": "recording", "date": _local(meeting.starts_at, zone).date().isoformat(),
-                      "offset": None, "links": [{"media_type": "text/html", "url": meeting.recording_url, "text": ""}]})
+        media.append({"name": "Recording", "type": "recording",
+                      "date": _local(meeting.starts_at, zone).date().isoformat(), "offset": None, "links": [{"media_type": "text/html", "url": meeting.recording_url, "text": ""}]})
     if meeting.minutes_published_at is not None:
         documents.append({"note": "Minutes", "date": _local(meeting.minutes_published_at, zone).date().isoformat(),
                           "media_type": "text/html", "url": f"{url}#minutes",
@@ -112,7 +113,8 @@ def ocd_event(meeting: MeetingView, agenda: list[AgendaView], *, base_url: str, 
                       "notes": [item.notes] if item.notes else [], "classification": [],
                       "related_entities": related,
                       "extras": {"number": item.number, "duration_minutes": item.duration_minutes}})
-    participants = [{"entity_type": "organization", "name": meeting.body_name, "note": "host"}] if meeting.body_name else []
+    participants = ([{"entity_type": "organization", "name": meeting.body_name, "note": "host"}]
+                    if meeting.body_name else [])
     participants += [{"entity_type": "person", "name": name, "note": role} for name, role in members]
     return {
         "_type": "event",

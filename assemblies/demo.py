@@ -119,7 +119,8 @@ async def _commitments(ctx: DemoContext) -> None:
         created = _at(-38, 10)
         cid = await _insert(Commitment(
             title=title, owner=owner, description=description, source_kind=source[0] if source else None,
-            source_id=source[1] if source else None, neighborhood=hood, promised_date=today + dt.timedelta(days=promised),
+            source_id=source[1] if source else None, neighborhood=hood,
+            promised_date=today + dt.timedelta(days=promised),
             due_date=today + dt.timedelta(days=due if due is not None else promised), status=status,
             status_reason=reason, done_on=today + dt.timedelta(days=done) if done is not None else None,
             created_by=council, created_at=created, updated_at=created))

@@ -610,8 +610,8 @@ async def create_commitment(viewer: Any, data: CommitmentInput) -> int:
             commitment=commitment_id, kind="created", status_to=rules.OPEN, date_to=data.promised_date,
             author=viewer.id, author_name=viewer.display_name, created_at=now))
     if link and link[0] in (MEETING, BOARD_LINK):
-        await notify(await _followers(MEETING if link[0] == MEETING else BODY, link[1]), "commitment_new", subject=data.title,
-                     actor=viewer.display_name, url=f"/commitments/{commitment_id}", exclude=viewer.id)
+        await notify(await _followers(MEETING if link[0] == MEETING else BODY, link[1]), "commitment_new",
+                     subject=data.title, actor=viewer.display_name, url=f"/commitments/{commitment_id}", exclude=viewer.id)
     return commitment_id
 
 

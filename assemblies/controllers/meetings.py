@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import msgspec
 from jinja2_fragments.litestar import HTMXBlockTemplate
@@ -45,6 +46,10 @@ from server.web import int_or_none, is_htmx, see_other
 def _labels() -> dict[str, Any]:
     return {"kind_labels": MEETING_KIND_LABELS, "mode_labels": MODE_LABELS, "status_labels": MEETING_STATUS_LABELS,
             "commitment_labels": COMMITMENT_STATUS_LABELS}
+
+
+def _zone() -> ZoneInfo:
+    return clock.check_zone(clock.zone_name())
 
 
 def _base(request: Request[Any, Any, Any]) -> str:
@@ -87,7 +92,8 @@ class MeetingsController(Controller):
         })
 
     @get("/calendar.ics", name="meetings.calendar", cache=False)
-    async def calendar(self, request: Request[Any, Any, Any], neighborhood: FromQuery[str | None] = None) -> Response[bytes]:
+    async def calendar(self, request: Request[Any, Any, Any],
+                       neighborhood: FromQuery[str | None] = None) -> Response[bytes]:
         hood_id = int_or_none(neighborhood)
         hood = await get_neighborhood(hood_id) if hood_id else None
         if hood_id and hood is None:
@@ -126,8 +132,8 @@ class MeetingsController(Controller):
         resolved = await links.resolve([(i.link_kind, i.link_id) for i in agenda if i.link_kind and i.link_id])
         members = [(m.person_name, m.role) for m in await service.members_of(meeting.body_id) if m.current] \
             if meeting.body_id else []
-        document = calendars.ocd_event(meeting, agenda, base_url=_base(request), zone=clock.check_zone(clock.zone_name()),
-                                       links=resolved, now=clock.now(), members=members)
+        document = calendars.ocd_event(meeting, agenda, base_url=_base(request), zone=_zone(), links=resolved,
+                                       now=clock.now(), members=members)
         return Response(msgspec.json.encode(document), media_type="application/json")
 
     @post("/{meeting_id:int}/follow", name="meetings.follow", guards=[requires_signed_in])
@@ -176,15 +182,15 @@ class MeetingsController(Controller):
         })
 
     @get("/new", name="meetings.new", guards=[requires_signed_in])
-    async def new(self, request: Request[Any, Any, Any], body: FromQuery[str | None] = None) -> Template:
-        body_id = int_or_none(body)
+    async def new(self, request: Request[Any, Any, Any], board: FromQuery[str | None] = None) -> Template:
+        body_id = int_or_none(board)
         kind = "board_meeting" if body_id else "assembly"
         return await self._new_page(request, body_id, {"kind": kind, "mode": "in_person"}, {})
 
     @post("/new", name="meetings.create", guards=[requires_not_blocked])
-    async def create(self, request: Request[Any, Any, Any], body: FromQuery[str | None] = None) -> Template | Redirect:
+    async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
-        body_id = int_or_none(form.get("body_id") or body)
+        body_id = int_or_none(form.get("body_id"))
         data, errors = parse_meeting(form, await neighborhood_ids())
         if data is None:
             return await self._new_page(request, body_id, form, errors, status=400)
@@ -285,7 +291,7 @@ class MeetingsController(Controller):
 
 def _ics(request: Request[Any, Any, Any], meetings: list[MeetingView], name: str, filename: str) -> Response[bytes]:
     host = urlparse(str(request.base_url)).hostname or "townsquare"
-    body = calendars.ical_feed(meetings, name=name, base_url=_base(request), zone=clock.check_zone(clock.zone_name()),
-                               host=host, stamp=clock.now())
+    body = calendars.ical_feed(meetings, name=name, base_url=_base(request), zone=_zone(), host=host,
+                               stamp=clock.now())
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
