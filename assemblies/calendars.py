@@ -95,7 +95,8 @@ def ocd_event(meeting: MeetingView, agenda: list[AgendaView], *, base_url: str, 
     documents: list[dict[str, Any]] = []
     if meeting.recording_url:
         media.append({"name": "Recording", "type": "recording",
-                      "date": _local(meeting.starts_at, zone).date().isoformat(), "offset": None, "links": [{"media_type": "text/html", "url": meeting.recording_url, "text": ""}]})
+                      "date": _local(meeting.starts_at, zone).date().isoformat(), "offset": None,
+                      "links": [{"media_type": "text/html", "url": meeting.recording_url, "text": ""}]})
     if meeting.minutes_published_at is not None:
         documents.append({"note": "Minutes", "date": _local(meeting.minutes_published_at, zone).date().isoformat(),
                           "media_type": "text/html", "url": f"{url}#minutes",

@@ -611,7 +611,8 @@ async def create_commitment(viewer: Any, data: CommitmentInput) -> int:
             author=viewer.id, author_name=viewer.display_name, created_at=now))
     if link and link[0] in (MEETING, BOARD_LINK):
         await notify(await _followers(MEETING if link[0] == MEETING else BODY, link[1]), "commitment_new",
-                     subject=data.title, actor=viewer.display_name, url=f"/commitments/{commitment_id}", exclude=viewer.id)
+                     subject=data.title, actor=viewer.display_name, url=f"/commitments/{commitment_id}",
+                     exclude=viewer.id)
     return commitment_id
 
 
