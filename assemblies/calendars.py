@@ -2,7 +2,8 @@
 documents. Both take the meetings as the service returns them and the site's base address.
 
 iCalendar: every DTSTART/DTEND carries the city's TZID with a VTIMEZONE, since feeds with floating
-or UTC-only times show wrong local times in some calendar programs; SEQUENCE is the meeting's own
+or UTC-only times show wrong local times in some calendar programs (a city whose zone is UTC itself
+gets UTC times, "Z": RFC 5545 forbids a TZID on them, and they are unambiguous); SEQUENCE is the meeting's own
 counter, raised by the service on every change of time, place or status, so calendars replace their
 copy; a cancelled meeting stays in the feed with STATUS:CANCELLED, so calendars remove it.
 
@@ -48,9 +49,6 @@ def ical_event(meeting: MeetingView, *, base_url: str, zone: ZoneInfo, host: str
     start, end = _local(meeting.starts_at, zone), _local(meeting.ends_at, zone)
     event.add("dtstart", start)
     event.add("dtend", end)
-    # A zone icalendar would write as UTC ("Z") still gets its name: calendars then show the city's time.
-    for name in ("dtstart", "dtend"):
-        event[name].params["TZID"] = zone.key
     event.add("summary", meeting.title)
     if location := _location(meeting):
         event.add("location", location)
