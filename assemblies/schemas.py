@@ -44,6 +44,15 @@ COMMITMENT_STATUS_LABELS = {
     rules.DROPPED: lazy_gettext("Dropped"),
 }
 
+# How the register counts a commitment against its first promised date (the dashboard's figures).
+OUTCOME_LABELS = {
+    rules.KEPT_ON_TIME: lazy_gettext("Kept on time"),
+    rules.KEPT_LATE: lazy_gettext("Kept late"),
+    rules.LATE: lazy_gettext("Late: still open after the promised date"),
+    rules.DROPPED_OUTCOME: lazy_gettext("Dropped"),
+    rules.PENDING: lazy_gettext("Not yet due"),
+}
+
 
 def label(labels: Mapping[str, object], key: str | None) -> str:
     return str(labels.get(key or "", key or ""))

@@ -531,7 +531,9 @@ def _commitment(row: dict[str, Any], today: dt.date, revisions: int) -> Commitme
 
 async def list_commitments(*, status: str | None = None, owner: str | None = None, overdue_only: bool = False,
                            neighborhood_id: int | None = None, source: tuple[str, int] | None = None,
-                           today: dt.date | None = None) -> list[CommitmentSummary]:
+                           outcome: str | None = None, today: dt.date | None = None) -> list[CommitmentSummary]:
+    """The register, overdue first. `outcome` (rules.outcome: kept on time, kept late, late, ...) is
+    what the transparency dashboard's figures link to."""
     today = today or clock.today()
     query = Commitment.select(*_COMMITMENT_COLUMNS)
     if status:
@@ -547,6 +549,8 @@ async def list_commitments(*, status: str | None = None, owner: str | None = Non
     found = [_commitment(r, today, revisions.get(r["id"], 0)) for r in rows]
     if overdue_only:
         found = [c for c in found if c.overdue]
+    if outcome:
+        found = [c for c in found if rules.outcome(c.status, c.promised_date, c.done_on, today) == outcome]
     found.sort(key=lambda c: -c.days_overdue)  # stable: overdue first, then by date
     return found
 

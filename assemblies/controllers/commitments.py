@@ -22,7 +22,7 @@ from assemblies.controllers._shared import (
     options,
     run,
 )
-from assemblies.schemas import COMMITMENT_STATUS_LABELS, parse_commitment, parse_date
+from assemblies.schemas import COMMITMENT_STATUS_LABELS, OUTCOME_LABELS, parse_commitment, parse_date
 from server import clock, forms, links
 from server.guards import requires_council, requires_signed_in
 from server.i18n import gettext as _
@@ -40,20 +40,23 @@ class CommitmentsController(Controller):
 
     @get("/", name="commitments.list")
     async def register(self, status: FromQuery[str | None] = None, owner: FromQuery[str | None] = None,
-                       neighborhood: FromQuery[str | None] = None, overdue: FromQuery[str | None] = None) -> Template:
+                       neighborhood: FromQuery[str | None] = None, overdue: FromQuery[str | None] = None,
+                       outcome: FromQuery[str | None] = None) -> Template:
         status = status if status in rules.COMMITMENT_STATUSES else None
         owners = await service.owners()
         owner = owner if owner in owners else None
         hood_id = int_or_none(neighborhood)
+        outcome = outcome if outcome in OUTCOME_LABELS else None
         items = await service.list_commitments(status=status, owner=owner, neighborhood_id=hood_id,
-                                               overdue_only=overdue == "1")
+                                               overdue_only=overdue == "1", outcome=outcome)
         sources = await links.resolve({(c.source_kind, c.source_id) for c in items
                                        if c.source_kind and c.source_id is not None})  # type: ignore[misc]
         return Template("assemblies/commitments.html", context={
             **_labels(), "items": items, "sources": sources, "owners": owners,
             "neighborhoods": await active_neighborhoods(), "status_options": options(COMMITMENT_STATUS_LABELS),
             "filters": {"status": status or "", "owner": owner or "", "neighborhood": hood_id,
-                        "overdue": overdue == "1"},
+                        "overdue": overdue == "1", "outcome": outcome or ""},
+            "outcome_label": OUTCOME_LABELS.get(outcome or ""),
             "counts": await service.commitment_counts(),
         })
 
