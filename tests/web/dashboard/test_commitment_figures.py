@@ -33,7 +33,8 @@ async def test_commitments_kept_on_time_late_and_dropped(client: httpx.AsyncClie
         assert re.search(rf"{re.escape(label)} {number}\b", text), (label, text)
     # Each figure links to the list it counts.
     for query, title in (("outcome=kept_on_time", "Publish the response times"),
-                         ("outcome=kept_late", "Repair the lamps"), ("outcome=late", "Crossing guard at Elm Street"), ("outcome=dropped", "Towpath cameras"),
+                         ("outcome=kept_late", "Repair the lamps"), ("outcome=late", "Crossing guard at Elm Street"),
+                         ("outcome=dropped", "Towpath cameras"),
                          ("overdue=1", "Crossing guard at Elm Street")):
         assert f'href="/commitments?{query}"' in page.text.replace("&amp;", "&")
         listed = await client.get(f"/commitments?{query}")
