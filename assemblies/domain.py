@@ -9,7 +9,8 @@ from server.domains import Domain, Kind
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from assemblies import demo, home, links, routes, service
+    from assemblies import demo, home, links, proposal_timeline, routes, service
+    from proposals import timeline_sources
     from server.background import Job
     from server.navigation import N_, NavItem
 
@@ -28,7 +29,9 @@ def manifest() -> Domain:
         home_sections=[home.assemblies_home_section],
         jobs=[Job("commitments_overdue", 15 * 60, service.run_overdue_job)],
         notification_kinds=service.NOTIFICATION_KINDS,
-        kinds=[Kind("link", name, spec) for name, spec in links.LINK_KINDS.items()],
+        kinds=[*(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items()),
+               timeline_sources.kind("assemblies.meetings_and_commitments",
+                                     proposal_timeline.meetings_and_commitments)],
         follow_sources=[home.followed],
         stylesheets=["css/assemblies.css"],
     )

@@ -81,3 +81,19 @@ async def test_only_council_staff_report_progress(client: httpx.AsyncClient) -> 
     assert refused.status_code == 400 and ">No money.</textarea>" in refused.text
     detail = await service.commitment_detail(commitment)
     assert detail is not None and detail.commitment.status == rules.OPEN
+
+
+async def test_a_proposals_timeline_shows_its_meetings_and_commitments(client: httpx.AsyncClient) -> None:
+    from factories.delivery import make_proposal
+
+    proposal = await make_proposal("Brighter lamps on the river path")
+    staff = await council_member()
+    meeting = await held_meeting("Autumn assembly")
+    await service.add_agenda_item(meeting, staff, title="Lamps", notes="", duration_minutes=None, parent_id=None,
+                                  link=("proposal", proposal))
+    commitment = await make_commitment("Fix every lamp by winter", source=("proposal", proposal), by=staff)
+    page = await client.get(f"/proposals/{proposal}")
+    text = text_of(page.text)
+    assert "Discussed at Autumn assembly ." in text
+    assert "Council commitment: Fix every lamp by winter (Open, due" in text
+    assert f'href="/commitments/{commitment}"' in page.text and f'href="/meetings/{meeting}"' in page.text
