@@ -135,6 +135,6 @@ def ocd_event(meeting: MeetingView, agenda: list[AgendaView], *, base_url: str, 
         "agenda": items,
         "sources": [{"url": url, "note": "Townsquare"}],
         "extras": {"mode": meeting.mode, "languages": meeting.languages, "interpretation": meeting.interpretation,
-                   "childcare": meeting.childcare, "neighborhood": meeting.neighborhood_name,
+                   "childcare": meeting.childcare, "neighborhoods": [a.name for a in meeting.neighborhoods],
                    "cancel_reason": meeting.cancel_reason or None, "attendance": meeting.attendance},
     }

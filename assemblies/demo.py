@@ -8,7 +8,16 @@ from __future__ import annotations
 import datetime as dt
 
 from assemblies import rules
-from assemblies.tables import AgendaItem, Body, Commitment, CommitmentEvent, Follow, Meeting, Membership
+from assemblies.tables import (
+    AgendaItem,
+    Body,
+    Commitment,
+    CommitmentEvent,
+    Follow,
+    Meeting,
+    MeetingNeighborhood,
+    Membership,
+)
 from server import clock
 from server.demo import DemoContext, DemoStep
 
@@ -51,10 +60,9 @@ async def _board(ctx: DemoContext) -> None:
 
 async def _meetings(ctx: DemoContext) -> None:
     board = ctx.extra["assemblies_board"]
-    hood = ctx.neighborhoods.get("Riverside")
     council = ctx.accounts.get("council")
     upcoming = await _insert(Meeting(
-        title="Riverside spring assembly", kind="assembly", neighborhood=hood, body=None,
+        title="Riverside spring assembly", kind="assembly", body=None,
         description="The twice-yearly assembly: what the council did since the autumn, and what residents want next.",
         starts_at=_at(12, 18, 30), ends_at=_at(12, 20, 30), mode="hybrid", address="Riverside Community Hall, "
         "12 Canal Road", accessibility="Step-free entrance from Canal Road; hearing loop in the main hall.",
@@ -70,8 +78,8 @@ async def _meetings(ctx: DemoContext) -> None:
     for n, title in enumerate(("Lamps out on the river path: survey results", "Residents' questions"), start=1):
         await _insert(AgendaItem(meeting=upcoming, parent=ids[2], position=n, title=title))
     held = await _insert(Meeting(
-        title="Riverside Community Safety Board: autumn meeting", kind="board_meeting", neighborhood=hood,
-        body=board, description="Quarterly meeting of the board, open to the public.",
+        title="Riverside Community Safety Board: autumn meeting", kind="board_meeting", body=board,
+        description="Quarterly meeting of the board, open to the public.",
         starts_at=_at(-40, 18), ends_at=_at(-40, 20), mode="in_person", address="Riverside Library, meeting room 2",
         accessibility="Lift to the first floor.", languages="English, Arabic", interpretation="Arabic interpreter",
         status=rules.HELD, attendance=34, sequence=1, created_by=ctx.accounts.get("resident"),
@@ -86,19 +94,23 @@ async def _meetings(ctx: DemoContext) -> None:
         minutes_published_at=_at(-37, 12)))
     await _insert(AgendaItem(meeting=held, position=1, title="Lighting survey", duration_minutes=45))
     await _insert(AgendaItem(meeting=held, position=2, title="Elm Street crossing", duration_minutes=45))
-    await _insert(Meeting(
-        title="Hillcrest listening session on youth safety", kind="listening_session",
-        neighborhood=ctx.neighborhoods.get("Hillcrest"), description="Young people and parents talk to council staff.",
+    cancelled = await _insert(Meeting(
+        title="Hillcrest and Old Town listening session on youth safety", kind="listening_session",
+        description="Young people and parents talk to council staff.",
         starts_at=_at(5, 17), ends_at=_at(5, 19), mode="in_person", address="Hillcrest Youth Centre",
         status=rules.CANCELLED, sequence=1, languages="English",
         cancel_reason="The youth centre is closed for repairs after a burst pipe. A new date will be announced "
                       "here within two weeks.", created_by=council))
     await _insert(Meeting(
-        title="City-wide town hall on community safety", kind="town_hall", neighborhood=None,
+        title="City-wide town hall on community safety", kind="town_hall",
         description="The council presents the year's safety budget and answers questions.",
         starts_at=_at(30, 18), ends_at=_at(30, 20), mode="online",
         online_url="https://meet.example.org/town-hall", languages="English, Spanish",
         interpretation="Spanish interpretation on a separate audio channel", created_by=council))
+    for meeting, names in ((upcoming, ["Riverside"]), (held, ["Riverside"]), (cancelled, ["Hillcrest", "Old Town"])):
+        for name in names:
+            if ctx.neighborhoods.get(name):
+                await _insert(MeetingNeighborhood(meeting=meeting, neighborhood=ctx.neighborhoods[name]))
     ctx.extra["assemblies_held"] = held
     for key in ("resident", "neighbor"):
         if ctx.accounts.get(key):

@@ -79,6 +79,13 @@ class BodyRef(msgspec.Struct, frozen=True):
     name: str
 
 
+class Area(msgspec.Struct, frozen=True):
+    """A neighborhood a meeting is for."""
+
+    id: int
+    name: str
+
+
 class AgendaView(msgspec.Struct, frozen=True):
     id: int
     parent_id: int | None
@@ -96,8 +103,7 @@ class MeetingSummary(msgspec.Struct, frozen=True):
     id: int
     title: str
     kind: str
-    neighborhood_id: int | None
-    neighborhood_name: str | None
+    neighborhoods: list[Area]  # none: city-wide
     body_id: int | None
     body_name: str | None
     starts_at: dt.datetime
@@ -116,8 +122,7 @@ class MeetingView(msgspec.Struct, frozen=True):
     title: str
     kind: str
     description: str
-    neighborhood_id: int | None
-    neighborhood_name: str | None
+    neighborhoods: list[Area]  # none: city-wide
     body_id: int | None
     body_name: str | None
     starts_at: dt.datetime
@@ -253,7 +258,7 @@ class MeetingInput(msgspec.Struct, frozen=True):
     title: str
     kind: str
     description: str
-    neighborhood_id: int | None
+    neighborhood_ids: list[int]  # none: city-wide
     starts_at: dt.datetime
     ends_at: dt.datetime
     mode: str
@@ -355,12 +360,30 @@ def _neighborhood(form: Mapping[str, str], errors: forms.Errors, choices: set[in
     return value
 
 
+def _neighborhood_list(form: Mapping[str, str], errors: forms.Errors, choices: set[int]) -> list[int]:
+    """The checked neighborhoods ("neighborhood_ids", comma-separated by the controller); none is city-wide."""
+    found: list[int] = []
+    for raw in forms.clean_text(form.get("neighborhood_ids")).split(","):
+        if not raw.strip():
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if value not in choices:
+            errors["neighborhood_ids"] = _("Please choose one of the options.")
+            return []
+        if value not in found:
+            found.append(value)
+    return sorted(found)
+
+
 def parse_meeting(form: Mapping[str, str], neighborhoods: set[int]) -> tuple[MeetingInput | None, forms.Errors]:
     errors: forms.Errors = {}
     title = forms.text(form, "title", errors, max_length=200, min_length=3)
     kind = forms.choice(form, "kind", errors, rules.MEETING_KINDS)
     description = forms.text(form, "description", errors, required=False, max_length=10000)
-    hood = _neighborhood(form, errors, neighborhoods)
+    hood = _neighborhood_list(form, errors, neighborhoods)
     starts = parse_local_datetime(form, "starts_at", errors)
     ends = parse_local_datetime(form, "ends_at", errors)
     mode = forms.choice(form, "mode", errors, rules.MODES)

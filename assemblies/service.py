@@ -13,6 +13,7 @@ from typing import Any
 from assemblies import rules
 from assemblies.schemas import (
     AgendaView,
+    Area,
     BodyDetail,
     BodyInput,
     BodyRef,
@@ -38,6 +39,7 @@ from assemblies.tables import (
     CommitmentEvent,
     Follow,
     Meeting,
+    MeetingNeighborhood,
     Membership,
     Registration,
 )
@@ -200,18 +202,38 @@ async def end_membership(body_id: int, member_id: int, viewer: Any, end: dt.date
 # ---------------------------------------------------------------- meetings
 
 _MEETING_SUMMARY = (
-    Meeting.id, Meeting.title, Meeting.kind, Meeting.neighborhood.id.as_alias("neighborhood_id"),
-    Meeting.neighborhood.name.as_alias("neighborhood_name"), Meeting.body.id.as_alias("body_id"),
+    Meeting.id, Meeting.title, Meeting.kind, Meeting.body.id.as_alias("body_id"),
     Meeting.body.name.as_alias("body_name"), Meeting.starts_at, Meeting.ends_at, Meeting.mode, Meeting.address,
     Meeting.status, Meeting.minutes_published_at, Meeting.languages, Meeting.interpretation, Meeting.childcare,
 )
 
 
-def _summary(row: dict[str, Any]) -> MeetingSummary:
+def _summary(row: dict[str, Any], areas: dict[int, list[Area]]) -> MeetingSummary:
     row = dict(row)
     published = row.pop("minutes_published_at")
     return MeetingSummary(**{**row, "starts_at": _utc(row["starts_at"]), "ends_at": _utc(row["ends_at"])},
-                          has_minutes=published is not None)
+                          neighborhoods=areas.get(row["id"], []), has_minutes=published is not None)
+
+
+async def _areas(meeting_ids: list[int]) -> dict[int, list[Area]]:
+    """The neighborhoods of each meeting, by name."""
+    if not meeting_ids:
+        return {}
+    rows = await MeetingNeighborhood.select(
+        MeetingNeighborhood.meeting, MeetingNeighborhood.neighborhood.id.as_alias("id"),
+        MeetingNeighborhood.neighborhood.name.as_alias("name"),
+    ).where(MeetingNeighborhood.meeting.is_in(meeting_ids))
+    found: dict[int, list[Area]] = {}
+    for r in sorted(rows, key=lambda r: r["name"].lower()):
+        found.setdefault(r["meeting"], []).append(Area(r["id"], r["name"]))
+    return found
+
+
+def _in_neighborhood(neighborhood_id: int) -> Any:
+    """Meetings for this neighborhood and the city-wide ones (which are for every neighborhood)."""
+    local = MeetingNeighborhood.select(MeetingNeighborhood.meeting).where(
+        MeetingNeighborhood.neighborhood == neighborhood_id)
+    return Meeting.id.is_in(local) | Meeting.id.not_in(MeetingNeighborhood.select(MeetingNeighborhood.meeting))
 
 
 async def list_meetings(*, when: str = "upcoming", neighborhood_id: int | None = None, body_id: int | None = None,
@@ -221,7 +243,7 @@ async def list_meetings(*, when: str = "upcoming", neighborhood_id: int | None =
     now = now or clock.now()
     query = Meeting.select(*_MEETING_SUMMARY)
     if neighborhood_id is not None:
-        query = query.where((Meeting.neighborhood == neighborhood_id) | Meeting.neighborhood.is_null())
+        query = query.where(_in_neighborhood(neighborhood_id))
     if body_id is not None:
         query = query.where(Meeting.body == body_id)
     if when == "upcoming":
@@ -232,7 +254,9 @@ async def list_meetings(*, when: str = "upcoming", neighborhood_id: int | None =
         query = query.order_by(Meeting.starts_at, ascending=False)
     if limit:
         query = query.limit(limit)
-    return [_summary(r) for r in await query.order_by(Meeting.id)]
+    rows = await query.order_by(Meeting.id)
+    areas = await _areas([r["id"] for r in rows])
+    return [_summary(r, areas) for r in rows]
 
 
 _MEETING_COLUMNS = (
@@ -243,8 +267,8 @@ _MEETING_COLUMNS = (
 )
 
 
-def _view(row: dict[str, Any]) -> MeetingView:
-    row = dict(row)
+def _view(row: dict[str, Any], areas: dict[int, list[Area]]) -> MeetingView:
+    row = {**row, "neighborhoods": areas.get(row["id"], [])}
     for key in ("starts_at", "ends_at", "created_at", "updated_at"):
         row[key] = _utc(row[key])
     if row["minutes_published_at"] is not None:
@@ -254,7 +278,7 @@ def _view(row: dict[str, Any]) -> MeetingView:
 
 async def get_meeting(meeting_id: int) -> MeetingView | None:
     row = await Meeting.select(*_MEETING_COLUMNS).where(Meeting.id == meeting_id).first()
-    return _view(row) if row else None
+    return _view(row, await _areas([meeting_id])) if row else None
 
 
 async def meetings_for_calendar(*, neighborhood_id: int | None = None, meeting_id: int | None = None,
@@ -264,10 +288,12 @@ async def meetings_for_calendar(*, neighborhood_id: int | None = None, meeting_i
     if meeting_id is not None:
         query = query.where(Meeting.id == meeting_id)
     if neighborhood_id is not None:
-        query = query.where((Meeting.neighborhood == neighborhood_id) | Meeting.neighborhood.is_null())
+        query = query.where(_in_neighborhood(neighborhood_id))
     if since is not None:
         query = query.where(Meeting.ends_at >= since)
-    return [_view(r) for r in await query.order_by(Meeting.starts_at).order_by(Meeting.id)]
+    rows = await query.order_by(Meeting.starts_at).order_by(Meeting.id)
+    areas = await _areas([r["id"] for r in rows])
+    return [_view(r, areas) for r in rows]
 
 
 async def agenda_of(meeting_id: int) -> list[AgendaView]:
@@ -318,14 +344,23 @@ async def create_meeting(viewer: Any, body_id: int | None, data: MeetingInput) -
         raise NotFound()
     if not (await may_run_body(body_id, viewer) if body_id is not None else viewer and viewer.role == "council"):
         raise NotAllowed()
-    rows = await Meeting.insert(Meeting(body=body_id, created_by=viewer.id, **_meeting_values(data))).returning(
-        Meeting.id)
+    async with write_transaction():
+        rows = await Meeting.insert(Meeting(body=body_id, created_by=viewer.id, **_meeting_values(data))).returning(
+            Meeting.id)
+        await _set_areas(rows[0]["id"], data.neighborhood_ids)
     return rows[0]["id"]
 
 
+async def _set_areas(meeting_id: int, neighborhood_ids: list[int]) -> None:
+    await MeetingNeighborhood.delete().where(MeetingNeighborhood.meeting == meeting_id)
+    if neighborhood_ids:
+        await MeetingNeighborhood.insert(*(MeetingNeighborhood(meeting=meeting_id, neighborhood=n)
+                                           for n in neighborhood_ids))
+
+
 def _meeting_values(data: MeetingInput) -> dict[str, Any]:
-    return {"title": data.title, "kind": data.kind, "description": data.description,
-            "neighborhood": data.neighborhood_id, "starts_at": data.starts_at, "ends_at": data.ends_at,
+    return {"title": data.title, "kind": data.kind, "description": data.description, "starts_at": data.starts_at,
+            "ends_at": data.ends_at,
             "mode": data.mode, "address": data.address, "accessibility": data.accessibility,
             "online_url": data.online_url, "languages": data.languages, "interpretation": data.interpretation,
             "childcare": data.childcare, "registration": data.registration, "capacity": data.capacity}
@@ -353,10 +388,10 @@ async def update_meeting(meeting_id: int, viewer: Any, data: MeetingInput) -> No
         meeting.starts_at, meeting.ends_at, meeting.mode, meeting.address, meeting.online_url)
     values = _meeting_values(data)
     async with write_transaction():
-        await Meeting.update({**{getattr(Meeting, k): v for k, v in values.items() if k != "neighborhood"},
-                              Meeting.neighborhood: data.neighborhood_id,
+        await Meeting.update({**{getattr(Meeting, k): v for k, v in values.items()},
                               Meeting.sequence: Meeting.sequence + 1, Meeting.updated_at: clock.now()}).where(
             Meeting.id == meeting_id)
+        await _set_areas(meeting_id, data.neighborhood_ids)
     if moved:
         await notify(await _meeting_audience(meeting_id, meeting.body_id), "meeting_changed", subject=data.title,
                      actor=viewer.display_name, url=f"/meetings/{meeting_id}", exclude=viewer.id)

@@ -37,7 +37,8 @@ class Membership(Table, tablename="assembly_membership"):
 
 
 class Meeting(Table):
-    """An assembly, listening session, town hall or a body's meeting. `neighborhood` None: city-wide.
+    """An assembly, listening session, town hall or a body's meeting, for the neighborhoods in
+    MeetingNeighborhood (none: city-wide).
     `sequence` is the iCalendar SEQUENCE, raised on every change calendars must notice. The minutes
     live on the meeting (one set per meeting), published when `minutes_published_at` is set."""
 
@@ -45,7 +46,6 @@ class Meeting(Table):
     title = Varchar(length=200, null=False)
     kind = Varchar(length=20, null=False)
     description = Text(default="", null=False)
-    neighborhood = ForeignKey(references=Neighborhood, null=True, default=None)
     starts_at = Timestamptz(null=False)
     ends_at = Timestamptz(null=False)
     mode = Varchar(length=20, default="in_person", null=False)
@@ -69,6 +69,13 @@ class Meeting(Table):
     created_by = ForeignKey(references=Account, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class MeetingNeighborhood(Table):
+    """A neighborhood a meeting is for; unique per (meeting, neighborhood) through an index."""
+
+    meeting = ForeignKey(references=Meeting, null=False)
+    neighborhood = ForeignKey(references=Neighborhood, null=False)
 
 
 class AgendaItem(Table):

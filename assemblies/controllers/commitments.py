@@ -105,8 +105,8 @@ class CouncilCommitmentsController(Controller):
         form = {"link_kind": source_kind or "", "link_ref": source_id or ""}
         if source_kind == service.MEETING and (meeting_id := int_or_none(source_id)):
             meeting = await service.get_meeting(meeting_id)
-            if meeting is not None and meeting.neighborhood_id:
-                form["neighborhood_id"] = str(meeting.neighborhood_id)
+            if meeting is not None and len(meeting.neighborhoods) == 1:
+                form["neighborhood_id"] = str(meeting.neighborhoods[0].id)
         return await self._new(form, {})
 
     @post("/new", name="commitments.create")

@@ -21,7 +21,6 @@ from assemblies.controllers._shared import (
     link_kinds,
     link_options,
     neighborhood_ids,
-    neighborhood_options,
     options,
     run,
 )
@@ -59,13 +58,22 @@ def _base(request: Request[Any, Any, Any]) -> str:
 def _meeting_form(meeting: MeetingView) -> dict[str, str]:
     return {
         "title": meeting.title, "kind": meeting.kind, "description": meeting.description,
-        "neighborhood_id": str(meeting.neighborhood_id or ""), "starts_at": clock.local_input_value(meeting.starts_at),
+        "neighborhood_ids": ",".join(str(a.id) for a in meeting.neighborhoods),
+        "starts_at": clock.local_input_value(meeting.starts_at),
         "ends_at": clock.local_input_value(meeting.ends_at), "mode": meeting.mode, "address": meeting.address,
         "accessibility": meeting.accessibility, "online_url": meeting.online_url, "languages": meeting.languages,
         "interpretation": meeting.interpretation, "childcare": "on" if meeting.childcare else "",
         "registration": "on" if meeting.registration else "",
         "capacity": str(meeting.capacity) if meeting.capacity is not None else "",
     }
+
+
+async def _read_meeting_form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The meeting form, with its checked neighborhoods joined by commas (parse_meeting reads them so)."""
+    lists = await forms.read_form_lists(request)
+    form = {key: values[-1] for key, values in lists.items() if values}
+    form["neighborhood_ids"] = ",".join(lists.get("neighborhood_ids", []))
+    return form
 
 
 def _minutes_form(meeting: MeetingView) -> dict[str, str]:
@@ -178,7 +186,7 @@ class MeetingsController(Controller):
         return Template("assemblies/meeting_new.html", status_code=status, context={
             **_labels(), "body": body, "form": form, "errors": errors,
             "kind_options": options(MEETING_KIND_LABELS), "mode_options": options(MODE_LABELS),
-            "neighborhood_options": await neighborhood_options(),
+            "neighborhood_choices": await active_neighborhoods(),
         })
 
     @get("/new", name="meetings.new", guards=[requires_signed_in])
@@ -189,7 +197,7 @@ class MeetingsController(Controller):
 
     @post("/new", name="meetings.create", guards=[requires_not_blocked])
     async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        form = await forms.read_form(request)
+        form = await _read_meeting_form(request)
         body_id = int_or_none(form.get("body_id"))
         data, errors = parse_meeting(form, await neighborhood_ids())
         if data is None:
@@ -212,7 +220,7 @@ class MeetingsController(Controller):
         return Template("assemblies/meeting_manage.html", status_code=status, context={
             **_labels(), "m": meeting, "agenda": agenda, "links": resolved, "forms": forms_, "errors": errs,
             "kind_options": options(MEETING_KIND_LABELS), "mode_options": options(MODE_LABELS),
-            "neighborhood_options": await neighborhood_options(), "link_options": link_options(),
+            "neighborhood_choices": await active_neighborhoods(), "link_options": link_options(),
             "parent_options": [("", _("Top level"))] + [(str(i.id), f"{i.number}. {i.title}") for i in agenda],
             "may_minutes": not rules.check_minutes(meeting.status, meeting.starts_at, clock.now()),
             "commitments": await service.list_commitments(source=(service.MEETING, meeting_id)),
@@ -224,7 +232,7 @@ class MeetingsController(Controller):
 
     @post("/{meeting_id:int}/manage", name="meetings.update", guards=[requires_not_blocked])
     async def update(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template | Redirect:
-        form = await forms.read_form(request)
+        form = await _read_meeting_form(request)
         data, errors = parse_meeting(form, await neighborhood_ids())
         if data is not None:
             try:

@@ -36,7 +36,8 @@ def meeting_input(title: str = "Riverside assembly", *, starts: dt.datetime | No
                   neighborhood_id: int | None = None, registration: bool = False,
                   capacity: int | None = None) -> MeetingInput:
     starts = starts or clock.now() + dt.timedelta(days=7)
-    return MeetingInput(title, "assembly", "What the council did, what residents want next.", neighborhood_id,
+    return MeetingInput(title, "assembly", "What the council did, what residents want next.",
+                        [neighborhood_id] if neighborhood_id else [],
                         starts, starts + dt.timedelta(hours=hours), "hybrid", "Community Hall, 12 Canal Road",
                         "Step-free entrance.", "https://meet.example.org/a", "English, Arabic", "Arabic interpreter",
                         True, registration, capacity)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from assemblies import calendars
-from assemblies.schemas import AgendaView, MeetingView
+from assemblies.schemas import AgendaView, Area, MeetingView
 from server.links import Link
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -21,7 +21,7 @@ NOW = dt.datetime(2027, 1, 5, 12, 0, tzinfo=dt.UTC)
 def meeting(**changes: object) -> MeetingView:
     values: dict[str, object] = dict(
         id=7, title="Riverside assembly", kind="assembly", description="What residents want next.",
-        neighborhood_id=1, neighborhood_name="Riverside", body_id=3, body_name="Riverside Safety Board",
+        neighborhoods=[Area(1, "Riverside")], body_id=3, body_name="Riverside Safety Board",
         # 18:30 in Chicago on 10 January (CST, UTC-6) is 00:30 UTC on the 11th: the date changes too.
         starts_at=dt.datetime(2027, 1, 11, 0, 30, tzinfo=dt.UTC),
         ends_at=dt.datetime(2027, 1, 11, 2, 30, tzinfo=dt.UTC),

@@ -107,10 +107,28 @@ async def test_times_are_typed_and_shown_on_the_city_clock(client: httpx.AsyncCl
 
 async def test_neighborhood_pages_and_feeds(client: httpx.AsyncClient) -> None:
     riverside, hillcrest = await make_neighborhood("Riverside"), await make_neighborhood("Hillcrest")
+    old_town = await make_neighborhood("Old Town")
     await make_meeting("Riverside assembly", neighborhood_id=riverside)
     await make_meeting("Hillcrest assembly", neighborhood_id=hillcrest)
     await make_meeting("City town hall")
     await held_meeting("Autumn assembly")
+    # A meeting for two neighborhoods, scheduled with two checkboxes.
+    await signed_in_as(client, "council")
+    form = meeting_form("Joint listening session", kind="listening_session")
+    response = await post_form(client, "/meetings/new", {**form, "neighborhood_ids": [str(hillcrest), str(old_town)]})
+    assert response.status_code == 303
+    joint = int(response.headers["location"].split("/")[2])
+    page = await client.get(f"/meetings/{joint}")
+    assert "Hillcrest, Old Town" in text_of(page.text)
+    manage = await client.get(f"/meetings/{joint}/manage")
+    assert f'value="{hillcrest}" checked' in manage.text and f'value="{old_town}" checked' in manage.text
+    assert f'value="{riverside}" checked' not in manage.text
+    bad = await post_form(client, "/meetings/new", {**form, "title": "", "neighborhood_ids": [str(old_town)]})
+    assert bad.status_code == 400 and f'value="{old_town}" checked' in bad.text
+    for hood, expected in ((hillcrest, True), (old_town, True), (riverside, False)):
+        listed = await client.get(f"/meetings?neighborhood={hood}")
+        assert ("Joint listening session" in listed.text) is expected, hood
+    client.cookies.clear()
     upcoming = await client.get(f"/meetings?neighborhood={riverside}")
     assert "Riverside assembly" in upcoming.text and "City town hall" in upcoming.text
     assert "Hillcrest assembly" not in upcoming.text and "Autumn assembly" not in upcoming.text
