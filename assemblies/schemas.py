@@ -495,10 +495,10 @@ def parse_member(form: Mapping[str, str]) -> tuple[MemberInput | None, forms.Err
         errors["person_name"] = _("Please give the person's name, or the email of their account.")
     role = forms.choice(form, "role", errors, rules.MEMBER_ROLES)
     label_ = forms.text(form, "label", errors, required=False, max_length=200)
-    start = parse_date(form, "start_date", errors)
-    end = parse_date(form, "end_date", errors, required=False)
+    start = parse_date(form, "term_start", errors)
+    end = parse_date(form, "term_end", errors, required=False)
     if start and end and end < start:
-        errors["end_date"] = _("The end must be after the start.")
+        errors["term_end"] = _("The end must be after the start.")
     if errors or start is None:
         return None, errors
     return MemberInput(person, email, role, label_, start, end), errors

@@ -166,6 +166,15 @@ async def create_body(viewer: Any, data: BodyInput) -> int:
     return rows[0]["id"]
 
 
+async def update_body(body_id: int, viewer: Any, data: BodyInput) -> None:
+    _require_council(viewer)
+    if await get_body(body_id) is None:
+        raise NotFound()
+    await Body.update({Body.name: data.name, Body.kind: data.kind, Body.purpose: data.purpose,
+                       Body.neighborhood: data.neighborhood_id, Body.start_date: data.start_date,
+                       Body.end_date: data.end_date}).where(Body.id == body_id)
+
+
 async def add_member(body_id: int, viewer: Any, data: MemberInput) -> int:
     """A person joins a body: an account (found by its email, named as it is named there unless a name
     is given) or a named person without one."""
@@ -439,6 +448,30 @@ async def _check_link(link: tuple[str, int] | None) -> None:
     if await links.resolve_one(link[0], link[1], None) is None:
         raise Refused({"link_ref": _("There is no public item with this number. Check the number, or paste the "
                                      "item's address.")})
+
+
+async def move_agenda_item(meeting_id: int, item_id: int, viewer: Any, *, up: bool) -> None:
+    """Swap an item with its neighbour among its siblings (sub-items move with their parent)."""
+    await may_manage_meeting(meeting_id, viewer)
+    async with write_transaction():
+        item = await AgendaItem.select(AgendaItem.id, AgendaItem.parent, AgendaItem.position).where(
+            AgendaItem.id == item_id, AgendaItem.meeting == meeting_id).first()
+        if item is None:
+            raise NotFound()
+        siblings = AgendaItem.select(AgendaItem.id, AgendaItem.position).where(AgendaItem.meeting == meeting_id)
+        siblings = siblings.where(AgendaItem.parent == item["parent"]) if item["parent"] else siblings.where(
+            AgendaItem.parent.is_null())
+        ordered = sorted(await siblings, key=lambda r: (r["position"], r["id"]))
+        at = next(n for n, r in enumerate(ordered) if r["id"] == item_id)
+        other = at - 1 if up else at + 1
+        if not 0 <= other < len(ordered):
+            return
+        ordered[at], ordered[other] = ordered[other], ordered[at]
+        # Renumber the siblings 1..n: positions stay distinct even if they were not before.
+        for position, row in enumerate(ordered, start=1):
+            if row["position"] != position:
+                await AgendaItem.update({AgendaItem.position: position}).where(AgendaItem.id == row["id"])
+        await Meeting.update({Meeting.updated_at: clock.now()}).where(Meeting.id == meeting_id)
 
 
 async def remove_agenda_item(meeting_id: int, item_id: int, viewer: Any) -> None:

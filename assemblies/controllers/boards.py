@@ -94,15 +94,31 @@ class CouncilBoardsController(Controller):
         return see_other(f"/council/boards/{body_id}")
 
     async def _manage(self, body_id: int, form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-                      status: int = 200) -> Template:
+                      status: int = 200, body_form: dict[str, str] | None = None,
+                      body_errors: dict[str, str] | None = None) -> Template:
         body = await service.get_body(body_id)
         if body is None:
             raise NotFoundException()
+        current = {"name": body.name, "kind": body.kind, "purpose": body.purpose,
+                   "neighborhood_id": str(body.neighborhood_id or ""), "start_date": body.start_date.isoformat(),
+                   "end_date": body.end_date.isoformat() if body.end_date else ""}
         return Template("assemblies/council_board.html", status_code=status, context={
             **_labels(), "b": body, "members": await service.members_of(body_id),
-            "form": form or {"role": rules.MEMBER, "start_date": clock.today().isoformat()}, "errors": errors or {},
+            "form": form or {"role": rules.MEMBER, "term_start": clock.today().isoformat()}, "errors": errors or {},
+            "body_form": body_form or current, "body_errors": body_errors or {},
+            "kind_options": options(BODY_KIND_LABELS), "neighborhood_options": await neighborhood_options(),
             "role_options": options(ROLE_LABELS), "today": clock.today().isoformat(),
         })
+
+    @post("/{body_id:int}", name="boards.update")
+    async def update(self, request: Request[Any, Any, Any], body_id: FromPath[int]) -> Template | Redirect:
+        form = await forms.read_form(request)
+        data, errors = parse_body(form, await neighborhood_ids())
+        if data is None:
+            return await self._manage(body_id, body_form=form, body_errors=errors, status=400)
+        await run(lambda: service.update_body(body_id, request.user, data))
+        flash(request, _("Board saved."), "success")
+        return see_other(f"/council/boards/{body_id}")
 
     @get("/{body_id:int}", name="boards.manage")
     async def manage(self, body_id: FromPath[int]) -> Template:

@@ -274,6 +274,14 @@ class MeetingsController(Controller):
         flash(request, _("Agenda item added."), "success")
         return see_other(f"/meetings/{meeting_id}/manage#agenda")
 
+    @post("/{meeting_id:int}/agenda/{item_id:int}/move", name="meetings.agenda_move", guards=[requires_not_blocked])
+    async def agenda_move(self, request: Request[Any, Any, Any], meeting_id: FromPath[int],
+                          item_id: FromPath[int]) -> Redirect:
+        form = await forms.read_form(request)
+        up = form.get("direction") != "down"
+        await run(lambda: service.move_agenda_item(meeting_id, item_id, request.user, up=up))
+        return see_other(f"/meetings/{meeting_id}/manage#agenda-item-{item_id}")
+
     @post("/{meeting_id:int}/agenda/{item_id:int}/remove", name="meetings.agenda_remove",
           guards=[requires_not_blocked])
     async def agenda_remove(self, request: Request[Any, Any, Any], meeting_id: FromPath[int],

@@ -160,6 +160,17 @@ async def test_agenda_links_must_be_public_and_items_nest(db: object) -> None:
     agenda = await service.agenda_of(meeting)
     assert [(i.number, i.title, i.link_kind) for i in agenda] == [
         ("1", "Lighting", "delivery_item"), ("1.1", "Questions", None), ("2", "Open floor", None)]
+    # Reordering moves an item among its siblings, its sub-items with it; the ends stay put.
+    await service.move_agenda_item(meeting, top, staff, up=False)
+    assert [(i.number, i.title) for i in await service.agenda_of(meeting)] == [
+        ("1", "Open floor"), ("2", "Lighting"), ("2.1", "Questions")]
+    await service.move_agenda_item(meeting, top, staff, up=False)
+    await service.move_agenda_item(meeting, child, staff, up=True)
+    assert [i.title for i in await service.agenda_of(meeting)] == ["Open floor", "Lighting", "Questions"]
+    await service.move_agenda_item(meeting, top, staff, up=True)
+    assert [i.title for i in await service.agenda_of(meeting)] == ["Lighting", "Questions", "Open floor"]
+    with pytest.raises(service.NotAllowed):
+        await service.move_agenda_item(meeting, top, await make_account("resident"), up=False)
     await service.remove_agenda_item(meeting, top, staff)
     assert [i.title for i in await service.agenda_of(meeting)] == ["Open floor"]
     assert child not in [i.id for i in await service.agenda_of(meeting)]

@@ -179,3 +179,26 @@ async def test_follow_with_htmx_swaps_the_box(client: httpx.AsyncClient) -> None
                                headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="follow-box"' in response.text and "<html" not in response.text
     assert "Following: stop following" in response.text
+
+
+async def test_council_edits_a_board_and_its_terms(client: httpx.AsyncClient) -> None:
+    await signed_in_as(client, "council")
+    board = await make_body("Old Town Task Force")
+    refused = await post_form(client, f"/council/boards/{board}", {"name": "Old Town Task Force", "kind": "task_force",
+                                                                     "purpose": "Short", "start_date": "2026-01-01",
+                                                                     "end_date": "2025-01-01"})
+    assert refused.status_code == 400
+    assert "The end must be after the start." in text_of(refused.text) and ">Short</textarea>" in refused.text
+    saved = await post_form(client, f"/council/boards/{board}", {
+        "name": "Old Town Night-time Task Force", "kind": "task_force", "purpose": "Safe nights in Old Town.",
+        "start_date": "2026-01-01", "end_date": "2027-06-30"})
+    assert saved.status_code == 303
+    page = text_of((await client.get(f"/boards/{board}")).text)
+    assert "Old Town Night-time Task Force" in page and "Safe nights in Old Town." in page and "Task force" in page
+    added = await post_form(client, f"/council/boards/{board}/members", {
+        "person_name": "Kofi Asante", "role": "secretary", "term_start": "2026-02-01", "term_end": "2026-01-01"})
+    assert added.status_code == 400 and 'value="Kofi Asante"' in added.text
+    added = await post_form(client, f"/council/boards/{board}/members", {
+        "person_name": "Kofi Asante", "role": "secretary", "term_start": "2026-02-01"})
+    assert added.status_code == 303
+    assert "Kofi Asante" in (await client.get(f"/boards/{board}")).text

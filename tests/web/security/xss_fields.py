@@ -391,7 +391,7 @@ FIELDS += [
                                                          "start_date": "2026-01-01"}),
     XssField("board member name", "council", "/council/boards/{body_id}/members", "person_name",
              pages=["/council/boards/{body_id}"], public_pages=["/boards/{body_id}"], setup=_assembly_body,
-             form=lambda ctx: {"role": "member", "start_date": "2026-01-01"}),
+             form=lambda ctx: {"role": "member", "term_start": "2026-01-01"}),
     XssField("commitment title", "council", "/council/commitments/new", "title", pages=["{location}"],
              public_pages=["{location}", "/commitments"], form=_commitment_form),
     XssField("commitment owner", "council", "/council/commitments/new", "owner", pages=["{location}"],

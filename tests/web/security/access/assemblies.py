@@ -76,6 +76,8 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("POST", "/meetings/{meeting_id:int}/manage"): access(SIGNIN, DENY, DENY, ALLOW, blocked=DENY, params=a_meeting),
     ("POST", "/meetings/{meeting_id:int}/cancel"): access(SIGNIN, DENY, DENY, ALLOW, blocked=DENY, params=a_meeting),
     ("POST", "/meetings/{meeting_id:int}/agenda"): access(SIGNIN, DENY, DENY, ALLOW, blocked=DENY, params=a_meeting),
+    ("POST", "/meetings/{meeting_id:int}/agenda/{item_id:int}/move"): access(
+        SIGNIN, DENY, DENY, ALLOW, blocked=DENY, params=an_agenda_item),
     ("POST", "/meetings/{meeting_id:int}/agenda/{item_id:int}/remove"): access(
         SIGNIN, DENY, DENY, ALLOW, blocked=DENY, params=an_agenda_item),
     ("POST", "/meetings/{meeting_id:int}/minutes"): access(SIGNIN, DENY, DENY, ALLOW, blocked=DENY,
@@ -86,6 +88,7 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("GET", "/council/boards"): COUNCIL,
     ("POST", "/council/boards"): COUNCIL,
     ("GET", "/council/boards/{body_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=a_body),
+    ("POST", "/council/boards/{body_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=a_body),
     ("POST", "/council/boards/{body_id:int}/members"): access(SIGNIN, DENY, DENY, ALLOW, params=a_body),
     ("POST", "/council/boards/{body_id:int}/members/{member_id:int}/end"): access(
         SIGNIN, DENY, DENY, ALLOW, params=a_member),
