@@ -82,6 +82,11 @@ async def test_the_form_comes_back_with_what_was_typed_and_why(client: httpx.Asy
     assert 'value="Spring assembly"' in response.text and 'value="Árabe y español"' in response.text
     assert 'id="ends_at-error"' in response.text and 'id="online_url-error"' in response.text
     assert f'value="{form["starts_at"]}"' in response.text
+    # In the reader's language: Spanish, and Arabic with the typed value kept as typed.
+    spanish = await post_form(client, "/meetings/new", form, headers={"Accept-Language": "es"})
+    assert "El final debe ser posterior al inicio." in text_of(spanish.text)
+    arabic = await post_form(client, "/meetings/new", form, headers={"Accept-Language": "ar"})
+    assert "يجب أن تكون النهاية بعد البداية." in text_of(arabic.text) and 'value="Árabe y español"' in arabic.text
 
 
 async def test_times_are_typed_and_shown_on_the_city_clock(client: httpx.AsyncClient) -> None:
