@@ -331,19 +331,24 @@ async def meeting_detail(meeting_id: int, viewer: Any = None) -> MeetingDetail |
             Registration.meeting == meeting_id, Registration.account == viewer_id)),
         following=viewer_id is not None and await is_following(MEETING, meeting_id, viewer_id),
         followers=await Follow.count().where(Follow.target_kind == MEETING, Follow.target_id == meeting_id),
-        may_manage=await may_run_body(meeting.body_id, viewer) if meeting.body_id else bool(
-            viewer and viewer.role == "council"),
+        may_manage=await _may_run(meeting, viewer),
         commitments=await list_commitments(source=(MEETING, meeting_id)),
     )
 
 
-async def may_manage_meeting(meeting_id: int, viewer: Any) -> MeetingView:
+async def _may_run(meeting: MeetingView, viewer: Any) -> bool:
+    """A body's meeting is run by its chairs and council staff; any other meeting by council staff."""
+    if meeting.body_id is not None:
+        return await may_run_body(meeting.body_id, viewer)
+    return viewer is not None and viewer.role == "council"
+
+
+async def meeting_to_manage(meeting_id: int, viewer: Any) -> MeetingView:
+    """The meeting, for someone who may run it; NotFound or NotAllowed otherwise."""
     meeting = await get_meeting(meeting_id)
     if meeting is None:
         raise NotFound()
-    allowed = (await may_run_body(meeting.body_id, viewer)) if meeting.body_id else (
-        viewer is not None and viewer.role == "council")
-    if not allowed:
+    if not await _may_run(meeting, viewer):
         raise NotAllowed()
     return meeting
 
@@ -390,7 +395,7 @@ async def _meeting_audience(meeting_id: int, body_id: int | None) -> list[int]:
 async def update_meeting(meeting_id: int, viewer: Any, data: MeetingInput) -> None:
     """Edit a meeting. A change of time, place or link raises its iCalendar SEQUENCE and tells the
     people who follow it or registered."""
-    meeting = await may_manage_meeting(meeting_id, viewer)
+    meeting = await meeting_to_manage(meeting_id, viewer)
     if meeting.status == rules.CANCELLED:
         raise Refused({"form": rule_message(rules.ALREADY_CANCELLED)})
     moved = (data.starts_at, data.ends_at, data.mode, data.address, data.online_url) != (
@@ -407,7 +412,7 @@ async def update_meeting(meeting_id: int, viewer: Any, data: MeetingInput) -> No
 
 
 async def cancel_meeting(meeting_id: int, viewer: Any, reason: str) -> None:
-    meeting = await may_manage_meeting(meeting_id, viewer)
+    meeting = await meeting_to_manage(meeting_id, viewer)
     problems = rules.check_cancel(meeting.status, reason)
     if problems:
         raise Refused({"reason": rule_message(problems[0])})
@@ -422,7 +427,7 @@ async def add_agenda_item(meeting_id: int, viewer: Any, *, title: str, notes: st
                           parent_id: int | None, link: tuple[str, int] | None) -> int:
     """Add an item at the end of the agenda (or of its parent's sub-items). A link must name an item
     the public can see: an agenda is public."""
-    await may_manage_meeting(meeting_id, viewer)
+    await meeting_to_manage(meeting_id, viewer)
     if parent_id is not None and not await AgendaItem.exists().where(
             AgendaItem.id == parent_id, AgendaItem.meeting == meeting_id):
         raise Refused({"parent_id": _("Please choose one of the options.")})
@@ -452,7 +457,7 @@ async def _check_link(link: tuple[str, int] | None) -> None:
 
 async def move_agenda_item(meeting_id: int, item_id: int, viewer: Any, *, up: bool) -> None:
     """Swap an item with its neighbour among its siblings (sub-items move with their parent)."""
-    await may_manage_meeting(meeting_id, viewer)
+    await meeting_to_manage(meeting_id, viewer)
     async with write_transaction():
         item = await AgendaItem.select(AgendaItem.id, AgendaItem.parent, AgendaItem.position).where(
             AgendaItem.id == item_id, AgendaItem.meeting == meeting_id).first()
@@ -476,7 +481,7 @@ async def move_agenda_item(meeting_id: int, item_id: int, viewer: Any, *, up: bo
 
 async def remove_agenda_item(meeting_id: int, item_id: int, viewer: Any) -> None:
     """Remove an item and its sub-items."""
-    await may_manage_meeting(meeting_id, viewer)
+    await meeting_to_manage(meeting_id, viewer)
     if not await AgendaItem.exists().where(AgendaItem.id == item_id, AgendaItem.meeting == meeting_id):
         raise NotFound()
     async with write_transaction():
@@ -493,7 +498,7 @@ async def remove_agenda_item(meeting_id: int, item_id: int, viewer: Any) -> None
 async def publish_minutes(meeting_id: int, viewer: Any, data: MinutesInput) -> None:
     """Publish (or correct) the minutes; the meeting counts as held. The first publication tells the
     meeting's and body's followers and those who registered."""
-    meeting = await may_manage_meeting(meeting_id, viewer)
+    meeting = await meeting_to_manage(meeting_id, viewer)
     problems = rules.check_minutes(meeting.status, meeting.starts_at, clock.now())
     if problems:
         raise Refused({"form": rule_message(problems[0])})

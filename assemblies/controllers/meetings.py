@@ -157,7 +157,8 @@ class MeetingsController(Controller):
               else _("You will be notified of changes and when the minutes are published."), "success")
         return see_other(f"/meetings/{meeting_id}")
 
-    @post("/{meeting_id:int}/register", name="meetings.register", guards=[requires_not_blocked])
+    # Attending is not publishing: a blocked account may still register.
+    @post("/{meeting_id:int}/register", name="meetings.register", guards=[requires_signed_in])
     async def register(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Redirect:
         form = await forms.read_form(request)
         leave = form.get("register") == "0"
@@ -209,7 +210,7 @@ class MeetingsController(Controller):
     async def _manage_page(self, request: Request[Any, Any, Any], meeting_id: int, *, which: str = "",
                            form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                            status: int = 200) -> Template:
-        meeting = await run(lambda: service.may_manage_meeting(meeting_id, request.user))
+        meeting = await run(lambda: service.meeting_to_manage(meeting_id, request.user))
         agenda = await service.agenda_of(meeting_id)
         resolved = await links.resolve([(i.link_kind, i.link_id) for i in agenda if i.link_kind and i.link_id])
         forms_ = {"meeting": _meeting_form(meeting), "agenda": {}, "cancel": {}, "minutes": _minutes_form(meeting)}
