@@ -536,6 +536,14 @@ async def register(meeting_id: int, account_id: int) -> None:
                 raise
 
 
+async def registrations(meeting_id: int, viewer: Any) -> list[str]:
+    """Who registered, for those who run the meeting (planning seats, childcare, interpreters)."""
+    await meeting_to_manage(meeting_id, viewer)
+    rows = await Registration.select(Registration.account.display_name.as_alias("name")).where(
+        Registration.meeting == meeting_id).order_by(Registration.id)
+    return [r["name"] for r in rows]
+
+
 async def unregister(meeting_id: int, account_id: int) -> None:
     await Registration.delete().where(Registration.meeting == meeting_id, Registration.account == account_id)
 

@@ -4,6 +4,7 @@ body's co-chairs schedule a meeting, edit its agenda, cancel it and publish its 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -107,7 +108,7 @@ class MeetingsController(Controller):
         if hood_id and hood is None:
             raise NotFoundException()
         # A year back is enough for calendars to keep recent meetings; older ones only weigh the feed.
-        since = clock.now().replace(year=clock.now().year - 1)
+        since = clock.now() - dt.timedelta(days=365)
         meetings = await service.meetings_for_calendar(neighborhood_id=hood.id if hood else None, since=since)
         name = _("Townsquare meetings: %(name)s", name=hood.name) if hood else _("Townsquare meetings")
         return _ics(request, meetings, name, "meetings.ics")
@@ -225,6 +226,7 @@ class MeetingsController(Controller):
             "parent_options": [("", _("Top level"))] + [(str(i.id), f"{i.number}. {i.title}") for i in agenda],
             "may_minutes": not rules.check_minutes(meeting.status, meeting.starts_at, clock.now()),
             "commitments": await service.list_commitments(source=(service.MEETING, meeting_id)),
+            "registered": await service.registrations(meeting_id, request.user) if meeting.registration else [],
         })
 
     @get("/{meeting_id:int}/manage", name="meetings.manage", guards=[requires_signed_in])

@@ -134,6 +134,10 @@ async def test_registration_keeps_to_capacity(db: object) -> None:
     await service.register(meeting, people[2].id)
     detail = await service.meeting_detail(meeting, people[2])
     assert detail is not None and detail.registered == 2 and detail.is_registered and detail.seats_left == 0
+    staff = await council_member()
+    assert await service.registrations(meeting, staff) == [people[1].display_name, people[2].display_name]
+    with pytest.raises(service.NotAllowed):  # names are for those who run the meeting
+        await service.registrations(meeting, people[2])
     closed = await make_meeting()
     with pytest.raises(service.Refused):
         await service.register(closed, people[0].id)
