@@ -214,6 +214,43 @@ async def _delivery_item() -> dict[str, Any]:
     return {"item_id": (await create_delivery_items(None, [(proposal, 10_000)]))[0]}
 
 
+async def _upcoming_meeting() -> dict[str, Any]:
+    from factories.assemblies import make_meeting
+
+    return {"meeting_id": await make_meeting(f"Assembly {next(_unique)}")}
+
+
+async def _started_meeting() -> dict[str, Any]:
+    from factories.assemblies import make_meeting
+
+    return {"meeting_id": await make_meeting(f"Assembly {next(_unique)}", starts=clock.now())}
+
+
+async def _assembly_body() -> dict[str, Any]:
+    from factories.assemblies import make_body
+
+    return {"body_id": await make_body(f"Board {next(_unique)}")}
+
+
+async def _assembly_commitment() -> dict[str, Any]:
+    from factories.assemblies import make_commitment
+
+    return {"commitment_id": await make_commitment(f"Promise {next(_unique)}")}
+
+
+def _meeting_form(ctx: dict[str, Any]) -> dict[str, str]:
+    import datetime as dt
+
+    start = clock.to_local(clock.now() + dt.timedelta(days=10)).replace(tzinfo=None)
+    return {"title": "Spring assembly", "kind": "assembly", "mode": "in_person", "address": "Community Hall",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
+
+
+def _commitment_form(ctx: dict[str, Any]) -> dict[str, str]:
+    return {"title": "Fix the lamps", "owner": "Street Lighting Team", "promised_date": "2031-01-01"}
+
+
 async def _comment_to_report() -> dict[str, Any]:
     from proposals.threads.tables import Comment
 
@@ -323,6 +360,52 @@ FIELDS += [
     XssField("delivery milestone name", "council", "/council/delivery/{item_id}/milestones", "name",
              pages=["/delivery/{item_id}", "/council/delivery/{item_id}"], public_pages=["/delivery/{item_id}"],
              setup=_delivery_item, form=lambda ctx: {"planned_date": "2030-01-01"}),
+    # assemblies
+    XssField("meeting title", "council", "/meetings/new", "title", pages=["{location}", "/meetings"],
+             public_pages=["/meetings"], form=_meeting_form),
+    XssField("meeting description", "council", "/meetings/new", "description", pages=["{location}"],
+             public_pages=[], form=_meeting_form, markdown=True, pad=10000),
+    XssField("meeting address", "council", "/meetings/new", "address", pages=["{location}", "/meetings"],
+             public_pages=["/meetings"], form=_meeting_form, pad=300),
+    XssField("meeting interpretation", "council", "/meetings/new", "interpretation", pages=["{location}"],
+             public_pages=["/meetings"], form=_meeting_form, pad=300),
+    XssField("agenda item", "council", "/meetings/{meeting_id}/agenda", "item_title",
+             pages=["/meetings/{meeting_id}/manage", "/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"],
+             setup=_upcoming_meeting, pad=300),
+    XssField("agenda notes", "council", "/meetings/{meeting_id}/agenda", "notes",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_upcoming_meeting,
+             form=lambda ctx: {"item_title": "Welcome"}, markdown=True, pad=5000),
+    XssField("cancellation reason", "council", "/meetings/{meeting_id}/cancel", "reason",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_upcoming_meeting,
+             pad=2000),
+    XssField("minutes summary", "council", "/meetings/{meeting_id}/minutes", "summary",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_started_meeting,
+             form=lambda ctx: {"attendance": "12"}, markdown=True),
+    XssField("minutes recommendations", "council", "/meetings/{meeting_id}/minutes", "recommendations",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_started_meeting,
+             form=lambda ctx: {"attendance": "12", "summary": "Twelve residents came."}, markdown=True),
+    XssField("board name", "council", "/council/boards", "name", pages=["{location}", "/council/boards"],
+             public_pages=["/boards"], form=lambda ctx: {"kind": "board", "purpose": "Street safety together.",
+                                                         "start_date": "2026-01-01"}),
+    XssField("board purpose", "council", "/council/boards", "purpose", pages=["/boards"],
+             public_pages=["/boards"], form=lambda ctx: {"name": "Safety board", "kind": "board",
+                                                         "start_date": "2026-01-01"}),
+    XssField("board member name", "council", "/council/boards/{body_id}/members", "person_name",
+             pages=["/council/boards/{body_id}"], public_pages=["/boards/{body_id}"], setup=_assembly_body,
+             form=lambda ctx: {"role": "member", "term_start": "2026-01-01"}),
+    XssField("commitment title", "council", "/council/commitments/new", "title", pages=["{location}"],
+             public_pages=["{location}", "/commitments"], form=_commitment_form),
+    XssField("commitment owner", "council", "/council/commitments/new", "owner", pages=["{location}"],
+             public_pages=["{location}", "/commitments"], form=_commitment_form),
+    XssField("commitment description", "council", "/council/commitments/new", "description", pages=["{location}"],
+             public_pages=["{location}"], form=_commitment_form, markdown=True, pad=10000),
+    XssField("commitment update", "council", "/council/commitments/{commitment_id}/report", "body",
+             pages=["/commitments/{commitment_id}", "/council/commitments/{commitment_id}"],
+             public_pages=["/commitments/{commitment_id}"], setup=_assembly_commitment,
+             form=lambda ctx: {"status": "in_progress"}, markdown=True),
+    XssField("commitment revision reason", "council", "/council/commitments/{commitment_id}/revise", "reason",
+             pages=["/commitments/{commitment_id}"], public_pages=["/commitments/{commitment_id}"],
+             setup=_assembly_commitment, form=lambda ctx: {"due_date": "2032-02-02"}, markdown=True, pad=5000),
     # cycles
     XssField("cycle name", "council", "/council/cycles", "name", pages=["/council/cycles", "/proposals"],
              public_pages=["/proposals", "/dashboard"], form=lambda ctx: _cycle_dates()),
