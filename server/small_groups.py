@@ -108,7 +108,8 @@ def suppress_table(counts: Mapping[tuple[str, str], int], rows: Sequence[str], c
                 continue
             if not filled and all(values[key] == 0 for key in line):
                 continue  # an empty line: its zeros reveal no one
-            others = sorted((values[key], line.index(key), key) for key in line if values[key] > 0 and key not in hidden)
+            others = sorted((values[key], line.index(key), key) for key in line
+                            if values[key] > 0 and key not in hidden)
             if others:
                 hidden.add(others[0][2])
                 changed = True
