@@ -1,0 +1,3 @@
+from server.demo import DemoStep
+
+DEMO_STEPS: list[DemoStep] = []

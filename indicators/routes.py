@@ -1,0 +1,3 @@
+"""Routes of indicators and surveys."""
+
+ROUTE_HANDLERS: list[object] = []
