@@ -50,7 +50,7 @@ async def test_export_then_import_gives_identical_values(db: object) -> None:
     after = await IndicatorValue.select(IndicatorValue.period, IndicatorValue.neighborhood, IndicatorValue.breakdown,
                                         IndicatorValue.value, IndicatorValue.flag).where(
         IndicatorValue.indicator == again[0].id)
-    def key(r: dict) -> tuple:  # noqa: E306
+    def key(r: dict) -> tuple:
         return (r["period"], r["neighborhood"] or 0, r["breakdown"])
     assert sorted(after, key=key) == sorted(before, key=key)
 
