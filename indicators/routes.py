@@ -1,3 +1,8 @@
 """Routes of indicators and surveys."""
 
-ROUTE_HANDLERS: list[object] = []
+from __future__ import annotations
+
+from indicators.controllers.indicators import CouncilIndicatorController, IndicatorController
+from indicators.controllers.surveys import CouncilSurveyController, SurveyController
+
+ROUTE_HANDLERS = [IndicatorController, CouncilIndicatorController, SurveyController, CouncilSurveyController]
