@@ -23,8 +23,9 @@ async def test_council_creates_an_indicator_and_imports_values(client: httpx.Asy
         "slug": "response-times", "name_en": "Median days to first response", "name_es": "Mediana de días",
         "unit": "days", "lower_is_better": "on", "target": "2", "target_date": "2025-12-31", "by_neighborhood": "on"})
     assert made.status_code == 303 and made.headers["location"] == "/council/indicators/response-times"
+    wrong = b"Year,Units,Value\n2025-01,days,3\n2025-13,hours,x\n"
     bad = await post_form(client, "/council/indicators/response-times/import",
-                            files={"file": ("v.csv", b"Year,Units,Value\n2025-01,days,3\n2025-13,hours,x\n", "text/csv")})
+                          files={"file": ("v.csv", wrong, "text/csv")})
     assert bad.status_code == 400
     page = text_of(bad.text)
     assert "Row 3, column Year" in page and "Row 3, column Units" in page and "Row 3, column Value" in page
@@ -100,8 +101,9 @@ async def test_council_writes_publishes_and_types_in_paper(client: httpx.AsyncCl
     bad = await post_form(client, f"{url}/questions", {"kind": "single", "text_en": "Do you feel safe?",
                                                       "options_en": "Yes"})
     assert bad.status_code == 400 and "Do you feel safe?" in bad.text
-    assert (await post_form(client, f"{url}/questions", {"kind": "single", "text_en": "Do you feel safe?",
-                                                         "options_en": "Yes\nNo", "options_es": "Sí\nNo"})).status_code == 303
+    added = await post_form(client, f"{url}/questions", {"kind": "single", "text_en": "Do you feel safe?",
+                                                         "options_en": "Yes\nNo", "options_es": "Sí\nNo"})
+    assert added.status_code == 303
     assert (await post_form(client, f"{url}/publish")).status_code == 303
     survey_id = int(url.rsplit("/", 1)[1])
     survey = await surveys.get_survey(survey_id)
