@@ -113,3 +113,27 @@ async def test_council_writes_publishes_and_types_in_paper(client: httpx.AsyncCl
     assert await surveys.response_count(survey_id) == 1
     spanish = await client.get(f"/surveys/{survey_id}", headers={"Accept-Language": "es"})
     assert "Sentirse seguro" in spanish.text
+
+
+async def test_free_text_answers_are_inert_when_moderated_and_published(client: httpx.AsyncClient) -> None:
+    from support import make_account
+    from web.security.inert import active_content, shows_verbatim
+    from web.security.xss_fields import PAYLOADS
+
+    survey_id = await make_survey(question("text"))
+    survey = await surveys.get_survey(survey_id)
+    assert survey is not None
+    for payload in PAYLOADS:
+        person = await make_account()
+        await surveys.respond(survey_id, person.id, {str(survey.questions[0].id): payload}, "en")
+    await surveys.count(survey_id, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=9))
+    await signed_in_as(client, "council")
+    manage = await client.get(f"/council/surveys/{survey_id}")
+    assert not active_content(manage.text)
+    assert all(shows_verbatim(manage.text, p) for p in PAYLOADS)
+    for answer in await surveys.text_answers(survey_id):
+        assert (await post_form(client, f"/council/surveys/{survey_id}/texts/{answer.id}",
+                                {"decision": "publish"})).status_code == 303
+    public = await client.get(f"/surveys/{survey_id}")
+    assert not active_content(public.text)
+    assert all(shows_verbatim(public.text, p) for p in PAYLOADS)
