@@ -137,3 +137,17 @@ async def test_free_text_answers_are_inert_when_moderated_and_published(client: 
     public = await client.get(f"/surveys/{survey_id}")
     assert not active_content(public.text)
     assert all(shows_verbatim(public.text, p) for p in PAYLOADS)
+
+
+async def test_the_api_and_the_dashboard_show_indicators_and_setbacks(client: httpx.AsyncClient) -> None:
+    slug = await make_indicator("lit-streets", unit="percent", lower_is_better=False, target=90,
+                                target_date=dt.date(2025, 6, 30))
+    await service.import_csv(slug, "Year,Units,Value\n2024-06,percent,70\n2025-06,percent,65\n")
+    listing = (await client.get("/api/v1/indicators")).json()
+    mine = next(i for i in listing if i["slug"] == slug)
+    assert (mine["latest_value"], mine["worsening"], mine["target_status"]) == (65, True, "missed")
+    detail = (await client.get(f"/api/v1/indicators/{slug}")).json()
+    assert [v["value"] for v in detail["values"]] == [70, 65]
+    assert (await client.get("/api/v1/indicators/none-such")).status_code == 404
+    dashboard = text_of((await client.get("/dashboard")).text)
+    assert "Safety and trust" in dashboard and "Setback:" in dashboard and "was missed" in dashboard

@@ -39,6 +39,10 @@ async def a_text_answer(world: World, role: str) -> dict[str, Any]:
     return {"survey_id": survey_id, "answer_id": answers[0].id}
 
 
+async def a_counted_survey(world: World, role: str) -> dict[str, Any]:
+    return {"survey_id": (await a_text_answer(world, role))["survey_id"]}
+
+
 ENTRIES: dict[tuple[str, str], Access] = {
     # indicators
     ("GET", "/indicators"): PUBLIC,
