@@ -489,3 +489,11 @@ async def trust_index() -> list[Any]:
                 out.append(Measure(period=period, neighborhood_id=int(grp) if dim else None,
                                    value=round(sum(indices) / len(indices), 1), people=people))
     return out
+
+
+async def salt_of(survey_id: int) -> str:
+    """The survey's seal salt (the demo seals its responses in bulk with it)."""
+    row = await SurveyRow.select(SurveyRow.seal_salt).where(SurveyRow.id == survey_id).first()
+    if row is None:
+        raise NotFound()
+    return str(row["seal_salt"])
