@@ -159,7 +159,7 @@ def test_line_chart_is_named_and_lists_every_value() -> None:
     # The break is drawn and labelled; the gap and the break split the line, so no polyline crosses them.
     assert "Method changed" in chart.svg and "Target 2" in chart.svg
     assert chart.svg.count("<polyline") == 1  # only Mar -> (payload) is a segment of two points
-    assert chart.svg.count("<circle") == 3
+    assert chart.svg.count('r="3.5"') == 3  # a marker per shown value
     assert "<script>" not in chart.svg + chart.table
 
 
