@@ -33,5 +33,7 @@ def manifest() -> Domain:
         jobs=[Job("count-closed-surveys", 60, surveys.count_job),
               Job("recompute-indicators", 3600, service.refresh_job)],
         kinds=[Kind("indicator_source", name, spec) for name, spec in measures.SOURCES.items()],
+        # Start-up refuses a SECRET_KEY that cannot open the sealed responses of an open survey.
+        key_checks=[surveys.key_problem],
         stylesheets=["css/indicators.css"],
     )

@@ -497,3 +497,18 @@ async def salt_of(survey_id: int) -> str:
     if row is None:
         raise NotFound()
     return str(row["seal_salt"])
+
+
+async def key_problem() -> str | None:
+    """One line naming the problem when SECRET_KEY is not the key some survey's sealed responses were
+    sealed with (they could not be counted); None when all is well. Checked at start-up."""
+    rows = await SurveyRow.raw(
+        "SELECT s.id AS id, s.seal_salt AS seal_salt, s.key_check AS key_check FROM survey s "
+        "WHERE EXISTS (SELECT 1 FROM sealed_response r WHERE r.survey = s.id)")
+    key = secret_key()
+    wrong = [str(r["id"]) for r in rows
+             if not hmac.compare_digest(sealing.keys_for(key, r["seal_salt"]).check, r["key_check"])]
+    if not wrong:
+        return None
+    return (f"SECRET_KEY: not the key that sealed the responses of survey {', '.join(wrong)}; start with the "
+            "previous SECRET_KEY (see README, Rotating SECRET_KEY), or they cannot be counted")

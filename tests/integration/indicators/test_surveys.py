@@ -121,3 +121,21 @@ async def test_shares_intervals_and_means_with_enough_people(db: object) -> None
     period = closes["closes_at"].strftime("%Y-%m")
     assert [(v.period, v.neighborhood_id, v.value) for v in detail.values] == [
         (period, None, 87.5), (period, hood, 87.5)]
+
+
+async def test_start_up_refuses_a_key_that_cannot_open_sealed_responses(db: object) -> None:
+    from server import secret
+
+    survey_id = await make_survey(question())
+    survey = await service.get_survey(survey_id)
+    assert survey is not None
+    person = await make_account()
+    await service.respond(survey_id, person.id, {str(survey.questions[0].id): [3]}, "en")
+    assert await service.key_problem() is None
+    before = secret.secret_key()
+    secret.set_secret_key("another key entirely, long enough to be a key")
+    try:
+        problem = await service.key_problem()
+    finally:
+        secret.set_secret_key(before)
+    assert problem is not None and f"survey {survey_id}" in problem
