@@ -36,6 +36,9 @@ from server.secret import secret_key
 from server.small_groups import shown_total, suppress, suppress_table
 
 DIMENSIONS = ("neighborhood", "age", "language", "channel")
+# Counting waits this long after the close, so that a response accepted in the survey's last second
+# (checked open, then written) is sealed before the count deletes the sealed rows.
+COUNT_GRACE = dt.timedelta(minutes=2)
 
 
 class NotFound(Exception):
@@ -239,7 +242,7 @@ async def response_count(survey_id: int) -> int:
 
 async def surveys_to_count(now: dt.datetime | None = None) -> list[int]:
     rows = await SurveyRow.select(SurveyRow.id).where(
-        SurveyRow.published.eq(True) & SurveyRow.counted.eq(False) & (SurveyRow.closes_at <= _now(now)))
+        SurveyRow.published.eq(True) & SurveyRow.counted.eq(False) & (SurveyRow.closes_at <= _now(now) - COUNT_GRACE))
     return [int(r["id"]) for r in rows]
 
 
@@ -286,8 +289,9 @@ async def count(survey_id: int, now: dt.datetime | None = None) -> int | None:
     the free texts and the group counts, in one transaction, each list in an order drawn from the
     operating system's random source, with random keys. Deleting claims the rows, so two workers
     count a survey once. Returns how many responses were written, None if the survey is not closed."""
-    survey = await get_survey(survey_id, now)
-    if survey is None or survey.state != "closed" or survey.counted:
+    current = _now(now)
+    survey = await get_survey(survey_id, current)
+    if survey is None or survey.counted or current < survey.closes_at + COUNT_GRACE:
         return None
     keys = await _keys(survey_id)
     async with write_transaction():

@@ -139,3 +139,12 @@ async def test_start_up_refuses_a_key_that_cannot_open_sealed_responses(db: obje
     finally:
         secret.set_secret_key(before)
     assert problem is not None and f"survey {survey_id}" in problem
+
+
+async def test_counting_waits_for_the_grace_after_close(db: object) -> None:
+    closes = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    survey_id = await make_survey(question(), closes_at=closes)
+    assert await service.count(survey_id, now=closes + dt.timedelta(seconds=30)) is None
+    assert survey_id not in await service.surveys_to_count(now=closes + dt.timedelta(seconds=30))
+    assert survey_id in await service.surveys_to_count(now=closes + service.COUNT_GRACE)
+    assert await service.count(survey_id, now=closes + service.COUNT_GRACE) == 0

@@ -151,3 +151,17 @@ async def test_the_api_and_the_dashboard_show_indicators_and_setbacks(client: ht
     assert (await client.get("/api/v1/indicators/none-such")).status_code == 404
     dashboard = text_of((await client.get("/dashboard")).text)
     assert "Safety and trust" in dashboard and "Setback:" in dashboard and "was missed" in dashboard
+
+
+async def test_editing_a_definition_keeps_what_was_typed(client: httpx.AsyncClient) -> None:
+    await make_indicator("edit-me")
+    await signed_in_as(client, "council")
+    refused = await post_form(client, "/council/indicators/edit-me", {"name_en": "Calls answered", "unit": "days",
+                                                                    "target": "two"})
+    assert refused.status_code == 400 and 'value="Calls answered"' in refused.text and 'value="two"' in refused.text
+    saved = await post_form(client, "/council/indicators/edit-me", {"name_en": "Calls answered", "unit": "percent",
+                                                                  "target": "95.5"})
+    assert saved.status_code == 303
+    detail = await service.get_indicator("edit-me")
+    assert (detail.indicator.name, detail.indicator.unit, detail.indicator.target) == ("Calls answered", "percent",
+                                                                                       95.5)
