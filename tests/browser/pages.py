@@ -118,6 +118,17 @@ PAGES: list[PageCase] = [
     # dashboard
     *(PageCase(role, "/dashboard") for role in ("anonymous", "council")),
     *(PageCase(role, "/dashboard/1") for role in ("anonymous", "council")),
+    # indicators and surveys (demo: survey 1 counted, survey 2 open)
+    *(PageCase(role, "/indicators") for role in ("anonymous", "council")),
+    *(PageCase(role, "/indicators/response-days") for role in ("anonymous", "council")),
+    PageCase("anonymous", "/indicators/without-escalation", label="indicator with a series break"),
+    *(PageCase(role, "/surveys") for role in ("anonymous", "resident")),
+    *(PageCase(role, "/surveys/1") for role in ("anonymous", "resident")),
+    PageCase("resident", "/surveys/2", label="open survey"),
+    PageCase("council", "/council/indicators"),
+    PageCase("council", "/council/indicators/response-days"),
+    PageCase("council", "/council/surveys"),
+    *(PageCase("council", f"/council/surveys/{n}", label=f"manage survey {n}") for n in (1, 2)),
     # the open data API's documentation
     PageCase("anonymous", "/api/schema"),
     PageCase("anonymous", "/api/v1", locale="ar"),
@@ -136,4 +147,7 @@ PAGES: list[PageCase] = [
     PageCase("anonymous", "/meetings/2", locale="ar"),
     PageCase("anonymous", "/commitments/2", locale="ar"),
     PageCase("resident", "/meetings/2/manage", locale="ar", label="co-chair manages"),
+    PageCase("anonymous", "/indicators/response-days", locale="ar"),
+    PageCase("anonymous", "/surveys/1", locale="ar"),
+    PageCase("resident", "/surveys/2", locale="es", label="open survey"),
 ]

@@ -73,6 +73,30 @@ class XssField:
     pad: int = 200  # how far the error test pads the payload to pass the field's length limit
 
 
+async def _indicator_slug() -> dict[str, Any]:
+    return {"slug": f"xss-indicator-{next(_unique)}"}
+
+
+async def _an_indicator() -> dict[str, Any]:
+    from factories.indicators import make_indicator
+
+    return {"slug": await make_indicator(f"xss-indicator-{next(_unique)}")}
+
+
+async def _draft_survey() -> dict[str, Any]:
+    from factories.indicators import make_survey
+
+    return {"survey_id": await make_survey(publish=False)}
+
+
+def _survey_dates() -> dict[str, str]:
+    import datetime as dt
+
+    now = clock.now()
+    return {"opens_at": (now + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + dt.timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")}
+
+
 FIELDS: list[XssField] = [
     XssField("sign-up display name", "anonymous", "/signup", "display_name",
              pages=["/", "/account", "/notifications"], setup=_a_neighborhood, form=_sign_up_form),
@@ -406,6 +430,22 @@ FIELDS += [
     XssField("commitment revision reason", "council", "/council/commitments/{commitment_id}/revise", "reason",
              pages=["/commitments/{commitment_id}"], public_pages=["/commitments/{commitment_id}"],
              setup=_assembly_commitment, form=lambda ctx: {"due_date": "2032-02-02"}, markdown=True, pad=5000),
+    # indicators and surveys
+    *[XssField(f"indicator {name}", "council", "/council/indicators/", name,
+               pages=["/council/indicators/{slug}", "/indicators/{slug}"],
+               public_pages=["/indicators/{slug}", *(["/indicators"] if name == "name_en" else [])],
+               setup=_indicator_slug,
+               form=lambda ctx, name=name: {"slug": ctx["slug"], "unit": "days",
+                                            **({} if name == "name_en" else {"name_en": "Response time"})})
+      for name in ("name_en", "description_en", "method_notes")],
+    XssField("series break note", "council", "/council/indicators/{slug}/breaks", "note_en",
+             pages=["/council/indicators/{slug}", "/indicators/{slug}"], public_pages=["/indicators/{slug}"],
+             setup=_an_indicator, form=lambda ctx: {"period": "2025"}, pad=600),
+    XssField("survey title", "council", "/council/surveys/", "title_en", pages=["{location}", "/council/surveys"],
+             form=lambda ctx: _survey_dates()),
+    XssField("survey question", "council", "/council/surveys/{survey_id}/questions", "text_en",
+             pages=["/council/surveys/{survey_id}"], setup=_draft_survey,
+             form=lambda ctx: {"kind": "single", "options_en": "Yes\nNo"}, pad=600),
     # cycles
     XssField("cycle name", "council", "/council/cycles", "name", pages=["/council/cycles", "/proposals"],
              public_pages=["/proposals", "/dashboard"], form=lambda ctx: _cycle_dates()),
