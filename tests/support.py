@@ -43,12 +43,14 @@ async def make_neighborhood(name: str | None = None) -> int:
 
 
 async def make_account(role: str = "resident", *, neighborhood_id: int | None = None, birth_year: int = 1990,
-                       name: str | None = None, email: str | None = None) -> Viewer:
+                       name: str | None = None, email: str | None = None, confirmed: bool = True) -> Viewer:
+    """An account whose e-mail address is confirmed, unless `confirmed=False` (one that can read
+    but not take part yet)."""
     n = next(_counter)
     hood = neighborhood_id or await make_neighborhood("Testville")
     return await sign_up(
         SignUp(name or f"{role.title()} {n}", email or f"{role}{n}@example.org", PASSWORD, hood, birth_year),
-        role=role,
+        role=role, confirmed=confirmed,
     )
 
 

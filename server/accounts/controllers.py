@@ -10,7 +10,8 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from server import clock, forms, interrupted
-from server.accounts import service
+from server.accounts import confirmation_service, service
+from server.accounts.confirmation_controllers import send_link_task
 from server.accounts.moves import move_refusal
 from server.accounts.schemas import check_password, parse_details, parse_sign_in, parse_sign_up
 from server.current_user import LANG_COOKIE, SESSION_USER_KEY, SESSION_VERSION_KEY, Viewer
@@ -31,6 +32,11 @@ def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
     rotate_session(request)
     request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version,
                          **({interrupted.KEY: kept} if kept else {})})
+
+
+def verified_move_refusal() -> str:
+    return _("Your neighborhood was verified, so it changes only through a new verification: match "
+             "yourself on the eligibility roll again, or ask council staff or a partner organisation.")
 
 
 class AccountController(Controller):
@@ -62,8 +68,11 @@ class AccountController(Controller):
                 errors["email"] = _("An account with this email already exists. Try signing in instead.")
             else:
                 start_session(request, viewer)
-                flash(request, _("Welcome, %(name)s! Your account is ready.", name=viewer.display_name), "success")
-                return see_other(safe_path(form.get("next")))
+                flash(request, _("Welcome, %(name)s! Your account is ready. To take part, open the link we "
+                                 "sent to %(email)s.", name=viewer.display_name, email=viewer.email), "success")
+                response = see_other(safe_path(form.get("next")))
+                response.background = send_link_task(request, await confirmation_service.new_link(viewer.id))
+                return response
         form.pop("password", None)
         form.pop("password_confirm", None)
         form["next"] = safe_path(form.get("next"))
@@ -130,13 +139,21 @@ class AccountController(Controller):
         viewer: Viewer = request.user
         data, errors = parse_details(form, {h.id for h in await active_neighborhoods()})
         moving = data is not None and data.neighborhood_id != viewer.neighborhood_id
-        if moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
+        if moving and viewer.verified:
+            errors["neighborhood_id"] = verified_move_refusal()
+            form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
+        elif moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
             errors["neighborhood_id"] = refusal
             # The move did not happen: the list shows where the person still is, not the refused choice.
             form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
         if data is None or errors:
             return await self._account_page(viewer, details=form, details_errors=errors, status=400)
-        await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
+        try:
+            await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
+        except service.VerifiedDetails:
+            errors["neighborhood_id"] = verified_move_refusal()
+            form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
+            return await self._account_page(viewer, details=form, details_errors=errors, status=400)
         flash(request, _("Your details are saved."), "success")
         return see_other("/account")
 
