@@ -6,6 +6,7 @@ from server.accounts.reset_controllers import PasswordResetController
 from server.neighborhoods.controllers import NeighborhoodController
 from server.notifications.controllers import NotificationController
 from server.pages.controllers import PagesController
+from server.verification.controllers import VerificationController
 
 ROUTE_HANDLERS = [PagesController, AccountController, ConfirmationController, PasswordResetController,
-                  NeighborhoodController, NotificationController]
+                  NeighborhoodController, NotificationController, VerificationController]

@@ -20,7 +20,7 @@ from proposals.threads import service as threads
 from proposals.timeline_sources import later_events
 from proposals.views import labels
 from server import forms
-from server.guards import requires_not_blocked, requires_signed_in
+from server.guards import requires_confirmed, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import all_neighborhoods
 from server.web import int_or_none, is_htmx, see_other
@@ -102,7 +102,7 @@ class ProposalController(Controller):
     async def new_form(self, request: Request[Any, Any, Any]) -> Template:
         return await self._form_page(request, {}, {})
 
-    @post("/new", name="proposals.create", guards=[requires_not_blocked])
+    @post("/new", name="proposals.create", guards=[requires_not_blocked, requires_confirmed])
     async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
         submit = form.get("action") != "draft"
@@ -178,7 +178,7 @@ class ProposalController(Controller):
             errors["form"] = phase_closed_message(detail.cycle.phase)
         return await self._form_page(request, proposal_form(detail), errors, detail)
 
-    @post("/{proposal_id:int}/edit", name="proposals.edit", guards=[requires_not_blocked])
+    @post("/{proposal_id:int}/edit", name="proposals.edit", guards=[requires_not_blocked, requires_confirmed])
     async def edit(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template | Redirect:
         detail = await self._visible(request, proposal_id)
         if not detail.is_editor(request.user.id):
@@ -264,7 +264,7 @@ class ProposalController(Controller):
                   "success")
         return see_other(f"/proposals/{proposal_id}#support")
 
-    @post("/{proposal_id:int}/support", name="proposals.support", guards=[requires_not_blocked])
+    @post("/{proposal_id:int}/support", name="proposals.support", guards=[requires_not_blocked, requires_confirmed])
     async def support(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template | Redirect:
         return await self._support_response(request, proposal_id, withdraw=False)
 

@@ -23,6 +23,7 @@ from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
 from server.redirects import safe_path
 from server.sessions import rotate_session
+from server.verification import service as verification
 from server.web import client_id, is_htmx, see_other
 
 
@@ -32,6 +33,24 @@ def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
     rotate_session(request)
     request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version,
                          **({interrupted.KEY: kept} if kept else {})})
+
+
+async def account_page(viewer: Viewer, *, form: dict[str, str] | None = None, errors: forms.Errors | None = None,
+                       details: dict[str, str] | None = None, details_errors: forms.Errors | None = None,
+                       match: dict[str, str] | None = None, match_errors: forms.Errors | None = None,
+                       status: int = 200) -> Template:
+    """The account page: the password form (`form`, `errors`), the details form (`details`, which
+    starts as the account's own values) and matching oneself on the eligibility roll (`match`)."""
+    return Template("accounts/account.html", status_code=status, context={
+        "form": form or {}, "errors": errors or {}, "neighborhoods": await active_neighborhoods(),
+        "details": details if details is not None else {
+            "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id),
+            "email_notifications": "yes" if viewer.email_notifications else ""},
+        "details_errors": details_errors or {},
+        "verification": await verification.current_verification(viewer.id),
+        "roll_available": await verification.roll_available(),
+        "match": match or {}, "match_errors": match_errors or {},
+    })
 
 
 def verified_move_refusal() -> str:
@@ -110,27 +129,13 @@ class AccountController(Controller):
         request.clear_session()
         return see_other("/")
 
-    @staticmethod
-    async def _account_page(viewer: Viewer, *, form: dict[str, str] | None = None, errors: forms.Errors | None = None,
-                            details: dict[str, str] | None = None, details_errors: forms.Errors | None = None,
-                            status: int = 200) -> Template:
-        """The account page: the password form (`form`, `errors`) and the details form (`details`,
-        which starts as the account's own values)."""
-        return Template("accounts/account.html", status_code=status, context={
-            "form": form or {}, "errors": errors or {}, "neighborhoods": await active_neighborhoods(),
-            "details": details if details is not None else {
-                "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id),
-                "email_notifications": "yes" if viewer.email_notifications else ""},
-            "details_errors": details_errors or {},
-        })
-
     @get("/account/following", name="accounts.following", guards=[requires_signed_in])
     async def following(self, request: Request[Any, Any, Any]) -> Template:
         return Template("accounts/following.html", context={"items": await followed_by(request.user.id)})
 
     @get("/account", name="accounts.page", guards=[requires_signed_in])
     async def account_page(self, request: Request[Any, Any, Any]) -> Template:
-        return await self._account_page(request.user)
+        return await account_page(request.user)
 
     # Not for blocked accounts: the name is shown with everything they wrote.
     @post("/account/details", name="accounts.details", guards=[requires_not_blocked])
@@ -147,13 +152,13 @@ class AccountController(Controller):
             # The move did not happen: the list shows where the person still is, not the refused choice.
             form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
         if data is None or errors:
-            return await self._account_page(viewer, details=form, details_errors=errors, status=400)
+            return await account_page(viewer, details=form, details_errors=errors, status=400)
         try:
             await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
         except service.VerifiedDetails:
             errors["neighborhood_id"] = verified_move_refusal()
             form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
-            return await self._account_page(viewer, details=form, details_errors=errors, status=400)
+            return await account_page(viewer, details=form, details_errors=errors, status=400)
         flash(request, _("Your details are saved."), "success")
         return see_other("/account")
 
@@ -170,7 +175,7 @@ class AccountController(Controller):
             if viewer is None:
                 errors["current_password"] = _("That is not your current password.")
         if errors:
-            return await self._account_page(request.user, errors=errors, status=400)
+            return await account_page(request.user, errors=errors, status=400)
         assert viewer is not None
         start_session(request, viewer)  # the new session version: other devices are now signed out
         flash(request, _("Your password has been changed. You are signed out on your other devices."), "success")
