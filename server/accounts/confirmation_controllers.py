@@ -82,4 +82,4 @@ class ConfirmationController(Controller):
         if await confirmation_service.confirm(token) is None:
             return Template("accounts/confirm_expired.html", status_code=410, headers=NO_STORE)
         flash(request, _("Thank you: your e-mail address is confirmed. You can now take part."), "success")
-        return see_other("/account" if request.user is not None else "/signin")
+        return see_other("/account" if request.user is not None else "/")
