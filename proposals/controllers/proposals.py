@@ -16,6 +16,7 @@ from proposals import comments, phases, service
 from proposals.categories import CATEGORIES, STATUSES, phase_label
 from proposals.moderation import service as moderation
 from proposals.schemas import SORTS, ProposalDetail, ProposalFilters, parse_proposal
+from proposals.supports import SupportRefusal
 from proposals.threads import service as threads
 from proposals.timeline_sources import later_events
 from proposals.views import labels
@@ -56,6 +57,12 @@ def proposal_form(detail: ProposalDetail) -> dict[str, str]:
             "category": detail.category, "estimated_cost": str(detail.estimated_cost or ""),  # 0: a draft without one
             "location": detail.location,
             "co_authors": ", ".join(p.email for p in detail.co_authors), "cycle": str(detail.cycle.id)}
+
+
+def support_refusal_message(refusal: SupportRefusal) -> str:
+    if refusal == SupportRefusal.OWN_PROPOSAL:
+        return _("You are an author of this proposal: supports come from other residents.")
+    return _("Only residents of the proposal's neighborhood can support it.")
 
 
 class ProposalController(Controller):
@@ -164,6 +171,8 @@ class ProposalController(Controller):
             and service.can_withdraw(detail.cycle.phase, detail.status),
             "can_delete": bool(viewer and viewer.id == detail.author.id) and detail.status == "draft",
             "can_support": phases.can_support(detail.cycle.phase) and detail.status in service.OPEN_STATUSES,
+            "support_refusal": support_refusal_message(refusal) if viewer and (
+                refusal := await service.support_refusal(proposal_id, viewer.id)) else None,
             "can_review": bool(viewer and viewer.is_council) and phases.can_review(detail.cycle.phase)
             and detail.status in service.REVIEWABLE_STATUSES,
         })
@@ -252,11 +261,15 @@ class ProposalController(Controller):
         except service.InvalidState:
             state = await service.support_state(proposal_id, request.user.id)
             message = _("This proposal can no longer be supported.")
+        except service.NotSupportable as exc:
+            state, message = await service.support_state(proposal_id, request.user.id), support_refusal_message(
+                exc.refusal)
         except service.NotFound as exc:  # a draft, seen by its own author
             raise NotFoundException() from exc
         if is_htmx(request):
             return Template("proposals/_support.html", context={
-                "support": state, "can_support": message is None, "message": message, "p_id": proposal_id})
+                "support": state, "can_support": message is None, "message": message, "p_id": proposal_id,
+                "support_refusal": None})
         if message:
             flash(request, message, "error")
         elif state.changed:
