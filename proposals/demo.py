@@ -59,7 +59,7 @@ MAIN: dict[str, tuple[str, ProposalInput, tuple[str, ...]]] = {
         "We propose two raised crosswalks, a paid crossing guard for the morning and afternoon, and "
         "volunteer-led walking school buses from the Riverside apartments.",
         "safe_routes", 85_000, "Elm Street at Lincoln Elementary", ("resident@demo.townsquare.example",)),
-        ("resident", "youth")),
+        ("youth",)),
     "mentoring": ("youth", _p(
         "Youth mentoring at the rec center",
         "Weekly mentoring evenings pairing teenagers with trained adult mentors.",

@@ -93,7 +93,8 @@ class InvalidState(ProposalError):
 
 # ---- cycles ----------------------------------------------------------------------------------
 
-_CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) for f in phases.DATE_FIELDS))
+_CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) for f in phases.DATE_FIELDS),
+                  BudgetCycle.verification_paths)
 
 
 def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
@@ -106,7 +107,8 @@ def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
     else:
         ends = phases.last_day(dates, phase)
     return CycleView(id=row["id"], name=row["name"], **{f: row[f] for f in phases.DATE_FIELDS}, phase=phase,
-                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on))
+                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on),
+                     verification_paths=row["verification_paths"])
 
 
 async def list_cycles(on: dt.date | None = None) -> list[CycleView]:
