@@ -37,8 +37,8 @@ async def test_an_import_that_would_change_someone_imports_nothing(db: object) -
     await make_neighborhood("Riverside")
     await make_neighborhood("Old Town")
     await _import("identifier,birth_year,neighborhood\nRS-1001,1988,Riverside\n")
-    rows, _errors = roll.parse_roll("identifier,birth_year,neighborhood\nRS-2000,1970,Riverside\nRS-1001,1988,Old Town\n",
-                                    await service.neighborhood_names(), 2026, roll.roll_key(secret_key()))
+    text = "identifier,birth_year,neighborhood\nRS-2000,1970,Riverside\nRS-1001,1988,Old Town\n"
+    rows, _errors = roll.parse_roll(text, await service.neighborhood_names(), 2026, roll.roll_key(secret_key()))
     with pytest.raises(service.RollConflict) as conflict:
         await service.import_roll(rows, None)
     assert [(e.row, e.column) for e in conflict.value.errors] == [(3, "identifier")]
