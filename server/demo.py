@@ -61,7 +61,11 @@ async def _accounts(ctx: DemoContext) -> None:
         ctx.notes.append(f"  {role:<10} {email:<40} {name}")
 
 
-DEMO_STEPS: list[DemoStep] = [("Neighborhoods", _neighborhoods), ("Accounts", _accounts)]
+def demo_steps() -> list[DemoStep]:
+    """The host's steps: neighborhoods, accounts, then verification (which needs both)."""
+    from server.verification.demo import DEMO_STEPS as VERIFICATION
+
+    return [("Neighborhoods", _neighborhoods), ("Accounts", _accounts), *VERIFICATION]
 
 
 async def database_is_empty() -> bool:

@@ -17,7 +17,7 @@ def manifest() -> Domain:
         name="server",
         routes=routes.ROUTE_HANDLERS,
         piccolo_apps=["server.piccolo_app"],
-        demo_steps=demo.DEMO_STEPS,
+        demo_steps=demo.demo_steps(),
         navigation=[NavItem("/council/neighborhoods", N_("Neighborhoods"), order=90, roles=("council",)),
                     NavItem("/council/verification", N_("Verification"), order=91, roles=("council",)),
                     NavItem("/verify", N_("Verify residents"), order=92, roles=("partner",))],

@@ -170,6 +170,12 @@ async def desk_account(email: str) -> DeskAccount | None:
     return msgspec.convert(row, DeskAccount) if row else None
 
 
+async def desk_account_by_id(account_id: int) -> DeskAccount:
+    row = await Account.select(*_DESK_COLUMNS).where(Account.id == account_id).first()
+    assert row is not None
+    return msgspec.convert(row, DeskAccount)
+
+
 async def _organisation(account_id: int) -> str:
     row = await Partner.select(Partner.organisation).where(Partner.account == account_id).first()
     return row["organisation"] if row else ""
