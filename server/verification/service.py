@@ -96,7 +96,7 @@ async def import_roll(rows: list[roll.RollRow], by: int | None, label: str = "")
                 RollEntry(identifier_hash=r.identifier_hash, birth_year=r.birth_year,
                           neighborhood=r.neighborhood_id, roll_import=import_id)
                 for r in new[start:start + 1000]])
-        await StaffAction.insert(StaffAction(actor=by, action="import_roll", detail=f"{len(new)} added"[:200]))
+        await StaffAction.insert(StaffAction(actor=by, action="import_roll", detail=str(len(new))))
     return ImportResult(len(new), len(rows) - len(new))
 
 
