@@ -429,7 +429,9 @@ class BallotController(Controller):
                 try:
                     band = service.code_voter_band(ballot, birth_year)
                 except service.Ineligible as exc:
-                    if birth_year is None:
+                    if exc.refusal is Refusal.NO_CODES:
+                        errors["code"] = refusal_text(exc.refusal, ballot)
+                    elif birth_year is None:
                         errors["birth_year"] = _("This ballot has an age limit: please give your year of birth.")
                     else:
                         errors["birth_year"] = refusal_text(exc.refusal, ballot)
