@@ -50,3 +50,33 @@ async def test_a_ballot_without_codes_refuses_them_at_the_code_form(client: http
     refused = await post_form(client, "/vote", {"code": code})
     assert refused.status_code == 400
     assert "This ballot does not take access codes" in text_of(refused.text)
+
+
+async def test_council_chooses_who_may_vote_within_the_cycles_ways(client: httpx.AsyncClient) -> None:
+    import datetime as dt
+
+    from factories.ballots import NOW
+
+    from proposals.tables import BudgetCycle
+
+    s = await make_ballot()
+    council = await make_account("council", neighborhood_id=s.hood)
+    await sign_in(client, council.email)
+    page = await client.get(f"/council/ballots/new?cycle_id={s.cycle_id}&fund={s.hood}")
+    assert 'name="voters" value="verified_codes"' in page.text
+    data = {"cycle_id": str(s.cycle_id), "fund": str(s.hood), "title": "Riverside 2027", "budget": "90000",
+            "candidates": [str(p) for p in s.proposals[:3]], "max_ranks": "3", "min_ranks": "1",
+            "opens_at": (NOW + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (NOW + dt.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"), "rule": "greedy",
+            "explanation": "", "decided_after": str(s.ballot_id), "voters": "verified"}
+    # As if council had turned the roll and in-person ways off before the cycle's first ballot opened.
+    await BudgetCycle.update({BudgetCycle.verification_paths: "codes"}).where(BudgetCycle.id == s.cycle_id)
+    refused = await post_form(client, "/council/ballots/new", data)
+    assert refused.status_code == 400
+    assert "The budget cycle does not enable this way of verification" in text_of(refused.text)
+    assert 'value="verified" checked' in refused.text  # the choice comes back as made
+    created = await post_form(client, "/council/ballots/new", {**data, "voters": "codes"})
+    assert created.status_code == 303
+    new_id = int(created.headers["location"].rsplit("/", 1)[1])
+    ballot = await service.get_ballot(new_id)
+    assert ballot is not None and ballot.voters == "codes" and not ballot.accepts_accounts
