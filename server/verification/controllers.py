@@ -105,7 +105,7 @@ class VerificationController(Controller):
             return await _council_page(roll_errors=[roll.RowError(0, "", _(
                 "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”."))])
         rows, errors = roll.parse_roll(text, await service.neighborhood_names(), clock.today().year,
-                                       roll.roll_key(request.app.state.settings.secret_key))
+                                       service.roll_key())
         if not errors:
             try:
                 result = await service.import_roll(rows, request.user.id, upload.filename)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import random
 
+from server import clock
 from server.demo import DEMO_PASSWORD, DemoContext
-from server.secret import secret_key
 from server.verification import roll, service
 
 # (identifier as printed on the resident's card, birth year, neighborhood): the demo's own people first.
@@ -33,7 +33,8 @@ async def _verification(ctx: DemoContext) -> None:
     from server.accounts.service import create_user
 
     council = ctx.accounts["council"]
-    rows, errors = roll.parse_roll(roll_csv(), await service.neighborhood_names(), 2100, roll.roll_key(secret_key()))
+    rows, errors = roll.parse_roll(roll_csv(), await service.neighborhood_names(), clock.today().year,
+                                   service.roll_key())
     assert not errors, errors
     await service.import_roll(rows, council, "residents-register-export.csv")
     await service.match_self(ctx.accounts["resident"], ROLL[0][0], ROLL[0][1])

@@ -58,7 +58,8 @@ class NotPartner(VerificationError):
     """Only residents (not staff or moderators) are made partners; removing needs a partner."""
 
 
-def _key() -> bytes:
+def roll_key() -> bytes:
+    """The key of the roll's identifier hashes, derived from SECRET_KEY (server/verification/roll.py)."""
     return roll.roll_key(secret_key())
 
 
@@ -122,7 +123,7 @@ async def match_self(account_id: int, identifier: str, birth_year: int, now: dt.
     entry: the conditional update lets only one claim it (the other sees it claimed), and the unique
     index on `claimed_by` keeps one account to one entry."""
     now = now or clock.now()
-    wanted = roll.identifier_hash(_key(), identifier)
+    wanted = roll.identifier_hash(roll_key(), identifier)
     try:
         async with write_transaction():
             entry = await RollEntry.select(RollEntry.id, RollEntry.birth_year, RollEntry.neighborhood,
