@@ -134,6 +134,9 @@ async def _open_ballots(ctx: DemoContext) -> None:
         # Riverside's projects are on both ballots: the neighborhood fund is decided first, and
         # what it funds leaves the youth count (one project, one fund).
         decided_after=river_id,
+        # For verified young residents (Jordan was verified in person by a partner) and holders of
+        # the codes handed out at youth events, who need no account and no papers.
+        voters="verified_codes",
     ), council)
     rng = random.Random(SEED)
     year = closes.year

@@ -13,7 +13,7 @@ COMMANDS = {"tally": Command("ballots.tally_cli:main",
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from ballots import cycle_dates, home, measures, moves, proposal_timeline, routes, service
+    from ballots import cycle_dates, cycle_paths, home, measures, moves, proposal_timeline, routes, service
     from ballots import demo as ballots_demo
     from ballots.counting import routes as counting_routes
     from ballots.counting.service import count_closed_ballots
@@ -44,6 +44,7 @@ def manifest() -> Domain:
         kinds=[
             # A cycle's dates may not contradict its ballots' voting days.
             cycle_checks.kind("ballots.voting_days", cycle_dates.voting_phase_covers_ballots),
+            cycle_checks.kind("ballots.verification_paths", cycle_paths.paths_fit_ballots),
             # The proposal timeline's ballot, result and delivery chapters.
             timeline_sources.kind("ballots.ballot_result_and_delivery", proposal_timeline.ballot_result_and_delivery),
             # Participation as an indicator, from turnout counts (server/measures.py).

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 
 import msgspec
 
+from ballots.eligibility import DEFAULT_VOTERS, VOTER_LABELS, VOTERS, allowed_voters
 from server import clock, forms
 from server.i18n import gettext as _
 from server.i18n import lazy_gettext
+from server.verification import paths
 
 ORIGINS = ("online", "code", "paper")
 ORIGIN_LABELS = {
@@ -76,6 +78,8 @@ class BallotView(msgspec.Struct, frozen=True):
     state: str  # upcoming, open, closed
     candidates: list[CandidateView] = []
     decided_after: int | None = None
+    voters: str = DEFAULT_VOTERS  # ballots/eligibility.py VOTERS
+    cycle_paths: str = paths.DEFAULT  # the ways of verification the budget cycle enables
 
     @property
     def is_open(self) -> bool:
@@ -88,6 +92,23 @@ class BallotView(msgspec.Struct, frozen=True):
     @property
     def has_age_window(self) -> bool:
         return self.age_min is not None or self.age_max is not None
+
+    @property
+    def voters_label(self) -> str:
+        """Who may vote, by how they show it, in the reader's language."""
+        return _(VOTER_LABELS.get(self.voters, VOTER_LABELS[DEFAULT_VOTERS]))
+
+    @property
+    def accepts_codes(self) -> bool:
+        return VOTERS.get(self.voters, VOTERS[DEFAULT_VOTERS])[1] and paths.CODES in paths.decode(self.cycle_paths)
+
+    @property
+    def accepts_accounts(self) -> bool:
+        return VOTERS.get(self.voters, VOTERS[DEFAULT_VOTERS])[0] is not None
+
+    @property
+    def needs_verified(self) -> bool:
+        return VOTERS.get(self.voters, VOTERS[DEFAULT_VOTERS])[0] == "verified"
 
     @property
     def rule_name(self) -> str:
@@ -117,6 +138,7 @@ class BallotSettings(msgspec.Struct, frozen=True):
     candidate_ids: list[int]
     # The ballot of the same cycle decided before this one (see Ballot.decided_after), if any.
     decided_after: int | None = None
+    voters: str = DEFAULT_VOTERS
 
 
 class ChangeView(msgspec.Struct, frozen=True):
@@ -183,6 +205,7 @@ def parse_settings(
     neighborhood_ids: set[int],
     eligible_ids: set[int],
     ballot_ids: set[int] | None = None,
+    cycle_paths: Mapping[int, frozenset[str]] | None = None,
 ) -> tuple[BallotSettings | None, forms.Errors]:
     """Check the ballot settings form. `eligible_ids`: proposals the council may put on this ballot
     (feasible, ballot-eligible, in the chosen cycle and fund); `ballot_ids`: the ballots this one
@@ -229,12 +252,18 @@ def parse_settings(
     decided_after = forms.integer(single, "decided_after", errors, required=False)
     if decided_after is not None and decided_after not in (ballot_ids or set()):
         errors["decided_after"] = _("Please choose a ballot from the list, or none.")
+    voters = single.get("voters") or DEFAULT_VOTERS
+    if voters not in VOTERS:
+        errors["voters"] = _("Please choose who may vote from the list.")
+    elif cycle_paths is not None and cycle_id in cycle_paths and voters not in allowed_voters(cycle_paths[cycle_id]):
+        errors["voters"] = _("The budget cycle does not enable this way of verification. Choose another, or "
+                             "enable it on the cycle's page.")
     if errors:
         return None, errors
     assert cycle_id is not None and budget is not None and max_ranks is not None and min_ranks is not None
     assert opens_at is not None and closes_at is not None
     return (
         BallotSettings(cycle_id, neighborhood_id, title, explanation, budget, max_ranks, min_ranks, age_min, age_max,
-                       opens_at, closes_at, rule, candidate_ids, decided_after),
+                       opens_at, closes_at, rule, candidate_ids, decided_after, voters),
         errors,
     )

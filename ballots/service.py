@@ -25,7 +25,16 @@ from msgspec.json import encode as encode_json
 from piccolo.query.functions.aggregate import Count
 
 from ballots import codes, open_cache, sealing
-from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
+from ballots.eligibility import (
+    AGE_BANDS,
+    Refusal,
+    Rules,
+    accepts_codes,
+    age_band,
+    age_in_closing_year,
+    check_age,
+    check_voter,
+)
 from ballots.ranking import check_ranking
 from ballots.schemas import (
     ORIGIN_LABELS,
@@ -58,6 +67,7 @@ from server.database import current_engine, is_sqlite, is_unique_violation, writ
 from server.i18n import gettext as _
 from server.secret import secret_key
 from server.small_groups import shown_total, suppress
+from server.verification import paths
 
 MAX_CODES_PER_BATCH = 500
 
@@ -158,7 +168,9 @@ def _ranking(value: object) -> list[int]:
 
 
 async def cycles() -> list[dict[str, object]]:
-    return [{"id": c.id, "name": c.name} for c in sorted(await proposals.list_cycles(), key=lambda c: -c.id)]
+    """Every budget cycle, newest first, with the ways of verification it enables (`paths`)."""
+    return [{"id": c.id, "name": c.name, "paths": c.paths}
+            for c in sorted(await proposals.list_cycles(), key=lambda c: -c.id)]
 
 
 async def eligible_proposals(cycle_id: int, neighborhood_id: int | None) -> list[CandidateView]:
@@ -228,6 +240,7 @@ def _settings_values(settings: BallotSettings) -> dict[object, object]:
         Ballot.closes_at: settings.closes_at,
         Ballot.rule: settings.rule,
         Ballot.decided_after: settings.decided_after,
+        Ballot.voters: settings.voters,
     }
 
 
@@ -323,6 +336,7 @@ _BALLOT_COLUMNS = (
     Ballot.cycle.name.as_alias("cycle_name"), Ballot.neighborhood.id.as_alias("neighborhood_id"),
     Ballot.neighborhood.name.as_alias("neighborhood_name"), Ballot.budget, Ballot.max_ranks, Ballot.min_ranks,
     Ballot.age_min, Ballot.age_max, Ballot.opens_at, Ballot.closes_at, Ballot.rule, Ballot.decided_after,
+    Ballot.voters, Ballot.cycle.verification_paths.as_alias("cycle_paths"),
 )
 
 
@@ -423,7 +437,8 @@ async def proposals_on_ballots(cycle_ids: list[int]) -> dict[int, int]:
 
 
 def rules_of(ballot: BallotView) -> Rules:
-    return Rules(ballot.neighborhood_id, ballot.age_min, ballot.age_max, ballot.closes_at.year)
+    return Rules(ballot.neighborhood_id, ballot.age_min, ballot.age_max, ballot.closes_at.year, ballot.voters,
+                 paths.decode(ballot.cycle_paths))
 
 
 # Eligibility --------------------------------------------------------------------------------------
@@ -447,12 +462,18 @@ class Voter(Protocol):
     def neighborhood_id(self) -> int: ...
     @property
     def birth_year(self) -> int: ...
+    @property
+    def confirmed(self) -> bool: ...
+    @property
+    def verified_via(self) -> str: ...
 
 
 class _Account(msgspec.Struct, frozen=True):
     id: int
     neighborhood_id: int
     birth_year: int
+    confirmed: bool
+    verified_via: str
 
 
 async def voter_standing(ballot: BallotView, voter: Voter, *, check_voted: bool = True) -> Standing:
@@ -462,7 +483,8 @@ async def voter_standing(ballot: BallotView, voter: Voter, *, check_voted: bool 
     participation refuses a second ballot anyway): the answer is then MAY_VOTE for them."""
     if ballot.state != "open":
         return Standing(NOT_OPEN)
-    refusal = check_account(rules_of(ballot), voter.neighborhood_id, voter.birth_year)
+    refusal = check_voter(rules_of(ballot), voter.neighborhood_id, voter.birth_year, voter.confirmed,
+                          voter.verified_via)
     if refusal is not None:
         return Standing(INELIGIBLE, refusal)
     if check_voted and await has_voted(ballot.id, voter.id):
@@ -674,10 +696,12 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
     """Cast a signed-in resident's ballot; returns the receipt (shown once)."""
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
+    row = await Account.select(Account.neighborhood, Account.birth_year, Account.confirmed_at,
+                               Account.verified_via).where(Account.id == account_id).first()
     if row is None:
         raise Ineligible(Refusal.WRONG_NEIGHBORHOOD)
-    voter = _Account(account_id, row["neighborhood"], row["birth_year"])
+    voter = _Account(account_id, row["neighborhood"], row["birth_year"], row["confirmed_at"] is not None,
+                     row["verified_via"])
     standing = await voter_standing(ballot, voter)
     if standing.kind == INELIGIBLE:
         assert standing.refusal is not None
@@ -692,7 +716,10 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
 
 def code_voter_band(ballot: BallotView, birth_year: int | None) -> str:
     """The age band of a code voter from the birth year they gave; raises Ineligible outside the
-    ballot's age window (a code is for one ballot, so only age is checked)."""
+    ballot's age window (a code is for one ballot, so only age is checked), or on a ballot that
+    takes no access codes."""
+    if not accepts_codes(rules_of(ballot)):
+        raise Ineligible(Refusal.NO_CODES)
     if birth_year is None:
         if ballot.has_age_window:
             raise Ineligible(Refusal.TOO_YOUNG)
@@ -709,6 +736,8 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
     ballot = await _open_ballot(ballot_id, current)
     if not await AccessCode.exists().where((AccessCode.id == code_id) & (AccessCode.ballot == ballot_id)):
         raise NotOpen()
+    if not accepts_codes(rules_of(ballot)):
+        raise Ineligible(Refusal.NO_CODES)
     checked = _checked(ballot, ranking)
     if await code_used(ballot_id, code_id):
         raise AlreadyVoted()

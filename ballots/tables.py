@@ -31,6 +31,9 @@ class Ballot(Table):
     # Another ballot of the same cycle decided before this one: a project on both that the earlier
     # ballot funds leaves this ballot's count. Without it no project may be on both (one fund each).
     decided_after = Integer(null=True, default=None)
+    # Who may vote, by how they show it (ballots/eligibility.py VOTERS): any confirmed account, verified
+    # residents, access code holders, or a combination. Frozen with the other settings.
+    voters = Varchar(length=20, default="confirmed_codes", null=False)
     # Salt for hashing this ballot's access codes and receipts (HMAC-SHA256 key).
     salt = Varchar(length=64, null=False)
     # Sealing (ballots/sealing.py): with SECRET_KEY, `seal_salt` derives the keys of the ballot's

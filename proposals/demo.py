@@ -51,7 +51,7 @@ MAIN: dict[str, tuple[str, ProposalInput, tuple[str, ...]]] = {
         "- 12 of the 30 lamps are broken\n- there are no lights at all under the rail bridge\n\n"
         "Warm-white LED lamps would let people see each other's faces without lighting up bedrooms.",
         "street_lighting", 48_000, "River path, footbridge to boathouse"),
-        ("neighbor", "youth", "hillcrest")),
+        ("neighbor", "youth")),
     "lincoln_routes": ("neighbor", _p(
         "Safe routes to Lincoln Elementary",
         "Raised crosswalks, crossing guards and a walking school bus on Elm Street.",
@@ -59,7 +59,7 @@ MAIN: dict[str, tuple[str, ProposalInput, tuple[str, ...]]] = {
         "We propose two raised crosswalks, a paid crossing guard for the morning and afternoon, and "
         "volunteer-led walking school buses from the Riverside apartments.",
         "safe_routes", 85_000, "Elm Street at Lincoln Elementary", ("resident@demo.townsquare.example",)),
-        ("resident", "youth")),
+        ("youth",)),
     "mentoring": ("youth", _p(
         "Youth mentoring at the rec center",
         "Weekly mentoring evenings pairing teenagers with trained adult mentors.",
@@ -93,7 +93,7 @@ MAIN: dict[str, tuple[str, ProposalInput, tuple[str, ...]]] = {
         "Fix the lamps along the river so people can walk home safely.",
         "The lamps along the river path have been broken for months. Please fix them.",
         "street_lighting", 30_000, "River path"),
-        ("neighbor", "youth")),
+        ("youth",)),
     "cameras": ("neighbor", _p(
         "Security cameras on every street corner",
         "Install cameras on every corner in Riverside.",

@@ -11,6 +11,7 @@ from proposals import phases
 from proposals.categories import CATEGORIES
 from server import forms
 from server.i18n import gettext as _
+from server.verification import paths
 
 TITLE_MAX = 120
 SUMMARY_MAX = 200
@@ -52,6 +53,7 @@ class CycleInput(msgspec.Struct, frozen=True):
     results_open: dt.date
     delivery_open: dt.date
     delivery_close: dt.date
+    verification_paths: str = paths.DEFAULT
 
 
 class ProposalFilters(msgspec.Struct, frozen=True):
@@ -143,9 +145,10 @@ def parse_cycle(form: Mapping[str, str]) -> tuple[CycleInput | None, forms.Error
     for field, code in phases.date_order_errors(dates).items():
         previous = code.split(":", 1)[1]
         errors[field] = _("This date must come after “%(previous)s”.", previous=labels[previous])
+    chosen = paths.encode(p for p in paths.PATHS if form.get(f"path_{p}") == "yes")
     if errors:
         return None, errors
-    return CycleInput(name=name, **dates), errors  # type: ignore[arg-type]
+    return CycleInput(name=name, **dates, verification_paths=chosen), errors  # type: ignore[arg-type]
 
 
 def date_labels() -> dict[str, str]:
@@ -176,6 +179,12 @@ class CycleView(msgspec.Struct, frozen=True):
     phase_ends: dt.date | None
     next_phase: str | None
     steps: list[phases.Step]
+    verification_paths: str = paths.DEFAULT
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """The ways of verification this cycle's ballots may accept (server/verification/paths.py)."""
+        return paths.decode(self.verification_paths)
 
     @property
     def dates(self) -> phases.CycleDates:

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from proposals import phases
+from proposals import phases, supports
 from proposals.categories import category_label
 from proposals.cycle_checks import cycle_refusal
 from proposals.moderation import service as moderation
@@ -93,7 +93,8 @@ class InvalidState(ProposalError):
 
 # ---- cycles ----------------------------------------------------------------------------------
 
-_CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) for f in phases.DATE_FIELDS))
+_CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) for f in phases.DATE_FIELDS),
+                  BudgetCycle.verification_paths)
 
 
 def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
@@ -106,7 +107,8 @@ def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
     else:
         ends = phases.last_day(dates, phase)
     return CycleView(id=row["id"], name=row["name"], **{f: row[f] for f in phases.DATE_FIELDS}, phase=phase,
-                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on))
+                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on),
+                     verification_paths=row["verification_paths"])
 
 
 async def list_cycles(on: dt.date | None = None) -> list[CycleView]:
@@ -610,9 +612,31 @@ async def _check_supportable(proposal_id: int, on: dt.date | None) -> None:
         raise InvalidState(row["status"])
 
 
+class NotSupportable(ProposalError):
+    """This person may not support this proposal (their own, or another neighborhood's)."""
+
+    def __init__(self, refusal: supports.SupportRefusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+async def support_refusal(proposal_id: int, account_id: int) -> supports.SupportRefusal | None:
+    """Why this account may not support this proposal (proposals/supports.py), or None."""
+    row = await Proposal.select(Proposal.neighborhood, Proposal.author).where(Proposal.id == proposal_id).first()
+    account = await Account.select(Account.neighborhood).where(Account.id == account_id).first()
+    if row is None or account is None:
+        raise NotFound()
+    authors = {row["author"], *[r["account"] for r in await CoAuthor.select(CoAuthor.account).where(
+        CoAuthor.proposal == proposal_id)]}
+    return supports.support_refusal(row["neighborhood"], authors, account_id, account["neighborhood"])
+
+
 async def support(proposal_id: int, account_id: int, on: dt.date | None = None) -> SupportState:
-    """Support once; a second call (a double click, two tabs at once) changes nothing."""
+    """Support once; a second call (a double click, two tabs at once) changes nothing. Raises
+    NotSupportable for the proposal's authors and for residents of other neighborhoods."""
     await _check_supportable(proposal_id, on)
+    if (refusal := await support_refusal(proposal_id, account_id)) is not None:
+        raise NotSupportable(refusal)
     added = False
     try:
         async with write_transaction():

@@ -19,6 +19,9 @@ class BudgetCycle(Table):
     delivery_open = Date(null=False)
     delivery_close = Date(null=False)
     created_at = Timestamptz(default=TimestamptzNow())
+    # The ways of verification this cycle's ballots may accept ("roll,in_person,codes";
+    # server/verification/paths.py): each ballot then chooses among them.
+    verification_paths = Varchar(length=60, default="roll,in_person,codes", null=False)
 
 
 class Proposal(Table):

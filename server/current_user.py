@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
@@ -33,6 +34,18 @@ class Viewer(msgspec.Struct, frozen=True):
     blocked: bool
     session_version: int = 0
     email_notifications: bool = False
+    confirmed_at: dt.datetime | None = None
+    verified_via: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """Has opened the link sent to their address: may post, support and vote."""
+        return self.confirmed_at is not None
+
+    @property
+    def verified(self) -> bool:
+        """Neighborhood and birth year checked (roll or in person), not just typed in."""
+        return bool(self.verified_via)
 
     @property
     def is_council(self) -> bool:
@@ -65,6 +78,8 @@ async def load_viewer(account_id: int) -> Viewer | None:
             Account.blocked,
             Account.session_version,
             Account.email_notifications,
+            Account.confirmed_at,
+            Account.verified_via,
         )
         .where(Account.id == account_id)
         .first()

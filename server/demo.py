@@ -4,9 +4,11 @@ domain list and share a DemoContext so later steps can use what earlier ones mad
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from server import clock
 from server.accounts.service import create_user
 from server.accounts.tables import Account
 from server.neighborhoods.tables import Neighborhood
@@ -50,12 +52,20 @@ async def _accounts(ctx: DemoContext) -> None:
     for key, (name, email, hood, year, role) in ACCOUNTS.items():
         viewer = await create_user(name, email, DEMO_PASSWORD, hood, year, role)
         ctx.accounts[key] = viewer.id
+    # The demo city's people have been here a while (a new account's reports weigh less, see
+    # proposals/moderation/rules.py).
+    await Account.update({Account.created_at: clock.now() - dt.timedelta(days=400)}).where(
+        Account.id.is_in(list(ctx.accounts.values())))
     ctx.notes.append(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for name, email, _hood, _year, role in ACCOUNTS.values():
         ctx.notes.append(f"  {role:<10} {email:<40} {name}")
 
 
-DEMO_STEPS: list[DemoStep] = [("Neighborhoods", _neighborhoods), ("Accounts", _accounts)]
+def demo_steps() -> list[DemoStep]:
+    """The host's steps: neighborhoods, accounts, then verification (which needs both)."""
+    from server.verification.demo import DEMO_STEPS as VERIFICATION
+
+    return [("Neighborhoods", _neighborhoods), ("Accounts", _accounts), *VERIFICATION]
 
 
 async def database_is_empty() -> bool:

@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from server import interrupted
 from server.current_user import LANG_COOKIE
-from server.guards import BLOCKED
+from server.guards import BLOCKED, UNCONFIRMED
 from server.i18n import negotiate_locale, set_locale
 from server.redirects import path_of_referer, safe_path
 from server.web import is_htmx
@@ -75,6 +75,11 @@ def forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return _page(request, 403, "csrf", str(detail))
     if detail == BLOCKED:
         return _page(request, 403, "blocked", str(detail))
+    if detail == UNCONFIRMED:
+        if is_htmx(request) and not _wants_json(request):
+            # htmx does not swap a 403 into the page: send the window to the page that explains.
+            return Response(b"", status_code=200, headers={"HX-Redirect": "/account/confirm"})
+        return _page(request, 403, "unconfirmed", str(detail))
     return _page(request, 403, "403", str(detail))
 
 

@@ -13,6 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 from server import interrupted
 
 BLOCKED = "account blocked"  # the 403 page then says so and where to appeal (server/errors.py)
+UNCONFIRMED = "email not confirmed"  # the 403 page then says how to confirm, with a resend button
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
@@ -39,6 +40,14 @@ async def requires_not_blocked(connection: ASGIConnection[Any, Any, Any, Any], h
     await requires_signed_in(connection, handler)
     if connection.scope["user"].blocked:
         raise PermissionDeniedException(detail=BLOCKED)
+
+
+async def requires_confirmed(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """For taking part (commenting, supporting, proposing, amending, reporting, voting): only accounts
+    whose e-mail address is confirmed, so one person cannot act as many with made-up addresses."""
+    await requires_signed_in(connection, handler)
+    if not connection.scope["user"].confirmed:
+        raise PermissionDeniedException(detail=UNCONFIRMED)
 
 
 requires_council = requires_role("council")

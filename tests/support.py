@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
@@ -10,8 +11,10 @@ from typing import Any
 
 import httpx
 
+from server import clock
 from server.accounts.schemas import SignUp
 from server.accounts.service import sign_up
+from server.accounts.tables import Account
 from server.current_user import Viewer
 from server.domains import Domain, Registry, registry, use
 from server.neighborhoods.tables import Neighborhood
@@ -43,13 +46,20 @@ async def make_neighborhood(name: str | None = None) -> int:
 
 
 async def make_account(role: str = "resident", *, neighborhood_id: int | None = None, birth_year: int = 1990,
-                       name: str | None = None, email: str | None = None) -> Viewer:
+                       name: str | None = None, email: str | None = None, confirmed: bool = True,
+                       new: bool = False) -> Viewer:
+    """An established account (made a year ago) whose e-mail address is confirmed. `confirmed=False`:
+    one that can read but not take part yet; `new=True`: made just now (its reports weigh less)."""
     n = next(_counter)
     hood = neighborhood_id or await make_neighborhood("Testville")
-    return await sign_up(
+    viewer = await sign_up(
         SignUp(name or f"{role.title()} {n}", email or f"{role}{n}@example.org", PASSWORD, hood, birth_year),
-        role=role,
+        role=role, confirmed=confirmed,
     )
+    if not new:
+        await Account.update({Account.created_at: clock.now() - dt.timedelta(days=365)}).where(
+            Account.id == viewer.id)
+    return viewer
 
 
 async def csrf_token(client: httpx.AsyncClient) -> str:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ballots import service
 from ballots.controllers.voting import NO_STORE, load_ballot, ranking_from_form
 from ballots.counting import service as counting
-from ballots.eligibility import AGE_BANDS
+from ballots.eligibility import AGE_BANDS, VOTER_LABELS
 from ballots.results import service as results
 from ballots.schemas import RULES, BallotView, parse_datetime, parse_settings
 from server import clock, forms
@@ -39,6 +39,7 @@ def settings_form(ballot: BallotView) -> dict[str, Any]:
         "rule": ballot.rule,
         "candidates": [str(c.proposal_id) for c in ballot.candidates],
         "decided_after": "" if ballot.decided_after is None else str(ballot.decided_after),
+        "voters": ballot.voters,
     }
 
 
@@ -89,7 +90,7 @@ class CouncilBallotController(Controller):
         others = [b for b in await service.list_ballots() if ballot is None or b.id != ballot.id]
         return Template("ballots/council/form.html", status_code=status, context={
             "form": form, "errors": errors, "ballot": ballot, "cycles": cycles, "neighborhoods": hoods,
-            "chosen": chosen, "eligible": eligible, "rules": RULES,
+            "chosen": chosen, "eligible": eligible, "rules": RULES, "voter_labels": VOTER_LABELS,
             "other_ballots": sorted(others, key=lambda b: (b.cycle_name, b.title)),
         })
 
@@ -110,7 +111,8 @@ class CouncilBallotController(Controller):
         raw = await forms.read_form_lists(request)
         form: dict[str, Any] = {k: v[-1] if v else "" for k, v in raw.items()}
         form["candidates"] = raw.get("candidates", [])
-        cycles = {int(c["id"]) for c in await service.cycles()}  # type: ignore[call-overload]
+        all_cycles = await service.cycles()
+        cycles = {int(c["id"]) for c in all_cycles}  # type: ignore[call-overload]
         hoods = {h.id for h in await active_neighborhoods()}
         fund = form.get("fund", "")
         eligible: set[int] = set()
@@ -118,7 +120,8 @@ class CouncilBallotController(Controller):
             eligible = {c.proposal_id for c in await service.eligible_proposals(
                 int(form["cycle_id"]), None if fund == "city" else int(fund))}
         ballot_ids = {b.id for b in await service.list_ballots()}
-        settings, errors = parse_settings(raw, cycles, hoods, eligible, ballot_ids)
+        settings, errors = parse_settings(raw, cycles, hoods, eligible, ballot_ids,
+                                          {int(c["id"]): c["paths"] for c in all_cycles})  # type: ignore[misc]
         return settings, errors, form
 
     @post("/new", name="ballots.controllers.council.create")

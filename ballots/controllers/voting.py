@@ -15,19 +15,46 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
 from ballots import code_cookie, service
-from ballots.eligibility import Refusal
+from ballots.eligibility import Refusal, verification_paths
 from ballots.ranking import apply_operation, check_ranking, parse_ids
 from ballots.schemas import BallotView
 from server import forms
 from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
+from server.verification import paths
 from server.web import client_id, is_htmx, see_other
 
 NO_STORE = {"Cache-Control": "no-store"}
 log = logging.getLogger("townsquare.ballots")
 
 
+def path_text(refusal: Refusal, ballot: BallotView) -> str | None:
+    """What a person lacks to vote on this ballot, and where to get it; None for other refusals."""
+    if refusal is Refusal.UNCONFIRMED:
+        return _("To vote, first confirm your e-mail address: open the link we sent you, or ask for a new one "
+                 "on your account page.")
+    if refusal is Refusal.CODES_ONLY:
+        return _("This ballot is voted with access codes, not accounts. Council staff and partner organisations "
+                 "hand them out at events; you need no papers.")
+    if refusal is Refusal.NO_CODES:
+        return _("This ballot does not take access codes: sign in with your account to vote.")
+    if refusal is not Refusal.NOT_VERIFIED:
+        return None
+    ways = verification_paths(service.rules_of(ballot))
+    parts = [_("This ballot is for verified residents.")]
+    if paths.ROLL in ways:
+        parts.append(_("If you are on the council's eligibility roll, match yourself on your account page."))
+    if paths.IN_PERSON in ways:
+        parts.append(_("Council staff and partner organisations can verify you in person, without keeping any "
+                       "document number."))
+    if paths.CODES in ways:
+        parts.append(_("You can also vote with an access code handed out at events."))
+    return " ".join(parts)
+
+
 def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
+    if (text := path_text(refusal, ballot)) is not None:
+        return text
     if refusal is Refusal.WRONG_NEIGHBORHOOD:
         return _("This ballot is for residents of %(name)s. Your account is registered in another neighborhood.",
                  name=ballot.neighborhood_name or "")
@@ -402,7 +429,9 @@ class BallotController(Controller):
                 try:
                     band = service.code_voter_band(ballot, birth_year)
                 except service.Ineligible as exc:
-                    if birth_year is None:
+                    if exc.refusal is Refusal.NO_CODES:
+                        errors["code"] = refusal_text(exc.refusal, ballot)
+                    elif birth_year is None:
                         errors["birth_year"] = _("This ballot has an age limit: please give your year of birth.")
                     else:
                         errors["birth_year"] = refusal_text(exc.refusal, ballot)

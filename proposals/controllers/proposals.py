@@ -16,11 +16,12 @@ from proposals import comments, phases, service
 from proposals.categories import CATEGORIES, STATUSES, phase_label
 from proposals.moderation import service as moderation
 from proposals.schemas import SORTS, ProposalDetail, ProposalFilters, parse_proposal
+from proposals.supports import SupportRefusal
 from proposals.threads import service as threads
 from proposals.timeline_sources import later_events
 from proposals.views import labels
 from server import forms
-from server.guards import requires_not_blocked, requires_signed_in
+from server.guards import requires_confirmed, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import all_neighborhoods
 from server.web import int_or_none, is_htmx, see_other
@@ -56,6 +57,12 @@ def proposal_form(detail: ProposalDetail) -> dict[str, str]:
             "category": detail.category, "estimated_cost": str(detail.estimated_cost or ""),  # 0: a draft without one
             "location": detail.location,
             "co_authors": ", ".join(p.email for p in detail.co_authors), "cycle": str(detail.cycle.id)}
+
+
+def support_refusal_message(refusal: SupportRefusal) -> str:
+    if refusal == SupportRefusal.OWN_PROPOSAL:
+        return _("You are an author of this proposal: supports come from other residents.")
+    return _("Only residents of the proposal's neighborhood can support it.")
 
 
 class ProposalController(Controller):
@@ -102,7 +109,7 @@ class ProposalController(Controller):
     async def new_form(self, request: Request[Any, Any, Any]) -> Template:
         return await self._form_page(request, {}, {})
 
-    @post("/new", name="proposals.create", guards=[requires_not_blocked])
+    @post("/new", name="proposals.create", guards=[requires_not_blocked, requires_confirmed])
     async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
         submit = form.get("action") != "draft"
@@ -164,6 +171,8 @@ class ProposalController(Controller):
             and service.can_withdraw(detail.cycle.phase, detail.status),
             "can_delete": bool(viewer and viewer.id == detail.author.id) and detail.status == "draft",
             "can_support": phases.can_support(detail.cycle.phase) and detail.status in service.OPEN_STATUSES,
+            "support_refusal": support_refusal_message(refusal) if viewer and (
+                refusal := await service.support_refusal(proposal_id, viewer.id)) else None,
             "can_review": bool(viewer and viewer.is_council) and phases.can_review(detail.cycle.phase)
             and detail.status in service.REVIEWABLE_STATUSES,
         })
@@ -178,7 +187,7 @@ class ProposalController(Controller):
             errors["form"] = phase_closed_message(detail.cycle.phase)
         return await self._form_page(request, proposal_form(detail), errors, detail)
 
-    @post("/{proposal_id:int}/edit", name="proposals.edit", guards=[requires_not_blocked])
+    @post("/{proposal_id:int}/edit", name="proposals.edit", guards=[requires_not_blocked, requires_confirmed])
     async def edit(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template | Redirect:
         detail = await self._visible(request, proposal_id)
         if not detail.is_editor(request.user.id):
@@ -252,11 +261,15 @@ class ProposalController(Controller):
         except service.InvalidState:
             state = await service.support_state(proposal_id, request.user.id)
             message = _("This proposal can no longer be supported.")
+        except service.NotSupportable as exc:
+            state, message = await service.support_state(proposal_id, request.user.id), support_refusal_message(
+                exc.refusal)
         except service.NotFound as exc:  # a draft, seen by its own author
             raise NotFoundException() from exc
         if is_htmx(request):
             return Template("proposals/_support.html", context={
-                "support": state, "can_support": message is None, "message": message, "p_id": proposal_id})
+                "support": state, "can_support": message is None, "message": message, "p_id": proposal_id,
+                "support_refusal": None})
         if message:
             flash(request, message, "error")
         elif state.changed:
@@ -264,7 +277,7 @@ class ProposalController(Controller):
                   "success")
         return see_other(f"/proposals/{proposal_id}#support")
 
-    @post("/{proposal_id:int}/support", name="proposals.support", guards=[requires_not_blocked])
+    @post("/{proposal_id:int}/support", name="proposals.support", guards=[requires_not_blocked, requires_confirmed])
     async def support(self, request: Request[Any, Any, Any], proposal_id: FromPath[int]) -> Template | Redirect:
         return await self._support_response(request, proposal_id, withdraw=False)
 

@@ -18,6 +18,7 @@ from server import forms
 from server.guards import requires_council
 from server.i18n import gettext as _
 from server.neighborhoods.service import all_neighborhoods
+from server.verification import paths
 from server.web import int_or_none, is_htmx, see_other
 
 QUEUE_STATES = ("submitted", "feasible", "not_feasible", "merged")
@@ -92,7 +93,8 @@ class ReviewController(Controller):
 
 
 def cycle_form(cycle: CycleView) -> dict[str, str]:
-    return {"name": cycle.name, **{f: getattr(cycle, f).isoformat() for f in phases.DATE_FIELDS}}
+    return {"name": cycle.name, **{f: getattr(cycle, f).isoformat() for f in phases.DATE_FIELDS},
+            **{f"path_{p}": "yes" for p in cycle.paths}}
 
 
 class CycleAdminController(Controller):
@@ -103,11 +105,11 @@ class CycleAdminController(Controller):
     async def _page(self, form: dict[str, str], errors: forms.Errors, status: int = 200) -> Template:
         return Template("cycles/manage.html", status_code=status, context={
             "cycles": await service.list_cycles(), "form": form, "errors": errors, "labels": labels(),
-            "fields": phases.DATE_FIELDS})
+            "fields": phases.DATE_FIELDS, "paths": paths.PATHS, "path_labels": paths.LABELS})
 
     @get("/", name="cycles.manage")
     async def manage(self) -> Template:
-        return await self._page({}, {})
+        return await self._page({f"path_{p}": "yes" for p in paths.PATHS}, {})
 
     @post("/", name="cycles.create")
     async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -122,7 +124,8 @@ class CycleAdminController(Controller):
     async def _edit_page(self, cycle: CycleView, form: dict[str, str], errors: forms.Errors,
                          status: int = 200) -> Template:
         return Template("cycles/edit.html", status_code=status, context={
-            "cycle": cycle, "form": form, "errors": errors, "labels": labels(), "fields": phases.DATE_FIELDS})
+            "cycle": cycle, "form": form, "errors": errors, "labels": labels(), "fields": phases.DATE_FIELDS,
+            "paths": paths.PATHS, "path_labels": paths.LABELS})
 
     @get("/{cycle_id:int}/edit", name="cycles.edit_form")
     async def edit_form(self, cycle_id: FromPath[int]) -> Template:
@@ -157,4 +160,5 @@ class CycleController(Controller):
         cycle = await service.get_cycle(cycle_id)
         if cycle is None:
             raise NotFoundException()
-        return Template("cycles/detail.html", context={"cycle": cycle, "labels": labels()})
+        return Template("cycles/detail.html", context={"cycle": cycle, "labels": labels(), "paths": paths.PATHS,
+                                                       "path_labels": paths.LABELS})

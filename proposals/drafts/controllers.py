@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from proposals.drafts import service
 from server import clock, forms
-from server.guards import requires_council, requires_not_blocked, requires_signed_in
+from server.guards import requires_confirmed, requires_council, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.web import is_htmx
 
@@ -119,7 +119,8 @@ class DraftController(Controller):
             flash(request, message, "success")
         return Redirect(f"/drafts/{draft_id}#{anchor}", status_code=303)
 
-    @post("/{draft_id:int}/sections/{key:int}/amendments", name="drafts.amend", guards=[requires_not_blocked])
+    @post("/{draft_id:int}/sections/{key:int}/amendments", name="drafts.amend",
+          guards=[requires_not_blocked, requires_confirmed])
     async def amend(self, request: Request[Any, Any, Any], draft_id: FromPath[int],
                     key: FromPath[int]) -> Template | Redirect:
         form = await forms.read_form(request)
@@ -134,7 +135,7 @@ class DraftController(Controller):
                                  _("Thank you. Your suggested wording is published for others to discuss."))
 
     @post("/{draft_id:int}/amendments/{amendment_id:int}/support", name="drafts.support",
-          guards=[requires_not_blocked])
+          guards=[requires_not_blocked, requires_confirmed])
     async def support(self, request: Request[Any, Any, Any], draft_id: FromPath[int],
                       amendment_id: FromPath[int]) -> Template | Redirect:
         try:

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from proposals.moderation import rules, service
 from proposals.moderation.registry import kind_names
 from server import forms
-from server.guards import requires_moderator, requires_signed_in
+from server.guards import requires_confirmed, requires_moderator, requires_signed_in
 from server.i18n import gettext as _
 from server.redirects import safe_path
 from server.web import is_htmx
@@ -23,7 +23,7 @@ class ReportController(Controller):
     path = "/moderation/report"
     include_in_schema = False
 
-    @get("/", name="moderation.report_form", guards=[requires_signed_in])
+    @get("/", name="moderation.report_form", guards=[requires_signed_in, requires_confirmed])
     async def report_form(self, request: Request[Any, Any, Any], kind: FromQuery[str], id: FromQuery[int],
                           next: FromQuery[str | None] = None) -> Template:
         """The report form: a page without JavaScript, a fragment replacing the link with htmx."""
@@ -38,7 +38,7 @@ class ReportController(Controller):
             return Template("moderation/_report_form.html", context=context)
         return Template("moderation/report.html", context=context)
 
-    @post("/", name="moderation.report", guards=[requires_signed_in])
+    @post("/", name="moderation.report", guards=[requires_signed_in, requires_confirmed])
     async def report(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
         kind = form.get("kind", "")

@@ -92,6 +92,10 @@ async def describe_for(kind: str, ids: list[int], viewer: Viewer | None) -> dict
     return infos
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> str:
     """Record a report. Returns "reported", "already" (this person reported it before) or
     "hidden" (this report reached the threshold and the item is now hidden pending review).
@@ -109,10 +113,16 @@ async def report(kind: str, content_id: int, reporter_id: int, reason: str) -> s
         if already:
             return "already"
         await Report.insert(Report(content_kind=kind, content_id=content_id, reporter=reporter_id, reason=reason))
-        count = await Report.count().where((Report.content_kind == kind) & (Report.content_id == content_id))
+        reporters = await Report.select(Report.reporter.created_at.as_alias("created_at"),
+                                        Report.reporter.confirmed_at.as_alias("confirmed_at")).where(
+            (Report.content_kind == kind) & (Report.content_id == content_id))
+        count = len(reporters)
+        now = clock.now()
+        weight = sum(rules.report_weight(r["confirmed_at"] is not None, now - _aware(r["created_at"]))
+                     for r in reporters)
         state = await _state(kind, content_id)
         status = state["status"] if state else "visible"
-        new_status = "pending" if rules.should_auto_hide(status, count) else status
+        new_status = "pending" if rules.should_auto_hide(status, weight) else status
         if state is None:
             await ModerationState.insert(ModerationState(content_kind=kind, content_id=content_id,
                                                          status=new_status, report_count=count))

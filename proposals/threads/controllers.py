@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from proposals.threads import service
 from proposals.threads.schemas import ThreadView
 from server import forms
-from server.guards import requires_not_blocked, requires_signed_in
+from server.guards import requires_confirmed, requires_not_blocked, requires_signed_in
 from server.web import is_htmx
 
 FRAGMENT = "threads/_thread.html"
@@ -56,7 +56,7 @@ class ThreadController(Controller):
         return Template("threads/thread_page.html", context={"thread": thread})
 
     @get("/{kind:str}/{target_id:int}/reply/{comment_id:int}", name="threads.reply_form",
-         guards=[requires_not_blocked])
+         guards=[requires_not_blocked, requires_confirmed])
     async def reply_form(self, request: Request[Any, Any, Any], kind: FromPath[str], target_id: FromPath[int],
                          comment_id: FromPath[int]) -> Template:
         """The reply form alone, which htmx puts in place of the "Reply" link."""
@@ -67,7 +67,8 @@ class ThreadController(Controller):
             raise NotFoundException() from exc
         return Template("threads/_reply_form.html", context={"thread": thread, "comment": comment})
 
-    @post("/{kind:str}/{target_id:int}/comments", name="threads.post", guards=[requires_not_blocked])
+    @post("/{kind:str}/{target_id:int}/comments", name="threads.post",
+          guards=[requires_not_blocked, requires_confirmed])
     async def post_comment(self, request: Request[Any, Any, Any], kind: FromPath[str],
                            target_id: FromPath[int]) -> Template | Redirect:
         await _load(kind, target_id, request)  # 404 for a thread this person may not read
@@ -97,7 +98,7 @@ class ThreadController(Controller):
         except service.NotFound as exc:
             raise NotFoundException() from exc
 
-    @post("/comments/{comment_id:int}/edit", name="threads.edit", guards=[requires_not_blocked])
+    @post("/comments/{comment_id:int}/edit", name="threads.edit", guards=[requires_not_blocked, requires_confirmed])
     async def edit(self, request: Request[Any, Any, Any], comment_id: FromPath[int]) -> Template | Redirect:
         kind, target_id = await self._target(comment_id)
         form = await forms.read_form(request)
@@ -117,7 +118,7 @@ class ThreadController(Controller):
             return await _render(request, kind, target_id, errors={"form": exc.message})
         return await self._done(request, kind, target_id, comment_id)
 
-    @post("/comments/{comment_id:int}/vote", name="threads.vote", guards=[requires_not_blocked])
+    @post("/comments/{comment_id:int}/vote", name="threads.vote", guards=[requires_not_blocked, requires_confirmed])
     async def vote(self, request: Request[Any, Any, Any], comment_id: FromPath[int]) -> Template | Redirect:
         kind, target_id = await self._target(comment_id)
         try:

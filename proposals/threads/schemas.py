@@ -62,6 +62,8 @@ class ThreadView(msgspec.Struct):
     signed_in: bool
     can_post: bool
     blocked: bool
+    # Posting waits for the account's e-mail address to be confirmed (the page says how).
+    unconfirmed: bool = False
     # Form state after a failed post: which form (parent id, "edit-N" or "new") and what was typed.
     errors: dict[str, str] = msgspec.field(default_factory=dict)
     form: dict[str, str] = msgspec.field(default_factory=dict)

@@ -130,6 +130,7 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
             can_reply=is_open and not deleted,
         ))
     blocked = bool(viewer and viewer.blocked)
+    unconfirmed = bool(viewer and not viewer.confirmed)
     views: dict[int, ThreadView] = {}
     for target_id in ids:
         info = infos.get(target_id)
@@ -149,8 +150,9 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
             top_level_total=len(roots),
             shown_all=len(shown) == len(roots) and not any(r.more_replies for r in shown),
             stance_counts={s: stance_counts.get(s, 0) for s in STANCES},
-            signed_in=viewer is not None, can_post=info.is_open and viewer is not None and not blocked,
-            blocked=blocked,
+            signed_in=viewer is not None,
+            can_post=info.is_open and viewer is not None and not blocked and not unconfirmed,
+            blocked=blocked, unconfirmed=unconfirmed,
         )
     return views
 

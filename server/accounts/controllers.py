@@ -10,7 +10,8 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from server import clock, forms, interrupted
-from server.accounts import service
+from server.accounts import confirmation_service, service
+from server.accounts.confirmation_controllers import send_link_task
 from server.accounts.moves import move_refusal
 from server.accounts.schemas import check_password, parse_details, parse_sign_in, parse_sign_up
 from server.current_user import LANG_COOKIE, SESSION_USER_KEY, SESSION_VERSION_KEY, Viewer
@@ -22,6 +23,7 @@ from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
 from server.redirects import safe_path
 from server.sessions import rotate_session
+from server.verification import service as verification
 from server.web import client_id, is_htmx, see_other
 
 
@@ -31,6 +33,29 @@ def start_session(request: Request[Any, Any, Any], viewer: Viewer) -> None:
     rotate_session(request)
     request.set_session({SESSION_USER_KEY: viewer.id, SESSION_VERSION_KEY: viewer.session_version,
                          **({interrupted.KEY: kept} if kept else {})})
+
+
+async def account_page(viewer: Viewer, *, form: dict[str, str] | None = None, errors: forms.Errors | None = None,
+                       details: dict[str, str] | None = None, details_errors: forms.Errors | None = None,
+                       match: dict[str, str] | None = None, match_errors: forms.Errors | None = None,
+                       status: int = 200) -> Template:
+    """The account page: the password form (`form`, `errors`), the details form (`details`, which
+    starts as the account's own values) and matching oneself on the eligibility roll (`match`)."""
+    return Template("accounts/account.html", status_code=status, context={
+        "form": form or {}, "errors": errors or {}, "neighborhoods": await active_neighborhoods(),
+        "details": details if details is not None else {
+            "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id),
+            "email_notifications": "yes" if viewer.email_notifications else ""},
+        "details_errors": details_errors or {},
+        "verification": await verification.current_verification(viewer.id),
+        "roll_available": await verification.roll_available(),
+        "match": match or {}, "match_errors": match_errors or {},
+    })
+
+
+def verified_move_refusal() -> str:
+    return _("Your neighborhood was verified, so it changes only through a new verification: match "
+             "yourself on the eligibility roll again, or ask council staff or a partner organisation.")
 
 
 class AccountController(Controller):
@@ -62,8 +87,11 @@ class AccountController(Controller):
                 errors["email"] = _("An account with this email already exists. Try signing in instead.")
             else:
                 start_session(request, viewer)
-                flash(request, _("Welcome, %(name)s! Your account is ready.", name=viewer.display_name), "success")
-                return see_other(safe_path(form.get("next")))
+                flash(request, _("Welcome, %(name)s! Your account is ready. To take part, open the link we "
+                                 "sent to %(email)s.", name=viewer.display_name, email=viewer.email), "success")
+                response = see_other(safe_path(form.get("next")))
+                response.background = send_link_task(request, await confirmation_service.new_link(viewer.id))
+                return response
         form.pop("password", None)
         form.pop("password_confirm", None)
         form["next"] = safe_path(form.get("next"))
@@ -101,27 +129,13 @@ class AccountController(Controller):
         request.clear_session()
         return see_other("/")
 
-    @staticmethod
-    async def _account_page(viewer: Viewer, *, form: dict[str, str] | None = None, errors: forms.Errors | None = None,
-                            details: dict[str, str] | None = None, details_errors: forms.Errors | None = None,
-                            status: int = 200) -> Template:
-        """The account page: the password form (`form`, `errors`) and the details form (`details`,
-        which starts as the account's own values)."""
-        return Template("accounts/account.html", status_code=status, context={
-            "form": form or {}, "errors": errors or {}, "neighborhoods": await active_neighborhoods(),
-            "details": details if details is not None else {
-                "display_name": viewer.display_name, "neighborhood_id": str(viewer.neighborhood_id),
-                "email_notifications": "yes" if viewer.email_notifications else ""},
-            "details_errors": details_errors or {},
-        })
-
     @get("/account/following", name="accounts.following", guards=[requires_signed_in])
     async def following(self, request: Request[Any, Any, Any]) -> Template:
         return Template("accounts/following.html", context={"items": await followed_by(request.user.id)})
 
     @get("/account", name="accounts.page", guards=[requires_signed_in])
     async def account_page(self, request: Request[Any, Any, Any]) -> Template:
-        return await self._account_page(request.user)
+        return await account_page(request.user)
 
     # Not for blocked accounts: the name is shown with everything they wrote.
     @post("/account/details", name="accounts.details", guards=[requires_not_blocked])
@@ -130,13 +144,21 @@ class AccountController(Controller):
         viewer: Viewer = request.user
         data, errors = parse_details(form, {h.id for h in await active_neighborhoods()})
         moving = data is not None and data.neighborhood_id != viewer.neighborhood_id
-        if moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
+        if moving and viewer.verified:
+            errors["neighborhood_id"] = verified_move_refusal()
+            form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
+        elif moving and (refusal := await move_refusal(viewer.id, data.neighborhood_id)) is not None:  # type: ignore[union-attr]
             errors["neighborhood_id"] = refusal
             # The move did not happen: the list shows where the person still is, not the refused choice.
             form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
         if data is None or errors:
-            return await self._account_page(viewer, details=form, details_errors=errors, status=400)
-        await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
+            return await account_page(viewer, details=form, details_errors=errors, status=400)
+        try:
+            await service.update_profile(viewer.id, data.display_name, data.neighborhood_id, data.email_notifications)
+        except service.VerifiedDetails:
+            errors["neighborhood_id"] = verified_move_refusal()
+            form = {**form, "neighborhood_id": str(viewer.neighborhood_id)}
+            return await account_page(viewer, details=form, details_errors=errors, status=400)
         flash(request, _("Your details are saved."), "success")
         return see_other("/account")
 
@@ -153,7 +175,7 @@ class AccountController(Controller):
             if viewer is None:
                 errors["current_password"] = _("That is not your current password.")
         if errors:
-            return await self._account_page(request.user, errors=errors, status=400)
+            return await account_page(request.user, errors=errors, status=400)
         assert viewer is not None
         start_session(request, viewer)  # the new session version: other devices are now signed out
         flash(request, _("Your password has been changed. You are signed out on your other devices."), "success")

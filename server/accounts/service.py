@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import msgspec
 
+from server import clock
 from server.accounts.schemas import ROLES, SignIn, SignUp
 from server.accounts.tables import Account
 from server.current_user import Viewer, load_viewer
@@ -45,8 +46,9 @@ async def email_taken(email: str) -> bool:
     return await Account.exists().where(Account.email == email.lower())
 
 
-async def sign_up(data: SignUp, role: str = "resident") -> Viewer:
-    """Create the account; raises EmailTaken if the address is already registered."""
+async def sign_up(data: SignUp, role: str = "resident", *, confirmed: bool = False) -> Viewer:
+    """Create the account; raises EmailTaken if the address is already registered. `confirmed`: the
+    address is known good (staff and demo accounts); people signing up confirm it by e-mail."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     password_hash = await hash_password(data.password)
@@ -61,6 +63,7 @@ async def sign_up(data: SignUp, role: str = "resident") -> Viewer:
                 neighborhood=data.neighborhood_id,
                 birth_year=data.birth_year,
                 role=role,
+                confirmed_at=clock.now() if confirmed else None,
             )
         ).returning(Account.id)
     viewer = await load_viewer(rows[0]["id"])
@@ -107,12 +110,22 @@ async def set_locale(account_id: int, locale: str) -> None:
     await Account.update({Account.locale: locale}).where(Account.id == account_id)
 
 
+class VerifiedDetails(Exception):
+    """The neighborhood of a verified resident changes only through a new verification."""
+
+
 async def update_profile(account_id: int, display_name: str, neighborhood_id: int,
                          email_notifications: bool = False) -> None:
-    await Account.update({
-        Account.display_name: display_name, Account.neighborhood: neighborhood_id,
-        Account.email_notifications: email_notifications,
-    }).where(Account.id == account_id)
+    """Raises VerifiedDetails for a verified resident choosing another neighborhood: checked in the
+    write itself, so a verification landing between the page and the save is not overwritten."""
+    async with write_transaction():
+        row = await Account.select(Account.neighborhood, Account.verified_via).where(Account.id == account_id).first()
+        if row is not None and row["verified_via"] and row["neighborhood"] != neighborhood_id:
+            raise VerifiedDetails()
+        await Account.update({
+            Account.display_name: display_name, Account.neighborhood: neighborhood_id,
+            Account.email_notifications: email_notifications,
+        }).where(Account.id == account_id)
 
 
 async def create_user(
@@ -125,4 +138,5 @@ async def create_user(
         hood_id = rows[0]["id"]
     else:
         hood_id = hood["id"]
-    return await sign_up(SignUp(display_name, email.lower(), password, hood_id, birth_year), role=role)
+    return await sign_up(SignUp(display_name, email.lower(), password, hood_id, birth_year), role=role,
+                         confirmed=True)

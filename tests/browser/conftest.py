@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from browser.helpers import LIVE
 
 from server.settings import PROJECT_ROOT
 
@@ -69,6 +70,7 @@ def _townsquare(args: list[str], env: dict[str, str], log: Path) -> None:
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a real server (demo data loaded) that lives for the whole test session."""
     var_dir = tmp_path_factory.mktemp("live-server")
+    LIVE["var_dir"] = var_dir
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("TOWNSQUARE_", "DATABASE_URL", "REDIS_URL"))},
         "DATABASE_URL": f"sqlite:///{var_dir / 'live.sqlite3'}",

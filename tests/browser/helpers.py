@@ -4,9 +4,12 @@ Imported as `from browser.helpers import ...` (tests/ is on the import path)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -165,3 +168,26 @@ def html_attrs(page: Any) -> dict[str, str]:
 
 def dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+# Where the live server writes its files (the session's live_url fixture sets it): the walk reads the
+# e-mails it "sends" from var/outbox/, as a person reads their inbox.
+LIVE: dict[str, Path] = {}
+
+
+def emailed_link(to: str, path_prefix: str, timeout: float = 10.0) -> str:
+    """The path of the newest link starting with `path_prefix` in an e-mail the live server wrote to
+    `to` (mail goes out in a background task just after the response: wait for it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        folder = LIVE["var_dir"] / "outbox"
+        emails = sorted(folder.glob("*.eml"), key=lambda f: f.stat().st_mtime, reverse=True) if folder.exists() else []
+        for eml in emails:
+            message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+            if message["To"] == to:
+                body = message.get_body(("plain",)).get_content()
+                if found := re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)", body):
+                    return found.group(1)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no e-mail to {to} with a {path_prefix} link")
+        time.sleep(0.2)

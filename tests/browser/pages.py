@@ -43,6 +43,14 @@ PAGES: list[PageCase] = [
     PageCase("resident", "/council/neighborhoods/", status=403, label="403"),
     PageCase("moderator", "/council/neighborhoods/", status=403, label="403"),
     PageCase("council", "/council/neighborhoods/"),
+    # confirmation and verification (server/accounts, server/verification)
+    PageCase("anonymous", "/account/confirm/" + "x" * 43, status=410, label="confirmation link that no longer works"),
+    PageCase("resident", "/account/confirm"),
+    *(PageCase("anonymous", "/verification", locale=locale) for locale in ("en", "ar")),
+    PageCase("council", "/council/verification"),
+    PageCase("council", "/council/verification", locale="ar", label="verification, right to left"),
+    PageCase("council", "/verify"),
+    PageCase("resident", "/verify", status=403, label="verification desk 403"),
     # proposals, cycles and review (demo: proposal 1 is in the voting cycle 1, proposal 16 waits in cycle 2)
     *(PageCase(role, "/proposals") for role in ROLES),
     *(PageCase(role, "/proposals/1") for role in ROLES),

@@ -26,6 +26,7 @@ from browser.helpers import (
     assert_accessible,
     brand_side,
     demo_name,
+    emailed_link,
     html_attrs,
     sign_in_ui,
 )
@@ -113,6 +114,19 @@ def sign_up_resident(walk: Walk, neighborhood: str = "Riverside", birth_year: in
     assert page.get_by_text(f"Welcome, {name}!").count() == 1, "no welcome message after sign-up"
     walk.facts.update(name=name, email=email, password=password, neighborhood=neighborhood)
     walk.done("signed up")
+    confirm_email(walk)
+
+
+def confirm_email(walk: Walk) -> None:
+    """Until the address is confirmed the account only reads; the person opens the link from the
+    e-mail and presses the button."""
+    page = walk.page
+    assert page.locator(".confirm-first").count() >= 1, "no note saying to confirm the e-mail address"
+    page.goto(emailed_link(walk.facts["email"], "/account/confirm/"))
+    page.get_by_role("button", name="Confirm my address").click()
+    page.wait_for_url(re.compile(r"/account$"))
+    assert page.locator(".confirm-first").count() == 0, "still asked to confirm after confirming"
+    walk.done("e-mail confirmed")
 
 
 def see_home_for_neighborhood(walk: Walk, neighborhood: str | None = None) -> None:

@@ -43,12 +43,12 @@ async def make_voting_cycle(name: str = "Cycle 2026", *, opens: dt.datetime | No
 def settings_for(cycle_id: int, hood: int | None, proposals: list[int], *, opens: dt.datetime | None = None,
                  closes: dt.datetime | None = None, age_min: int | None = None, age_max: int | None = None,
                  max_ranks: int = 3, min_ranks: int = 1, budget: int = 100_000, title: str = "Riverside fund 2026",
-                 rule: str = "mes") -> BallotSettings:
+                 rule: str = "mes", voters: str = "confirmed_codes") -> BallotSettings:
     opens_at, closes_at = window(opens, closes)
     return BallotSettings(
         cycle_id=cycle_id, neighborhood_id=hood, title=title, explanation="Rank up to three projects.",
         budget=budget, max_ranks=max_ranks, min_ranks=min_ranks, age_min=age_min, age_max=age_max,
-        opens_at=opens_at, closes_at=closes_at, rule=rule, candidate_ids=proposals,
+        opens_at=opens_at, closes_at=closes_at, rule=rule, candidate_ids=proposals, voters=voters,
     )
 
 

@@ -113,3 +113,23 @@ async def test_demo_data_tells_one_coherent_story(db: Engine, tmp_path, monkeypa
             assert "camera" in u["title"].lower(), f"an update on “{u['title']}” talks about cameras"
         if "volunteer" in u["body"].lower():
             assert "light" not in u["title"].lower() and "lamp" not in u["title"].lower()
+
+
+async def test_demo_shows_the_three_ways_of_verification(db: Engine, tmp_path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: a roll import with a resident matched on it, a partner who verified someone in person,
+    a ballot that takes verified residents and code holders; demo accounts are confirmed."""
+    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
+    from ballots.tables import Ballot
+    from server.accounts.tables import Account
+    from server.verification import service as verification
+
+    ctx = await load_demo(progress=lambda _line: None)
+    assert (await verification.roll_status()).claimed == 1
+    assert (await verification.current_verification(ctx.accounts["resident"])).method == "roll"  # type: ignore[union-attr]
+    [partner] = await verification.partners()
+    assert partner.verifications >= 1
+    youth = await verification.current_verification(ctx.accounts["youth"])
+    assert youth is not None and youth.method == "in_person" and youth.organisation == partner.organisation
+    assert await Ballot.exists().where(Ballot.voters == "verified_codes")
+    assert not await Account.exists().where(Account.confirmed_at.is_null())

@@ -107,6 +107,10 @@ async def test_a_database_from_before_the_plug_in_layout_upgrades_with_every_row
             assert not rows - found, f"{table}: rows missing after the upgrade"
         migrations = after["migration"][1]
         assert len(migrations) == sum(migrations.values())  # no migration recorded twice
+        # Issue 15: accounts made before e-mail confirmation existed count as confirmed.
+        account_columns, accounts = after["account"]
+        confirmed = account_columns.index("confirmed_at")
+        assert accounts and all(row[confirmed] != "None" for row in accounts.elements())
 
         # The new layout reads the old rows through its own code: delivery, now a domain of its own,
         # and the read side above the domains.

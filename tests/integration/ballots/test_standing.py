@@ -52,3 +52,31 @@ async def test_not_open_before_and_after_voting(db: object) -> None:
     ballot = await service.get_ballot(upcoming.ballot_id, now=NOW + dt.timedelta(days=9))
     assert ballot is not None and ballot.state == "closed"
     assert await service.voter_standing(ballot, voter) == service.Standing(service.NOT_OPEN)
+
+
+async def test_a_verified_residents_ballot_refuses_unverified_accounts_and_codes(db: object) -> None:
+    from server.verification import service as verification
+
+    setup = await make_ballot(voters="verified")
+    unverified = await make_account(neighborhood_id=setup.hood, birth_year=1980)
+    assert await _standing(setup.ballot_id, unverified.id) == service.Standing(service.INELIGIBLE,
+                                                                               Refusal.NOT_VERIFIED)
+    with pytest.raises(service.Ineligible):
+        await service.cast_online(setup.ballot_id, unverified.id, [setup.proposals[0]])
+    await verification.verify_in_person(unverified.email, setup.hood, 1980, by=setup.council_id)
+    assert await _standing(setup.ballot_id, unverified.id) == service.Standing(service.MAY_VOTE)
+    await service.cast_online(setup.ballot_id, unverified.id, [setup.proposals[0]])
+
+    [code] = await service.generate_codes(setup.ballot_id, 1)
+    match = await service.find_code(code)
+    assert match is not None
+    with pytest.raises(service.Ineligible) as refused:
+        await service.cast_with_code(setup.ballot_id, match.code_id, [setup.proposals[0]])
+    assert refused.value.refusal is Refusal.NO_CODES
+
+
+async def test_unconfirmed_accounts_do_not_vote(ballot: Setup) -> None:
+    voter = await make_account(neighborhood_id=ballot.hood, birth_year=1980, confirmed=False)
+    assert await _standing(ballot.ballot_id, voter.id) == service.Standing(service.INELIGIBLE, Refusal.UNCONFIRMED)
+    with pytest.raises(service.Ineligible):
+        await service.cast_online(ballot.ballot_id, voter.id, [ballot.proposals[0]])

@@ -84,3 +84,17 @@ async def test_authors_are_told_when_their_words_are_hidden_or_restored(db) -> N
     await service.report("comment", other, moderator.id, "off_topic")
     await service.restore("comment", other, moderator.id, "Nothing wrong here")
     assert len((await page_for(author.id)).items) == 3
+
+
+async def test_three_fresh_accounts_cannot_hide_a_proposal(db) -> None:
+    from factories.proposals import make_cycle, make_proposal
+
+    author = await make_account()
+    proposal = await make_proposal(author, await make_cycle())
+    fresh = [await make_account(new=True) for _ in range(3)]
+    for reporter in fresh:
+        assert await service.report("proposal", proposal, reporter.id, "spam") == "reported"
+    assert await service.hidden_map("proposal", [proposal]) == {}
+    # Two established residents' reports on top of theirs do hide it, pending review (3 x 1 + 2 x 2).
+    assert await service.report("proposal", proposal, (await make_account()).id, "spam") == "reported"
+    assert await service.report("proposal", proposal, (await make_account()).id, "spam") == "hidden"

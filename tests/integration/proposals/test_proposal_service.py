@@ -9,6 +9,7 @@ from support import make_account, make_neighborhood
 
 from proposals import service
 from proposals.schemas import ProposalFilters, ReviewInput
+from proposals.supports import SupportRefusal
 from proposals.tables import Follow, Support
 from server.notifications.tables import Notification
 
@@ -113,13 +114,14 @@ async def test_support_follows_the_phase(db: Engine) -> None:
     cycle = await make_cycle()
     pid = await make_proposal(author, cycle)
     draft = await make_proposal(author, cycle, submit=False, title="A draft nobody sees")
+    neighbor = await make_account(neighborhood_id=author.neighborhood_id)
     with pytest.raises(service.NotFound):
-        await service.support(draft, author.id)
+        await service.support(draft, neighbor.id)
     await move_to_phase(cycle, "deliberation")
-    assert (await service.support(pid, author.id)).count == 1
+    assert (await service.support(pid, neighbor.id)).count == 1
     await move_to_phase(cycle, "review")
     with pytest.raises(service.PhaseClosed):
-        await service.support(pid, author.id)
+        await service.support(pid, neighbor.id)
 
 
 async def test_review_rules(db: Engine) -> None:
@@ -190,7 +192,7 @@ async def test_search_filters_and_sorts(db: Engine) -> None:
     mentors = await make_proposal(b, cycle, title="Youth mentoring", category="youth_programs",
                                   summary="Pair teenagers with mentors at the rec center.",
                                   description="Weekly mentoring sessions after school.", estimated_cost=500)
-    await service.support(mentors, a.id)
+    await service.support(mentors, (await make_account(neighborhood_id=b.neighborhood_id)).id)
 
     async def ids(**kw: object) -> list[int]:
         return [p.id for p in (await service.search_proposals(ProposalFilters(**kw), None)).items]
@@ -204,3 +206,19 @@ async def test_search_filters_and_sorts(db: Engine) -> None:
     assert await ids(sort="newest") == [mentors, lights]
     assert await ids(status="feasible") == []
     assert await ids(cycle=cycle) == [mentors, lights]
+
+
+async def test_supports_come_from_the_neighborhood_and_not_from_the_authors(db: Engine) -> None:
+    author = await make_account()
+    co_author = await make_account(neighborhood_id=author.neighborhood_id)
+    neighbor = await make_account(neighborhood_id=author.neighborhood_id)
+    elsewhere = await make_account(neighborhood_id=await make_neighborhood("Far Hills"))
+    cycle = await make_cycle()
+    pid = await make_proposal(author, cycle, co_author_emails=(co_author.email,))
+    for who, refusal in [(author, SupportRefusal.OWN_PROPOSAL), (co_author, SupportRefusal.OWN_PROPOSAL),
+                         (elsewhere, SupportRefusal.OTHER_NEIGHBORHOOD)]:
+        with pytest.raises(service.NotSupportable) as refused:
+            await service.support(pid, who.id)
+        assert refused.value.refusal == refusal
+    assert (await service.support(pid, neighbor.id)).count == 1
+    assert await service.support_refusal(pid, neighbor.id) is None

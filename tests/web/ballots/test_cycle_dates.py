@@ -16,7 +16,9 @@ from server import clock
 
 def _form(cycle, **changes: dt.date) -> dict[str, str]:
     dates = {f: getattr(cycle, f) for f in phases.DATE_FIELDS} | changes
-    return {"name": cycle.name, **{f: d.isoformat() for f, d in dates.items()}}
+    # The ways of verification as the edit page shows them ticked (a browser sends the ticked boxes).
+    return {"name": cycle.name, **{f: d.isoformat() for f, d in dates.items()},
+            **{f"path_{p}": "yes" for p in cycle.paths}}
 
 
 async def test_cycle_edit_that_contradicts_a_ballot_is_refused(client: httpx.AsyncClient) -> None:
@@ -85,3 +87,16 @@ async def test_ballot_times_outside_the_voting_phase_are_refused_next_to_the_fie
     assert extended.status_code == 400 and 'id="closes_at-error"' in extended.text
     assert f'value="{late}"' in extended.text and "move the cycle" in text_of(extended.text)
     assert await ballots_service.changes(s.ballot_id) == []
+async def test_council_chooses_the_ways_of_verification_per_cycle(client: httpx.AsyncClient) -> None:
+    from factories.proposals import make_cycle
+
+    cycle_id = await make_cycle()
+    await signed_in_as(client, "council")
+    edit = await client.get(f"/council/cycles/{cycle_id}/edit")
+    assert edit.text.count('name="path_') == 3 and edit.text.count("checked") >= 3  # all three, ticked
+    cycle = await service.get_cycle(cycle_id)
+    form = {k: v for k, v in _form(cycle).items() if not k.startswith("path_")} | {"path_codes": "yes"}
+    assert (await post_form(client, f"/council/cycles/{cycle_id}/edit", form)).status_code == 303
+    assert (await service.get_cycle(cycle_id)).paths == {"codes"}
+    page = text_of((await client.get(f"/cycles/{cycle_id}")).text)
+    assert "Access codes handed out at events" in page and "Eligibility roll" not in page

@@ -157,6 +157,9 @@ async def test_support_toggle_and_double_post(client: httpx.AsyncClient) -> None
     cycle = await make_cycle()
     pid = await make_proposal(await make_account(), cycle)
     await signed_in_as(client)
+    detail = await client.get(f"/proposals/{pid}")
+    assert "Supports count from residents of Testville. Authors do not support their own proposal." in text_of(
+        detail.text)
     assert (await post_form(client, f"/proposals/{pid}/support")).status_code == 303
     assert (await post_form(client, f"/proposals/{pid}/support")).status_code == 303
     assert await Support.count() == 1
@@ -454,3 +457,21 @@ async def test_author_withdraws_a_submitted_proposal(client: httpx.AsyncClient,
     assert f'href="/proposals/{pid}"' in listed.text
     assert "was withdrawn by" in (await other_client.get("/notifications")).text
     assert follower.id != author.id
+
+
+async def test_authors_and_other_neighborhoods_are_told_why_they_cannot_support(client: httpx.AsyncClient) -> None:
+    cycle = await make_cycle()
+    author = await signed_in_as(client)
+    pid = await make_proposal(author, cycle)
+    page = await client.get(f"/proposals/{pid}")
+    assert "You are an author of this proposal" in text_of(page.text)
+    assert "Support this proposal" not in page.text
+    refused = await post_form(client, f"/proposals/{pid}/support", headers={"hx-request": "true"})
+    assert "You are an author of this proposal" in text_of(refused.text)
+    await post_form(client, "/signout")
+    await signed_in_as(client, neighborhood_id=await make_neighborhood("Far Hills"))
+    refused = await post_form(client, f"/proposals/{pid}/support")
+    assert refused.status_code == 303
+    assert "neighborhood can support it." in text_of(
+        (await client.get(f"/proposals/{pid}")).text)
+    assert await Support.count() == 0

@@ -109,6 +109,27 @@ async def reset_link(world: World, role: str) -> dict[str, Any]:
     return {"token": link.token}
 
 
+async def confirm_link(world: World, role: str) -> dict[str, Any]:
+    """A working e-mail confirmation link of someone else's new account."""
+    from support import make_account
+
+    from server.accounts import confirmation_service
+
+    link = await confirmation_service.new_link((await make_account(confirmed=False)).id)
+    assert link is not None
+    return {"token": link.token}
+
+
+async def a_partner(world: World, role: str) -> dict[str, Any]:
+    """A partner organisation's account (made by council staff)."""
+    from support import make_account
+
+    from server.verification import service
+
+    account = await make_account()
+    return {"account_id": await service.add_partner(account.email, "Matrix Youth Club", by=account.id)}
+
+
 async def _author(world: World) -> Any:
     """A resident who writes what other people act on (made once per world)."""
     from support import make_account
@@ -304,6 +325,21 @@ MATRIX: dict[tuple[str, str], Access] = {
     ("POST", "/language"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"locale": "es", "next": "/"}),
     ("GET", "/account"): SIGNED_IN,
     ("GET", "/account/following"): SIGNED_IN,
+    # e-mail confirmation: the link is the only key; resending is for one's own account
+    ("GET", "/account/confirm"): SIGNED_IN,
+    ("POST", "/account/confirm"): SIGNED_IN,
+    ("GET", "/account/confirm/{token:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=confirm_link),
+    ("POST", "/account/confirm/{token:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=confirm_link),
+    # verification (server/verification): matching oneself on the roll publishes nothing, but a
+    # blocked account takes no new part; the desk is for partners and council staff
+    ("GET", "/verification"): PUBLIC,
+    ("POST", "/account/roll-match"): PUBLISHERS,
+    ("GET", "/verify"): access(SIGNIN, DENY, DENY, ALLOW, partner=ALLOW),
+    ("POST", "/verify"): access(SIGNIN, DENY, DENY, ALLOW, partner=ALLOW),
+    ("GET", "/council/verification"): COUNCIL,
+    ("POST", "/council/verification/roll"): COUNCIL,
+    ("POST", "/council/partners"): COUNCIL,
+    ("POST", "/council/partners/{account_id:int}/remove"): access(SIGNIN, DENY, DENY, ALLOW, params=a_partner),
     # forgotten passwords: anyone may ask for a link; the link is the only key to the reset form
     ("GET", "/password/forgot"): PUBLIC,
     ("POST", "/password/forgot"): access(ALLOW, ALLOW, ALLOW, ALLOW, form={"email": "nobody@example.org"}),

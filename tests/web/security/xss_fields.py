@@ -109,6 +109,36 @@ FIELDS: list[XssField] = [
 ]
 
 
+# ---------------------------------------------------------------- verification (server/verification)
+
+async def _a_resident() -> dict[str, Any]:
+    from support import make_account
+
+    return {"email": (await make_account()).email}
+
+
+async def _a_roll() -> dict[str, Any]:
+    from server.secret import secret_key
+    from server.verification import roll, service
+
+    await _a_neighborhood()
+    names = await service.neighborhood_names()
+    text = f"identifier,birth_year,neighborhood\nX-{next(_unique)},1990,{next(iter(names))}\n"
+    rows, _errors = roll.parse_roll(text, names, 2026, roll.roll_key(secret_key()))
+    await service.import_roll(rows, None)
+    return {}
+
+
+FIELDS += [
+    XssField("partner organisation", "council", "/council/partners", "organisation",
+             pages=["/council/verification"], public_pages=["/verification"], setup=_a_resident,
+             form=lambda ctx: {"email": ctx["email"]}, max_length=120),
+    XssField("roll identifier", "resident", "/account/roll-match", "identifier", pages=[], echo_only=True,
+             setup=_a_roll),
+    XssField("verification desk email", "council", "/verify", "email", pages=[], echo_only=True),
+]
+
+
 # ---------------------------------------------------------------- setups for the domains
 # Pages may name {location}: the path the successful submission redirected to (e.g. the new proposal).
 

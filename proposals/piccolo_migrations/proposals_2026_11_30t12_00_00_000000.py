@@ -1,0 +1,37 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Varchar
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-11-30T12:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "The ways of verification each budget cycle enables"
+
+
+async def forwards():
+    manager = MigrationManager(
+        migration_id=ID, app_name="proposals", description=DESCRIPTION
+    )
+
+    manager.add_column(
+        table_class_name="BudgetCycle",
+        tablename="budget_cycle",
+        column_name="verification_paths",
+        db_column_name="verification_paths",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 60,
+            "default": "roll,in_person,codes",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
