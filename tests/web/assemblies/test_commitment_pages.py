@@ -127,3 +127,20 @@ async def test_a_link_kind_declared_later_works_unchanged(client: httpx.AsyncCli
         assert 'href="/concerns/7"' in page.text and "Dark underpass on Canal Road" in page.text
         register = await client.get("/commitments")
         assert 'href="/concerns/7"' in register.text
+
+
+async def test_the_progress_feed(client: httpx.AsyncClient) -> None:
+    from xml.etree import ElementTree as ET
+
+    staff = await council_member()
+    commitment = await make_commitment("Fix the lamps", promised=clock.today() + dt.timedelta(days=5), by=staff)
+    await service.revise_date(commitment, staff, clock.today() + dt.timedelta(days=50), "The lamps arrive late.")
+    await service.report(commitment, staff, rules.IN_PROGRESS, "Work started on Monday.")
+    feed = await client.get("/feeds/commitments.atom")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(feed.content).findall("a:entry", ns)
+    titles = [e.findtext("a:title", namespaces=ns) for e in entries]
+    assert titles[0] == "Fix the lamps: now In progress"
+    assert titles[1].startswith("Fix the lamps: date moved from") and titles[2].startswith("New commitment: Fix")
+    assert entries[1].findtext("a:summary", namespaces=ns) == "The lamps arrive late."
