@@ -32,6 +32,7 @@ def manifest() -> Domain:
         kinds=[*(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items()),
                timeline_sources.kind("assemblies.meetings_and_commitments",
                                      proposal_timeline.meetings_and_commitments)],
+        feed_providers=[("commitments", service.commitment_entries)],
         follow_sources=[home.followed],
         stylesheets=["css/assemblies.css"],
     )

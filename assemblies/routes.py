@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from assemblies.controllers.boards import BoardsController, CouncilBoardsController
-from assemblies.controllers.commitments import CommitmentsController, CouncilCommitmentsController
+from assemblies.controllers.commitments import (
+    CommitmentFeedController,
+    CommitmentsController,
+    CouncilCommitmentsController,
+)
 from assemblies.controllers.meetings import MeetingsController
 
 ROUTE_HANDLERS = [MeetingsController, BoardsController, CouncilBoardsController, CommitmentsController,
-                  CouncilCommitmentsController]
+                  CouncilCommitmentsController, CommitmentFeedController]

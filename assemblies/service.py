@@ -12,6 +12,7 @@ from typing import Any
 
 from assemblies import rules
 from assemblies.schemas import (
+    COMMITMENT_STATUS_LABELS,
     AgendaView,
     Area,
     BodyDetail,
@@ -30,6 +31,7 @@ from assemblies.schemas import (
     MemberInput,
     MemberView,
     MinutesInput,
+    label,
     rule_message,
 )
 from assemblies.tables import (
@@ -46,7 +48,10 @@ from assemblies.tables import (
 from server import clock, links
 from server.accounts.tables import Account
 from server.database import is_unique_violation, write_transaction
+from server.feeds import FeedEntry
+from server.i18n import fmt_date
 from server.i18n import gettext as _
+from server.markdown import plain_text
 from server.notifications.kinds import N_
 from server.notifications.service import notify
 
@@ -798,3 +803,29 @@ async def notify_overdue(today: dt.date | None = None) -> int:
 
 async def run_overdue_job() -> None:
     await notify_overdue()
+
+
+async def commitment_entries(limit: int) -> list[FeedEntry]:
+    """Feed provider: the newest entries of every commitment's public timeline."""
+    rows = await CommitmentEvent.select(
+        CommitmentEvent.id, CommitmentEvent.kind, CommitmentEvent.body, CommitmentEvent.status_to,
+        CommitmentEvent.date_from, CommitmentEvent.date_to, CommitmentEvent.author_name, CommitmentEvent.created_at,
+        CommitmentEvent.commitment.id.as_alias("commitment_id"), CommitmentEvent.commitment.title.as_alias("title"),
+    ).order_by(CommitmentEvent.created_at, ascending=False).order_by(CommitmentEvent.id, ascending=False).limit(limit)
+    entries = []
+    for r in rows:
+        if r["kind"] == "created":
+            title = _("New commitment: %(title)s, promised for %(date)s", title=r["title"], date=fmt_date(r["date_to"]))
+        elif r["kind"] == "revision":
+            title = _("%(title)s: date moved from %(old)s to %(new)s", title=r["title"], old=fmt_date(r["date_from"]),
+                      new=fmt_date(r["date_to"]))
+        elif r["kind"] == "status":
+            title = _("%(title)s: now %(status)s", title=r["title"],
+                      status=label(COMMITMENT_STATUS_LABELS, r["status_to"]))
+        else:
+            title = _("%(title)s: progress update", title=r["title"])
+        entries.append(FeedEntry(
+            id=f"tag:townsquare,2026:commitment-event:{r['id']}", title=title, updated=_utc(r["created_at"]),
+            path=f"/commitments/{r['commitment_id']}#event-{r['id']}", summary=plain_text(r["body"])[:1000],
+            author=r["author_name"], category=r["kind"]))
+    return entries

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
@@ -24,6 +24,7 @@ from assemblies.controllers._shared import (
 )
 from assemblies.schemas import COMMITMENT_STATUS_LABELS, OUTCOME_LABELS, parse_commitment, parse_date
 from server import clock, forms, links
+from server.feeds import collect_entries, render_atom
 from server.guards import requires_council, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
@@ -174,3 +175,17 @@ class CouncilCommitmentsController(Controller):
             return await self._manage(commitment_id, which="report", form=form, errors=errors, status=400)
         flash(request, _("Progress published."), "success")
         return see_other(f"/commitments/{commitment_id}")
+
+
+class CommitmentFeedController(Controller):
+    path = "/feeds"
+    include_in_schema = False
+
+    @get("/commitments.atom", name="commitments.feed", cache=False)
+    async def feed(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        base = str(request.base_url).rstrip("/")
+        body = render_atom(
+            feed_id=f"{base}/feeds/commitments.atom", title=_("Townsquare: council commitments"), base_url=base,
+            self_path="/feeds/commitments.atom", alternate_path="/commitments",
+            entries=await collect_entries("commitments", 50, request.app.state.settings.currency))
+        return Response(body, media_type="application/atom+xml; charset=utf-8")

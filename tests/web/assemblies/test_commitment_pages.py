@@ -97,3 +97,50 @@ async def test_a_proposals_timeline_shows_its_meetings_and_commitments(client: h
     assert "Discussed at Autumn assembly ." in text
     assert "Council commitment: Fix every lamp by winter (Open, due" in text
     assert f'href="/commitments/{commitment}"' in page.text and f'href="/meetings/{meeting}"' in page.text
+
+
+async def test_a_link_kind_declared_later_works_unchanged(client: httpx.AsyncClient) -> None:
+    """The concerns domain is not on this branch: a domain declaring a "concern" link kind (public ones
+    only, by its own rule) is offered in the forms and linked, with nothing here changed."""
+    from support import with_domain
+
+    from server.domains import Domain, Kind
+    from server.links import LinkKind
+
+    async def concerns(ids: list[int], viewer: object) -> dict[int, tuple[str, str]]:
+        public = {7: "Dark underpass on Canal Road"}  # concern 8 exists but is sensitive: never shown
+        return {i: (public[i], f"/concerns/{i}") for i in ids if i in public}
+
+    with with_domain(Domain(name="concerns_test", kinds=[Kind("link", "concern", LinkKind("Concern", concerns))])):
+        await signed_in_as(client, "council")
+        form = await client.get("/council/commitments/new")
+        assert '<option value="concern"' in form.text
+        refused = await post_form(client, "/council/commitments/new", {
+            "title": "Light the underpass", "owner": "Street Lighting Team", "promised_date": "2031-01-01",
+            "link_kind": "concern", "link_ref": "8"})
+        assert refused.status_code == 400 and "There is no public item with this number." in text_of(refused.text)
+        created = await post_form(client, "/council/commitments/new", {
+            "title": "Light the underpass", "owner": "Street Lighting Team", "promised_date": "2031-01-01",
+            "link_kind": "concern", "link_ref": "https://town.example/concerns/7"})
+        assert created.status_code == 303
+        page = await client.get(created.headers["location"])
+        assert 'href="/concerns/7"' in page.text and "Dark underpass on Canal Road" in page.text
+        register = await client.get("/commitments")
+        assert 'href="/concerns/7"' in register.text
+
+
+async def test_the_progress_feed(client: httpx.AsyncClient) -> None:
+    from xml.etree import ElementTree as ET
+
+    staff = await council_member()
+    commitment = await make_commitment("Fix the lamps", promised=clock.today() + dt.timedelta(days=5), by=staff)
+    await service.revise_date(commitment, staff, clock.today() + dt.timedelta(days=50), "The lamps arrive late.")
+    await service.report(commitment, staff, rules.IN_PROGRESS, "Work started on Monday.")
+    feed = await client.get("/feeds/commitments.atom")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(feed.content).findall("a:entry", ns)
+    titles = [e.findtext("a:title", namespaces=ns) for e in entries]
+    assert titles[0] == "Fix the lamps: now In progress"
+    assert titles[1].startswith("Fix the lamps: date moved from") and titles[2].startswith("New commitment: Fix")
+    assert entries[1].findtext("a:summary", namespaces=ns) == "The lamps arrive late."

@@ -92,6 +92,7 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("POST", "/council/boards/{body_id:int}/members/{member_id:int}/end"): access(
         SIGNIN, DENY, DENY, ALLOW, params=a_member),
     ("GET", "/commitments"): PUBLIC,
+    ("GET", "/feeds/commitments.atom"): PUBLIC,
     ("GET", "/commitments/{commitment_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_commitment),
     ("POST", "/commitments/{commitment_id:int}/follow"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=a_commitment),
     ("GET", "/council/commitments/new"): COUNCIL,
