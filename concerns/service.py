@@ -416,8 +416,8 @@ async def add_note(case_id: int, viewer: Any, body: str) -> None:
     await ConcernNote.insert(ConcernNote(concern=case_id, author=viewer.id, body=body.strip()))
 
 
-async def assign(case_id: int, viewer: Any, team: str) -> None:
-    now = clock.now()
+async def assign(case_id: int, viewer: Any, team: str, now: dt.datetime | None = None) -> None:
+    now = now or clock.now()
     async with write_transaction():
         row = await _staff_case(case_id, viewer)
         await Concern.update({Concern.team: team.strip(), Concern.updated_at: now}).where(Concern.id == case_id)
@@ -426,9 +426,9 @@ async def assign(case_id: int, viewer: Any, team: str) -> None:
     del row
 
 
-async def ask(case_id: int, viewer: Any, question: str) -> None:
+async def ask(case_id: int, viewer: Any, question: str, now: dt.datetime | None = None) -> None:
     """A question to the reporter, read with their account or follow-up code; never public."""
-    now = clock.now()
+    now = now or clock.now()
     async with write_transaction():
         row = await _staff_case(case_id, viewer)
         await ConcernEvent.insert(ConcernEvent(concern=case_id, kind="question", note=question.strip(),
@@ -449,18 +449,21 @@ async def publish(case_id: int, viewer: Any, *, description: bool, photo: bool) 
 
 
 async def _reporter_case(case_id: int, viewer: Any, holds_code: bool) -> dict[str, Any]:
+    """The case, for its reporter: `holds_code` is the caller's word that the request carried this
+    case's follow-up code (checked with find_by_code); otherwise the viewer's account must be the
+    reporter's."""
     row = await _case_row(case_id)
     if row is None:
         raise NotFound()
-    if _role_for(row, viewer, holds_code) not in (REPORTER,) and not (
-            holds_code or (viewer is not None and row["account"] == viewer.id)):
+    if not (holds_code or (viewer is not None and row["account"] == viewer.id)):
         raise NotAllowed()
     return row
 
 
-async def add_info(case_id: int, text: str, *, viewer: Any = None, holds_code: bool = False) -> None:
+async def add_info(case_id: int, text: str, *, viewer: Any = None, holds_code: bool = False,
+                   now: dt.datetime | None = None) -> None:
     """The reporter adds information or answers a question; staff read it, the public does not."""
-    now = clock.now()
+    now = now or clock.now()
     async with write_transaction():
         await _reporter_case(case_id, viewer, holds_code)
         await ConcernEvent.insert(ConcernEvent(concern=case_id, kind="info", note=text.strip(), public=False,
@@ -468,10 +471,11 @@ async def add_info(case_id: int, text: str, *, viewer: Any = None, holds_code: b
         await Concern.update({Concern.updated_at: now}).where(Concern.id == case_id)
 
 
-async def dispute(case_id: int, reason: str, *, viewer: Any = None, holds_code: bool = False) -> None:
+async def dispute(case_id: int, reason: str, *, viewer: Any = None, holds_code: bool = False,
+                  now: dt.datetime | None = None) -> None:
     """The reporter says a closed case is not really resolved: it opens again ("in progress"), with
     their reason for those handling it, and the dispute is counted publicly."""
-    now = clock.now()
+    now = now or clock.now()
     async with write_transaction():
         row = await _reporter_case(case_id, viewer, holds_code)
         if not rules.can_dispute(row["status"]):
@@ -488,14 +492,15 @@ async def dispute(case_id: int, reason: str, *, viewer: Any = None, holds_code: 
                  subject=subject_of(case_id, row["category_name"]), url=f"/concerns/cases/{case_id}")
 
 
-async def confirm(case_id: int, *, viewer: Any = None, holds_code: bool = False) -> None:
+async def confirm(case_id: int, *, viewer: Any = None, holds_code: bool = False,
+                  now: dt.datetime | None = None) -> None:
     """The reporter agrees the case is resolved."""
     async with write_transaction():
         row = await _reporter_case(case_id, viewer, holds_code)
         if not rules.can_dispute(row["status"]):
             raise Refused({"reason": _("Only a closed concern can be confirmed.")})
         await ConcernEvent.insert(ConcernEvent(concern=case_id, kind="confirmed", public=True, by_reporter=True,
-                                               created_at=clock.now()))
+                                               created_at=now or clock.now()))
 
 
 async def follow(case_id: int, viewer: Any) -> None:
