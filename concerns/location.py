@@ -12,8 +12,9 @@ import re
 # which is close enough for "roughly this block" at city latitudes.
 GRID_DEGREES = 0.0015
 
-_HOUSE_NUMBER = re.compile(r"^\s*(\d+)\s*[a-zA-Z]?\s*[-/,]?\s*(?P<street>\S.*)$")
-_TRAILING_NUMBER = re.compile(r"^(?P<street>.*\D)\s+(\d+)\s*[a-zA-Z]?\s*$")
+# A house number, with a letter only when the letter stands alone ("245B Canal Road", not "12 Elm").
+_HOUSE_NUMBER = re.compile(r"^\s*(\d+)(?:[a-zA-Z](?=[\s,]))?\s*[-/,]?\s*(?P<street>\S.*)$")
+_TRAILING_NUMBER = re.compile(r"^(?P<street>.*\D)\s+(\d+)[a-zA-Z]?\s*$")
 _UNIT = re.compile(r"\b(apt|apartment|unit|flat|suite|piso|depto|شقة)\b\.?\s*\S+", re.IGNORECASE)
 
 
