@@ -159,8 +159,8 @@ class IntakeController(Controller):
         form["identity"] = "anonymous"
         data, errors = await parse(form, ("anonymous",))
         viewer = request.user
-        channels = rules.STAFF_CHANNELS if viewer.is_council else ("partner",)
-        channel = forms.choice(form, "channel", errors, channels)
+        # A partner's submissions are recorded as theirs, whatever the form says.
+        channel = forms.choice(form, "channel", errors, rules.STAFF_CHANNELS) if viewer.is_council else "partner"
         if data is not None and not errors:
             try:
                 submitted = await service.submit(data, account_id=None, channel=channel, entered_by=viewer.id,

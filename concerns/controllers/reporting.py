@@ -26,6 +26,7 @@ from concerns.controllers._shared import (
     upload_dir,
 )
 from server import forms
+from server.guards import requires_signed_in
 from server.i18n import get_locale
 from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
@@ -50,43 +51,24 @@ class ReportController(Controller):
         template = "concerns/new_details.html" if context["category"] else "concerns/new.html"
         return Template(template, context={**context, "form": form, "errors": {}})
 
-    @post("/new", name="concerns.submit", request_max_body_size=MAX_REPORT_BODY)
+    @post("/new", name="concerns.submit", guards=[requires_signed_in], request_max_body_size=MAX_REPORT_BODY)
     async def submit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        form, photo, photo_name = await read_with_photo(request)
-        viewer = request.user
-        identities = ("named", "private", "anonymous") if viewer else ("anonymous",)
-        data, errors = await parse(form, identities)
-        if viewer is not None and viewer.blocked and form.get("identity") != "anonymous":
-            errors["identity"] = _("A blocked account cannot publish; you can still report anonymously.")
-        if data is not None and photo is None and data.photo_alt:
-            data = msgspec.structs.replace(data, photo_alt="")
-        submitted = None
-        if not errors and data is not None:
-            limiter: RateLimiter = request.app.state.concern_reports
-            if data.identity == "anonymous" and not await limiter.allow(ANONYMOUS_BUCKET):
-                errors["form"] = _("Many anonymous reports arrived in the last minutes. Please try again in a "
-                                   "few minutes; nothing you typed is lost.")
-            else:
-                try:
-                    submitted = await service.submit(data, account_id=viewer.id if viewer else None, photo=photo,
-                                                     upload_dir=upload_dir(request))
-                except service.Refused as exc:
-                    errors = exc.errors
-        if submitted is None:
-            hold_for_retry(request, form, photo, photo_name, errors)
-            chosen = await service.get_category(int_or_none(form.get("category_id")))
-            context = await form_context(chosen)
-            return Template("concerns/new_details.html" if chosen else "concerns/new.html", status_code=400,
-                            context={**context, "form": form, "errors": errors})
-        if submitted.code is not None:
-            # Shown once, in this response: not stored, not in the session, not cached on the way.
-            return Template("concerns/submitted.html", headers=NO_STORE,
-                            context={"case_id": submitted.id, "code": submitted.code})
-        return Redirect(f"/concerns/{submitted.id}?new=1", status_code=HTTP_303_SEE_OTHER)
+        """A report by a signed-in resident, with the name shown or hidden from the public."""
+        return await _submit(request, ("named", "private"))
+
+    # No session is read or written for this route: a signed-in person reporting anonymously is not
+    # signed in here, and their session row is not touched (even its daily refresh, whose expiry
+    # would date the write) at the moment the report is.
+    @post("/new/anonymous", name="concerns.submit_anonymous", request_max_body_size=MAX_REPORT_BODY,
+          opt={"skip_session": True})
+    async def submit_anonymous(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        request.scope["session"] = {}  # the page template reads flash messages; there are none
+        return await _submit(request, ("anonymous",))
 
     @get("/followup", name="concerns.followup_form")
     async def followup_form(self) -> Template:
-        return Template("concerns/followup.html", context={"form": {}, "errors": {}, "detail": None, **labels()})
+        return Template("concerns/followup.html", context={"form": {}, "errors": {}, "detail": None, "done": "",
+                                                          **labels()})
 
     async def _with_code(self, request: Request[Any, Any, Any], form: dict[str, str],
                          errors: forms.Errors | None = None, status: int = 200,
@@ -96,7 +78,7 @@ class ReportController(Controller):
             return Template("concerns/followup.html", status_code=400, headers=NO_STORE, context={
                 "form": form, "errors": {"code": _("No concern has this follow-up code. Please check what you "
                                                    "typed: 16 letters and digits, like ABCD-EFGH-JKMN-PQRS.")},
-                "detail": None, **labels()})
+                "detail": None, "done": "", **labels()})
         detail = await service.get_case(case_id, None, holds_code=True)
         return Template("concerns/followup.html", status_code=status, headers=NO_STORE, context={
             "form": {"code": form.get("code", "")}, "errors": errors or {}, "detail": detail, "done": done,
@@ -133,3 +115,35 @@ class ReportController(Controller):
             errors = exc.errors
         return await self._with_code(request, form, errors, 400 if errors else 200, done)
 
+
+async def _submit(request: Request[Any, Any, Any], identities: tuple[str, ...]) -> Template | Redirect:
+    form, photo, photo_name = await read_with_photo(request)
+    viewer = request.user
+    if identities == ("anonymous",):
+        form["identity"] = "anonymous"
+    data, errors = await parse(form, identities)
+    if data is not None and photo is None and data.photo_alt:
+        data = msgspec.structs.replace(data, photo_alt="")
+    submitted = None
+    if not errors and data is not None:
+        limiter: RateLimiter = request.app.state.concern_reports
+        if data.identity == "anonymous" and not await limiter.allow(ANONYMOUS_BUCKET):
+            errors["form"] = _("Many anonymous reports arrived in the last minutes. Please try again in a "
+                               "few minutes; nothing you typed is lost.")
+        else:
+            try:
+                submitted = await service.submit(data, account_id=viewer.id if viewer else None, photo=photo,
+                                                 upload_dir=upload_dir(request))
+            except service.Refused as exc:
+                errors = exc.errors
+    if submitted is None:
+        hold_for_retry(request, form, photo, photo_name, errors)
+        chosen = await service.get_category(int_or_none(form.get("category_id")))
+        context = await form_context(chosen)
+        return Template("concerns/new_details.html" if chosen else "concerns/new.html", status_code=400,
+                        context={**context, "form": form, "errors": errors})
+    if submitted.code is not None:
+        # Shown once, in this response: not stored, not in a session, not cached on the way.
+        return Template("concerns/submitted.html", headers=NO_STORE,
+                        context={"case_id": submitted.id, "code": submitted.code, "intake": False})
+    return Redirect(f"/concerns/{submitted.id}?new=1", status_code=HTTP_303_SEE_OTHER)
