@@ -62,7 +62,6 @@ class ReportController(Controller):
     @post("/new/anonymous", name="concerns.submit_anonymous", request_max_body_size=MAX_REPORT_BODY,
           opt={"skip_session": True})
     async def submit_anonymous(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        request.scope["session"] = {}  # the page template reads flash messages; there are none
         return await _submit(request, ("anonymous",))
 
     @get("/followup", name="concerns.followup_form")
