@@ -35,6 +35,8 @@ from server.web import int_or_none
 # Anonymous reports are limited for the whole site, never per address: a per-address counter
 # would store who sent a report at what time.
 ANONYMOUS_BUCKET = "concerns:anonymous"
+KEPT_FIELDS = ("description", "neighborhood_id", "address", "lat", "long", "photo_alt", "language", "identity",
+               "description_public")
 
 
 class ReportController(Controller):
@@ -48,8 +50,11 @@ class ReportController(Controller):
         viewer = request.user
         form = {"identity": "private" if viewer else "anonymous", "language": get_locale(),
                 "neighborhood_id": str(viewer.neighborhood_id) if viewer else ""}
+        # What was typed before the category was chosen (a form sent without one comes back to step 1
+        # carrying it), so nothing is lost on the way.
+        form.update({k: v for k, v in request.query_params.items() if k in KEPT_FIELDS and isinstance(v, str)})
         template = "concerns/new_details.html" if context["category"] else "concerns/new.html"
-        return Template(template, context={**context, "form": form, "errors": {}})
+        return Template(template, context={**context, "form": form, "errors": {}, "kept_fields": KEPT_FIELDS})
 
     @post("/new", name="concerns.submit", guards=[requires_signed_in], request_max_body_size=MAX_REPORT_BODY)
     async def submit(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -139,8 +144,10 @@ async def _submit(request: Request[Any, Any, Any], identities: tuple[str, ...]) 
         hold_for_retry(request, form, photo, photo_name, errors)
         chosen = await service.get_category(int_or_none(form.get("category_id")))
         context = await form_context(chosen)
+        if chosen is None:
+            errors = {"category_id": _("Please choose a category from the list.")}
         return Template("concerns/new_details.html" if chosen else "concerns/new.html", status_code=400,
-                        context={**context, "form": form, "errors": errors})
+                        context={**context, "form": form, "errors": errors, "kept_fields": KEPT_FIELDS})
     if submitted.code is not None:
         # Shown once, in this response: not stored, not in a session, not cached on the way.
         return Template("concerns/submitted.html", headers=NO_STORE,
