@@ -28,8 +28,8 @@ async def make_concern(category_id: int | None = None, *, account_id: int | None
                        entered_by: int | None = None) -> Submitted:
     category_id = category_id or await make_category()
     hood = neighborhood_id or await make_neighborhood("Riverside")
-    return await service.submit(ConcernInput(category_id, hood, description, identity, public, "en", address, lat, long),
-                                account_id=account_id, channel=channel, now=now, entered_by=entered_by)
+    data = ConcernInput(category_id, hood, description, identity, public, "en", address, lat, long)
+    return await service.submit(data, account_id=account_id, channel=channel, now=now, entered_by=entered_by)
 
 
 def resolved(method: str = "repair", without_escalation: bool = True) -> StatusChange:

@@ -42,7 +42,8 @@ class DashboardController(Controller):
 
     @get("/", name="dashboard.index")
     async def index(self) -> Template:
-        return Template("dashboard/index.html", context={"cycles": await service.all_cycle_figures()})
+        return Template("dashboard/index.html", context={
+            "cycles": await service.all_cycle_figures(), "concern_figures": await service.concern_figures()})
 
     @get("/{cycle_id:int}", name="dashboard.cycle")
     async def cycle(self, request: Request[Any, Any, Any], cycle_id: FromPath[int]) -> Template:

@@ -142,7 +142,7 @@ async def test_the_reporter_disputes_with_a_code_and_the_case_opens_again() -> N
     assert row["status"] == rules.IN_PROGRESS and row["disputes"] == 1 and row["closed_at"] is None
     assert row["resolution_method"] is None
     public = await service.get_case(case, None)
-    dispute = [e for e in public.events if e.kind == "dispute"][0]
+    dispute = next(e for e in public.events if e.kind == "dispute")
     assert dispute.note == ""  # the reason is for those handling it
     assert "It happens after 10 pm." not in [e.note for e in public.events]
     staff_view = await service.get_case(case, council)

@@ -98,7 +98,8 @@ async def test_a_signed_in_resident_reports_with_the_name_hidden_and_disputes_on
     public = await other_client.get(f"/concerns/{case_id}")
     assert public.status_code == 200 and "Amira Haddad" not in public.text
     await service.change_status(case_id, await make_account("council"), resolved())
-    assert (await post_form(client, f"/concerns/{case_id}/dispute", {"reason": "Still dark at night."})).status_code == 303
+    disputed = await post_form(client, f"/concerns/{case_id}/dispute", {"reason": "Still dark at night."})
+    assert disputed.status_code == 303
     stranger = await make_account()
     await sign_in(other_client, stranger.email)
     refused = await post_form(other_client, f"/concerns/{case_id}/dispute", {"reason": "Not my concern at all."})
