@@ -22,8 +22,8 @@ REPORTERS = 8
 
 async def _system_rows(db: Engine, table: str) -> list[dict]:
     if db.engine_type == "sqlite":
-        return await Concern.raw(f"SELECT rowid AS sys, * FROM {table} ORDER BY rowid")  # noqa: S608
-    return await Concern.raw(f"SELECT xmin::text AS xmin, ctid::text AS sys, * FROM {table} ORDER BY ctid")  # noqa: S608
+        return await Concern.raw(f"SELECT rowid AS sys, * FROM {table} ORDER BY rowid")
+    return await Concern.raw(f"SELECT xmin::text AS xmin, ctid::text AS sys, * FROM {table} ORDER BY ctid")
 
 
 async def test_a_copy_of_the_database_links_no_anonymous_report_to_its_reporter(app, db: Engine) -> None:
