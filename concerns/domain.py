@@ -8,7 +8,7 @@ from server.domains import Domain, Kind, Limiter
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from concerns import demo, links, routes, service
+    from concerns import demo, links, moderation, routes, service
     from proposals import timeline_sources
     from server.background import Job
     from server.navigation import N_, NavItem
@@ -29,6 +29,8 @@ def manifest() -> Domain:
         kinds=[
             *(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items()),
             timeline_sources.kind("concerns.started_from", links.proposal_started_from),
+            # A published description can be reported and hidden like any public text.
+            *moderation.KINDS,
         ],
         follow_sources=[links.followed_concerns],
         # Anonymous reports for the whole site (never per address): 30 per 10 minutes.

@@ -19,6 +19,7 @@ import msgspec
 from concerns import rules, service
 from concerns.schemas import CategoryView, ConcernInput, status_label
 from concerns.tables import Concern, Open311Key
+from proposals.moderation import service as moderation
 from server import clock
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -93,8 +94,8 @@ _COLUMNS = (
 )
 
 
-def request_json(row: dict[str, Any], base_url: str, last_note: str) -> dict[str, Any]:
-    shown = row["description_public"] and row["description_approved"]
+def request_json(row: dict[str, Any], base_url: str, last_note: str, hidden: bool = False) -> dict[str, Any]:
+    shown = row["description_public"] and row["description_approved"] and not hidden
     return {
         "service_request_id": str(row["id"]),
         "status": rules.open311_status(row["status"]),
@@ -165,7 +166,8 @@ async def requests(base_url: str, *, service_request_id: str | None = None, serv
             query = query.where(Concern.status.is_in(statuses))
     rows = await query.order_by(Concern.received_at, ascending=False).limit(MAX_REQUESTS)
     notes = await _last_notes([r["id"] for r in rows])
-    return [request_json(r, base_url, notes.get(r["id"], "")) for r in rows]
+    hidden = await moderation.hidden_ids("concern")
+    return [request_json(r, base_url, notes.get(r["id"], ""), r["id"] in hidden) for r in rows]
 
 
 async def request(base_url: str, request_id: str) -> list[dict[str, Any]]:

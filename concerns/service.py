@@ -40,6 +40,7 @@ from concerns.tables import (
     ConcernLink,
     ConcernNote,
 )
+from proposals.moderation import service as moderation
 from server import clock, links, photos, small_groups
 from server.accounts.tables import Account
 from server.database import is_unique_violation, write_transaction
@@ -152,10 +153,13 @@ def reader_role(*, oversight: bool, sensitive: bool, reporter_id: int | None, vi
     return PUBLIC
 
 
-def description_shown(role: str, *, allowed: bool, approved: bool, sensitive: bool, oversight: bool) -> bool:
+def description_shown(role: str, *, allowed: bool, approved: bool, sensitive: bool, oversight: bool,
+                      hidden: bool = False) -> bool:
+    """Staff and the reporter always read it; the public only with the reporter's consent and staff
+    approval, never for sensitive or oversight categories, and not while moderation hides it."""
     if role in (STAFF, REPORTER):
         return True
-    return role == PUBLIC and allowed and approved and not sensitive and not oversight
+    return role == PUBLIC and allowed and approved and not sensitive and not oversight and not hidden
 
 
 _CASE_COLUMNS = (
@@ -170,9 +174,9 @@ _CASE_COLUMNS = (
 )
 
 
-def _summary(row: dict[str, Any], role: str, now: dt.datetime) -> CaseSummary:
+def _summary(row: dict[str, Any], role: str, now: dt.datetime, hidden: bool = False) -> CaseSummary:
     shown = description_shown(role, allowed=row["description_public"], approved=row["description_approved"],
-                              sensitive=row["sensitive"], oversight=row["oversight"])
+                              sensitive=row["sensitive"], oversight=row["oversight"], hidden=hidden)
     return CaseSummary(
         id=row["id"], category_code=row["category_code"], category_name=row["category_name"],
         neighborhood_id=row["neighborhood_id"], neighborhood_name=row["neighborhood_name"], status=row["status"],
@@ -319,8 +323,9 @@ async def get_case(case_id: int, viewer: Any = None, *, holds_code: bool = False
     following = bool(viewer is not None and await ConcernFollow.exists().where(
         ConcernFollow.concern == case_id, ConcernFollow.account == viewer.id))
     photo_visible = private or (row["photo_public"] and role == PUBLIC)
+    hidden = role == PUBLIC and await moderation.is_hidden("concern", case_id) is not None
     return CaseDetail(
-        summary=_summary(row, role, now), role=role, category=category, events=events, notes=notes,
+        summary=_summary(row, role, now, hidden), role=role, category=category, events=events, notes=notes,
         reporter_name=reporter_name, identity=row["identity"] if private else "",
         channel=row["channel"], language=row["language"] if private else "",
         address=row["address"] if private else "", lat=row["lat"] if private else None,
@@ -442,8 +447,9 @@ async def publish(case_id: int, viewer: Any, *, description: bool, photo: bool) 
     row = await _staff_case(case_id, viewer)
     if row["sensitive"] or row["oversight"]:
         description = photo = False  # shown only as counts, whatever anyone ticks
+    approve = description and row["description_public"]
     await Concern.update({
-        Concern.description_approved: description and row["description_public"],
+        Concern.description_approved: approve, Concern.approved_by: viewer.id if approve else None,
         Concern.photo_public: photo and row["photo_name"] is not None,
     }).where(Concern.id == case_id)
 
@@ -613,7 +619,8 @@ async def public_cases(*, neighborhood_id: int | None = None, category: str | No
     elif status:
         query = query.where(Concern.status == status)
     rows = await query.order_by(Concern.received_at, ascending=False).order_by(Concern.id, ascending=False)
-    cases = [_summary(r, PUBLIC, now) for r in rows]
+    hidden = await moderation.hidden_ids("concern")
+    cases = [_summary(r, PUBLIC, now, r["id"] in hidden) for r in rows]
     if status == "overdue":
         cases = [c for c in cases if c.overdue]
     page = max(1, page)

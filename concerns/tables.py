@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, DoublePrecision, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -34,12 +34,15 @@ class Concern(Table):
     description = Text(null=False)
     description_public = Boolean(default=False)  # the reporter allowed it
     description_approved = Boolean(default=False)  # staff approved it for publication
+    # Who approved it: answers for it to moderation when the reporter is anonymous.
+    approved_by = ForeignKey(references=Account, null=True, default=None, on_delete=OnDelete.set_null)
     identity = Varchar(length=12, null=False)  # named, private, anonymous
     account = ForeignKey(references=Account, null=True, default=None)
     followup_hash = Varchar(length=64, null=True, default=None, unique=True)
     language = Varchar(length=8, default="en")
     channel = Varchar(length=12, default="web")  # web, phone, paper, in_person, outreach, partner, open311
-    entered_by = ForeignKey(references=Account, null=True, default=None)
+    # Staff or the partner who typed it in (intake); kept if their account goes.
+    entered_by = ForeignKey(references=Account, null=True, default=None, on_delete=OnDelete.set_null)
     address = Varchar(length=200, default="")
     lat = DoublePrecision(null=True, default=None)
     long = DoublePrecision(null=True, default=None)
@@ -78,7 +81,7 @@ class ConcernEvent(Table):
     note = Text(default="")
     public = Boolean(default=False)
     by_reporter = Boolean(default=False)
-    author = ForeignKey(references=Account, null=True, default=None)
+    author = ForeignKey(references=Account, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -111,6 +114,6 @@ class Open311Key(Table):
 
     name = Varchar(length=120, null=False)
     key_hash = Varchar(length=64, unique=True, null=False)
-    created_by = ForeignKey(references=Account, null=True, default=None)
+    created_by = ForeignKey(references=Account, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)

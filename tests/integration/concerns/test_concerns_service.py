@@ -249,3 +249,24 @@ async def test_internal_notes_and_private_events_stay_in_their_tables() -> None:
     await service.add_note(case, council, "internal only")
     assert await ConcernNote.count() == 1
     assert not await ConcernEvent.exists().where(ConcernEvent.note == "internal only")
+
+
+async def test_a_published_description_can_be_reported_and_hidden_by_a_moderator() -> None:
+    from concerns import open311
+    from proposals.moderation import service as moderation
+
+    council = await make_account("council")
+    moderator = await make_account("moderator")
+    case = (await make_concern(public=True, description="The lamp by the school is out.")).id
+    with pytest.raises(moderation.ModerationError):  # not published yet: nothing to report
+        await moderation.report("concern", case, (await make_account()).id, "spam")
+    await service.publish(case, council, description=True, photo=False)
+    assert await moderation.report("concern", case, (await make_account()).id, "spam") == "reported"
+    await moderation.hide("concern", case, moderator.id, "personal_data", "Names a neighbour.")
+    assert (await service.get_case(case, None)).summary.description == ""
+    assert [c.description for c in (await service.public_cases())[0]] == [""]
+    assert (await open311.requests("http://x"))[0]["description"] is None
+    assert (await service.get_case(case, council)).summary.description == "The lamp by the school is out."
+    # The anonymous reporter cannot be told: the approving staff member answers for it.
+    assert await Notification.exists().where(Notification.recipient == council.id,
+                                             Notification.kind == "content_hidden:personal_data")
