@@ -175,3 +175,23 @@ async def test_the_public_list_and_dashboard_show_figures(client: httpx.AsyncCli
     listing = await client.get("/concerns")
     assert listing.status_code == 200 and "fewer than 5" in listing.text
     assert (await client.get("/dashboard")).status_code == 200
+
+
+async def test_a_reporter_turns_a_concern_into_a_proposal_and_each_links_to_the_other(
+        client: httpx.AsyncClient, db: object) -> None:
+    from factories.proposals import make_cycle
+
+    await make_cycle("ideas")
+    hood = await make_neighborhood("Riverside")
+    resident = await signed_in_as(client, neighborhood_id=hood)
+    case = (await make_concern(account_id=resident.id, identity="named", neighborhood_id=hood,
+                               description="The underpass is dark after six.")).id
+    following = await client.get("/account/following")
+    assert f"/concerns/{case}" in following.text
+    response = await post_form(client, f"/concerns/{case}/proposal")
+    assert response.status_code == 303 and response.headers["location"].endswith("/edit")
+    proposal_id = int(response.headers["location"].split("/")[2])
+    edit = await client.get(f"/proposals/{proposal_id}/edit")
+    assert "The underpass is dark after six." in edit.text
+    assert f"/proposals/{proposal_id}" in (await client.get(f"/concerns/{case}")).text
+    assert f"/concerns/{case}" in (await client.get(f"/proposals/{proposal_id}")).text
