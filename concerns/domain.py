@@ -8,7 +8,7 @@ from server.domains import Domain, Kind, Limiter
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from concerns import demo, links, moderation, routes, service
+    from concerns import demo, home, links, moderation, routes, service
     from proposals import timeline_sources
     from server.background import Job
     from server.navigation import N_, NavItem
@@ -23,6 +23,7 @@ def manifest() -> Domain:
             NavItem("/concerns/cases", N_("Casework"), order=84, roles=("council", "oversight")),
             NavItem("/council/concerns", N_("Concern categories"), order=85, roles=("council",)),
         ],
+        home_sections=[home.concerns_home_section],
         # Each worker checks; a conditional update claims each notice, so it is sent once.
         jobs=[Job("concerns-overdue", 300, service.notice_overdue)],
         notification_kinds=service.NOTIFICATION_KINDS,

@@ -690,6 +690,21 @@ async def breakdown() -> Breakdown:
     )
 
 
+async def open_counts(neighborhood_id: int | None = None, now: dt.datetime | None = None) -> dict[str, int | None]:
+    """Open and overdue cases (all categories), in a neighborhood or everywhere; 1 to 4 is not shown."""
+    now = now or clock.now()
+    query = Concern.select(Concern.status, Concern.first_response_at, Concern.first_response_due,
+                           Concern.resolution_due).where(Concern.status.is_in(list(rules.OPEN_STATUSES)))
+    if neighborhood_id is not None:
+        query = query.where(Concern.neighborhood == neighborhood_id)
+    rows = await query
+    late = sum(1 for r in rows if rules.overdue(r["status"], now, first_response_at=r["first_response_at"],
+                                                first_response_due=r["first_response_due"],
+                                                resolution_due=r["resolution_due"]))
+    return {"open": small_groups.shown_total(len(rows)), "overdue": small_groups.shown_total(late),
+            "neighborhood_id": neighborhood_id}
+
+
 async def category_figures(since: dt.datetime | None = None) -> list[tuple[CategoryView, figures.CategoryFigures]]:
     """Per-category public figures (see concerns/figures.py), for every category that has cases."""
     cats = await categories(active_only=False)

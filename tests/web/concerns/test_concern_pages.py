@@ -195,3 +195,16 @@ async def test_a_reporter_turns_a_concern_into_a_proposal_and_each_links_to_the_
     assert "The underpass is dark after six." in edit.text
     assert f"/proposals/{proposal_id}" in (await client.get(f"/concerns/{case}")).text
     assert f"/concerns/{case}" in (await client.get(f"/proposals/{proposal_id}")).text
+
+
+async def test_the_home_page_offers_to_raise_a_concern_and_hides_small_counts(client: httpx.AsyncClient,
+                                                                              db: object) -> None:
+    hood = await make_neighborhood("Riverside")
+    lights = await make_category()
+    await make_concern(lights, neighborhood_id=hood)
+    home = await client.get(f"/?neighborhood={hood}")
+    assert home.status_code == 200 and 'href="/concerns/new"' in home.text
+    assert "Fewer than 5 concerns are open here." in home.text
+    for _ in range(5):
+        await make_concern(lights, neighborhood_id=hood)
+    assert "6 concerns are open here" in text_of((await client.get(f"/?neighborhood={hood}")).text)
