@@ -54,6 +54,45 @@ def parse_datetime(raw: str | None, name: str) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+# XML: the root element and the element of each item, per response (the spec's examples).
+XML_ROOTS = {"services": ("services", "service"), "requests": ("service_requests", "request"),
+             "errors": ("errors", "error")}
+
+
+def _xml_value(parent: Any, name: str, value: Any) -> None:
+    from xml.etree.ElementTree import SubElement
+
+    child = SubElement(parent, name)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _xml_value(child, key, inner)
+    elif isinstance(value, list):
+        singular = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
+        for inner in value:
+            _xml_value(child, singular.get(name, "item"), inner)
+    elif isinstance(value, bool):
+        child.text = "true" if value else "false"
+    elif value is not None:
+        child.text = str(value)
+
+
+def to_xml(kind: str, body: Any) -> bytes:
+    """A response as the spec's XML: a list under its root element ("services", "service_requests",
+    "errors"), or one object ("discovery", "service_definition") as the root itself."""
+    from xml.etree.ElementTree import Element, tostring
+
+    if kind in XML_ROOTS:
+        root_name, item_name = XML_ROOTS[kind]
+        root = Element(root_name)
+        for item in body:
+            _xml_value(root, item_name, item)
+    else:
+        root = Element(kind)
+        for key, value in body.items():
+            _xml_value(root, key, value)
+    return tostring(root, encoding="utf-8", xml_declaration=True)
+
+
 def discovery(base_url: str) -> dict[str, Any]:
     return {
         "changeset": "2026-11-30T14:00:00Z",
@@ -61,7 +100,7 @@ def discovery(base_url: str) -> dict[str, Any]:
         "key_service": "API keys for POSTing requests are issued by council staff to partner apps.",
         "endpoints": [{"specification": SPECIFICATION, "url": f"{base_url}/open311/v2",
                        "changeset": "2026-11-30T14:00:00Z", "type": "production",
-                       "formats": ["application/json"]}],
+                       "formats": ["application/json", "text/xml"]}],
     }
 
 

@@ -1,6 +1,6 @@
-"""Open311 GeoReport v2 at /open311/v2/ (JSON). Partner apps POST with an API key instead of a
-session and a CSRF token: the route takes no cookies into account (no session is read for it), so
-a forged cross-site form cannot act as anyone."""
+"""Open311 GeoReport v2 at /open311/v2/, in JSON and XML (the format is the address's extension, as
+the spec has it). Partner apps POST with an API key instead of a session and a CSRF token: the routes
+read no session, so a forged cross-site form cannot act as anyone."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from concerns import open311
 from server import forms
 
-JSON = "application/json; charset=utf-8"
+MEDIA = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 API_OPTS = {"skip_session": True, "exclude_from_csrf": True}
 
 
@@ -20,13 +20,20 @@ def _base(request: Request[Any, Any, Any]) -> str:
     return request.app.state.settings.public_url or str(request.base_url).rstrip("/")
 
 
-def _error(exc: open311.Open311Error) -> Response[Any]:
-    return Response(exc.body(), status_code=exc.code, media_type=JSON)
+def _respond(fmt: str, kind: str, body: Any, status: int = 200) -> Response[Any]:
+    content: Any = open311.to_xml(kind, body) if fmt == "xml" else body
+    headers = {"Access-Control-Allow-Origin": "*"} if status == 200 else {}
+    return Response(content, status_code=status, media_type=MEDIA[fmt], headers=headers)
 
 
-def _ok(body: Any, status: int = 200) -> Response[Any]:
-    return Response(body, status_code=status, media_type=JSON,
-                    headers={"Access-Control-Allow-Origin": "*"} if status == 200 else {})
+def _error(fmt: str, exc: open311.Open311Error) -> Response[Any]:
+    return _respond(fmt, "errors", exc.body(), exc.code)
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    """("12", "json") from "12.json"; the format is None when the extension is not one we offer."""
+    stem, _, ext = name.rpartition(".")
+    return (stem, ext) if stem and ext in MEDIA else (name, None)
 
 
 class Open311Controller(Controller):
@@ -34,50 +41,56 @@ class Open311Controller(Controller):
     include_in_schema = False
     opt = API_OPTS
 
-    @get("/discovery.json", name="open311.discovery")
-    async def discovery(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        return _ok(open311.discovery(_base(request)))
+    @get("/{resource:str}", name="open311.list")
+    async def resource(self, request: Request[Any, Any, Any], resource: FromPath[str],
+                       service_request_id: FromQuery[str | None] = None, service_code: FromQuery[str | None] = None,
+                       status: FromQuery[str | None] = None, start_date: FromQuery[str | None] = None,
+                       end_date: FromQuery[str | None] = None,
+                       jurisdiction_id: FromQuery[str | None] = None) -> Response[Any]:
+        """discovery, services and requests, each as .json or .xml."""
+        name, fmt = _split(resource)
+        if fmt is None or name not in ("discovery", "services", "requests"):
+            return _error("json", open311.Open311Error(404, f"no such resource: {resource}"))
+        try:
+            if name == "discovery":
+                return _respond(fmt, "discovery", open311.discovery(_base(request)))
+            if name == "services":
+                return _respond(fmt, "services", await open311.services())
+            return _respond(fmt, "requests", await open311.requests(
+                _base(request), service_request_id=service_request_id, service_code=service_code, status=status,
+                start_date=start_date, end_date=end_date))
+        except open311.Open311Error as exc:
+            return _error(fmt, exc)
 
-    @get("/services.json", name="open311.services")
-    async def services(self, jurisdiction_id: FromQuery[str | None] = None) -> Response[Any]:
-        return _ok(await open311.services())
+    @post("/{resource:str}", name="open311.post_request", status_code=200)
+    async def post_request(self, request: Request[Any, Any, Any], resource: FromPath[str]) -> Response[Any]:
+        name, fmt = _split(resource)
+        if fmt is None or name != "requests":
+            return _error("json", open311.Open311Error(404, f"no such resource: {resource}"))
+        form = await forms.read_form(request)
+        try:
+            return _respond(fmt, "requests", await open311.post_request(form))
+        except open311.Open311Error as exc:
+            return _error(fmt, exc)
 
     @get("/services/{service_code:str}", name="open311.service")
     async def service_definition(self, service_code: FromPath[str],
                                  jurisdiction_id: FromQuery[str | None] = None) -> Response[Any]:
-        if not service_code.endswith(".json"):
-            return _error(open311.Open311Error(404, "only the .json format is offered"))
+        code, fmt = _split(service_code)
+        if fmt is None:
+            return _error("json", open311.Open311Error(404, "the formats offered are .json and .xml"))
         try:
-            return _ok(await open311.definition(service_code.removesuffix(".json")))
+            return _respond(fmt, "service_definition", await open311.definition(code))
         except open311.Open311Error as exc:
-            return _error(exc)
-
-    @get("/requests.json", name="open311.requests")
-    async def list_requests(self, request: Request[Any, Any, Any], service_request_id: FromQuery[str | None] = None,
-                            service_code: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
-                            start_date: FromQuery[str | None] = None, end_date: FromQuery[str | None] = None,
-                            jurisdiction_id: FromQuery[str | None] = None) -> Response[Any]:
-        try:
-            return _ok(await open311.requests(_base(request), service_request_id=service_request_id,
-                                              service_code=service_code, status=status, start_date=start_date,
-                                              end_date=end_date))
-        except open311.Open311Error as exc:
-            return _error(exc)
-
-    @post("/requests.json", name="open311.post_request", status_code=200)
-    async def post_request(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        form = await forms.read_form(request)
-        try:
-            return _ok(await open311.post_request(form))
-        except open311.Open311Error as exc:
-            return _error(exc)
+            return _error(fmt, exc)
 
     @get("/requests/{request_id:str}", name="open311.request")
     async def one_request(self, request: Request[Any, Any, Any], request_id: FromPath[str],
                           jurisdiction_id: FromQuery[str | None] = None) -> Response[Any]:
-        if not request_id.endswith(".json"):
-            return _error(open311.Open311Error(404, "only the .json format is offered"))
+        ident, fmt = _split(request_id)
+        if fmt is None:
+            return _error("json", open311.Open311Error(404, "the formats offered are .json and .xml"))
         try:
-            return _ok(await open311.request(_base(request), request_id.removesuffix(".json")))
+            return _respond(fmt, "requests", await open311.request(_base(request), ident))
         except open311.Open311Error as exc:
-            return _error(exc)
+            return _error(fmt, exc)

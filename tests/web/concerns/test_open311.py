@@ -5,6 +5,7 @@ with an API key, and errors as a list of {code, description}."""
 from __future__ import annotations
 
 import datetime as dt
+from xml.etree import ElementTree
 
 import httpx
 from factories.concerns import make_category, make_concern, resolved
@@ -33,7 +34,7 @@ async def test_discovery_points_at_the_v2_endpoint(client: httpx.AsyncClient, db
     endpoint = body["endpoints"][0]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert endpoint["url"].endswith("/open311/v2") and endpoint["type"] == "production"
-    assert endpoint["formats"] == ["application/json"]
+    assert endpoint["formats"] == ["application/json", "text/xml"]
 
 
 async def test_services_and_a_service_definition(client: httpx.AsyncClient, db: object) -> None:
@@ -124,3 +125,38 @@ async def test_posting_needs_a_key_the_council_issued(client: httpx.AsyncClient,
     [issued] = await open311.keys()
     await open311.revoke_key(issued.id)
     assert (await client.post("/open311/v2/requests.json", data={**data, "api_key": key})).status_code == 403
+
+
+async def test_the_same_answers_in_xml(client: httpx.AsyncClient, db: object) -> None:
+    council = await make_account("council")
+    lights = await make_category(name="Street lights")
+    case = (await make_concern(lights, public=True)).id
+    await service.change_status(case, council, resolved())
+    services = await client.get("/open311/v2/services.xml")
+    assert services.status_code == 200 and services.headers["content-type"].startswith("text/xml")
+    assert services.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    root = ElementTree.fromstring(services.content)
+    assert root.tag == "services" and [c.tag for c in root] == ["service"]
+    assert {c.tag for c in root[0]} == SERVICE_FIELDS and root[0].findtext("metadata") == "false"
+    code = root[0].findtext("service_code")
+    definition = ElementTree.fromstring((await client.get(f"/open311/v2/services/{code}.xml")).content)
+    assert definition.tag == "service_definition" and definition.findtext("service_code") == code
+    requests = ElementTree.fromstring((await client.get("/open311/v2/requests.xml")).content)
+    assert requests.tag == "service_requests" and [c.tag for c in requests] == ["request"]
+    request = requests[0]
+    assert {c.tag for c in request} == REQUEST_FIELDS
+    json_request = (await client.get(f"/open311/v2/requests/{case}.json")).json()[0]
+    for field in REQUEST_FIELDS:
+        value = json_request[field]
+        assert request.findtext(field) == ("" if value is None else str(value)), field
+    one = ElementTree.fromstring((await client.get(f"/open311/v2/requests/{case}.xml")).content)
+    assert one.tag == "service_requests" and one[0].findtext("service_request_id") == str(case)
+    discovery = ElementTree.fromstring((await client.get("/open311/v2/discovery.xml")).content)
+    assert discovery.tag == "discovery" and discovery.find("endpoints/endpoint/formats/format") is not None
+    error = await client.get("/open311/v2/requests/999.xml")
+    assert error.status_code == 404
+    errors = ElementTree.fromstring(error.content)
+    assert errors.tag == "errors" and errors[0].tag == "error" and errors[0].findtext("code") == "404"
+    assert (await client.get("/open311/v2/requests.csv")).status_code == 404
+    refused = await client.post("/open311/v2/requests.xml", data={"service_code": code})
+    assert refused.status_code == 403 and ElementTree.fromstring(refused.content)[0].findtext("code") == "403"

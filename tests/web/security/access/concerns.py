@@ -85,6 +85,10 @@ async def service_code(world: World, role: str) -> dict[str, Any]:
     return {"service_code": f"{category.code}.json"}
 
 
+async def requests_resource(world: World, role: str) -> dict[str, Any]:
+    return {"resource": "requests.json"}
+
+
 async def request_id(world: World, role: str) -> dict[str, Any]:
     return {"request_id": f"{(await public_case(world, role))['case_id']}.json"}
 
@@ -130,11 +134,10 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("POST", "/council/concerns/keys/{key_id:int}/revoke"): access(SIGNIN, DENY, DENY, ALLOW, params=a_key),
     # Open311: read by anyone; POST only with an API key the council issued (none is sent here), in
     # place of a session and a CSRF token.
-    ("GET", "/open311/v2/discovery.json"): PUBLIC,
-    ("GET", "/open311/v2/services.json"): PUBLIC,
+    # discovery, services and requests, as .json or .xml
+    ("GET", "/open311/v2/{resource:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=requests_resource),
     ("GET", "/open311/v2/services/{service_code:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=service_code),
-    ("GET", "/open311/v2/requests.json"): PUBLIC,
     ("GET", "/open311/v2/requests/{request_id:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=request_id),
-    ("POST", "/open311/v2/requests.json"): access(DENY, DENY, DENY, DENY, api_key=True,
-                                                  note="403 in Open311's error format without an api_key"),
+    ("POST", "/open311/v2/{resource:str}"): access(DENY, DENY, DENY, DENY, api_key=True, params=requests_resource,
+                                                   note="403 in Open311's error format without an api_key"),
 }
