@@ -8,7 +8,7 @@ from server.domains import Domain, Kind, Limiter
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from concerns import demo, home, links, moderation, routes, service
+    from concerns import demo, home, links, measures, moderation, routes, service
     from proposals import timeline_sources
     from server.background import Job
     from server.navigation import N_, NavItem
@@ -32,6 +32,8 @@ def manifest() -> Domain:
             timeline_sources.kind("concerns.started_from", links.proposal_started_from),
             # A published description can be reported and hidden like any public text.
             *moderation.KINDS,
+            # Response times, resolutions and disputes as indicators (server/measures.py).
+            *(Kind("indicator_source", name, spec) for name, spec in measures.SOURCES.items()),
         ],
         follow_sources=[links.followed_concerns],
         # Anonymous reports for the whole site (never per address): 30 per 10 minutes.

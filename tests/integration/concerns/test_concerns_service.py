@@ -270,3 +270,29 @@ async def test_a_published_description_can_be_reported_and_hidden_by_a_moderator
     # The anonymous reporter cannot be told: the approving staff member answers for it.
     assert await Notification.exists().where(Notification.recipient == council.id,
                                              Notification.kind == "content_hidden:personal_data")
+
+
+async def test_indicator_sources_by_month_for_the_city_and_each_neighborhood() -> None:
+    from concerns import measures
+    from server.measures import sources
+
+    assert {"concerns-first-response-days", "concerns-resolution-days", "concerns-within-target",
+            "concerns-without-escalation", "concerns-disputes"} <= set(sources())
+    council = await make_account("council")
+    hood = await make_neighborhood("Riverside")
+    t0 = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    cases = [(await make_concern(neighborhood_id=hood, now=t0)).id for _ in range(3)]
+    for i, case in enumerate(cases):
+        await service.change_status(case, council, StatusChange(rules.ACKNOWLEDGED, "Seen."),
+                                    now=t0 + dt.timedelta(days=1 + i))
+        await service.change_status(case, council, resolved(without_escalation=i < 2),
+                                    now=t0 + dt.timedelta(days=5 + 10 * i))
+    await service.dispute(cases[0], "Still dark after ten.", holds_code=True,
+                          now=t0 + dt.timedelta(days=20))
+    first = {(m.period, m.neighborhood_id): m for m in await measures.first_response_days()}
+    assert first[("2026-10", None)].value == 2.0 and first[("2026-10", hood)].people == 3
+    resolution = {(m.period, m.neighborhood_id): m.value for m in await measures.resolution_days()}
+    assert resolution == {("2026-10", None): 20.0, ("2026-10", hood): 20.0}  # 15 and 25: the disputed one is open
+    assert [m.value for m in await measures.within_target()] == [0.0, 0.0]  # 15 and 25 days of 14
+    assert [m.value for m in await measures.without_escalation()] == [50.0, 50.0]
+    assert [(m.period, m.value) for m in await measures.disputes()] == [("2026-10", 1.0), ("2026-10", 1.0)]
