@@ -424,11 +424,10 @@ async def add_note(case_id: int, viewer: Any, body: str) -> None:
 async def assign(case_id: int, viewer: Any, team: str, now: dt.datetime | None = None) -> None:
     now = now or clock.now()
     async with write_transaction():
-        row = await _staff_case(case_id, viewer)
+        await _staff_case(case_id, viewer)
         await Concern.update({Concern.team: team.strip(), Concern.updated_at: now}).where(Concern.id == case_id)
         await ConcernEvent.insert(ConcernEvent(concern=case_id, kind="assigned", note=team.strip(), public=True,
                                                author=viewer.id, created_at=now))
-    del row
 
 
 async def ask(case_id: int, viewer: Any, question: str, now: dt.datetime | None = None) -> None:
