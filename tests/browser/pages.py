@@ -159,3 +159,34 @@ PAGES: list[PageCase] = [
     PageCase("anonymous", "/surveys/1", locale="ar"),
     PageCase("resident", "/surveys/2", locale="es", label="open survey"),
 ]
+
+
+# concerns (demo: category 1 is street lights; cases are looked up through Open311, which lists only
+# public ones)
+def public_concern(base_url: str) -> str:
+    import httpx
+
+    return "/concerns/" + httpx.get(f"{base_url}/open311/v2/requests.json").json()[0]["service_request_id"]
+
+
+def handled_concern(base_url: str) -> str:
+    return public_concern(base_url).replace("/concerns/", "/concerns/cases/")
+
+
+PAGES += [
+    *(PageCase(role, "/concerns") for role in ROLES),
+    *(PageCase(role, public_concern) for role in ("anonymous", "council")),
+    PageCase("anonymous", "/concerns/new"),
+    PageCase("anonymous", "/concerns/new?category=1", label="concern form"),
+    PageCase("resident", "/concerns/new?category=1", label="concern form signed in"),
+    PageCase("anonymous", "/concerns/followup"),
+    PageCase("resident", "/concerns/mine"),
+    PageCase("council", "/concerns/cases"),
+    PageCase("council", handled_concern),
+    PageCase("council", "/concerns/intake"),
+    PageCase("council", "/council/concerns"),
+    PageCase("resident", "/concerns/cases", status=403, label="casework 403"),
+    PageCase("anonymous", "/concerns", locale="ar"),
+    PageCase("anonymous", "/concerns/new?category=1", locale="ar", label="concern form"),
+    PageCase("council", handled_concern, locale="ar"),
+]

@@ -60,7 +60,8 @@ class DashboardController(Controller):
     async def index(self) -> Template:
         return Template("dashboard/index.html", context={"cycles": await service.all_cycle_figures(),
                                                          "commitments": await service.commitment_figures(),
-                                                         "safety": await _safety_and_trust()})
+                                                         "safety": await _safety_and_trust(),
+                                                         "concern_figures": await service.concern_figures()})
 
     @get("/{cycle_id:int}", name="dashboard.cycle")
     async def cycle(self, request: Request[Any, Any, Any], cycle_id: FromPath[int]) -> Template:

@@ -11,6 +11,9 @@ import datetime as dt
 from assemblies import service as assemblies_service
 from ballots import service as ballots_service
 from ballots.results.service import ballots_with_results
+from concerns import service as concerns_service
+from concerns.figures import CategoryFigures
+from concerns.schemas import CategoryView
 from delivery import service as delivery_service
 from proposals import service as proposals_service
 from proposals.schemas import CycleView
@@ -26,6 +29,11 @@ async def cycle_figures(cycle_id: int, today: dt.date | None = None) -> CycleFig
 
 async def all_cycle_figures(today: dt.date | None = None) -> list[CycleFigures]:
     return await _figures(await proposals_service.list_cycles(), today)
+
+
+async def concern_figures() -> list[tuple[CategoryView, CategoryFigures]]:
+    """How fast concerns are answered, per category, as the concerns domain computes and suppresses them."""
+    return await concerns_service.category_figures()
 
 
 async def commitment_figures(today: dt.date | None = None) -> CommitmentFigures:

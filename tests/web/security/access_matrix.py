@@ -62,6 +62,9 @@ class Access:
     params: Params | None = None
     form: dict[str, str] = field(default_factory=dict)  # body for unsafe methods (the CSRF token is added)
     note: str = ""
+    # Authenticated by an API key in the request instead of cookies (Open311 POST): no session is read,
+    # so CSRF does not apply; the owning domain's tests check the key.
+    api_key: bool = False
 
     def expected(self, role: str) -> str:
         if role in ("blocked", "partner", "oversight"):

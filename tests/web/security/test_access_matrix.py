@@ -138,6 +138,8 @@ async def test_every_unsafe_route_refuses_a_missing_csrf_token(app: Litestar, cl
         if method not in UNSAFE or (method, template) not in MATRIX:
             continue
         entry = MATRIX[(method, template)]
+        if entry.api_key:
+            continue
         params = await entry.params(world, "council") if entry.params else {}
         path = fill_path(template, params)
         response = await send(client, method, path, entry, with_csrf=False)

@@ -480,3 +480,40 @@ FIELDS += [
     XssField("cycle name", "council", "/council/cycles", "name", pages=["/council/cycles", "/proposals"],
              public_pages=["/proposals", "/dashboard"], form=lambda ctx: _cycle_dates()),
 ]
+
+
+# concerns
+
+async def _concern_choices() -> dict[str, Any]:
+    from factories.concerns import make_category
+
+    return {"category_id": await make_category(), **(await _a_neighborhood())}
+
+
+async def _concern_case() -> dict[str, Any]:
+    from factories.concerns import make_concern
+
+    return {"case_id": (await make_concern()).id}
+
+
+FIELDS += [
+    XssField("concern description", "resident", "/concerns/new", "description", pages=["{location}"],
+             setup=_concern_choices, form=lambda ctx: {"category_id": str(ctx["category_id"]), "identity": "private",
+                                                       "neighborhood_id": str(ctx["neighborhood_id"]),
+                                                       "language": "en"}),
+    XssField("concern status note", "council", "/concerns/cases/{case_id}/status", "note",
+             pages=["/concerns/cases/{case_id}"], public_pages=["/concerns/{case_id}"], setup=_concern_case,
+             form=lambda ctx: {"status": "acknowledged"}),
+    XssField("concern team", "council", "/concerns/cases/{case_id}/assign", "team",
+             pages=["/concerns/cases/{case_id}"], public_pages=["/concerns/{case_id}"], setup=_concern_case,
+             max_length=120),
+    XssField("concern internal note", "council", "/concerns/cases/{case_id}/note", "body",
+             pages=["/concerns/cases/{case_id}"], setup=_concern_case),
+    XssField("concern question", "council", "/concerns/cases/{case_id}/question", "question",
+             pages=["/concerns/cases/{case_id}"], setup=_concern_case),
+    XssField("concern category name", "council", "/council/concerns/categories", "name",
+             pages=["/council/concerns"], public_pages=["/concerns/new"],
+             max_length=120,
+             form=lambda ctx: {"code": f"xss-{next(_unique)}", "team": "Public Works", "first_response_days": "2",
+                               "resolution_days": "14", "active": "on"}),
+]
