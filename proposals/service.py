@@ -44,6 +44,7 @@ from server.current_user import Viewer, load_viewer
 from server.database import is_unique_violation, write_transaction
 from server.notifications.kinds import N_, SubjectGuard
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 PAGE_SIZE = 20
 OPEN_STATUSES = ("submitted", "feasible")  # may be supported
@@ -109,13 +110,18 @@ def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
                      phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on))
 
 
+# Prepared (server/prepared.py): the SQL of queries on most pages is built once (issue 21).
+_ALL_CYCLES = Prepared(lambda: BudgetCycle.select(*_CYCLE_COLUMNS).order_by(BudgetCycle.ideas_open, ascending=False))
+_ONE_CYCLE = Prepared(lambda cycle_id: BudgetCycle.select(*_CYCLE_COLUMNS).where(BudgetCycle.id == cycle_id).first())
+
+
 async def list_cycles(on: dt.date | None = None) -> list[CycleView]:
-    rows = await BudgetCycle.select(*_CYCLE_COLUMNS).order_by(BudgetCycle.ideas_open, ascending=False)
+    rows = await _ALL_CYCLES()
     return [_cycle_view(r, on or clock.today()) for r in rows]
 
 
 async def get_cycle(cycle_id: int, on: dt.date | None = None) -> CycleView | None:
-    row = await BudgetCycle.select(*_CYCLE_COLUMNS).where(BudgetCycle.id == cycle_id).first()
+    row = await _ONE_CYCLE(cycle_id)
     return _cycle_view(row, on or clock.today()) if row else None
 
 
