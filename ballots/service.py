@@ -55,6 +55,7 @@ from server import clock
 from server.accounts.tables import Account
 from server.database import current_engine, is_sqlite, is_unique_violation, write_transaction
 from server.i18n import gettext as _
+from server.prepared import Prepared
 from server.secret import secret_key
 from server.small_groups import shown_total, suppress
 
@@ -306,13 +307,20 @@ def _view(row: dict[str, object], now: dt.datetime, candidates: list[CandidateVi
                            BallotView)
 
 
+# Read on the home page, results pages and while voting: their SQL is built once (server/prepared.py,
+# issue 21).
+_ALL_BALLOTS = Prepared(lambda: Ballot.select(*_BALLOT_COLUMNS))
+_BALLOT = Prepared(lambda ballot_id: Ballot.select(*_BALLOT_COLUMNS, Ballot.salt, Ballot.seal_salt, Ballot.key_check)
+                   .where(Ballot.id == ballot_id).first())
+_CANDIDATES = Prepared(lambda ballot_id: BallotCandidate.select(
+    BallotCandidate.proposal.id.as_alias("proposal_id"), BallotCandidate.proposal.title.as_alias("title"),
+    BallotCandidate.proposal.summary.as_alias("summary"), BallotCandidate.cost,
+    BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
+).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position))
+
+
 async def candidates_of(ballot_id: int) -> list[CandidateView]:
-    rows = await BallotCandidate.select(
-        BallotCandidate.proposal.id.as_alias("proposal_id"), BallotCandidate.proposal.title.as_alias("title"),
-        BallotCandidate.proposal.summary.as_alias("summary"), BallotCandidate.cost,
-        BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
-    ).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position)
-    return msgspec.convert(rows, list[CandidateView])
+    return msgspec.convert(await _CANDIDATES(ballot_id), list[CandidateView])
 
 
 async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> list[BallotView]:
@@ -342,8 +350,7 @@ async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: boo
     hit = open_cache.lookup(ballot_id, engine, current) if cached else None
     if hit is not None:
         return hit.view
-    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt, Ballot.seal_salt, Ballot.key_check).where(
-        Ballot.id == ballot_id).first()
+    row = await _BALLOT(ballot_id)
     if row is None:
         return None
     salt, seal_salt, key_check = row.pop("salt"), row.pop("seal_salt"), row.pop("key_check")
@@ -361,7 +368,7 @@ async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | No
     """Every ballot: open first, then upcoming, then closed; within each, the reader's neighborhood
     (and city-wide funds) before others, soonest deadline first."""
     current = _now(now)
-    rows = await Ballot.select(*_BALLOT_COLUMNS)
+    rows = await _ALL_BALLOTS()
     views = [_view(r, current) for r in rows]
     order = {"open": 0, "upcoming": 1, "closed": 2}
 

@@ -181,8 +181,9 @@ async def measure(args: argparse.Namespace, options: dict[str, object]) -> None:
             print_by_package(stats)
     if not database.is_sqlite(engine):
         await engine.close_connection_pool()
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])  # noqa: ASYNC240 (after measuring)
     print(f"\nIn-process server CPU per request ({'SQLite' if args.sqlite else 'PostgreSQL'}), best of "
-          f"{1 if args.profile else args.rounds}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}\n")
+          f"{1 if args.profile else args.rounds}; load average {load}\n")
     print("| what | requests | CPU ms/req | target |\n|---|---:|---:|---|")
     for label, best, count in rows:
         key = label.replace(" (signed in)", "")

@@ -34,6 +34,7 @@ from server.i18n import gettext as _
 from server.markdown import plain_text
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 # Declared in delivery/domain.py.
 NOTIFICATION_KINDS = {
@@ -116,16 +117,27 @@ _SUMMARY_COLUMNS = (
 )
 
 
-async def _overdue_counts(today: dt.date, item_ids: list[int] | None = None) -> dict[int, int]:
-    query = Milestone.select(Milestone.item, Milestone.item.status.as_alias("item_status")).where(
+def _late_milestones(today: dt.date) -> Any:
+    return Milestone.select(Milestone.item, Milestone.item.status.as_alias("item_status")).where(
         Milestone.actual_date.is_null(), Milestone.planned_date < today
     )
-    if item_ids is not None:
-        if not item_ids:
-            return {}
-        query = query.where(Milestone.item.is_in(item_ids))
+
+
+# Every item, and every late milestone: the home page's counts read these on every request, so their
+# SQL is built once (server/prepared.py, issue 21).
+_ALL_ITEMS = Prepared(lambda: DeliveryItem.select(*_SUMMARY_COLUMNS))
+_ALL_LATE = Prepared(_late_milestones)
+
+
+async def _overdue_counts(today: dt.date, item_ids: list[int] | None = None) -> dict[int, int]:
+    if item_ids is None:
+        rows = await _ALL_LATE(today)
+    elif not item_ids:
+        return {}
+    else:
+        rows = await _late_milestones(today).where(Milestone.item.is_in(item_ids))
     counts: dict[int, int] = defaultdict(int)
-    for row in await query:
+    for row in rows:
         if row["item_status"] != rules.CANCELLED:
             counts[row["item"]] += 1
     return counts
@@ -139,15 +151,19 @@ async def list_items(*, neighborhood_id: int | None = None, status: str | None =
                      overdue_first: bool = False, today: dt.date | None = None,
                      cycle_id: int | None = None) -> list[ItemSummary]:
     today = today or clock.today()
-    query = DeliveryItem.select(*_SUMMARY_COLUMNS)
-    if cycle_id is not None:
-        query = query.where(DeliveryItem.proposal.cycle == cycle_id)
-    if neighborhood_id is not None:
-        query = query.where(DeliveryItem.proposal.neighborhood == neighborhood_id)
-    if status:
-        query = query.where(DeliveryItem.status == status)
-    rows = await query
-    overdue = await _overdue_counts(today, [r["id"] for r in rows])
+    if cycle_id is None and neighborhood_id is None and not status:
+        rows = await _ALL_ITEMS()
+        overdue = await _overdue_counts(today)  # of every item: the same counts for these rows
+    else:
+        query = DeliveryItem.select(*_SUMMARY_COLUMNS)
+        if cycle_id is not None:
+            query = query.where(DeliveryItem.proposal.cycle == cycle_id)
+        if neighborhood_id is not None:
+            query = query.where(DeliveryItem.proposal.neighborhood == neighborhood_id)
+        if status:
+            query = query.where(DeliveryItem.status == status)
+        rows = await query
+        overdue = await _overdue_counts(today, [r["id"] for r in rows])
     items = [_summary(r, overdue.get(r["id"], 0)) for r in rows]
     items.sort(key=lambda i: (i.neighborhood_name.lower(), i.title.lower(), i.id))
     if overdue_first:

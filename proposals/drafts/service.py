@@ -43,6 +43,7 @@ from server.follows import Followed
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 SECTION_KIND = "draft_section"
 AMENDMENT_KIND = "amendment"
@@ -79,15 +80,33 @@ def _version(r: dict) -> VersionInfo:
     return VersionInfo(id=r["id"], number=r["number"], published_at=r["published_at"], changelog=r["changelog"])
 
 
-async def _draft_infos(draft_ids: list[int]) -> dict[int, DraftInfo]:
-    """Drafts with their versions, period state and amendment counts, in three queries."""
-    if not draft_ids:
+# The draft page and the home page's section read one draft or all of them: their SQL is built once
+# (server/prepared.py, issue 21); other lists of ids go through Piccolo as usual.
+_ALL_DRAFTS = Prepared(lambda: Draft.select())
+_ONE_DRAFT = Prepared(lambda draft_id: Draft.select().where(Draft.id == draft_id))
+_ALL_VERSIONS = Prepared(lambda: DraftVersion.select().order_by(DraftVersion.number))
+_VERSIONS_OF = Prepared(lambda draft_id: DraftVersion.select().where(DraftVersion.draft == draft_id).order_by(
+    DraftVersion.number))
+_COUNTS = "SELECT draft, status, COUNT(*) AS n FROM amendment {} GROUP BY draft, status"
+
+
+async def _draft_infos(draft_ids: list[int] | None) -> dict[int, DraftInfo]:
+    """Drafts (None: every draft) with their versions, period state and amendment counts, in three
+    queries."""
+    if draft_ids is None:
+        drafts, versions = await _ALL_DRAFTS(), await _ALL_VERSIONS()
+        counts = await Amendment.raw(_COUNTS.format(""))
+    elif len(draft_ids) == 1:
+        drafts, versions = await _ONE_DRAFT(draft_ids[0]), await _VERSIONS_OF(draft_ids[0])
+        counts = await Amendment.raw(_COUNTS.format("WHERE draft = {}"), draft_ids[0])
+    elif draft_ids:
+        drafts = await Draft.select().where(Draft.id.is_in(draft_ids))
+        versions = await DraftVersion.select().where(DraftVersion.draft.is_in(draft_ids)).order_by(
+            DraftVersion.number)
+        counts = await Amendment.raw(_COUNTS.format("WHERE draft IN ({})".format(
+            ", ".join(str(int(i)) for i in draft_ids))))
+    else:
         return {}
-    drafts = await Draft.select().where(Draft.id.is_in(draft_ids))
-    versions = await DraftVersion.select().where(DraftVersion.draft.is_in(draft_ids)).order_by(DraftVersion.number)
-    counts = await Amendment.raw(
-        "SELECT draft, status, COUNT(*) AS n FROM amendment WHERE draft IN ({}) GROUP BY draft, status".format(
-            ", ".join(str(int(i)) for i in draft_ids)))
     by_draft: dict[int, list[dict]] = defaultdict(list)
     for v in versions:
         by_draft[v["draft"]].append(v)
@@ -127,9 +146,8 @@ def sees_unpublished(viewer: Viewer | None) -> bool:
 
 
 async def list_drafts(include_unpublished: bool = False) -> list[DraftInfo]:
-    ids = [r["id"] for r in await Draft.select(Draft.id).order_by(Draft.id, ascending=False)]
-    infos = await _draft_infos(ids)
-    return [infos[i] for i in ids if include_unpublished or infos[i].versions]
+    infos = await _draft_infos(None)
+    return [infos[i] for i in sorted(infos, reverse=True) if include_unpublished or infos[i].versions]
 
 
 async def open_drafts() -> list[DraftInfo]:
