@@ -319,6 +319,27 @@ _CANDIDATES = Prepared(lambda ballot_id: BallotCandidate.select(
 ).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position))
 
 
+_SOME_BALLOTS = Prepared(lambda ids: Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id.is_in(ids)))
+_CANDIDATES_OF_SOME = Prepared(lambda ids: BallotCandidate.select(
+    BallotCandidate.ballot, BallotCandidate.proposal.id.as_alias("proposal_id"),
+    BallotCandidate.proposal.title.as_alias("title"), BallotCandidate.proposal.summary.as_alias("summary"),
+    BallotCandidate.cost, BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
+).where(BallotCandidate.ballot.is_in(ids)).order_by(BallotCandidate.ballot, BallotCandidate.position))
+# The dashboard's figures for every cycle (issue 21).
+_BALLOTS_OF_CYCLES = Prepared(lambda cycle_ids: Ballot.select(Ballot.id, Ballot.cycle).where(
+    Ballot.cycle.is_in(cycle_ids)).order_by(Ballot.id))
+_PROPOSALS_ON_BALLOTS = Prepared(lambda cycle_ids: BallotCandidate.select(
+    BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
+).where(BallotCandidate.ballot.cycle.is_in(cycle_ids)).distinct())
+_KEPT_TURNOUT = Prepared(lambda ids: TurnoutCount.select(
+    TurnoutCount.ballot, TurnoutCount.origin, TurnoutCount.age_band, TurnoutCount.n).where(
+    TurnoutCount.ballot.is_in(ids)))
+_UNSEALED_TURNOUT = Prepared(lambda ids: CastBallot.select(
+    CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
+    CastBallot.ballot.is_in(ids) & (CastBallot.superseded == False) & (CastBallot.origin != "")  # noqa: E712
+).group_by(CastBallot.ballot, CastBallot.origin, CastBallot.age_band))
+
+
 async def candidates_of(ballot_id: int) -> list[CandidateView]:
     return msgspec.convert(await _CANDIDATES(ballot_id), list[CandidateView])
 
@@ -328,15 +349,11 @@ async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> 
     in two queries whatever the number of ballots."""
     if not ballot_ids:
         return []
-    rows = {r["id"]: r for r in await Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id.is_in(list(ballot_ids)))}
+    rows = {r["id"]: r for r in await _SOME_BALLOTS(list(ballot_ids))}
     found = [b for b in ballot_ids if b in rows]
     candidates: dict[int, list[dict[str, object]]] = {b: [] for b in found}
     if found:
-        for c in await BallotCandidate.select(
-            BallotCandidate.ballot, BallotCandidate.proposal.id.as_alias("proposal_id"),
-            BallotCandidate.proposal.title.as_alias("title"), BallotCandidate.proposal.summary.as_alias("summary"),
-            BallotCandidate.cost, BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
-        ).where(BallotCandidate.ballot.is_in(found)).order_by(BallotCandidate.ballot, BallotCandidate.position):
+        for c in await _CANDIDATES_OF_SOME(found):
             candidates[c.pop("ballot")].append(c)
     current = _now(now)
     return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
@@ -384,8 +401,7 @@ async def ballots_by_cycle(cycle_ids: list[int]) -> dict[int, list[int]]:
     """The ballots of each budget cycle, oldest first, in one query."""
     found: dict[int, list[int]] = {c: [] for c in cycle_ids}
     if cycle_ids:
-        for r in await Ballot.select(Ballot.id, Ballot.cycle).where(
-                Ballot.cycle.is_in(list(cycle_ids))).order_by(Ballot.id):
+        for r in await _BALLOTS_OF_CYCLES(list(cycle_ids)):
             found[r["cycle"]].append(r["id"])
     return found
 
@@ -394,9 +410,7 @@ async def proposals_on_ballots(cycle_ids: list[int]) -> dict[int, int]:
     """How many different proposals each budget cycle's ballots offer, in one query."""
     counts = dict.fromkeys(cycle_ids, 0)
     if cycle_ids:
-        for r in await BallotCandidate.select(
-            BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
-        ).where(BallotCandidate.ballot.cycle.is_in(list(cycle_ids))).distinct():
+        for r in await _PROPOSALS_ON_BALLOTS(list(cycle_ids)):
             counts[r["cycle"]] += 1
     return counts
 
@@ -916,11 +930,8 @@ async def turnouts(ballot_ids: list[int]) -> dict[int, TurnoutView]:
     if not ballot_ids:
         return {}
     ids = list(ballot_ids)
-    rows = await TurnoutCount.select(TurnoutCount.ballot, TurnoutCount.origin, TurnoutCount.age_band,
-                                     TurnoutCount.n).where(TurnoutCount.ballot.is_in(ids))
-    rows += await CastBallot.select(CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
-        CastBallot.ballot.is_in(ids) & (CastBallot.superseded == False) & (CastBallot.origin != "")  # noqa: E712
-    ).group_by(CastBallot.ballot, CastBallot.origin, CastBallot.age_band)
+    rows = await _KEPT_TURNOUT(ids)
+    rows += await _UNSEALED_TURNOUT(ids)
     grouped: dict[int, list[dict[str, object]]] = {b: [] for b in ballot_ids}
     for r in rows:
         grouped[r["ballot"]].append(r)

@@ -368,6 +368,17 @@ class _Milestone(msgspec.Struct, frozen=True):
     actual_date: dt.date | None
 
 
+# The dashboard reads these for every cycle on each request: SQL built once (issue 21).
+_CYCLE_ITEMS = Prepared(lambda cycle_ids: DeliveryItem.select(
+    DeliveryItem.id, DeliveryItem.allocated, DeliveryItem.spent, DeliveryItem.status,
+    DeliveryItem.proposal.neighborhood.name.as_alias("neighborhood"),
+    DeliveryItem.proposal.cycle.as_alias("cycle"),
+).where(DeliveryItem.proposal.cycle.is_in(cycle_ids)))
+_CYCLE_MILESTONES = Prepared(lambda cycle_ids: Milestone.select(
+    Milestone.item, Milestone.planned_date, Milestone.actual_date,
+).where(Milestone.item.proposal.cycle.is_in(cycle_ids)))
+
+
 async def cycle_delivery(cycle_ids: list[int], today: dt.date | None = None) -> dict[int, CycleDelivery]:
     """Money and progress of the projects each budget cycle funded, by the delivery rules, in two
     queries whatever the number of cycles."""
@@ -375,14 +386,9 @@ async def cycle_delivery(cycle_ids: list[int], today: dt.date | None = None) -> 
     items: dict[int, list[dict[str, Any]]] = {c: [] for c in cycle_ids}
     by_item: dict[int, list[_Milestone]] = defaultdict(list)
     if cycle_ids:
-        for i in await DeliveryItem.select(
-            DeliveryItem.id, DeliveryItem.allocated, DeliveryItem.spent, DeliveryItem.status,
-            DeliveryItem.proposal.neighborhood.name.as_alias("neighborhood"),
-            DeliveryItem.proposal.cycle.as_alias("cycle"),
-        ).where(DeliveryItem.proposal.cycle.is_in(list(cycle_ids))):
+        for i in await _CYCLE_ITEMS(list(cycle_ids)):
             items[i["cycle"]].append(i)
-        for m in await Milestone.select(Milestone.item, Milestone.planned_date, Milestone.actual_date).where(
-                Milestone.item.proposal.cycle.is_in(list(cycle_ids))):
+        for m in await _CYCLE_MILESTONES(list(cycle_ids)):
             by_item[m["item"]].append(_Milestone(m["planned_date"], m["actual_date"]))
     return {c: _delivery_figures(items[c], by_item, today) for c in cycle_ids}
 

@@ -808,14 +808,16 @@ async def ballot_candidates(cycle_id: int, neighborhood_id: int | None) -> list[
         neighborhood_name=r["neighborhood_name"] or "", cycle_id=r["cycle_id"]) for r in rows]
 
 
+_STATUS_COUNTS = Prepared(lambda cycle_ids: Proposal.select(Proposal.cycle, Proposal.status, Count(alias="n")).where(
+    Proposal.cycle.is_in(cycle_ids) & (Proposal.status != "draft")).group_by(Proposal.cycle, Proposal.status))
+
+
 async def status_counts_by_cycle(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
     """Non-draft proposals of each cycle, by status, in one grouped query whatever the number of cycles."""
     counts: dict[int, dict[str, int]] = {c: {} for c in cycle_ids}
     if not cycle_ids:
         return counts
-    for r in await Proposal.select(Proposal.cycle, Proposal.status, Count(alias="n")).where(
-            Proposal.cycle.is_in(list(cycle_ids)) & (Proposal.status != "draft")).group_by(Proposal.cycle,
-                                                                                          Proposal.status):
+    for r in await _STATUS_COUNTS(list(cycle_ids)):
         counts[r["cycle"]][r["status"]] = counts[r["cycle"]].get(r["status"], 0) + r["n"]
     return counts
 

@@ -13,6 +13,7 @@ from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
 from delivery.service import create_delivery_items
 from server.database import write_transaction
+from server.prepared import Prepared
 from server.small_groups import Cell
 
 MAX_STATEMENT = 5000
@@ -164,8 +165,11 @@ async def is_published(ballot_id: int) -> bool:
     return await ResultPublication.exists().where(ResultPublication.ballot == ballot_id)
 
 
+_WITH_RESULTS = Prepared(lambda: ResultPublication.select(ResultPublication.ballot).distinct())  # issue 21
+
+
 async def ballots_with_results() -> list[int]:
-    rows = await ResultPublication.select(ResultPublication.ballot).distinct()
+    rows = await _WITH_RESULTS()
     return [r["ballot"] for r in rows]
 
 

@@ -18,6 +18,7 @@ from server.database import write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 # Authors hear what happened to their words, in their own language when they read it (declared in
 # proposals/domain.py). One kind per reason, so the reason is translated when the author reads it.
@@ -44,18 +45,22 @@ async def is_blocked(account_id: int) -> bool:
     return bool(row and row["blocked"])
 
 
+# Every page with a thread asks this (SQL built once per number of ids, server/prepared.py, issue 21).
+_HIDDEN = Prepared(lambda kind, ids: ModerationState.select(
+    ModerationState.content_id, ModerationState.status, ModerationState.reason
+).where(
+    (ModerationState.content_kind == kind)
+    & ModerationState.content_id.is_in(ids)
+    & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
+))
+
+
 async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenInfo]:
     """Which of `ids` are hidden, in one query."""
     ids = list(ids)
     if not ids:
         return {}
-    rows = await ModerationState.select(
-        ModerationState.content_id, ModerationState.status, ModerationState.reason
-    ).where(
-        (ModerationState.content_kind == kind)
-        & ModerationState.content_id.is_in(ids)
-        & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
-    )
+    rows = await _HIDDEN(kind, ids)
     return {
         r["content_id"]: HiddenInfo(r["status"], r["reason"], rules.hidden_message(r["status"], r["reason"]))
         for r in rows
