@@ -700,10 +700,16 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
                          now: dt.datetime | None = None) -> str:
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    if not await AccessCode.exists().where((AccessCode.id == code_id) & (AccessCode.ballot == ballot_id)):
+    # Whether the code is this ballot's and whether it was used, in one statement (issue 21: a cast
+    # flow's statements); the unique indexes on participation still decide a race.
+    code = await AccessCode.raw(
+        "SELECT a.id AS id, p.id AS used FROM access_code a "
+        "LEFT JOIN participation p ON p.access_code = a.id AND p.ballot = a.ballot "
+        "WHERE a.id = {} AND a.ballot = {}", code_id, ballot_id)
+    if not code:
         raise NotOpen()
     checked = _checked(ballot, ranking)
-    if await code_used(ballot_id, code_id):
+    if code[0]["used"] is not None:
         raise AlreadyVoted()
     return await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
                        checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id))

@@ -192,8 +192,13 @@ def fmt_number(value: float | int | None) -> str:
 def fmt_money(value: float | int | None, currency: str = "USD") -> str:
     if value is None:
         return ""
-    # What babel.numbers.format_currency does with a pattern, minus parsing it again on every call.
-    locale = get_locale()
+    return _money_text(type(value), value, currency, get_locale())
+
+
+@lru_cache(maxsize=8192)
+def _money_text(kind: type, value: float | int, currency: str, locale: str) -> str:
+    # What babel.numbers.format_currency does with a pattern, minus parsing it again on every call;
+    # remembered like dates above (a ballot page shows each cost and the budget several times).
     return _money_pattern(locale).apply(value, _parsed_locale(locale), currency=currency, currency_digits=False)
 
 
