@@ -154,8 +154,23 @@ async def open_drafts() -> list[DraftInfo]:
     return [d for d in await list_drafts() if d.is_open]
 
 
+# The draft page's own queries: SQL built once (server/prepared.py, issue 21).
+_SECTIONS = Prepared(lambda version_id: DraftSection.select().where(DraftSection.version == version_id).order_by(
+    DraftSection.position))
+_AMENDMENTS = Prepared(lambda draft_id: Amendment.select(
+    Amendment.all_columns(), Amendment.author.display_name.as_alias("author_name"),
+    Amendment.decided_by.display_name.as_alias("decided_by_name"),
+).where(Amendment.draft == draft_id).order_by(Amendment.id))
+_SUPPORTED = Prepared(lambda supporter, draft_id: AmendmentSupport.select(AmendmentSupport.amendment).where(
+    (AmendmentSupport.supporter == supporter) & (AmendmentSupport.amendment.draft == draft_id)))
+_SUMMARIES = Prepared(lambda keys: SectionSummary.select(
+    SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
+    SectionSummary.author.display_name.as_alias("author_name"),
+).where(SectionSummary.section_key.is_in(keys)))
+
+
 async def _sections(version_id: int) -> list[SectionView]:
-    rows = await DraftSection.select().where(DraftSection.version == version_id).order_by(DraftSection.position)
+    rows = await _SECTIONS(version_id)
     return [SectionView(id=r["id"], key=r["key"], position=r["position"], heading=r["heading"], body=r["body"])
             for r in rows]
 
@@ -173,18 +188,13 @@ def _amendment_target(draft: DraftInfo, amendment_id: int) -> TargetInfo:
 
 async def _amendments(draft: DraftInfo, viewer: Viewer | None, section_keys: list[int] | None = None,
                       with_threads: bool = True) -> list[AmendmentView]:
-    query = Amendment.select(
-        Amendment.all_columns(), Amendment.author.display_name.as_alias("author_name"),
-        Amendment.decided_by.display_name.as_alias("decided_by_name"),
-    ).where(Amendment.draft == draft.id).order_by(Amendment.id)
-    rows = await query
+    rows = await _AMENDMENTS(draft.id)
     if section_keys is not None:
         rows = [r for r in rows if r["section_key"] in set(section_keys)]
     ids = [r["id"] for r in rows]
     supported: set[int] = set()
     if viewer and ids:
-        supported = {r["amendment"] for r in await AmendmentSupport.select(AmendmentSupport.amendment).where(
-            (AmendmentSupport.supporter == viewer.id) & (AmendmentSupport.amendment.draft == draft.id))}
+        supported = {r["amendment"] for r in await _SUPPORTED(viewer.id, draft.id)}
     hidden = await moderation.hidden_map(AMENDMENT_KIND, ids)
     views = []
     for r in rows:
@@ -217,10 +227,7 @@ async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
     section_threads = await threads.load_threads(SECTION_KIND, keys, viewer, infos=infos,
                                                  first_page=SECTION_FIRST_PAGE,
                                                  replies_per_comment=SECTION_REPLIES)
-    summaries = await SectionSummary.select(
-        SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
-        SectionSummary.author.display_name.as_alias("author_name"),
-    ).where(SectionSummary.section_key.is_in(keys)) if keys else []
+    summaries = await _SUMMARIES(keys) if keys else []
     summary_by_key = {r["section_key"]: SectionSummaryView(r["author_name"], r["body"], r["updated_at"])
                       for r in summaries}
     amendments = await _amendments(draft, viewer)
@@ -589,10 +596,14 @@ async def _published(draft_id: int) -> bool:
         (DraftVersion.draft == draft_id) & DraftVersion.published_at.is_not_null())
 
 
+_FOLLOWING = Prepared(lambda draft_id, account_id: DraftFollow.exists().where(
+    (DraftFollow.draft == draft_id) & (DraftFollow.account == account_id)))  # on every draft page (issue 21)
+
+
 async def is_following(draft_id: int, account_id: int | None) -> bool:
     if account_id is None:
         return False
-    return await DraftFollow.exists().where((DraftFollow.draft == draft_id) & (DraftFollow.account == account_id))
+    return await _FOLLOWING(draft_id, account_id)
 
 
 async def follow(draft_id: int, account_id: int) -> None:
