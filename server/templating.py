@@ -4,6 +4,7 @@ formatting filters, and the same template rendering a whole page or one htmx fra
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,14 @@ def _iso_moment(value: str) -> str:
 # Newstyle gettext, as jinja2.ext's wrappers do it with autoescaping on: the translation is marked
 # safe and always used as a format string (so "%%" in a message reads as "%"), each value escaped.
 def _gettext(message: str, /, **variables: Any) -> Markup:
+    if not variables:  # most calls: a fixed label, the same Markup every time in a language
+        return _fixed_text(message, i18n.get_locale())
     return Markup(i18n.translations(i18n.get_locale()).gettext(message)) % variables
+
+
+@lru_cache(maxsize=8192)
+def _fixed_text(message: str, locale: str) -> Markup:
+    return Markup(i18n.translations(locale).gettext(message)) % {}
 
 
 def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
