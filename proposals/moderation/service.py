@@ -55,6 +55,10 @@ _HIDDEN = Prepared(lambda kind, ids: ModerationState.select(
 ))
 
 
+_HIDDEN_OF_KIND = Prepared(lambda kind: ModerationState.select(ModerationState.content_id).where(
+    (ModerationState.content_kind == kind) & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))))
+
+
 async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenInfo]:
     """Which of `ids` are hidden, in one query."""
     ids = list(ids)
@@ -69,9 +73,7 @@ async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenIn
 
 async def hidden_ids(kind: str) -> set[int]:
     """Every hidden item of a kind (few: moderators hide one at a time), for lists that leave them out."""
-    rows = await ModerationState.select(ModerationState.content_id).where(
-        (ModerationState.content_kind == kind) & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES)))
-    return {r["content_id"] for r in rows}
+    return {r["content_id"] for r in await _HIDDEN_OF_KIND(kind)}
 
 
 async def is_hidden(kind: str, content_id: int) -> HiddenInfo | None:

@@ -31,8 +31,12 @@ async def active_neighborhoods() -> list[NeighborhoodView]:
     return msgspec.convert(await _ACTIVE(), list[NeighborhoodView])
 
 
-async def all_neighborhoods() -> list[NeighborhoodView]:
+async def all_neighborhoods(count_residents: bool = True) -> list[NeighborhoodView]:
+    """Every neighborhood, retired ones too; with `count_residents`, how many accounts each has (one
+    grouped query over every account: the council's page needs it, a list's filter does not)."""
     rows = await _ALL()
+    if not count_residents:
+        return [NeighborhoodView(**r) for r in rows]
     counts = await Account.raw("SELECT neighborhood, COUNT(*) AS n FROM account GROUP BY neighborhood")
     by_hood = {r["neighborhood"]: r["n"] for r in counts}
     return [NeighborhoodView(**r, residents=by_hood.get(r["id"], 0)) for r in rows]
