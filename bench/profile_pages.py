@@ -151,6 +151,9 @@ async def measure(args: argparse.Namespace, options: dict[str, object]) -> None:
     for label, action in actions:
         casting = label.startswith("cast")
         count = min(args.requests, len(codes) // (args.rounds + 1)) if casting else args.requests
+        if count == 0:
+            print(f"{label}: no access codes left (make a new database, or more --ballots)", file=sys.stderr)
+            continue
         await action()
         best = float("inf")
         profiler = cProfile.Profile(time.process_time) if args.profile and not args.sampler else None
