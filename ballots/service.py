@@ -65,6 +65,7 @@ from server import clock
 from server.accounts.tables import Account
 from server.database import current_engine, is_sqlite, is_unique_violation, write_transaction
 from server.i18n import gettext as _
+from server.prepared import Prepared
 from server.secret import secret_key
 from server.small_groups import shown_total, suppress
 from server.verification import paths
@@ -348,13 +349,41 @@ def _view(row: dict[str, object], now: dt.datetime, candidates: list[CandidateVi
                            BallotView)
 
 
+# Read on the home page, results pages and while voting: their SQL is built once (server/prepared.py,
+# issue 21).
+_ALL_BALLOTS = Prepared(lambda: Ballot.select(*_BALLOT_COLUMNS))
+_BALLOT = Prepared(lambda ballot_id: Ballot.select(*_BALLOT_COLUMNS, Ballot.salt, Ballot.seal_salt, Ballot.key_check)
+                   .where(Ballot.id == ballot_id).first())
+_CANDIDATES = Prepared(lambda ballot_id: BallotCandidate.select(
+    BallotCandidate.proposal.id.as_alias("proposal_id"), BallotCandidate.proposal.title.as_alias("title"),
+    BallotCandidate.proposal.summary.as_alias("summary"), BallotCandidate.cost,
+    BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
+).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position))
+
+
+_SOME_BALLOTS = Prepared(lambda ids: Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id.is_in(ids)))
+_CANDIDATES_OF_SOME = Prepared(lambda ids: BallotCandidate.select(
+    BallotCandidate.ballot, BallotCandidate.proposal.id.as_alias("proposal_id"),
+    BallotCandidate.proposal.title.as_alias("title"), BallotCandidate.proposal.summary.as_alias("summary"),
+    BallotCandidate.cost, BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
+).where(BallotCandidate.ballot.is_in(ids)).order_by(BallotCandidate.ballot, BallotCandidate.position))
+# The dashboard's figures for every cycle (issue 21).
+_BALLOTS_OF_CYCLES = Prepared(lambda cycle_ids: Ballot.select(Ballot.id, Ballot.cycle).where(
+    Ballot.cycle.is_in(cycle_ids)).order_by(Ballot.id))
+_PROPOSALS_ON_BALLOTS = Prepared(lambda cycle_ids: BallotCandidate.select(
+    BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
+).where(BallotCandidate.ballot.cycle.is_in(cycle_ids)).distinct())
+_KEPT_TURNOUT = Prepared(lambda ids: TurnoutCount.select(
+    TurnoutCount.ballot, TurnoutCount.origin, TurnoutCount.age_band, TurnoutCount.n).where(
+    TurnoutCount.ballot.is_in(ids)))
+_UNSEALED_TURNOUT = Prepared(lambda ids: CastBallot.select(
+    CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
+    CastBallot.ballot.is_in(ids) & (CastBallot.superseded == False) & (CastBallot.origin != "")  # noqa: E712
+).group_by(CastBallot.ballot, CastBallot.origin, CastBallot.age_band))
+
+
 async def candidates_of(ballot_id: int) -> list[CandidateView]:
-    rows = await BallotCandidate.select(
-        BallotCandidate.proposal.id.as_alias("proposal_id"), BallotCandidate.proposal.title.as_alias("title"),
-        BallotCandidate.proposal.summary.as_alias("summary"), BallotCandidate.cost,
-        BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
-    ).where(BallotCandidate.ballot == ballot_id).order_by(BallotCandidate.position)
-    return msgspec.convert(rows, list[CandidateView])
+    return msgspec.convert(await _CANDIDATES(ballot_id), list[CandidateView])
 
 
 async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> list[BallotView]:
@@ -362,15 +391,11 @@ async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> 
     in two queries whatever the number of ballots."""
     if not ballot_ids:
         return []
-    rows = {r["id"]: r for r in await Ballot.select(*_BALLOT_COLUMNS).where(Ballot.id.is_in(list(ballot_ids)))}
+    rows = {r["id"]: r for r in await _SOME_BALLOTS(list(ballot_ids))}
     found = [b for b in ballot_ids if b in rows]
     candidates: dict[int, list[dict[str, object]]] = {b: [] for b in found}
     if found:
-        for c in await BallotCandidate.select(
-            BallotCandidate.ballot, BallotCandidate.proposal.id.as_alias("proposal_id"),
-            BallotCandidate.proposal.title.as_alias("title"), BallotCandidate.proposal.summary.as_alias("summary"),
-            BallotCandidate.cost, BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
-        ).where(BallotCandidate.ballot.is_in(found)).order_by(BallotCandidate.ballot, BallotCandidate.position):
+        for c in await _CANDIDATES_OF_SOME(found):
             candidates[c.pop("ballot")].append(c)
     current = _now(now)
     return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
@@ -384,8 +409,7 @@ async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: boo
     hit = open_cache.lookup(ballot_id, engine, current) if cached else None
     if hit is not None:
         return hit.view
-    row = await Ballot.select(*_BALLOT_COLUMNS, Ballot.salt, Ballot.seal_salt, Ballot.key_check).where(
-        Ballot.id == ballot_id).first()
+    row = await _BALLOT(ballot_id)
     if row is None:
         return None
     salt, seal_salt, key_check = row.pop("salt"), row.pop("seal_salt"), row.pop("key_check")
@@ -403,7 +427,7 @@ async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | No
     """Every ballot: open first, then upcoming, then closed; within each, the reader's neighborhood
     (and city-wide funds) before others, soonest deadline first."""
     current = _now(now)
-    rows = await Ballot.select(*_BALLOT_COLUMNS)
+    rows = await _ALL_BALLOTS()
     views = [_view(r, current) for r in rows]
     order = {"open": 0, "upcoming": 1, "closed": 2}
 
@@ -419,8 +443,7 @@ async def ballots_by_cycle(cycle_ids: list[int]) -> dict[int, list[int]]:
     """The ballots of each budget cycle, oldest first, in one query."""
     found: dict[int, list[int]] = {c: [] for c in cycle_ids}
     if cycle_ids:
-        for r in await Ballot.select(Ballot.id, Ballot.cycle).where(
-                Ballot.cycle.is_in(list(cycle_ids))).order_by(Ballot.id):
+        for r in await _BALLOTS_OF_CYCLES(list(cycle_ids)):
             found[r["cycle"]].append(r["id"])
     return found
 
@@ -429,9 +452,7 @@ async def proposals_on_ballots(cycle_ids: list[int]) -> dict[int, int]:
     """How many different proposals each budget cycle's ballots offer, in one query."""
     counts = dict.fromkeys(cycle_ids, 0)
     if cycle_ids:
-        for r in await BallotCandidate.select(
-            BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
-        ).where(BallotCandidate.ballot.cycle.is_in(list(cycle_ids))).distinct():
+        for r in await _PROPOSALS_ON_BALLOTS(list(cycle_ids)):
             counts[r["cycle"]] += 1
     return counts
 
@@ -734,12 +755,18 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
                          now: dt.datetime | None = None) -> str:
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    if not await AccessCode.exists().where((AccessCode.id == code_id) & (AccessCode.ballot == ballot_id)):
+    # Whether the code is this ballot's and whether it was used, in one statement (issue 21: a cast
+    # flow's statements); the unique indexes on participation still decide a race.
+    code = await AccessCode.raw(
+        "SELECT a.id AS id, p.id AS used FROM access_code a "
+        "LEFT JOIN participation p ON p.access_code = a.id AND p.ballot = a.ballot "
+        "WHERE a.id = {} AND a.ballot = {}", code_id, ballot_id)
+    if not code:
         raise NotOpen()
     if not accepts_codes(rules_of(ballot)):
         raise Ineligible(Refusal.NO_CODES)
     checked = _checked(ballot, ranking)
-    if await code_used(ballot_id, code_id):
+    if code[0]["used"] is not None:
         raise AlreadyVoted()
     return await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
                        checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id))
@@ -966,11 +993,8 @@ async def turnouts(ballot_ids: list[int]) -> dict[int, TurnoutView]:
     if not ballot_ids:
         return {}
     ids = list(ballot_ids)
-    rows = await TurnoutCount.select(TurnoutCount.ballot, TurnoutCount.origin, TurnoutCount.age_band,
-                                     TurnoutCount.n).where(TurnoutCount.ballot.is_in(ids))
-    rows += await CastBallot.select(CastBallot.ballot, CastBallot.origin, CastBallot.age_band, Count(alias="n")).where(
-        CastBallot.ballot.is_in(ids) & (CastBallot.superseded == False) & (CastBallot.origin != "")  # noqa: E712
-    ).group_by(CastBallot.ballot, CastBallot.origin, CastBallot.age_band)
+    rows = await _KEPT_TURNOUT(ids)
+    rows += await _UNSEALED_TURNOUT(ids)
     grouped: dict[int, list[dict[str, object]]] = {b: [] for b in ballot_ids}
     for r in rows:
         grouped[r["ballot"]].append(r)

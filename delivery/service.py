@@ -34,6 +34,7 @@ from server.i18n import gettext as _
 from server.markdown import plain_text
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 # Declared in delivery/domain.py.
 NOTIFICATION_KINDS = {
@@ -116,16 +117,27 @@ _SUMMARY_COLUMNS = (
 )
 
 
-async def _overdue_counts(today: dt.date, item_ids: list[int] | None = None) -> dict[int, int]:
-    query = Milestone.select(Milestone.item, Milestone.item.status.as_alias("item_status")).where(
+def _late_milestones(today: dt.date) -> Any:
+    return Milestone.select(Milestone.item, Milestone.item.status.as_alias("item_status")).where(
         Milestone.actual_date.is_null(), Milestone.planned_date < today
     )
-    if item_ids is not None:
-        if not item_ids:
-            return {}
-        query = query.where(Milestone.item.is_in(item_ids))
+
+
+# Every item, and every late milestone: the home page's counts read these on every request, so their
+# SQL is built once (server/prepared.py, issue 21).
+_ALL_ITEMS = Prepared(lambda: DeliveryItem.select(*_SUMMARY_COLUMNS))
+_ALL_LATE = Prepared(_late_milestones)
+
+
+async def _overdue_counts(today: dt.date, item_ids: list[int] | None = None) -> dict[int, int]:
+    if item_ids is None:
+        rows = await _ALL_LATE(today)
+    elif not item_ids:
+        return {}
+    else:
+        rows = await _late_milestones(today).where(Milestone.item.is_in(item_ids))
     counts: dict[int, int] = defaultdict(int)
-    for row in await query:
+    for row in rows:
         if row["item_status"] != rules.CANCELLED:
             counts[row["item"]] += 1
     return counts
@@ -139,15 +151,19 @@ async def list_items(*, neighborhood_id: int | None = None, status: str | None =
                      overdue_first: bool = False, today: dt.date | None = None,
                      cycle_id: int | None = None) -> list[ItemSummary]:
     today = today or clock.today()
-    query = DeliveryItem.select(*_SUMMARY_COLUMNS)
-    if cycle_id is not None:
-        query = query.where(DeliveryItem.proposal.cycle == cycle_id)
-    if neighborhood_id is not None:
-        query = query.where(DeliveryItem.proposal.neighborhood == neighborhood_id)
-    if status:
-        query = query.where(DeliveryItem.status == status)
-    rows = await query
-    overdue = await _overdue_counts(today, [r["id"] for r in rows])
+    if cycle_id is None and neighborhood_id is None and not status:
+        rows = await _ALL_ITEMS()
+        overdue = await _overdue_counts(today)  # of every item: the same counts for these rows
+    else:
+        query = DeliveryItem.select(*_SUMMARY_COLUMNS)
+        if cycle_id is not None:
+            query = query.where(DeliveryItem.proposal.cycle == cycle_id)
+        if neighborhood_id is not None:
+            query = query.where(DeliveryItem.proposal.neighborhood == neighborhood_id)
+        if status:
+            query = query.where(DeliveryItem.status == status)
+        rows = await query
+        overdue = await _overdue_counts(today, [r["id"] for r in rows])
     items = [_summary(r, overdue.get(r["id"], 0)) for r in rows]
     items.sort(key=lambda i: (i.neighborhood_name.lower(), i.title.lower(), i.id))
     if overdue_first:
@@ -352,6 +368,17 @@ class _Milestone(msgspec.Struct, frozen=True):
     actual_date: dt.date | None
 
 
+# The dashboard reads these for every cycle on each request: SQL built once (issue 21).
+_CYCLE_ITEMS = Prepared(lambda cycle_ids: DeliveryItem.select(
+    DeliveryItem.id, DeliveryItem.allocated, DeliveryItem.spent, DeliveryItem.status,
+    DeliveryItem.proposal.neighborhood.name.as_alias("neighborhood"),
+    DeliveryItem.proposal.cycle.as_alias("cycle"),
+).where(DeliveryItem.proposal.cycle.is_in(cycle_ids)))
+_CYCLE_MILESTONES = Prepared(lambda cycle_ids: Milestone.select(
+    Milestone.item, Milestone.planned_date, Milestone.actual_date,
+).where(Milestone.item.proposal.cycle.is_in(cycle_ids)))
+
+
 async def cycle_delivery(cycle_ids: list[int], today: dt.date | None = None) -> dict[int, CycleDelivery]:
     """Money and progress of the projects each budget cycle funded, by the delivery rules, in two
     queries whatever the number of cycles."""
@@ -359,14 +386,9 @@ async def cycle_delivery(cycle_ids: list[int], today: dt.date | None = None) -> 
     items: dict[int, list[dict[str, Any]]] = {c: [] for c in cycle_ids}
     by_item: dict[int, list[_Milestone]] = defaultdict(list)
     if cycle_ids:
-        for i in await DeliveryItem.select(
-            DeliveryItem.id, DeliveryItem.allocated, DeliveryItem.spent, DeliveryItem.status,
-            DeliveryItem.proposal.neighborhood.name.as_alias("neighborhood"),
-            DeliveryItem.proposal.cycle.as_alias("cycle"),
-        ).where(DeliveryItem.proposal.cycle.is_in(list(cycle_ids))):
+        for i in await _CYCLE_ITEMS(list(cycle_ids)):
             items[i["cycle"]].append(i)
-        for m in await Milestone.select(Milestone.item, Milestone.planned_date, Milestone.actual_date).where(
-                Milestone.item.proposal.cycle.is_in(list(cycle_ids))):
+        for m in await _CYCLE_MILESTONES(list(cycle_ids)):
             by_item[m["item"]].append(_Milestone(m["planned_date"], m["actual_date"]))
     return {c: _delivery_figures(items[c], by_item, today) for c in cycle_ids}
 

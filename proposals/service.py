@@ -44,6 +44,7 @@ from server.current_user import Viewer, load_viewer
 from server.database import is_unique_violation, write_transaction
 from server.notifications.kinds import N_, SubjectGuard
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 PAGE_SIZE = 20
 OPEN_STATUSES = ("submitted", "feasible")  # may be supported
@@ -111,13 +112,18 @@ def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
                      verification_paths=row["verification_paths"])
 
 
+# Prepared (server/prepared.py): the SQL of queries on most pages is built once (issue 21).
+_ALL_CYCLES = Prepared(lambda: BudgetCycle.select(*_CYCLE_COLUMNS).order_by(BudgetCycle.ideas_open, ascending=False))
+_ONE_CYCLE = Prepared(lambda cycle_id: BudgetCycle.select(*_CYCLE_COLUMNS).where(BudgetCycle.id == cycle_id).first())
+
+
 async def list_cycles(on: dt.date | None = None) -> list[CycleView]:
-    rows = await BudgetCycle.select(*_CYCLE_COLUMNS).order_by(BudgetCycle.ideas_open, ascending=False)
+    rows = await _ALL_CYCLES()
     return [_cycle_view(r, on or clock.today()) for r in rows]
 
 
 async def get_cycle(cycle_id: int, on: dt.date | None = None) -> CycleView | None:
-    row = await BudgetCycle.select(*_CYCLE_COLUMNS).where(BudgetCycle.id == cycle_id).first()
+    row = await _ONE_CYCLE(cycle_id)
     return _cycle_view(row, on or clock.today()) if row else None
 
 
@@ -826,14 +832,16 @@ async def ballot_candidates(cycle_id: int, neighborhood_id: int | None) -> list[
         neighborhood_name=r["neighborhood_name"] or "", cycle_id=r["cycle_id"]) for r in rows]
 
 
+_STATUS_COUNTS = Prepared(lambda cycle_ids: Proposal.select(Proposal.cycle, Proposal.status, Count(alias="n")).where(
+    Proposal.cycle.is_in(cycle_ids) & (Proposal.status != "draft")).group_by(Proposal.cycle, Proposal.status))
+
+
 async def status_counts_by_cycle(cycle_ids: list[int]) -> dict[int, dict[str, int]]:
     """Non-draft proposals of each cycle, by status, in one grouped query whatever the number of cycles."""
     counts: dict[int, dict[str, int]] = {c: {} for c in cycle_ids}
     if not cycle_ids:
         return counts
-    for r in await Proposal.select(Proposal.cycle, Proposal.status, Count(alias="n")).where(
-            Proposal.cycle.is_in(list(cycle_ids)) & (Proposal.status != "draft")).group_by(Proposal.cycle,
-                                                                                          Proposal.status):
+    for r in await _STATUS_COUNTS(list(cycle_ids)):
         counts[r["cycle"]][r["status"]] = counts[r["cycle"]].get(r["status"], 0) + r["n"]
     return counts
 

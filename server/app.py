@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         reset_client=RateLimiter(counters, 10, 3600),
         reset_account=RateLimiter(counters, 3, 3600),
     )
-    templates = template_config(settings.currency)
+    templates = template_config(settings.currency, auto_reload=settings.debug)
 
     mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir)
     # Without TOWNSQUARE_PUBLIC_URL, links in emails use the address the site was last reached at (as

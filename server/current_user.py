@@ -14,6 +14,7 @@ from server import interrupted
 from server.accounts.tables import Account
 from server.i18n import negotiate_locale, reset_locale, set_locale
 from server.notifications.tables import Notification
+from server.prepared import Prepared
 
 LANG_COOKIE = "lang"
 SESSION_USER_KEY = "uid"
@@ -64,26 +65,28 @@ class Viewer(msgspec.Struct, frozen=True):
         return self.role == "oversight"
 
 
+# Prepared (server/prepared.py): every signed-in request runs these two (issue 21).
+_UNREAD = Prepared(lambda account_id: Notification.count().where(
+    (Notification.recipient == account_id) & Notification.read_at.is_null()))
+_VIEWER = Prepared(lambda account_id: Account.select(
+    Account.id,
+    Account.display_name,
+    Account.email,
+    Account.role,
+    Account.neighborhood.id.as_alias("neighborhood_id"),
+    Account.neighborhood.name.as_alias("neighborhood_name"),
+    Account.birth_year,
+    Account.locale,
+    Account.blocked,
+    Account.session_version,
+    Account.email_notifications,
+    Account.confirmed_at,
+    Account.verified_via,
+).where(Account.id == account_id).first())
+
+
 async def load_viewer(account_id: int) -> Viewer | None:
-    row = (
-        await Account.select(
-            Account.id,
-            Account.display_name,
-            Account.email,
-            Account.role,
-            Account.neighborhood.id.as_alias("neighborhood_id"),
-            Account.neighborhood.name.as_alias("neighborhood_name"),
-            Account.birth_year,
-            Account.locale,
-            Account.blocked,
-            Account.session_version,
-            Account.email_notifications,
-            Account.confirmed_at,
-            Account.verified_via,
-        )
-        .where(Account.id == account_id)
-        .first()
-    )
+    row = await _VIEWER(account_id)
     return msgspec.convert(row, Viewer) if row else None
 
 
@@ -127,9 +130,7 @@ class CurrentUserMiddleware(ASGIMiddleware):
         shows_layout = not scope["path"].startswith("/api/") and (
             _header(scope, b"hx-request") is None or _header(scope, b"hx-boosted") is not None)
         state["unread"] = (
-            await Notification.count().where(
-                (Notification.recipient == viewer.id) & Notification.read_at.is_null()
-            )
+            await _UNREAD(viewer.id)
             if viewer and shows_layout
             else 0
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -39,7 +40,15 @@ def plain_text(text: str | None) -> str:
 
 
 def render_markdown(text: str | None) -> Markup:
-    html = _demote_headings(_md.render(text or ""))
+    return _rendered(text or "")
+
+
+# Pure text -> HTML, so remembered: a draft page renders every section's body and summary on every
+# request, and parsing plus sanitising them was 15% of its CPU (issue 21). Texts change only by a new
+# version or edit, which is a new key.
+@lru_cache(maxsize=4096)
+def _rendered(text: str) -> Markup:
+    html = _demote_headings(_md.render(text))
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

@@ -3,7 +3,6 @@ origin (htmx is vendored) and no inline script, so injected markup cannot run.""
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,12 +33,15 @@ SECURITY_HEADERS = {
 def security_headers_hook(https: bool):
     """A `before_send` hook: unlike middleware, it also runs for requests that match no route."""
     extra = {"strict-transport-security": "max-age=31536000; includeSubDomains"} if https else {}
+    # Encoded once; each response then gets those it does not set itself in one pass over its
+    # headers (MutableScopeHeaders scanned them again for every name, on every response: issue 21).
+    encoded = [(name.encode("latin-1"), value.encode("latin-1"))
+               for name, value in {**SECURITY_HEADERS, **extra}.items()]
 
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            for name, value in {**SECURITY_HEADERS, **extra}.items():
-                if name not in headers:
-                    headers[name] = value
+            headers = list(message.get("headers") or ())
+            present = {name.lower() for name, _ in headers}
+            message["headers"] = headers + [header for header in encoded if header[0] not in present]
 
     return before_send

@@ -4,6 +4,7 @@ formatting filters, and the same template rendering a whole page or one htmx fra
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from server import clock, i18n
 from server.domains import registry
@@ -67,7 +68,42 @@ def _iso_moment(value: str) -> str:
     return i18n.fmt_datetime(moment, "short", zone=True)
 
 
-def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) -> Environment:
+# Newstyle gettext, as jinja2.ext's wrappers do it with autoescaping on: the translation is marked
+# safe and always used as a format string (so "%%" in a message reads as "%"), each value escaped.
+def _gettext(message: str, /, **variables: Any) -> Markup:
+    if not variables:  # most calls: a fixed label, the same Markup every time in a language
+        return _fixed_text(message, i18n.get_locale())
+    return Markup(i18n.translations(i18n.get_locale()).gettext(message)) % variables
+
+
+@lru_cache(maxsize=8192)
+def _fixed_text(message: str, locale: str) -> Markup:
+    return Markup(i18n.translations(locale).gettext(message)) % {}
+
+
+def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
+    variables.setdefault("num", num)
+    return Markup(i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)) % variables
+
+
+def _pgettext(context: str, message: str, /, **variables: Any) -> Markup:
+    variables.setdefault("context", context)
+    return Markup(i18n.pgettext(context, message)) % variables
+
+
+def _bdi(value: Any) -> Markup:
+    # Markup.format runs string.Formatter (a tenth of the proposal list's render, issue 21); for the
+    # text, numbers and Markup that reach this filter, escaping and concatenating gives the same.
+    if type(value) in (str, Markup, int, float):
+        return Markup(f"<bdi>{escape(value)}</bdi>")
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, auto_reload: bool = False
+                      ) -> Environment:
+    """`auto_reload` (TOWNSQUARE_DEBUG) re-reads an edited template; otherwise a loaded template is
+    never checked against its file again, which saves a stat() per template and include on every
+    render (issue 21)."""
     env = Environment(
         loader=FileSystemLoader(str(template_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -76,6 +112,9 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=_BYTECODE_CACHE,
+        auto_reload=auto_reload,
+        # Every template of the site stays compiled (the default keeps 400, near our count).
+        cache_size=-1,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s, **kw: i18n.gettext(s, **kw),
@@ -85,6 +124,11 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         pgettext=lambda c, s, **kw: i18n.pgettext(c, s),
         newstyle=True,
     )
+    # ... and then replaced by plain functions doing the same: through the extension, every `_()`
+    # went through Jinja's Context.call three times (its `_` alias, its escaping wrapper, the
+    # callable), which made translation a tenth of a page's CPU (issue 21). `{% trans %}` blocks
+    # look these names up too. Every template here autoescapes (select_autoescape above).
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext)
     version = _static_version()
     labels: dict[tuple[str, str], Any] = {}
 
@@ -123,13 +167,13 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR) 
         percent=pass_eval_context(lambda _ctx, a, b: i18n.fmt_percent(a, b)),
         # A person's name, an amount or a date inside a translated sentence: isolated, so that
         # "Dana Okafor (Council)" or "$US 190,000" keeps its own direction in an Arabic sentence.
-        bdi=lambda value: Markup("<bdi>{}</bdi>").format(value),
+        bdi=_bdi,
         # A moment stored as ISO text (the ballot change log's old and new values), read as a date.
         isotime=pass_eval_context(lambda _ctx, v: _iso_moment(v)),
     )
     return env
 
 
-def template_config(currency: str = "USD") -> TemplateConfig[Any]:
-    env = build_environment(currency)
+def template_config(currency: str = "USD", auto_reload: bool = False) -> TemplateConfig[Any]:
+    env = build_environment(currency, auto_reload=auto_reload)
     return TemplateConfig(instance=_Engine.from_environment(env))

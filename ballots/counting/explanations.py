@@ -5,21 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
-from server.i18n import babel_locale, fmt_money, fmt_number, ngettext
+from server.i18n import babel_locale, fmt_money, fmt_number, get_locale, ngettext
 from server.i18n import gettext as _
 
 
 def amount(value: Any, currency: str) -> str:
     """Prices per point have cents; whole amounts are shown without them."""
-    number = Decimal(str(value))
+    return _amount(str(value), currency, get_locale())
+
+
+# A results page explains every project with several amounts on every request: each formatted once
+# per language (issue 21).
+@lru_cache(maxsize=4096)
+def _amount(value: str, currency: str, locale: str) -> str:
+    number = Decimal(value)
     if number == number.to_integral_value():
         return fmt_money(int(number), currency)
-    return format_currency(number, currency, locale=babel_locale())
+    return format_currency(number, currency, locale=babel_locale(locale))
 
 
 def _payers(params: dict[str, Any], currency: str) -> str:

@@ -3,7 +3,11 @@ reason. Publishing takes a snapshot of the anonymous ballots (open data) and of 
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 import msgspec
+from piccolo.query.functions.aggregate import Count
 
 from ballots import service as ballots_service
 from ballots.counting import service as counting
@@ -11,8 +15,10 @@ from ballots.counting.schemas import CountView
 from ballots.results.open_data import ballot_file
 from ballots.results.schemas import PublicationSummary, PublicationView
 from ballots.results.tables import ResultPublication
+from ballots.tables import Participation
 from delivery.service import create_delivery_items
 from server.database import write_transaction
+from server.prepared import Prepared
 from server.small_groups import Cell
 
 MAX_STATEMENT = 5000
@@ -89,19 +95,27 @@ _COLUMNS = (ResultPublication.id, ResultPublication.ballot, ResultPublication.ve
             ResultPublication.published_by.display_name.as_alias("published_by_name"))
 
 
+def _versions(ballot_id: int) -> Any:
+    return ResultPublication.select(*_COLUMNS).where(ResultPublication.ballot == ballot_id).order_by(
+        ResultPublication.version, ascending=False)
+
+
+# A results page reads both on every request: SQL built once (server/prepared.py, issue 21).
+_VERSIONS = Prepared(_versions)
+_LATEST = Prepared(lambda ballot_id: _versions(ballot_id).first())
+
+
 async def publications(ballot_id: int) -> list[PublicationView]:
     """Every version, newest first."""
-    rows = await ResultPublication.select(*_COLUMNS).where(ResultPublication.ballot == ballot_id).order_by(
-        ResultPublication.version, ascending=False)
-    return [_view(r) for r in rows]
+    return [_view(r) for r in await _VERSIONS(ballot_id)]
 
 
 async def get_publication(ballot_id: int, version: int | None = None) -> PublicationView | None:
     """A given version, or the latest when `version` is None."""
-    query = ResultPublication.select(*_COLUMNS).where(ResultPublication.ballot == ballot_id)
-    if version is not None:
-        query = query.where(ResultPublication.version == version)
-    row = await query.order_by(ResultPublication.version, ascending=False).first()
+    if version is None:
+        row = await _LATEST(ballot_id)
+    else:
+        row = await _versions(ballot_id).where(ResultPublication.version == version).first()
     return _view(row) if row else None
 
 
@@ -164,9 +178,17 @@ async def is_published(ballot_id: int) -> bool:
     return await ResultPublication.exists().where(ResultPublication.ballot == ballot_id)
 
 
+_WITH_RESULTS = Prepared(lambda: ResultPublication.select(ResultPublication.ballot).distinct())  # issue 21
+
+
 async def ballots_with_results() -> list[int]:
-    rows = await ResultPublication.select(ResultPublication.ballot).distinct()
+    rows = await _WITH_RESULTS()
     return [r["ballot"] for r in rows]
+
+
+_VOTERS_BY_HOOD = Prepared(lambda ballot_id: Participation.select(
+    Participation.account.neighborhood.name.as_alias("hood"), Count(alias="n"),
+).where(Participation.ballot == ballot_id).group_by(Participation.account.neighborhood.name))
 
 
 async def turnout_by_neighborhood(ballot_id: int) -> list[tuple[str, int | None]]:
@@ -178,14 +200,12 @@ async def turnout_by_neighborhood(ballot_id: int) -> list[tuple[str, int | None]
 async def turnout_by_neighborhood_cells(ballot_id: int) -> list[Cell]:
     """`turnout_by_neighborhood` with whether each hidden group itself has fewer than 5 voters.
     With fewer than 5 voters in all, every group is hidden (as the total is)."""
-    from collections import Counter
-
-    from ballots.tables import Participation
     from server.small_groups import shown_total, suppress
 
-    rows = await Participation.select(Participation.account.neighborhood.name.as_alias("hood")).where(
-        Participation.ballot == ballot_id)
-    counts = Counter(r["hood"] or "" for r in rows)
+    # Counted in the database, one row per neighborhood rather than one per voter (issue 21).
+    counts: Counter[str] = Counter()
+    for r in await _VOTERS_BY_HOOD(ballot_id):
+        counts[r["hood"] or ""] += r["n"]
     order = sorted(k for k in counts if k) + ([""] if "" in counts else [])
     if shown_total(sum(counts.values())) is None:
         return [Cell(key, None, True) for key in order]

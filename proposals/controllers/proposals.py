@@ -80,7 +80,7 @@ class ProposalController(Controller):
             "filters": filters,
             "query": filters_query(filters),
             "results": await service.search_proposals(filters, viewer),
-            "neighborhoods": await all_neighborhoods(),
+            "neighborhoods": await all_neighborhoods(count_residents=False),
             "cycles": cycles,
             "current": service.running(cycles),
             "accepting": service.accepting_ideas(cycles),

@@ -39,7 +39,8 @@ class ReviewController(Controller):
         return Template("proposals/review_queue.html", context={
             "items": await service.review_queue(hood, state, cycle),
             "state": state, "neighborhood": hood, "cycle": cycle, "states": QUEUE_STATES,
-            "neighborhoods": await all_neighborhoods(), "cycles": await service.list_cycles(), "labels": labels(),
+            "neighborhoods": await all_neighborhoods(count_residents=False), "cycles": await service.list_cycles(),
+            "labels": labels(),
         })
 
     async def _page(self, request: Request[Any, Any, Any], proposal_id: int, form: dict[str, str],

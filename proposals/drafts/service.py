@@ -43,6 +43,7 @@ from server.follows import Followed
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 SECTION_KIND = "draft_section"
 AMENDMENT_KIND = "amendment"
@@ -79,15 +80,33 @@ def _version(r: dict) -> VersionInfo:
     return VersionInfo(id=r["id"], number=r["number"], published_at=r["published_at"], changelog=r["changelog"])
 
 
-async def _draft_infos(draft_ids: list[int]) -> dict[int, DraftInfo]:
-    """Drafts with their versions, period state and amendment counts, in three queries."""
-    if not draft_ids:
+# The draft page and the home page's section read one draft or all of them: their SQL is built once
+# (server/prepared.py, issue 21); other lists of ids go through Piccolo as usual.
+_ALL_DRAFTS = Prepared(lambda: Draft.select())
+_ONE_DRAFT = Prepared(lambda draft_id: Draft.select().where(Draft.id == draft_id))
+_ALL_VERSIONS = Prepared(lambda: DraftVersion.select().order_by(DraftVersion.number))
+_VERSIONS_OF = Prepared(lambda draft_id: DraftVersion.select().where(DraftVersion.draft == draft_id).order_by(
+    DraftVersion.number))
+_COUNTS = "SELECT draft, status, COUNT(*) AS n FROM amendment {} GROUP BY draft, status"
+
+
+async def _draft_infos(draft_ids: list[int] | None) -> dict[int, DraftInfo]:
+    """Drafts (None: every draft) with their versions, period state and amendment counts, in three
+    queries."""
+    if draft_ids is None:
+        drafts, versions = await _ALL_DRAFTS(), await _ALL_VERSIONS()
+        counts = await Amendment.raw(_COUNTS.format(""))
+    elif len(draft_ids) == 1:
+        drafts, versions = await _ONE_DRAFT(draft_ids[0]), await _VERSIONS_OF(draft_ids[0])
+        counts = await Amendment.raw(_COUNTS.format("WHERE draft = {}"), draft_ids[0])
+    elif draft_ids:
+        drafts = await Draft.select().where(Draft.id.is_in(draft_ids))
+        versions = await DraftVersion.select().where(DraftVersion.draft.is_in(draft_ids)).order_by(
+            DraftVersion.number)
+        counts = await Amendment.raw(_COUNTS.format("WHERE draft IN ({})".format(
+            ", ".join(str(int(i)) for i in draft_ids))))
+    else:
         return {}
-    drafts = await Draft.select().where(Draft.id.is_in(draft_ids))
-    versions = await DraftVersion.select().where(DraftVersion.draft.is_in(draft_ids)).order_by(DraftVersion.number)
-    counts = await Amendment.raw(
-        "SELECT draft, status, COUNT(*) AS n FROM amendment WHERE draft IN ({}) GROUP BY draft, status".format(
-            ", ".join(str(int(i)) for i in draft_ids)))
     by_draft: dict[int, list[dict]] = defaultdict(list)
     for v in versions:
         by_draft[v["draft"]].append(v)
@@ -127,17 +146,31 @@ def sees_unpublished(viewer: Viewer | None) -> bool:
 
 
 async def list_drafts(include_unpublished: bool = False) -> list[DraftInfo]:
-    ids = [r["id"] for r in await Draft.select(Draft.id).order_by(Draft.id, ascending=False)]
-    infos = await _draft_infos(ids)
-    return [infos[i] for i in ids if include_unpublished or infos[i].versions]
+    infos = await _draft_infos(None)
+    return [infos[i] for i in sorted(infos, reverse=True) if include_unpublished or infos[i].versions]
 
 
 async def open_drafts() -> list[DraftInfo]:
     return [d for d in await list_drafts() if d.is_open]
 
 
+# The draft page's own queries: SQL built once (server/prepared.py, issue 21).
+_SECTIONS = Prepared(lambda version_id: DraftSection.select().where(DraftSection.version == version_id).order_by(
+    DraftSection.position))
+_AMENDMENTS = Prepared(lambda draft_id: Amendment.select(
+    Amendment.all_columns(), Amendment.author.display_name.as_alias("author_name"),
+    Amendment.decided_by.display_name.as_alias("decided_by_name"),
+).where(Amendment.draft == draft_id).order_by(Amendment.id))
+_SUPPORTED = Prepared(lambda supporter, draft_id: AmendmentSupport.select(AmendmentSupport.amendment).where(
+    (AmendmentSupport.supporter == supporter) & (AmendmentSupport.amendment.draft == draft_id)))
+_SUMMARIES = Prepared(lambda keys: SectionSummary.select(
+    SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
+    SectionSummary.author.display_name.as_alias("author_name"),
+).where(SectionSummary.section_key.is_in(keys)))
+
+
 async def _sections(version_id: int) -> list[SectionView]:
-    rows = await DraftSection.select().where(DraftSection.version == version_id).order_by(DraftSection.position)
+    rows = await _SECTIONS(version_id)
     return [SectionView(id=r["id"], key=r["key"], position=r["position"], heading=r["heading"], body=r["body"])
             for r in rows]
 
@@ -155,18 +188,13 @@ def _amendment_target(draft: DraftInfo, amendment_id: int) -> TargetInfo:
 
 async def _amendments(draft: DraftInfo, viewer: Viewer | None, section_keys: list[int] | None = None,
                       with_threads: bool = True) -> list[AmendmentView]:
-    query = Amendment.select(
-        Amendment.all_columns(), Amendment.author.display_name.as_alias("author_name"),
-        Amendment.decided_by.display_name.as_alias("decided_by_name"),
-    ).where(Amendment.draft == draft.id).order_by(Amendment.id)
-    rows = await query
+    rows = await _AMENDMENTS(draft.id)
     if section_keys is not None:
         rows = [r for r in rows if r["section_key"] in set(section_keys)]
     ids = [r["id"] for r in rows]
     supported: set[int] = set()
     if viewer and ids:
-        supported = {r["amendment"] for r in await AmendmentSupport.select(AmendmentSupport.amendment).where(
-            (AmendmentSupport.supporter == viewer.id) & (AmendmentSupport.amendment.draft == draft.id))}
+        supported = {r["amendment"] for r in await _SUPPORTED(viewer.id, draft.id)}
     hidden = await moderation.hidden_map(AMENDMENT_KIND, ids)
     views = []
     for r in rows:
@@ -199,10 +227,7 @@ async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
     section_threads = await threads.load_threads(SECTION_KIND, keys, viewer, infos=infos,
                                                  first_page=SECTION_FIRST_PAGE,
                                                  replies_per_comment=SECTION_REPLIES)
-    summaries = await SectionSummary.select(
-        SectionSummary.section_key, SectionSummary.body, SectionSummary.updated_at,
-        SectionSummary.author.display_name.as_alias("author_name"),
-    ).where(SectionSummary.section_key.is_in(keys)) if keys else []
+    summaries = await _SUMMARIES(keys) if keys else []
     summary_by_key = {r["section_key"]: SectionSummaryView(r["author_name"], r["body"], r["updated_at"])
                       for r in summaries}
     amendments = await _amendments(draft, viewer)
@@ -571,10 +596,14 @@ async def _published(draft_id: int) -> bool:
         (DraftVersion.draft == draft_id) & DraftVersion.published_at.is_not_null())
 
 
+_FOLLOWING = Prepared(lambda draft_id, account_id: DraftFollow.exists().where(
+    (DraftFollow.draft == draft_id) & (DraftFollow.account == account_id)))  # on every draft page (issue 21)
+
+
 async def is_following(draft_id: int, account_id: int | None) -> bool:
     if account_id is None:
         return False
-    return await DraftFollow.exists().where((DraftFollow.draft == draft_id) & (DraftFollow.account == account_id))
+    return await _FOLLOWING(draft_id, account_id)
 
 
 async def follow(draft_id: int, account_id: int) -> None:

@@ -18,6 +18,7 @@ from server.database import write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 # Authors hear what happened to their words, in their own language when they read it (declared in
 # proposals/domain.py). One kind per reason, so the reason is translated when the author reads it.
@@ -44,18 +45,26 @@ async def is_blocked(account_id: int) -> bool:
     return bool(row and row["blocked"])
 
 
+# Every page with a thread asks this (SQL built once per number of ids, server/prepared.py, issue 21).
+_HIDDEN = Prepared(lambda kind, ids: ModerationState.select(
+    ModerationState.content_id, ModerationState.status, ModerationState.reason
+).where(
+    (ModerationState.content_kind == kind)
+    & ModerationState.content_id.is_in(ids)
+    & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
+))
+
+
+_HIDDEN_OF_KIND = Prepared(lambda kind: ModerationState.select(ModerationState.content_id).where(
+    (ModerationState.content_kind == kind) & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))))
+
+
 async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenInfo]:
     """Which of `ids` are hidden, in one query."""
     ids = list(ids)
     if not ids:
         return {}
-    rows = await ModerationState.select(
-        ModerationState.content_id, ModerationState.status, ModerationState.reason
-    ).where(
-        (ModerationState.content_kind == kind)
-        & ModerationState.content_id.is_in(ids)
-        & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
-    )
+    rows = await _HIDDEN(kind, ids)
     return {
         r["content_id"]: HiddenInfo(r["status"], r["reason"], rules.hidden_message(r["status"], r["reason"]))
         for r in rows
@@ -64,9 +73,7 @@ async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenIn
 
 async def hidden_ids(kind: str) -> set[int]:
     """Every hidden item of a kind (few: moderators hide one at a time), for lists that leave them out."""
-    rows = await ModerationState.select(ModerationState.content_id).where(
-        (ModerationState.content_kind == kind) & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES)))
-    return {r["content_id"] for r in rows}
+    return {r["content_id"] for r in await _HIDDEN_OF_KIND(kind)}
 
 
 async def is_hidden(kind: str, content_id: int) -> HiddenInfo | None:

@@ -22,6 +22,7 @@ from server.database import write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
 MAX_BODY = 5000
@@ -85,6 +86,16 @@ def _can_edit(row: dict, viewer: Viewer | None, now: dt.datetime) -> bool:
                 and now - row["created_at"] <= EDIT_WINDOW)
 
 
+# Threads load on most pages: their SQL is built once per number of targets (server/prepared.py, issue 21).
+_COMMENTS = Prepared(lambda kind, ids: Comment.select(*_COLUMNS).where(
+    (Comment.target_kind == kind) & Comment.target_id.is_in(ids)
+).order_by(Comment.created_at).order_by(Comment.id))
+_VOTES = Prepared(lambda voter, kind, ids: CommentVote.select(CommentVote.comment).where(
+    (CommentVote.voter == voter) & (CommentVote.comment.target_kind == kind)
+    & CommentVote.comment.target_id.is_in(ids)
+))
+
+
 async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, *, show_all: bool = False,
                        infos: dict[int, TargetInfo] | None = None,
                        first_page: int = FIRST_PAGE, replies_per_comment: int | None = None,
@@ -101,16 +112,11 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
     if not ids:
         return {}
     infos = infos if infos is not None else await visible_targets(kind, ids, viewer)
-    rows = await Comment.select(*_COLUMNS).where(
-        (Comment.target_kind == kind) & Comment.target_id.is_in(ids)
-    ).order_by(Comment.created_at).order_by(Comment.id)
+    rows = await _COMMENTS(kind, ids)
     comment_ids = [r["id"] for r in rows]
     voted: set[int] = set()
     if viewer and comment_ids:
-        vote_rows = await CommentVote.select(CommentVote.comment).where(
-            (CommentVote.voter == viewer.id) & (CommentVote.comment.target_kind == kind)
-            & CommentVote.comment.target_id.is_in(ids)
-        )
+        vote_rows = await _VOTES(viewer.id, kind, ids)
         voted = {v["comment"] for v in vote_rows}
     hidden = await moderation.hidden_map("comment", comment_ids)
     now = clock.now()

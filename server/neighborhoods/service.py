@@ -11,23 +11,32 @@ from server.accounts.tables import Account
 from server.database import write_transaction
 from server.neighborhoods.schemas import NeighborhoodView
 from server.neighborhoods.tables import Neighborhood
+from server.prepared import Prepared
 
 
 class NameTaken(Exception):
     pass
 
 
+# Prepared (server/prepared.py): the home page, sign-up and account pages ask for these (issue 21).
+_ACTIVE = Prepared(lambda: Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(
+    Neighborhood.retired_at.is_null()
+).order_by(Neighborhood.name))
+_ALL = Prepared(lambda: Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).order_by(
+    Neighborhood.name
+))
+
+
 async def active_neighborhoods() -> list[NeighborhoodView]:
-    rows = await Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(
-        Neighborhood.retired_at.is_null()
-    ).order_by(Neighborhood.name)
-    return msgspec.convert(rows, list[NeighborhoodView])
+    return msgspec.convert(await _ACTIVE(), list[NeighborhoodView])
 
 
-async def all_neighborhoods() -> list[NeighborhoodView]:
-    rows = await Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).order_by(
-        Neighborhood.name
-    )
+async def all_neighborhoods(count_residents: bool = True) -> list[NeighborhoodView]:
+    """Every neighborhood, retired ones too; with `count_residents`, how many accounts each has (one
+    grouped query over every account: the council's page needs it, a list's filter does not)."""
+    rows = await _ALL()
+    if not count_residents:
+        return [NeighborhoodView(**r) for r in rows]
     counts = await Account.raw("SELECT neighborhood, COUNT(*) AS n FROM account GROUP BY neighborhood")
     by_hood = {r["neighborhood"]: r["n"] for r in counts}
     return [NeighborhoodView(**r, residents=by_hood.get(r["id"], 0)) for r in rows]

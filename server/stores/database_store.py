@@ -9,6 +9,7 @@ import datetime as dt
 from litestar.stores.base import Store
 
 from server import clock
+from server.prepared import Prepared
 from server.stores.tables import StoreEntry
 
 
@@ -18,6 +19,11 @@ def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime | None:
     if isinstance(expires_in, int):
         expires_in = dt.timedelta(seconds=expires_in)
     return clock.now() + expires_in
+
+
+# Every signed-in request reads its session: the SQL is built once (server/prepared.py, issue 21).
+_GET = Prepared(lambda namespace, key: StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(
+    (StoreEntry.namespace == namespace) & (StoreEntry.key == key)).first())
 
 
 class DatabaseStore(Store):
@@ -38,7 +44,7 @@ class DatabaseStore(Store):
         )
 
     async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
-        row = await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(self._where(key)).first()
+        row = await _GET(self.namespace, key)
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= clock.now():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from server.prepared import Prepared
 from server.stores.tables import RateCounter
 
 
@@ -19,6 +20,11 @@ class CounterBackend(Protocol):
     async def peek(self, bucket: str) -> int: ...
 
     async def reset(self, bucket: str) -> None: ...
+
+
+# Asked before every code or sign-in attempt: SQL built once (server/prepared.py, issue 21).
+_PEEK = Prepared(lambda bucket, now: RateCounter.select(RateCounter.hits).where(
+    (RateCounter.bucket == bucket) & (RateCounter.expires_at > now)).first())
 
 
 class DatabaseCounters:
@@ -44,9 +50,7 @@ class DatabaseCounters:
         return int(rows[0]["hits"])
 
     async def peek(self, bucket: str) -> int:
-        row = await RateCounter.select(RateCounter.hits).where(
-            (RateCounter.bucket == bucket) & (RateCounter.expires_at > dt.datetime.now(dt.UTC))
-        ).first()
+        row = await _PEEK(bucket, dt.datetime.now(dt.UTC))
         return int(row["hits"]) if row else 0
 
     async def reset(self, bucket: str) -> None:
