@@ -24,8 +24,8 @@ import msgspec
 from msgspec.json import encode as encode_json
 from piccolo.query.functions.aggregate import Count
 
-from ballots import codes, open_cache, sealing
-from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account, check_age
+from ballots import batches, codes, open_cache, sealing
+from ballots.eligibility import AGE_BANDS, Refusal, Rules, age_band, age_in_closing_year, check_account
 from ballots.ranking import check_ranking
 from ballots.schemas import (
     ORIGIN_LABELS,
@@ -121,6 +121,18 @@ class SameStaff(BallotError):
 
 class SheetClosed(BallotError):
     """The sheet is already confirmed, or flagged for review."""
+
+
+class CodeVoided(BallotError):
+    """The code's batch was voided (lost or stolen): its unused codes no longer vote."""
+
+
+class CodeMisfit(BallotError):
+    """The code's batch carries an age window outside the ballot's (ballots/batches.py)."""
+
+    def __init__(self, misfit: batches.Misfit) -> None:
+        super().__init__(misfit.value)
+        self.misfit = misfit
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -457,29 +469,14 @@ async def code_used(ballot_id: int, code_id: int) -> bool:
 # Access codes -------------------------------------------------------------------------------------
 
 
-async def generate_codes(ballot_id: int, count: int, label: str = "") -> list[str]:
-    """A batch of new single-use codes; the plain codes are returned once and never stored."""
-    if not 1 <= count <= MAX_CODES_PER_BATCH:
-        raise ValueError(f"count must be between 1 and {MAX_CODES_PER_BATCH}")
-    async with write_transaction():
-        row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
-        if row is None:
-            raise BallotError("no such ballot")
-        last = await AccessCode.select(AccessCode.batch).where(AccessCode.ballot == ballot_id).order_by(
-            AccessCode.batch, ascending=False).first()
-        batch = (last["batch"] + 1) if last else 1
-        plain = [codes.new_code() for _ in range(count)]
-        await AccessCode.insert(*[
-            AccessCode(ballot=ballot_id, code_hash=codes.digest(row["salt"], c), batch=batch, label=label)
-            for c in plain
-        ])
-    return plain
-
-
 class CodeMatch(msgspec.Struct, frozen=True):
     ballot_id: int
     code_id: int
     used: bool
+    # Its batch (ballots/batches.py): voided or not, and the age window the code carries.
+    batch_status: str = "issued"
+    age_min: int | None = None
+    age_max: int | None = None
 
 
 async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | None:
@@ -496,14 +493,17 @@ async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | N
     # The code and whether it was used, in one statement (a code belongs to one ballot, and
     # participation is unique per ballot and code, so the join gives at most one row).
     rows = await AccessCode.raw(
-        "SELECT a.id AS id, a.ballot AS ballot, p.id AS used FROM access_code a "
+        "SELECT a.id AS id, a.ballot AS ballot, p.id AS used, k.status AS status, k.age_min AS age_min, "
+        "k.age_max AS age_max FROM access_code a "
         "LEFT JOIN participation p ON p.access_code = a.id AND p.ballot = a.ballot "
+        "LEFT JOIN code_batch k ON k.ballot = a.ballot AND k.number = a.batch "
         f"WHERE a.code_hash IN ({', '.join('{}' for _ in hashes)})",
         *hashes,
     )
     if not rows:
         return None
-    return CodeMatch(rows[0]["ballot"], rows[0]["id"], rows[0]["used"] is not None)
+    r = rows[0]
+    return CodeMatch(r["ballot"], r["id"], r["used"] is not None, r["status"] or "issued", r["age_min"], r["age_max"])
 
 
 async def _unclosed_ballots(at: dt.datetime | None) -> list[dict[str, object]]:
@@ -516,17 +516,6 @@ async def _unclosed_ballots(at: dt.datetime | None) -> list[dict[str, object]]:
         Ballot.closes_at > _now(at))
     if at is None:
         open_cache.store_unclosed(engine, rows)
-    return rows
-
-
-async def code_batches(ballot_id: int) -> list[dict[str, object]]:
-    """Per batch: how many codes, and how many were used (counts only)."""
-    rows = await AccessCode.raw(
-        "SELECT a.batch AS batch, MAX(a.label) AS label, COUNT(*) AS codes, COUNT(p.id) AS used "
-        "FROM access_code a LEFT JOIN participation p ON p.access_code = a.id "
-        "WHERE a.ballot = {} GROUP BY a.batch ORDER BY a.batch",
-        ballot_id,
-    )
     return rows
 
 
@@ -662,25 +651,24 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
                        checked, "online", band, current, ("account", account_id))
 
 
-def code_voter_band(ballot: BallotView, birth_year: int | None) -> str:
-    """The age band of a code voter from the birth year they gave; raises Ineligible outside the
-    ballot's age window (a code is for one ballot, so only age is checked)."""
-    if birth_year is None:
-        if ballot.has_age_window:
-            raise Ineligible(Refusal.TOO_YOUNG)
-        return ""
-    refusal = check_age(rules_of(ballot), birth_year)
-    if refusal is not None:
-        raise Ineligible(refusal)
-    return age_band(age_in_closing_year(birth_year, ballot.closes_at.year))
-
-
 async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], band: str = "",
                          now: dt.datetime | None = None) -> str:
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    if not await AccessCode.exists().where((AccessCode.id == code_id) & (AccessCode.ballot == ballot_id)):
+    # The code's batch, read again at casting: a batch voided (or a window that no longer fits)
+    # since the code was typed stops it here.
+    row = await AccessCode.raw(
+        "SELECT k.status AS status, k.age_min AS age_min, k.age_max AS age_max FROM access_code a "
+        "LEFT JOIN code_batch k ON k.ballot = a.ballot AND k.number = a.batch WHERE a.id = {} AND a.ballot = {}",
+        code_id, ballot_id)
+    if not row:
         raise NotOpen()
+    if row[0]["status"] == batches.VOIDED:
+        raise CodeVoided()
+    fit = batches.misfit(batches.Window(ballot.age_min, ballot.age_max),
+                         batches.Window(row[0]["age_min"], row[0]["age_max"]))
+    if fit is not None:
+        raise CodeMisfit(fit)
     checked = _checked(ballot, ranking)
     if await code_used(ballot_id, code_id):
         raise AlreadyVoted()
@@ -827,14 +815,25 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
                       now: dt.datetime | None = None) -> str:
     """Enter a paper ballot. The first entry of a sheet waits ("pending"); a second entry by another
     staff member confirms it when the ranking and age band agree ("confirmed": the ballot now counts)
-    or flags it ("mismatch") for review. Raises SameStaff, SheetClosed, InvalidRanking, NotOpen."""
+    or flags it ("mismatch") for review. Sheets are accepted while voting is open and, once it has
+    closed, until the result is published: sheets from a booth arrive after the close. `sheet_ref`
+    is stored normalised (codes.sheet_ref), so one sheet cannot count twice under two spellings.
+    A sheet confirmed after the close is sealed like any other; the counting job writes it out
+    (`unseal`) and counts again. Raises SameStaff, SheetClosed, InvalidRanking, NotOpen."""
     current = _now(now)
-    ballot = await _open_ballot(ballot_id, current)
+    ballot = await get_ballot(ballot_id, current)
+    if ballot is None or ballot.state == "upcoming":
+        raise NotOpen()
     checked = _checked(ballot, ranking)
     band = band if band in {b[0] for b in AGE_BANDS} else ""
+    sheet_ref = codes.sheet_ref(sheet_ref)
+    if not sheet_ref:
+        raise SheetClosed()
     keys = await ballot_keys(ballot_id)
     try:
         async with write_transaction():
+            if ballot.state == "closed" and await _published(ballot_id):
+                raise NotOpen()
             sheet = await PaperSheet.select().where(
                 (PaperSheet.ballot == ballot_id) & (PaperSheet.sheet_ref == sheet_ref)
             ).first()
@@ -866,6 +865,19 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
         if is_unique_violation(exc):  # two first entries of one sheet at the same moment
             raise SheetClosed() from exc
         raise
+
+
+async def _published(ballot_id: int) -> bool:
+    # ballots/results builds on this module, so its table is read here without importing its service.
+    from ballots.results.tables import ResultPublication
+
+    return await ResultPublication.exists().where(ResultPublication.ballot == ballot_id)
+
+
+async def sheets_waiting(ballot_id: int) -> list[PaperSheetView]:
+    """Sheets that stop a result from being published: waiting for their second entry, or entered
+    twice differently (both must be resolved, or the published count would leave ballots out)."""
+    return [s for s in await paper_sheets(ballot_id) if s.status in ("pending", "mismatch")]
 
 
 async def paper_sheets(ballot_id: int, status: str | None = None) -> list[PaperSheetView]:

@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
-from ballots import code_cookie, service
+from ballots import batch_service, booth_service, code_cookie, service
 from ballots.eligibility import Refusal
 from ballots.ranking import apply_operation, check_ranking, parse_ids
 from ballots.schemas import BallotView
@@ -31,14 +31,29 @@ def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
     if refusal is Refusal.WRONG_NEIGHBORHOOD:
         return _("This ballot is for residents of %(name)s. Your account is registered in another neighborhood.",
                  name=ballot.neighborhood_name or "")
+    return who_may_vote_text(ballot)
+
+
+def who_may_vote_text(ballot: BallotView) -> str:
+    """The ballot's age window in one sentence (empty without one)."""
     year = ballot.closes_at.year
-    if ballot.age_max is None:
+    if ballot.age_min is not None and ballot.age_max is not None:
+        return _("This ballot is for people aged %(low)s to %(high)s in %(year)s.", low=ballot.age_min,
+                 high=ballot.age_max, year=year)
+    if ballot.age_min is not None:
         return _("This ballot is for people who are %(low)s or older in %(year)s.", low=ballot.age_min, year=year)
-    if ballot.age_min is None:
+    if ballot.age_max is not None:
         return _("This ballot is for people who are %(high)s or younger in %(year)s.", high=ballot.age_max,
                  year=year)
-    return _("This ballot is for people aged %(low)s to %(high)s in %(year)s.", low=ballot.age_min,
-             high=ballot.age_max, year=year)
+    return ""
+
+
+async def already_voted(ballot: BallotView, voter: tuple[str, int] | None, status: int = 409) -> Template:
+    """The page for someone whose ballot is recorded; it says so when they were checked in at a booth
+    (their paper sheet is their vote), and why they cannot vote online."""
+    on_paper = voter is not None and await booth_service.voted_on_paper(ballot.id, voter)
+    return Template("ballots/already_voted.html", context={"ballot": ballot, "on_paper": on_paper},
+                    status_code=status)
 
 
 def code_session(request: Request[Any, Any, Any], ballot_id: int) -> dict[str, Any] | None:
@@ -183,8 +198,13 @@ class BallotController(Controller):
         ballot = await load_ballot(ballot_id, cached=True)
         from ballots.results.service import is_published  # results build on this module
 
+        status = await voter_status(request, ballot)
+        voter = voter_of(request, ballot_id)
         return Template("ballots/detail.html", context={
-            "ballot": ballot, "status": await voter_status(request, ballot),
+            "ballot": ballot, "status": status,
+            "on_paper": status.kind == "voted" and voter is not None
+            and await booth_service.voted_on_paper(ballot_id, voter),
+            "code_events": await batch_service.public_record(ballot_id) if ballot.state != "upcoming" else [],
             "published": ballot.state == "closed" and await is_published(ballot_id),
             "turnout": await service.turnout(ballot_id),
         })
@@ -209,7 +229,7 @@ class BallotController(Controller):
         if status.kind == "sign_in":
             return see_other(f"/signin?next=/ballots/{ballot.id}/vote")
         if status.kind == "voted":
-            return Template("ballots/already_voted.html", context={"ballot": ballot}, status_code=409)
+            return await already_voted(ballot, voter_of(request, ballot.id))
         if status.kind == "ineligible":
             return Template("ballots/not_eligible.html", context={"ballot": ballot, "message": status.message},
                             status_code=403)
@@ -291,10 +311,13 @@ class BallotController(Controller):
         except service.InvalidRanking as exc:
             return self._vote_page(request, ballot, ranking, errors=exc.messages, receipt=old_receipt, status=400)
         except service.AlreadyVoted:
-            return clear_code_session(request, Template("ballots/already_voted.html", context={"ballot": ballot},
-                                                        status_code=409))
+            return clear_code_session(request, await already_voted(ballot, voter_of(request, ballot_id)))
         except (service.UnknownReceipt, service.NotYourBallot):
             return not_replaceable(request)
+        except (service.CodeVoided, service.CodeMisfit):
+            flash(request, _("This access code no longer votes on this ballot: its batch was withdrawn or is for "
+                             "another age group."), "error")
+            return clear_code_session(request, see_other(f"/ballots/{ballot_id}"))
         except (service.NotOpen, service.Ineligible):
             flash(request, _("Voting on this ballot is not open."), "error")
             return see_other(f"/ballots/{ballot_id}")
@@ -381,7 +404,6 @@ class BallotController(Controller):
         limiter: RateLimiter = request.app.state.code_entry
         bucket = f"code:client:{client_id(request)}"
         typed = forms.text(form, "code", errors, max_length=40)
-        birth_year = forms.integer(form, "birth_year", errors, required=False, minimum=1900, maximum=2100)
         status = 400
         if await limiter.exhausted(bucket):
             errors = {"code": _("Too many codes were tried from here. Please wait ten minutes, or ask the "
@@ -396,16 +418,18 @@ class BallotController(Controller):
             elif match.used:
                 # Also the retry of a voter whose receipt never arrived: say that the ballot counts.
                 used_on = await load_ballot(match.ballot_id, cached=True)
-                return Template("ballots/already_voted.html", context={"ballot": used_on}, status_code=409)
+                return await already_voted(used_on, ("code", match.code_id))
             else:
                 ballot = await load_ballot(match.ballot_id, cached=True)
                 try:
-                    band = service.code_voter_band(ballot, birth_year)
-                except service.Ineligible as exc:
-                    if birth_year is None:
-                        errors["birth_year"] = _("This ballot has an age limit: please give your year of birth.")
-                    else:
-                        errors["birth_year"] = refusal_text(exc.refusal, ballot)
+                    # The code carries its batch's age window: nobody types a birth year.
+                    band = batch_service.code_band(ballot, match.batch_status, match.age_min, match.age_max)
+                except service.CodeVoided:
+                    errors["code"] = _("This code was withdrawn: its batch was reported lost or stolen. Please ask "
+                                       "the person who gave it to you for a new one.")
+                except service.CodeMisfit:
+                    errors["code"] = _("This code was given out for an age group this ballot is not for. %(rule)s",
+                                       rule=who_may_vote_text(ballot))
                 else:
                     response = see_other(f"/ballots/{match.ballot_id}/vote")
                     remember_code(request, response, match.ballot_id, match.code_id, band)
