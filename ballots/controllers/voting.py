@@ -14,13 +14,14 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
-from ballots import batch_service, booth_service, code_cookie, service
+from ballots import batch_service, batches, booth_service, code_cookie, codes, service
 from ballots.eligibility import Refusal
 from ballots.ranking import apply_operation, check_ranking, parse_ids
 from ballots.schemas import BallotView
 from server import forms
 from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
+from server.throttle import Throttle
 from server.web import client_id, is_htmx, see_other
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -373,11 +374,11 @@ class BallotController(Controller):
         if form.get("code", "").strip() and request.user is None:
             # A code voter proves it is their ballot with the code it was cast with (used, so it
             # cannot cast again); entry is limited like the code page's.
-            limiter: RateLimiter = request.app.state.code_entry
-            bucket = f"code:client:{client_id(request)}"
-            match = None if await limiter.exhausted(bucket) else await service.find_code(form["code"])
+            address: Throttle = request.app.state.code_entry
+            turn = await address.wait_turn(f"code:client:{client_id(request)}")
+            match = await service.find_code(form["code"])
             if match is None or match.ballot_id != ballot_id:
-                await limiter.allow(bucket)
+                await address.failed(turn)
                 return not_replaceable(request)
             # This request votes with the code from now on, and so do the next steps (the cookie).
             request.scope.setdefault("state", {})["ballot_code"] = code_cookie.CodeBinding(
@@ -401,37 +402,48 @@ class BallotController(Controller):
     async def code_enter(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
         errors: forms.Errors = {}
-        limiter: RateLimiter = request.app.state.code_entry
-        bucket = f"code:client:{client_id(request)}"
         typed = forms.text(form, "code", errors, max_length=40)
         status = 400
-        if await limiter.exhausted(bucket):
-            errors = {"code": _("Too many codes were tried from here. Please wait ten minutes, or ask the "
-                                "person who gave you the code for help.")}
-            status = 429
-        elif not errors:
-            match = await service.find_code(typed)
-            if match is None:
-                await limiter.allow(bucket)  # only failures count: a whole class may vote from one address
-                errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
-                                   "10 letters and digits, like ABCDE-FGH23.")
-            elif match.used:
-                # Also the retry of a voter whose receipt never arrived: say that the ballot counts.
-                used_on = await load_ballot(match.ballot_id, cached=True)
-                return await already_voted(used_on, ("code", match.code_id))
+        if errors:
+            return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)
+        # Per typed code a hard limit; per address no lockout, only a growing wait (server/throttle.py).
+        per_code: RateLimiter = request.app.state.code_attempts
+        code_bucket = "code:typed:" + batches.typed_code_key(request.app.state.settings.secret_key,
+                                                             codes.normalize(typed))
+        if await per_code.exhausted(code_bucket):
+            errors["code"] = _("This code was tried too many times. Please wait ten minutes, or ask the person who "
+                               "gave you the code for help.")
+            return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=429)
+        address: Throttle = request.app.state.code_entry
+        turn = await address.wait_turn(f"code:client:{client_id(request)}")
+        match = await service.find_code(typed)
+        if match is None:
+            errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
+                               "10 letters and digits, like ABCDE-FGH23.")
+        elif match.used:
+            # Also the retry of a voter whose receipt never arrived: say that the ballot counts.
+            used_on = await load_ballot(match.ballot_id, cached=True)
+            return await already_voted(used_on, ("code", match.code_id))
+        else:
+            ballot = await load_ballot(match.ballot_id, cached=True)
+            try:
+                # The code carries its batch's age window: nobody types a birth year.
+                band = batch_service.code_band(ballot, match.batch_status, match.age_min, match.age_max)
+            except service.CodeVoided:
+                errors["code"] = _("This code was withdrawn: its batch was reported lost or stolen. Please ask "
+                                   "the person who gave it to you for a new one.")
+            except service.CodeMisfit:
+                errors["code"] = _("This code was given out for an age group this ballot is not for. %(rule)s",
+                                   rule=who_may_vote_text(ballot))
             else:
-                ballot = await load_ballot(match.ballot_id, cached=True)
-                try:
-                    # The code carries its batch's age window: nobody types a birth year.
-                    band = batch_service.code_band(ballot, match.batch_status, match.age_min, match.age_max)
-                except service.CodeVoided:
-                    errors["code"] = _("This code was withdrawn: its batch was reported lost or stolen. Please ask "
-                                       "the person who gave it to you for a new one.")
-                except service.CodeMisfit:
-                    errors["code"] = _("This code was given out for an age group this ballot is not for. %(rule)s",
-                                       rule=who_may_vote_text(ballot))
-                else:
-                    response = see_other(f"/ballots/{match.ballot_id}/vote")
-                    remember_code(request, response, match.ballot_id, match.code_id, band)
-                    return response
+                response = see_other(f"/ballots/{match.ballot_id}/vote")
+                remember_code(request, response, match.ballot_id, match.code_id, band)
+                return response
+        # Only failures count: a whole class may vote from one address.
+        await address.failed(turn)
+        await per_code.allow(code_bucket)
+        if turn.waited:
+            errors["code"] = errors["code"] + " " + _(
+                "Many wrong codes were tried from this network recently, so each try takes a little longer. "
+                "A valid code still works.")
         return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)

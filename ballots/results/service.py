@@ -46,6 +46,10 @@ async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | N
     count = await counting.get_count(count_run_id)
     if count is None or count.ballot_id != ballot_id or count.status != "done":
         raise PublishError("count_run_id", "count_not_done")
+    if await ballots_service.counting_total(ballot_id) != count.ballots_counted:
+        # A sheet confirmed after the close is sealed until the counting job writes it out: the
+        # ballots that count are not yet all in the open data. Count again (that writes them out).
+        raise PublishError("count_run_id", "count_outdated")
     ballot = await ballots_service.get_ballot(ballot_id)
     assert ballot is not None
     votes = await _export_votes(ballot_id)
