@@ -142,7 +142,8 @@ async def test_vote_with_code_once(client: httpx.AsyncClient, other_client: http
     assert await SealedBallot.count() == 1
 
 
-async def test_code_entry_slows_an_address_down_without_locking_out_a_valid_code(app, client: httpx.AsyncClient) -> None:
+async def test_code_entry_slows_an_address_down_without_locking_out_a_valid_code(
+        app, client: httpx.AsyncClient) -> None:
     """Issue 15, item 7: ten wrong codes from one address are free; after that every try waits longer
     (recorded here instead of spent), and a valid code typed at the same kiosk still works."""
     waits: list[float] = []
