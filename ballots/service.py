@@ -123,6 +123,10 @@ class SheetClosed(BallotError):
     """The sheet is already confirmed, or flagged for review."""
 
 
+class BadSheetRef(BallotError):
+    """A sheet reference with no letter or digit in it."""
+
+
 class CodeVoided(BallotError):
     """The code's batch was voided (lost or stolen): its unused codes no longer vote."""
 
@@ -816,8 +820,9 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
     """Enter a paper ballot. The first entry of a sheet waits ("pending"); a second entry by another
     staff member confirms it when the ranking and age band agree ("confirmed": the ballot now counts)
     or flags it ("mismatch") for review. Sheets are accepted while voting is open and, once it has
-    closed, until the result is published: sheets from a booth arrive after the close. `sheet_ref`
-    is stored normalised (codes.sheet_ref), so one sheet cannot count twice under two spellings.
+    closed, until the result is published: sheets from a booth arrive after the close. A sheet is
+    found by its normalised reference (codes.sheet_ref), so one sheet cannot count twice under two
+    spellings; the reference is shown as first typed.
     A sheet confirmed after the close is sealed like any other; the counting job writes it out
     (`unseal`) and counts again. Raises SameStaff, SheetClosed, InvalidRanking, NotOpen."""
     current = _now(now)
@@ -826,19 +831,19 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
         raise NotOpen()
     checked = _checked(ballot, ranking)
     band = band if band in {b[0] for b in AGE_BANDS} else ""
-    sheet_ref = codes.sheet_ref(sheet_ref)
-    if not sheet_ref:
-        raise SheetClosed()
+    sheet_key = codes.sheet_ref(sheet_ref)
+    if not sheet_key:
+        raise BadSheetRef()
     keys = await ballot_keys(ballot_id)
     try:
         async with write_transaction():
             if ballot.state == "closed" and await _published(ballot_id):
                 raise NotOpen()
             sheet = await PaperSheet.select().where(
-                (PaperSheet.ballot == ballot_id) & (PaperSheet.sheet_ref == sheet_ref)
+                (PaperSheet.ballot == ballot_id) & (PaperSheet.sheet_key == sheet_key)
             ).first()
             if sheet is None:
-                await PaperSheet.insert(PaperSheet(ballot=ballot_id, sheet_ref=sheet_ref,
+                await PaperSheet.insert(PaperSheet(ballot=ballot_id, sheet_ref=sheet_ref, sheet_key=sheet_key,
                                                    first_ranking=json.dumps(checked), first_age_band=band,
                                                    first_by=staff_id))
                 return "pending"

@@ -129,10 +129,13 @@ class TurnoutCount(Table):
 class PaperSheet(Table):
     """A paper ballot being typed in: the first entry waits until a second staff member enters the
     same sheet; equal rankings confirm it (and create its CastBallot), different ones flag it.
-    `status`: pending, confirmed, mismatch. One row per (ballot, sheet reference)."""
+    `status`: pending, confirmed, mismatch. One row per (ballot, sheet reference) and per (ballot,
+    `sheet_key`): the reference as first typed is shown, the key (ballots/codes.py `sheet_ref`: case,
+    spaces and dashes ignored) is what makes "a-12" and "A 12" one sheet."""
 
     ballot = ForeignKey(references=Ballot, null=False)
     sheet_ref = Varchar(length=40, null=False)
+    sheet_key = Varchar(length=40, default="", null=False)
     first_ranking = JSON(default="[]")
     first_age_band = Varchar(length=10, default="")
     first_by = ForeignKey(references=Account, null=False)

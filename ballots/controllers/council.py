@@ -281,6 +281,9 @@ class CouncilBallotController(Controller):
                                         "staff member.")
             except service.SheetClosed:
                 errors["sheet_ref"] = _("This sheet is already confirmed or waiting for review.")
+            except service.BadSheetRef:
+                errors["sheet_ref"] = _("Please write the sheet's number as printed on it, with its letters and "
+                                        "digits.")
             except service.NotOpen:
                 errors["form"] = _("Paper ballots can be entered while voting is open and, once it has closed, until "
                                    "the result is published.")

@@ -58,7 +58,7 @@ class Ballot(Table, tablename="ballot", schema=None):
 
 ID = "2026-11-30T13:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Ballots: code batches (age window, partner, confirmation after opening, void) and booth check-ins"
+DESCRIPTION = "Ballots: code batches (age window, partner, confirmation after opening, void), booth check-ins, paper sheet keys"
 
 
 async def forwards():
@@ -557,6 +557,28 @@ async def forwards():
         column_class=Date,
         params={
             "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="PaperSheet",
+        tablename="paper_sheet",
+        column_name="sheet_key",
+        db_column_name="sheet_key",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -131,13 +131,16 @@ async def test_sheets_are_entered_after_the_close_until_the_result_is_published(
     assert await service.enter_paper(s.ballot_id, second.id, "b 7", ranking) == "confirmed"
     with pytest.raises(service.SheetClosed):
         await service.enter_paper(s.ballot_id, s.council_id, "B7", ranking)
+    with pytest.raises(service.BadSheetRef):
+        await service.enter_paper(s.ballot_id, s.council_id, " - ", ranking)
+    assert [p.sheet_ref for p in await service.paper_sheets(s.ballot_id)] == ["B-7"]  # shown as first typed
     assert await service.enter_paper(s.ballot_id, s.council_id, "B-8", ranking) == "pending"
     count = await counting.count_ballot(s.ballot_id)
     assert count.status == "done" and count.ballots_counted == 1
     with pytest.raises(results.PublishError) as refused:
         await results.publish(s.ballot_id, count.id, "Thank you", s.council_id)
     assert refused.value.code == "sheets_waiting"
-    assert [w.sheet_ref for w in await service.sheets_waiting(s.ballot_id)] == ["B8"]
+    assert [w.sheet_ref for w in await service.sheets_waiting(s.ballot_id)] == ["B-8"]
     assert await service.enter_paper(s.ballot_id, second.id, "B-8", list(reversed(ranking))) == "mismatch"
     with pytest.raises(results.PublishError):
         await results.publish(s.ballot_id, count.id, "Thank you", s.council_id)

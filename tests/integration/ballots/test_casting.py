@@ -139,7 +139,7 @@ async def test_paper_ballots_need_two_matching_entries_by_different_staff(db: En
     assert await service.enter_paper(s.ballot_id, other_staff.id, "A-002", list(reversed(ranking))) == "mismatch"
     assert await service.counted_ballots(s.ballot_id) == [(ranking, 1)]
     flagged = await service.paper_sheets(s.ballot_id, "mismatch")
-    assert [f.sheet_ref for f in flagged] == ["A002"]  # stored normalised (case, spaces, dashes)
+    assert [f.sheet_ref for f in flagged] == ["A-002"]  # shown as first typed
     assert await service.discard_sheet(s.ballot_id, flagged[0].id)
     assert await service.enter_paper(s.ballot_id, third.id, "A-002", ranking) == "pending"
     assert await service.counted_ballots(s.ballot_id, origin="paper") == [(ranking, 1)]
