@@ -22,6 +22,7 @@ from ballots.service import (
     BallotError,
     Ineligible,
     NotOpen,
+    code_batch_allows,
     find_code,
     get_ballot,
     list_ballots,
@@ -63,12 +64,16 @@ async def _open(ballot_id: int, now: dt.datetime) -> BallotView:
     return ballot
 
 
-async def _record(ballot_id: int, by: int, now: dt.datetime, *, account: int | None = None,
+async def _record(ballot: BallotView, by: int, now: dt.datetime, *, account: int | None = None,
                   code: int | None = None) -> None:
     """The participation row and the check-in in one transaction; the participation row's unique
-    index turns the loser of any race into VotedOnline or AlreadyCheckedIn."""
+    index turns the loser of any race into VotedOnline or AlreadyCheckedIn. A code's batch is read
+    in the same transaction, as casting does (a void at the same moment stops one or the other)."""
+    ballot_id = ballot.id
     try:
         async with write_transaction():
+            if code is not None:
+                await code_batch_allows(ballot, code)
             await Participation.insert(Participation(ballot=ballot_id, account=account, access_code=code))
             await BoothCheckIn.insert(BoothCheckIn(ballot=ballot_id, account=account, access_code=code,
                                                    checked_in_by=by, checked_in_on=clock.local_date(now)))
@@ -95,7 +100,7 @@ async def check_in_account(ballot_id: int, email: str, by: int, now: dt.datetime
     standing = await voter_standing(ballot, voter, check_voted=False)
     if standing.kind == INELIGIBLE:
         raise Ineligible(standing.refusal or Refusal.WRONG_NEIGHBORHOOD)
-    await _record(ballot_id, by, current, account=row["id"])
+    await _record(ballot, by, current, account=row["id"])
     return CheckedIn(str(row["display_name"]), age_band(age_in_closing_year(voter.birth_year, ballot.closes_at.year)))
 
 
@@ -108,7 +113,7 @@ async def check_in_code(ballot_id: int, typed: str, by: int, now: dt.datetime | 
     if match is None or match.ballot_id != ballot_id:
         raise UnknownVoter()
     band = batch_service.code_band(ballot, match.batch_status, match.age_min, match.age_max)
-    await _record(ballot_id, by, current, code=match.code_id)
+    await _record(ballot, by, current, code=match.code_id)
     return CheckedIn("code", band)
 
 

@@ -17,7 +17,7 @@ import os
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 import msgspec
@@ -616,14 +616,18 @@ def _sealed_row(keys: sealing.BallotKeys, ballot: BallotView, ranking: list[int]
 
 
 async def _cast(ballot: BallotView, participation: Participation | None, ranking: list[int], origin: str,
-                band: str, now: dt.datetime, voter: tuple[str, int] | None) -> str:
+                band: str, now: dt.datetime, voter: tuple[str, int] | None,
+                first: Callable[[], Awaitable[object]] | None = None) -> str:
     """Write who and what (sealed) in one transaction, and count it in turnout. The unique indexes on
-    participation turn a second attempt, even a simultaneous one, into AlreadyVoted."""
+    participation turn a second attempt, even a simultaneous one, into AlreadyVoted. `first` runs
+    at the start of the transaction (a code's batch check)."""
     receipt = codes.new_receipt()
     keys = await ballot_keys(ballot.id)
     row = _sealed_row(keys, ballot, ranking, origin, band, now, receipt, voter)
     try:
         async with write_transaction():
+            if first is not None:
+                await first()
             if participation is not None:
                 await Participation.insert(participation)
             await SealedBallot.insert(row)
@@ -659,25 +663,34 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
                          now: dt.datetime | None = None) -> str:
     current = _now(now)
     ballot = await _open_ballot(ballot_id, current)
-    # The code's batch, read again at casting: a batch voided (or a window that no longer fits)
-    # since the code was typed stops it here.
-    row = await AccessCode.raw(
-        "SELECT k.status AS status, k.age_min AS age_min, k.age_max AS age_max FROM access_code a "
-        "LEFT JOIN code_batch k ON k.ballot = a.ballot AND k.number = a.batch WHERE a.id = {} AND a.ballot = {}",
-        code_id, ballot_id)
-    if not row:
-        raise NotOpen()
-    if row[0]["status"] == batches.VOIDED:
-        raise CodeVoided()
-    fit = batches.misfit(batches.Window(ballot.age_min, ballot.age_max),
-                         batches.Window(row[0]["age_min"], row[0]["age_max"]))
-    if fit is not None:
-        raise CodeMisfit(fit)
     checked = _checked(ballot, ranking)
     if await code_used(ballot_id, code_id):
         raise AlreadyVoted()
     return await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
-                       checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id))
+                       checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id),
+                       first=lambda: code_batch_allows(ballot, code_id))
+
+
+async def code_batch_allows(ballot: BallotView, code_id: int) -> batches.Window:
+    """The window a code of `ballot` carries, read at the moment it is used, in the caller's
+    transaction: a batch voided (or a window that no longer fits) since the code was typed stops it
+    here. On PostgreSQL the batch row is share-locked, so a void committing at the same moment
+    either waits for this ballot (which then counts, its code having been used first) or stops it;
+    SQLite's IMMEDIATE transactions run one at a time anyway. Raises NotOpen, CodeVoided, CodeMisfit."""
+    lock = "" if is_sqlite(current_engine()) else " FOR SHARE OF k"
+    rows = await AccessCode.raw(
+        "SELECT k.status AS status, k.age_min AS age_min, k.age_max AS age_max FROM access_code a "
+        "JOIN code_batch k ON k.ballot = a.ballot AND k.number = a.batch WHERE a.id = {} AND a.ballot = {}" + lock,
+        code_id, ballot.id)
+    if not rows:
+        raise NotOpen()
+    if rows[0]["status"] == batches.VOIDED:
+        raise CodeVoided()
+    window = batches.Window(rows[0]["age_min"], rows[0]["age_max"])
+    fit = batches.misfit(batches.Window(ballot.age_min, ballot.age_max), window)
+    if fit is not None:
+        raise CodeMisfit(fit)
+    return window
 
 
 class _Found(msgspec.Struct):

@@ -160,3 +160,19 @@ async def test_a_sheet_is_not_printed_once_voting_has_closed(db: Engine) -> None
     await make_codes(s.ballot_id, 2)
     [batch] = await batch_service.batches_of(s.ballot_id, now=NOW + dt.timedelta(days=2))
     assert batch.ballot_state == "closed" and await batch_service.sheet(batch) is None
+
+
+async def test_a_void_at_the_moment_codes_are_used_leaves_every_ballot_either_counted_or_refused(db: Engine) -> None:
+    s = await make_ballot()
+    plain = await make_codes(s.ballot_id, 8, "Festival")
+    matches = [await service.find_code(code) for code in plain]
+    [batch] = await batch_service.batches_of(s.ballot_id)
+    casts = [service.cast_with_code(s.ballot_id, m.code_id, [s.proposals[0]]) for m in matches if m is not None]
+    results = await asyncio.gather(batch_service.void_batch(batch.id, s.council_id, "Stolen"), *casts,
+                                   return_exceptions=True)
+    assert results[0] is None, results[0]
+    cast = [r for r in results[1:] if isinstance(r, str)]
+    assert all(isinstance(r, str | service.CodeVoided) for r in results[1:]), results
+    # Every ballot that got a receipt counts; no refused code left a ballot behind.
+    assert await service.counted_ballots(s.ballot_id) == ([([s.proposals[0]], len(cast))] if cast else [])
+    assert (await batch_service.batches_of(s.ballot_id))[0].used == len(cast)
