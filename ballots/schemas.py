@@ -294,11 +294,3 @@ class PublicCodeEvent(msgspec.Struct, frozen=True):
     partner_name: str
     reason: str = ""
 
-
-class CheckInView(msgspec.Struct, frozen=True):
-    """One booth check-in, for council's and the partner's log: who was checked in (an account's
-    name, or an access code's batch) and by whom, on which day."""
-
-    voter: str
-    by: str
-    on: dt.date
