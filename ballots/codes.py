@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -46,6 +47,18 @@ def new_receipt() -> str:
 def normalize(typed: str) -> str:
     """What was typed, without spaces or dashes, in capitals: 'abcde fgh23' -> 'ABCDEFGH23'."""
     return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+def sheet_ref(typed: str) -> str:
+    """A paper sheet's reference as stored, so that one sheet typed as 'a-12', 'A 12' or 'A12' (or
+    with Arabic-Indic digits) is one sheet: letters in capitals, digits as ASCII, nothing else."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", typed or ""):
+        if ch.isdigit():
+            out.append(str(unicodedata.digit(ch)))
+        elif ch.isalpha():
+            out.append(ch.upper())
+    return "".join(out)
 
 
 def looks_valid(normalized: str, length: int) -> bool:

@@ -1,17 +1,22 @@
 """Demo ballots: an open Riverside ballot, an open city-wide youth ballot (ages 12 to 22), both with
 access codes printed at start-up and ballots of every origin cast, and a closed ballot with 150
-generated ballots (fixed seed) for the counting and results pages."""
+generated ballots (fixed seed) for the counting and results pages. Issue 15: a partner (a youth
+centre) with code batches, a youth event batch whose codes carry the age window, a batch issued
+after opening with a second council member's confirmation, a request waiting for one, a voided
+batch, and booth check-ins (a resident who then cannot vote online)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 
-from ballots import service
-from ballots.schemas import BallotSettings
+from ballots import batch_service, booth_service, service
+from ballots.batches import Window, band_of
+from ballots.schemas import BallotSettings, BatchSpec
 from proposals.tables import BudgetCycle, Proposal
 from server import clock
-from server.demo import DemoContext, DemoStep
+from server.accounts.service import create_user
+from server.demo import DEMO_PASSWORD, DemoContext, DemoStep
 
 SEED = 2025
 CLOSED_BALLOTS = 150
@@ -139,29 +144,75 @@ async def _open_ballots(ctx: DemoContext) -> None:
         voters="verified_codes",
     ), council)
     rng = random.Random(SEED)
-    year = closes.year
+    partner = (await create_user("Eastgate Youth Centre (Partner)", "youthcentre@demo.townsquare.example",
+                                 DEMO_PASSWORD, "Eastgate", 1990, "partner")).id
+    ctx.accounts["youth_centre"] = partner
+    ctx.notes.append(f"  {'partner':<10} {'youthcentre@demo.townsquare.example':<40} Eastgate Youth Centre (Partner)")
+    before = opens - dt.timedelta(days=2)  # batches printed before voting opened need one council member
+    # Who gets which batch: Riverside's library hands out general codes; the youth centre runs a youth
+    # night (ages 12 to 17, the code says so) and a college fair (18 to 22) for the youth ballot.
+    plans = {
+        river_id: [("Riverside library", Window(), None)],
+        youth_id: [("Youth night at Eastgate Youth Centre", Window(12, 17), partner),
+                   ("College fair", Window(18, 22), partner)],
+    }
     for ballot_id, ids, accounts, ages in ((river_id, local, ("resident", "neighbor"), (16, 30, 41, 58, 70, 35)),
                                            (youth_id, everywhere, ("youth",), (13, 15, 16, 17, 19, 21, 14, 18))):
         weights = [rng.uniform(0.5, 3) for _ in ids]
         k = min(3, len(ids))
         for key in accounts:
             await service.cast_online(ballot_id, ctx.accounts[key], _ranking(rng, ids, weights, k))
-        codes = await service.generate_codes(ballot_id, len(ages) + 5, "Demo event")
         ballot = await service.get_ballot(ballot_id)
         assert ballot is not None
-        for code, age in zip(codes, ages, strict=False):
-            match = await service.find_code(code)
-            assert match is not None
-            band = service.code_voter_band(ballot, year - age)
-            await service.cast_with_code(ballot_id, match.code_id, _ranking(rng, ids, weights, k), band)
+        batches = []
+        for name, window, assigned in plans[ballot_id]:
+            fits = [a for a in ages if (window.age_min is None or a >= window.age_min)
+                    and (window.age_max is None or a <= window.age_max)]
+            issued = await batch_service.issue_batch(
+                ballot_id, BatchSpec(name, len(fits) + 5, window.age_min, window.age_max, assigned), council,
+                now=before)
+            batches.append((name, window, issued.codes, fits))
+        for name, window, codes, fits in batches:
+            for code, _age in zip(codes, fits, strict=False):
+                match = await service.find_code(code)
+                assert match is not None
+                await service.cast_with_code(ballot_id, match.code_id, _ranking(rng, ids, weights, k),
+                                             band_of(window))
+            ctx.notes.append(f"Access codes for “{ballot.title}”, {name} (vote at /vote, each works once):")
+            ctx.notes.append("  " + "  ".join(codes[len(fits):]))
         for n in range(1, 4):
             ranking = _ranking(rng, ids, weights, k)
             await service.enter_paper(ballot_id, council, f"DEMO-{n:03d}", ranking, "45-64" if n % 2 else "18-24")
             await service.enter_paper(ballot_id, council2, f"DEMO-{n:03d}", ranking, "45-64" if n % 2 else "18-24")
         await service.enter_paper(ballot_id, council, "DEMO-004", _ranking(rng, ids, weights, k))  # waits
-        ctx.notes.append(f"Access codes for “{ballot.title}” (vote at /vote, each works once):")
-        ctx.notes.append("  " + "  ".join(codes[len(ages):]))
+    await _after_opening(ctx, river_id, youth_id)
     ctx.extra["open_ballot_ids"] = [river_id, youth_id]
+
+
+async def _after_opening(ctx: DemoContext, river_id: int, youth_id: int) -> None:
+    """What happens while voting is open: more codes for the youth centre, asked for by one council
+    member and confirmed by the other (public on the ballot's page); a request waiting for the demo's
+    main council account to confirm; a lost batch voided; booth check-ins by the partner."""
+    council, council2, partner = ctx.accounts["council"], ctx.accounts["council2"], ctx.accounts["youth_centre"]
+    more = await batch_service.issue_batch(youth_id, BatchSpec("Youth night, second evening", 20, 12, 17, partner),
+                                           council)
+    await batch_service.confirm_batch(more.batch_id, council2)
+    await batch_service.issue_batch(river_id, BatchSpec("Riverside market stall", 30), council2)
+    lost = await batch_service.issue_batch(youth_id, BatchSpec("Skate park event", 10, 12, 17, partner), council2)
+    await batch_service.confirm_batch(lost.batch_id, council)
+    await batch_service.void_batch(lost.batch_id, council, "The sheet was lost at the skate park before the event.")
+    # A Riverside resident checked in at the youth centre's booth: a paper sheet was their vote, so
+    # signing in and voting online is refused.
+    booth_voter = (await create_user("Rosa Delgado", "rosa@demo.townsquare.example", DEMO_PASSWORD, "Riverside",
+                                     1972, "resident")).id
+    ctx.accounts["booth_voter"] = booth_voter
+    await booth_service.check_in_account(river_id, "rosa@demo.townsquare.example", partner)
+    ctx.notes.append(f"  {'resident':<10} {'rosa@demo.townsquare.example':<40} Rosa Delgado (voted on paper at "
+                     "a booth: online voting is refused)")
+    youth_code = (await batch_service.confirm_batch(
+        (await batch_service.issue_batch(youth_id, BatchSpec("Booth slips", 1, 12, 17, partner), council)).batch_id,
+        council2))[0]
+    await booth_service.check_in_code(youth_id, youth_code, partner)
 
 
 async def _closed_ballot(ctx: DemoContext) -> None:
@@ -182,7 +233,8 @@ async def _closed_ballot(ctx: DemoContext) -> None:
     camp_a = [5, 4, 1, 1, 6, 0.5, 0.5, 2]
     camp_b = [0.5, 1, 4, 1, 0.3, 5, 5, 2]
     bands = ["18-24", "25-44", "25-44", "45-64", "65+", "12-17", ""]
-    codes = await service.generate_codes(ballot_id, CLOSED_BALLOTS, "Old Town events")
+    codes = (await batch_service.issue_batch(ballot_id, BatchSpec("Old Town events", CLOSED_BALLOTS),
+                                             ctx.accounts["council"], now=opens - dt.timedelta(days=2))).codes
     staff = (ctx.accounts["council"], ctx.accounts["council2"])
     for n in range(CLOSED_BALLOTS):
         ranking = _ranking(rng, ids, camp_a if rng.random() < 0.6 else camp_b, 4)

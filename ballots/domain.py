@@ -32,6 +32,8 @@ def manifest() -> Domain:
         navigation=[
             NavItem("/ballots", N_("Vote"), order=30),
             NavItem("/council/ballots", N_("Manage ballots"), order=80, roles=("council",)),
+            NavItem("/partner/batches", N_("Access codes"), order=81, roles=("partner",)),
+            NavItem("/booth", N_("Polling booth"), order=82, roles=("partner", "council")),
         ],
         home_sections=[home.open_ballots_section],
         # Every server process checks; the unique index on count runs makes sure only one of them counts.
@@ -50,8 +52,10 @@ def manifest() -> Domain:
             # Participation as an indicator, from turnout counts (server/measures.py).
             *(Kind("indicator_source", name, spec) for name, spec in measures.SOURCES.items()),
         ],
-        # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers/voting.py).
-        rate_limiters={"code_entry": Limiter(10, 600)},
+        # Failed access-code entries per client address: 10 per 10 minutes free, then each try waits
+        # longer (a Throttle, server/throttle.py: no lockout of a school). Per typed code: 5 failed
+        # tries per 10 minutes, then that code is refused for a while (ballots/controllers/voting.py).
+        rate_limiters={"code_entry": Limiter(10, 600), "code_attempts": Limiter(5, 600)},
         commands=COMMANDS,
         stylesheets=["css/ballots.css"],
     )

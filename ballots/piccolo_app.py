@@ -7,7 +7,9 @@ from ballots.tables import (
     Ballot,
     BallotCandidate,
     BallotChange,
+    BoothCheckIn,
     CastBallot,
+    CodeBatch,
     PaperSheet,
     Participation,
     SealedBallot,
@@ -18,7 +20,7 @@ APP_CONFIG = AppConfig(
     app_name="ballots",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=[Ballot, BallotCandidate, BallotChange, AccessCode, Participation, CastBallot, PaperSheet,
-                   SealedBallot, TurnoutCount],
+                   SealedBallot, TurnoutCount, CodeBatch, BoothCheckIn],
     migration_dependencies=["server.piccolo_app", "proposals.piccolo_app"],
     commands=[],
 )

@@ -267,3 +267,59 @@ def parse_settings(
                        opens_at, closes_at, rule, candidate_ids, decided_after, voters),
         errors,
     )
+
+
+class BatchSpec(msgspec.Struct, frozen=True):
+    """A batch of access codes council asks for (ballots/batches.py has its rules)."""
+
+    name: str
+    quantity: int
+    age_min: int | None = None
+    age_max: int | None = None
+    partner_id: int | None = None
+
+
+class BatchView(msgspec.Struct, frozen=True):
+    """A batch as council and its partner see it: counts only, never who voted or how."""
+
+    id: int
+    ballot_id: int
+    ballot_title: str
+    ballot_state: str
+    number: int
+    name: str
+    quantity: int
+    used: int
+    age_min: int | None
+    age_max: int | None
+    partner_id: int | None
+    partner_name: str
+    status: str  # requested, issued, voided, refused (ballots/batches.py)
+    after_opening: bool
+    requested_by_id: int | None
+    requested_by: str
+    requested_at: dt.datetime
+    confirmed_by: str
+    issued_at: dt.datetime | None
+    voided_by: str
+    voided_at: dt.datetime | None
+    void_reason: str
+    fits: bool  # its age window lies inside the ballot's (else its codes cannot vote)
+
+    @property
+    def has_window(self) -> bool:
+        return self.age_min is not None or self.age_max is not None
+
+
+class PublicCodeEvent(msgspec.Struct, frozen=True):
+    """What the public record of a ballot's access codes says: codes issued after voting opened
+    (with both council members' confirmation), and batches voided."""
+
+    kind: str  # issued_after_opening, voided
+    at: dt.datetime
+    batch_number: int
+    batch_name: str
+    quantity: int
+    partner_name: str
+    reason: str = ""
+

@@ -17,14 +17,14 @@ import os
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 import msgspec
 from msgspec.json import encode as encode_json
 from piccolo.query.functions.aggregate import Count
 
-from ballots import codes, open_cache, sealing
+from ballots import batches, codes, open_cache, sealing
 from ballots.eligibility import (
     AGE_BANDS,
     Refusal,
@@ -32,7 +32,6 @@ from ballots.eligibility import (
     accepts_codes,
     age_band,
     age_in_closing_year,
-    check_age,
     check_voter,
 )
 from ballots.ranking import check_ranking
@@ -142,6 +141,22 @@ class SameStaff(BallotError):
 
 class SheetClosed(BallotError):
     """The sheet is already confirmed, or flagged for review."""
+
+
+class BadSheetRef(BallotError):
+    """A sheet reference with no letter or digit in it."""
+
+
+class CodeVoided(BallotError):
+    """The code's batch was voided (lost or stolen): its unused codes no longer vote."""
+
+
+class CodeMisfit(BallotError):
+    """The code's batch carries an age window outside the ballot's (ballots/batches.py)."""
+
+    def __init__(self, misfit: batches.Misfit) -> None:
+        super().__init__(misfit.value)
+        self.misfit = misfit
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -528,29 +543,14 @@ async def code_used(ballot_id: int, code_id: int) -> bool:
 # Access codes -------------------------------------------------------------------------------------
 
 
-async def generate_codes(ballot_id: int, count: int, label: str = "") -> list[str]:
-    """A batch of new single-use codes; the plain codes are returned once and never stored."""
-    if not 1 <= count <= MAX_CODES_PER_BATCH:
-        raise ValueError(f"count must be between 1 and {MAX_CODES_PER_BATCH}")
-    async with write_transaction():
-        row = await Ballot.select(Ballot.salt).where(Ballot.id == ballot_id).first()
-        if row is None:
-            raise BallotError("no such ballot")
-        last = await AccessCode.select(AccessCode.batch).where(AccessCode.ballot == ballot_id).order_by(
-            AccessCode.batch, ascending=False).first()
-        batch = (last["batch"] + 1) if last else 1
-        plain = [codes.new_code() for _ in range(count)]
-        await AccessCode.insert(*[
-            AccessCode(ballot=ballot_id, code_hash=codes.digest(row["salt"], c), batch=batch, label=label)
-            for c in plain
-        ])
-    return plain
-
-
 class CodeMatch(msgspec.Struct, frozen=True):
     ballot_id: int
     code_id: int
     used: bool
+    # Its batch (ballots/batches.py): voided or not, and the age window the code carries.
+    batch_status: str = "issued"
+    age_min: int | None = None
+    age_max: int | None = None
 
 
 async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | None:
@@ -567,14 +567,17 @@ async def find_code(typed: str, now: dt.datetime | None = None) -> CodeMatch | N
     # The code and whether it was used, in one statement (a code belongs to one ballot, and
     # participation is unique per ballot and code, so the join gives at most one row).
     rows = await AccessCode.raw(
-        "SELECT a.id AS id, a.ballot AS ballot, p.id AS used FROM access_code a "
+        "SELECT a.id AS id, a.ballot AS ballot, p.id AS used, k.status AS status, k.age_min AS age_min, "
+        "k.age_max AS age_max FROM access_code a "
         "LEFT JOIN participation p ON p.access_code = a.id AND p.ballot = a.ballot "
+        "LEFT JOIN code_batch k ON k.ballot = a.ballot AND k.number = a.batch "
         f"WHERE a.code_hash IN ({', '.join('{}' for _ in hashes)})",
         *hashes,
     )
     if not rows:
         return None
-    return CodeMatch(rows[0]["ballot"], rows[0]["id"], rows[0]["used"] is not None)
+    r = rows[0]
+    return CodeMatch(r["ballot"], r["id"], r["used"] is not None, r["status"] or "issued", r["age_min"], r["age_max"])
 
 
 async def _unclosed_ballots(at: dt.datetime | None) -> list[dict[str, object]]:
@@ -587,17 +590,6 @@ async def _unclosed_ballots(at: dt.datetime | None) -> list[dict[str, object]]:
         Ballot.closes_at > _now(at))
     if at is None:
         open_cache.store_unclosed(engine, rows)
-    return rows
-
-
-async def code_batches(ballot_id: int) -> list[dict[str, object]]:
-    """Per batch: how many codes, and how many were used (counts only)."""
-    rows = await AccessCode.raw(
-        "SELECT a.batch AS batch, MAX(a.label) AS label, COUNT(*) AS codes, COUNT(p.id) AS used "
-        "FROM access_code a LEFT JOIN participation p ON p.access_code = a.id "
-        "WHERE a.ballot = {} GROUP BY a.batch ORDER BY a.batch",
-        ballot_id,
-    )
     return rows
 
 
@@ -694,14 +686,18 @@ def _sealed_row(keys: sealing.BallotKeys, ballot: BallotView, ranking: list[int]
 
 
 async def _cast(ballot: BallotView, participation: Participation | None, ranking: list[int], origin: str,
-                band: str, now: dt.datetime, voter: tuple[str, int] | None) -> str:
+                band: str, now: dt.datetime, voter: tuple[str, int] | None,
+                first: Callable[[], Awaitable[object]] | None = None) -> str:
     """Write who and what (sealed) in one transaction, and count it in turnout. The unique indexes on
-    participation turn a second attempt, even a simultaneous one, into AlreadyVoted."""
+    participation turn a second attempt, even a simultaneous one, into AlreadyVoted. `first` runs
+    at the start of the transaction (a code's batch check)."""
     receipt = codes.new_receipt()
     keys = await ballot_keys(ballot.id)
     row = _sealed_row(keys, ballot, ranking, origin, band, now, receipt, voter)
     try:
         async with write_transaction():
+            if first is not None:
+                await first()
             if participation is not None:
                 await Participation.insert(participation)
             await SealedBallot.insert(row)
@@ -735,22 +731,6 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
                        checked, "online", band, current, ("account", account_id))
 
 
-def code_voter_band(ballot: BallotView, birth_year: int | None) -> str:
-    """The age band of a code voter from the birth year they gave; raises Ineligible outside the
-    ballot's age window (a code is for one ballot, so only age is checked), or on a ballot that
-    takes no access codes."""
-    if not accepts_codes(rules_of(ballot)):
-        raise Ineligible(Refusal.NO_CODES)
-    if birth_year is None:
-        if ballot.has_age_window:
-            raise Ineligible(Refusal.TOO_YOUNG)
-        return ""
-    refusal = check_age(rules_of(ballot), birth_year)
-    if refusal is not None:
-        raise Ineligible(refusal)
-    return age_band(age_in_closing_year(birth_year, ballot.closes_at.year))
-
-
 async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], band: str = "",
                          now: dt.datetime | None = None) -> str:
     current = _now(now)
@@ -769,7 +749,30 @@ async def cast_with_code(ballot_id: int, code_id: int, ranking: Sequence[int], b
     if code[0]["used"] is not None:
         raise AlreadyVoted()
     return await _cast(ballot, Participation(ballot=ballot_id, access_code=code_id),
-                       checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id))
+                       checked, "code", band if band in {b[0] for b in AGE_BANDS} else "", current, ("code", code_id),
+                       first=lambda: code_batch_allows(ballot, code_id))
+
+
+async def code_batch_allows(ballot: BallotView, code_id: int) -> batches.Window:
+    """The window a code of `ballot` carries, read at the moment it is used, in the caller's
+    transaction: a batch voided (or a window that no longer fits) since the code was typed stops it
+    here. On PostgreSQL the batch row is share-locked, so a void committing at the same moment
+    either waits for this ballot (which then counts, its code having been used first) or stops it;
+    SQLite's IMMEDIATE transactions run one at a time anyway. Raises NotOpen, CodeVoided, CodeMisfit."""
+    lock = "" if is_sqlite(current_engine()) else " FOR SHARE OF k"
+    rows = await AccessCode.raw(
+        "SELECT k.status AS status, k.age_min AS age_min, k.age_max AS age_max FROM access_code a "
+        "JOIN code_batch k ON k.ballot = a.ballot AND k.number = a.batch WHERE a.id = {} AND a.ballot = {}" + lock,
+        code_id, ballot.id)
+    if not rows:
+        raise NotOpen()
+    if rows[0]["status"] == batches.VOIDED:
+        raise CodeVoided()
+    window = batches.Window(rows[0]["age_min"], rows[0]["age_max"])
+    fit = batches.misfit(batches.Window(ballot.age_min, ballot.age_max), window)
+    if fit is not None:
+        raise CodeMisfit(fit)
+    return window
 
 
 class _Found(msgspec.Struct):
@@ -911,19 +914,31 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
                       now: dt.datetime | None = None) -> str:
     """Enter a paper ballot. The first entry of a sheet waits ("pending"); a second entry by another
     staff member confirms it when the ranking and age band agree ("confirmed": the ballot now counts)
-    or flags it ("mismatch") for review. Raises SameStaff, SheetClosed, InvalidRanking, NotOpen."""
+    or flags it ("mismatch") for review. Sheets are accepted while voting is open and, once it has
+    closed, until the result is published: sheets from a booth arrive after the close. A sheet is
+    found by its normalised reference (codes.sheet_ref), so one sheet cannot count twice under two
+    spellings; the reference is shown as first typed.
+    A sheet confirmed after the close is sealed like any other; the counting job writes it out
+    (`unseal`) and counts again. Raises SameStaff, SheetClosed, InvalidRanking, NotOpen."""
     current = _now(now)
-    ballot = await _open_ballot(ballot_id, current)
+    ballot = await get_ballot(ballot_id, current)
+    if ballot is None or ballot.state == "upcoming":
+        raise NotOpen()
     checked = _checked(ballot, ranking)
     band = band if band in {b[0] for b in AGE_BANDS} else ""
+    sheet_key = codes.sheet_ref(sheet_ref)
+    if not sheet_key:
+        raise BadSheetRef()
     keys = await ballot_keys(ballot_id)
     try:
         async with write_transaction():
+            if ballot.state == "closed" and await _published(ballot_id):
+                raise NotOpen()
             sheet = await PaperSheet.select().where(
-                (PaperSheet.ballot == ballot_id) & (PaperSheet.sheet_ref == sheet_ref)
+                (PaperSheet.ballot == ballot_id) & (PaperSheet.sheet_key == sheet_key)
             ).first()
             if sheet is None:
-                await PaperSheet.insert(PaperSheet(ballot=ballot_id, sheet_ref=sheet_ref,
+                await PaperSheet.insert(PaperSheet(ballot=ballot_id, sheet_ref=sheet_ref, sheet_key=sheet_key,
                                                    first_ranking=json.dumps(checked), first_age_band=band,
                                                    first_by=staff_id))
                 return "pending"
@@ -950,6 +965,19 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
         if is_unique_violation(exc):  # two first entries of one sheet at the same moment
             raise SheetClosed() from exc
         raise
+
+
+async def _published(ballot_id: int) -> bool:
+    # ballots/results builds on this module, so its table is read here without importing its service.
+    from ballots.results.tables import ResultPublication
+
+    return await ResultPublication.exists().where(ResultPublication.ballot == ballot_id)
+
+
+async def sheets_waiting(ballot_id: int) -> list[PaperSheetView]:
+    """Sheets that stop a result from being published: waiting for their second entry, or entered
+    twice differently (both must be resolved, or the published count would leave ballots out)."""
+    return [s for s in await paper_sheets(ballot_id) if s.status in ("pending", "mismatch")]
 
 
 async def paper_sheets(ballot_id: int, status: str | None = None) -> list[PaperSheetView]:

@@ -132,10 +132,13 @@ class TurnoutCount(Table):
 class PaperSheet(Table):
     """A paper ballot being typed in: the first entry waits until a second staff member enters the
     same sheet; equal rankings confirm it (and create its CastBallot), different ones flag it.
-    `status`: pending, confirmed, mismatch. One row per (ballot, sheet reference)."""
+    `status`: pending, confirmed, mismatch. One row per (ballot, sheet reference) and per (ballot,
+    `sheet_key`): the reference as first typed is shown, the key (ballots/codes.py `sheet_ref`: case,
+    spaces and dashes ignored) is what makes "a-12" and "A 12" one sheet."""
 
     ballot = ForeignKey(references=Ballot, null=False)
     sheet_ref = Varchar(length=40, null=False)
+    sheet_key = Varchar(length=40, default="", null=False)
     first_ranking = JSON(default="[]")
     first_age_band = Varchar(length=10, default="")
     first_by = ForeignKey(references=Account, null=False)
@@ -144,3 +147,43 @@ class PaperSheet(Table):
     second_by = ForeignKey(references=Account, null=True, default=None)
     status = Varchar(length=10, default="pending", null=False)
     entered_at = Timestamptz(default=TimestamptzNow())
+
+
+class CodeBatch(Table):
+    """A batch of access codes for one ballot (`number` is AccessCode.batch): its name, how many,
+    the age window its codes carry (ballots/batches.py), the partner who hands them out, who issued
+    it and when. After voting opens a batch is first `requested` and gets its codes only when a second
+    council member confirms (`confirmed_by`); such batches are public (`after_opening`). A `voided`
+    batch's unused codes stop working, publicly. `sheet` keeps the plain codes for printing, sealed
+    under a key derived from SECRET_KEY. Unique on (ballot, number)."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    number = Integer(null=False)
+    name = Varchar(length=120, default="")
+    quantity = Integer(null=False)
+    age_min = Integer(null=True, default=None)
+    age_max = Integer(null=True, default=None)
+    partner = ForeignKey(references=Account, null=True, default=None)
+    status = Varchar(length=10, default="issued", null=False)
+    after_opening = Boolean(default=False, null=False)
+    requested_by = ForeignKey(references=Account, null=True, default=None)
+    requested_at = Timestamptz(default=TimestamptzNow())
+    confirmed_by = ForeignKey(references=Account, null=True, default=None)
+    issued_at = Timestamptz(null=True, default=None)
+    voided_by = ForeignKey(references=Account, null=True, default=None)
+    voided_at = Timestamptz(null=True, default=None)
+    void_reason = Varchar(length=200, default="")
+    sheet = Bytea(default=b"")
+
+
+class BoothCheckIn(Table):
+    """A voter checked in at a polling booth, who is handed a paper sheet: written in the same
+    transaction as their Participation row (so online voting is refused afterwards, and a voter who
+    voted online is refused a sheet). Who checked them in (council or a partner) and the day only:
+    no time and no sheet reference, so nothing pairs a check-in with the sheet typed in later."""
+
+    ballot = ForeignKey(references=Ballot, null=False)
+    account = ForeignKey(references=Account, null=True, default=None)
+    access_code = ForeignKey(references=AccessCode, null=True, default=None)
+    checked_in_by = ForeignKey(references=Account, null=False)
+    checked_in_on = Date(null=False)

@@ -20,8 +20,8 @@ import httpx
 
 
 async def setup_cast(voters: int) -> dict[str, object]:
-    from ballots import service
-    from ballots.schemas import BallotSettings
+    from ballots import batch_service, service
+    from ballots.schemas import BallotSettings, BatchSpec
     from proposals.tables import BudgetCycle, Proposal
     from server.accounts.tables import Account
     from server.database import bind_engine, engine_from_url
@@ -55,7 +55,9 @@ async def setup_cast(voters: int) -> dict[str, object]:
     ), council)
     codes: list[str] = []
     while len(codes) < voters:
-        codes += await service.generate_codes(ballot_id, min(service.MAX_CODES_PER_BATCH, voters - len(codes)))
+        # Printed before voting opened: one council member issues them (ballots/batch_service.py).
+        codes += (await batch_service.issue_batch(ballot_id, BatchSpec("Load test", min(
+            service.MAX_CODES_PER_BATCH, voters - len(codes))), council, now=now - dt.timedelta(minutes=2))).codes
     return {"ballot_id": ballot_id, "codes": codes, "candidates": candidates, "max_ranks": 3}
 
 

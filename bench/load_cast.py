@@ -82,8 +82,8 @@ async def close_engine(engine: object) -> None:
 async def set_up_data(database_url: str, voters: int, ranks: int) -> dict[str, object]:
     """A cycle with feasible proposals, an open ballot over them and `voters` access codes; plus
     submitted proposals so the list page has content. Through the services, as the council would."""
-    from ballots import service
-    from ballots.schemas import BallotSettings
+    from ballots import batch_service, service
+    from ballots.schemas import BallotSettings, BatchSpec
     from proposals.tables import BudgetCycle, Proposal
     from server.accounts.schemas import SignUp
     from server.accounts.service import sign_up
@@ -124,7 +124,9 @@ async def set_up_data(database_url: str, voters: int, ranks: int) -> dict[str, o
     ), council.id)
     codes: list[str] = []
     while len(codes) < voters:
-        codes += await service.generate_codes(ballot_id, min(service.MAX_CODES_PER_BATCH, voters - len(codes)))
+        # Printed before voting opened: one council member issues them (ballots/batch_service.py).
+        codes += (await batch_service.issue_batch(ballot_id, BatchSpec("Load test", min(
+            service.MAX_CODES_PER_BATCH, voters - len(codes))), council.id, now=now - dt.timedelta(minutes=2))).codes
     await close_engine(engine)
     return {"ballot_id": ballot_id, "codes": codes, "candidates": candidates, "max_ranks": ranks}
 

@@ -38,6 +38,7 @@ from server.settings import Settings, load_settings
 from server.stores.database_store import DatabaseStore
 from server.stores.ratelimit import CounterBackend, DatabaseCounters, RateLimiter, RedisCounters
 from server.templating import STATIC_DIR, template_config
+from server.throttle import Throttle
 
 SESSION_MAX_AGE = 14 * 24 * 3600
 
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     session_store, counters = _stores(settings)
     throttles = Throttles(
         sign_in_account=RateLimiter(counters, SIGN_IN_FAILURES_PER_ACCOUNT, 60),
-        sign_in_client=RateLimiter(counters, SIGN_IN_FAILURES_PER_CLIENT, 60),
+        # Per address: no lockout (a whole school signs in from one), failures past the allowance wait.
+        sign_in_client=Throttle(counters, SIGN_IN_FAILURES_PER_CLIENT, 600),
         sign_up_client=RateLimiter(counters, 10, 3600),
         sign_up_account=RateLimiter(counters, 5, 3600),
         reset_client=RateLimiter(counters, 10, 3600),
@@ -136,7 +138,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
                      "mailer": mailer, "site_url": site_url,
                      "engine": engine,
                      # The domains' rate limiters, each under the name its manifest gives it.
-                     **{name: RateLimiter(counters, limiter.limit, limiter.window_seconds)
+                     # Each is also a Throttle: past its limit, failures slow the address down.
+                     **{name: Throttle(counters, limiter.limit, limiter.window_seconds)
                         for name, limiter in domains.rate_limiters.items()}}),
         openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema",
                                      render_plugins=API_DOCS_RENDER_PLUGINS),

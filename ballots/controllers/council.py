@@ -14,12 +14,12 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from ballots import service
+from ballots import batch_service, batches, booth_service, service
 from ballots.controllers.voting import NO_STORE, load_ballot, ranking_from_form
 from ballots.counting import service as counting
 from ballots.eligibility import AGE_BANDS, VOTER_LABELS
 from ballots.results import service as results
-from ballots.schemas import RULES, BallotView, parse_datetime, parse_settings
+from ballots.schemas import RULES, BallotView, BatchSpec, parse_datetime, parse_settings
 from server import clock, forms
 from server.guards import requires_council
 from server.i18n import fmt_date
@@ -41,6 +41,44 @@ def settings_form(ballot: BallotView) -> dict[str, Any]:
         "decided_after": "" if ballot.decided_after is None else str(ballot.decided_after),
         "voters": ballot.voters,
     }
+
+
+def batch_error(exc: batch_service.BadBatch, ballot: BallotView) -> str:
+    """Why a batch cannot be issued, in the council's language."""
+    if exc.problem == "misfit":
+        if exc.misfit is batches.Misfit.NO_WINDOW:
+            return _("This ballot has an age limit, so its codes must carry one too: give the batch an age window "
+                     "within the ballot's (%(window)s).", window=age_window_text(ballot.age_min, ballot.age_max))
+        return _("The batch's ages must lie within the ballot's (%(window)s): a code cannot let anyone vote who "
+                 "could not vote otherwise.", window=age_window_text(ballot.age_min, ballot.age_max))
+    if exc.problem == "order":
+        return _("The youngest age must not be above the oldest age.")
+    if exc.problem == "not_partner":
+        return _("Please choose one of the partners listed.")
+    return _("Please enter a number between 1 and %(n)s.", n=service.MAX_CODES_PER_BATCH)
+
+
+def age_window_text(age_min: int | None, age_max: int | None) -> str:
+    if age_min is not None and age_max is not None:
+        return _("ages %(low)s to %(high)s", low=age_min, high=age_max)
+    if age_min is not None:
+        return _("%(low)s and older", low=age_min)
+    if age_max is not None:
+        return _("%(high)s and younger", high=age_max)
+    return _("any age")
+
+
+def code_sheet(ballot: BallotView, plain: list[str], label: str, csv_file: bool) -> Template | Response[str]:
+    """The printable sheet of a batch's codes, or the same as a CSV file."""
+    if csv_file:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["ballot", "code", "label"])
+        writer.writerows([ballot.title, code, label] for code in plain)
+        return Response(out.getvalue(), media_type="text/csv", headers={
+            **NO_STORE, "Content-Disposition": f'attachment; filename="ballot-{ballot.id}-codes.csv"'})
+    return Template("ballots/council/codes.html", headers=NO_STORE,
+                    context={"ballot": ballot, "codes": plain, "label": label})
 
 
 def one_fund_errors(exc: service.BallotError) -> forms.Errors:
@@ -143,7 +181,9 @@ class CouncilBallotController(Controller):
                            status: int = 200) -> Template:
         return Template("ballots/council/manage.html", status_code=status, context={
             "ballot": ballot, "changes": await service.changes(ballot.id),
-            "batches": await service.code_batches(ballot.id), "turnout": await service.turnout(ballot.id),
+            "batches": await batch_service.batches_of(ballot.id),
+            "partner_options": [(str(p["id"]), p["display_name"]) for p in await batch_service.partners()],
+            "check_ins": await booth_service.check_ins_by_staff(ballot.id), "turnout": await service.turnout(ballot.id),
             "sheets": await service.paper_sheets(ballot.id),
             # What to do next once voting has closed: count, publish, or correct.
             "count": await counting.latest_count(ballot.id) if ballot.state == "closed" else None,
@@ -209,23 +249,32 @@ class CouncilBallotController(Controller):
 
     @post("/{ballot_id:int}/codes", name="ballots.controllers.council.codes")
     async def codes(self, request: Request[Any, Any, Any], ballot_id: FromPath[int]) -> Template | Response[str]:
+        """Issue a batch (before voting opens), or request one (once open: another council member
+        confirms it)."""
         ballot = await load_ballot(ballot_id)
         form = await forms.read_form(request)
         errors: forms.Errors = {}
         count = forms.integer(form, "count", errors, minimum=1, maximum=service.MAX_CODES_PER_BATCH)
         label = forms.text(form, "label", errors, max_length=120, required=False)
-        if errors or count is None:
-            return await self._manage_page(ballot, form, errors, status=400)
-        plain = await service.generate_codes(ballot_id, count, label)
-        if form.get("format") == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["ballot", "code", "label"])
-            writer.writerows([ballot.title, code, label] for code in plain)
-            return Response(out.getvalue(), media_type="text/csv", headers={
-                **NO_STORE, "Content-Disposition": f'attachment; filename="ballot-{ballot_id}-codes.csv"'})
-        return Template("ballots/council/codes.html", headers=NO_STORE,
-                        context={"ballot": ballot, "codes": plain, "label": label})
+        age_min = forms.integer(form, "age_min", errors, required=False, minimum=0, maximum=batches.MAX_AGE)
+        age_max = forms.integer(form, "age_max", errors, required=False, minimum=0, maximum=batches.MAX_AGE)
+        partner = forms.choice(form, "partner", errors, [str(p["id"]) for p in await batch_service.partners()],
+                               required=False)
+        if not errors and count is not None:
+            spec = BatchSpec(label, count, age_min, age_max, int(partner) if partner else None)
+            try:
+                issued = await batch_service.issue_batch(ballot_id, spec, request.user.id)
+            except batch_service.BadBatch as exc:
+                errors[exc.field] = batch_error(exc, ballot)
+            except service.NotOpen:
+                errors["count"] = _("Voting on this ballot has closed: no more codes can be issued.")
+            else:
+                if issued.status == batches.REQUESTED:
+                    flash(request, _("Voting is open, so these codes need a second council member: they are made "
+                                     "once another council member confirms the request below."), "success")
+                    return see_other(f"/council/ballots/{ballot_id}#codes-title")
+                return code_sheet(ballot, issued.codes, label, form.get("format") == "csv")
+        return await self._manage_page(ballot, form, errors, status=400)
 
     async def _paper_page(self, ballot: BallotView, form: dict[str, Any], errors: forms.Errors,
                           status: int = 200) -> Template:
@@ -257,8 +306,12 @@ class CouncilBallotController(Controller):
                                         "staff member.")
             except service.SheetClosed:
                 errors["sheet_ref"] = _("This sheet is already confirmed or waiting for review.")
+            except service.BadSheetRef:
+                errors["sheet_ref"] = _("Please write the sheet's number as printed on it, with its letters and "
+                                        "digits.")
             except service.NotOpen:
-                errors["form"] = _("Paper ballots can be entered only while voting is open.")
+                errors["form"] = _("Paper ballots can be entered while voting is open and, once it has closed, until "
+                                   "the result is published.")
             else:
                 messages = {
                     "pending": _("Sheet %(ref)s entered. It counts once another staff member enters it the same way.",

@@ -14,13 +14,14 @@ from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
-from ballots import code_cookie, service
-from ballots.eligibility import Refusal, verification_paths
+from ballots import batch_service, batches, booth_service, code_cookie, codes, service
+from ballots.eligibility import Refusal, accepts_codes, verification_paths
 from ballots.ranking import apply_operation, check_ranking, parse_ids
 from ballots.schemas import BallotView
 from server import forms
 from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
+from server.throttle import Throttle
 from server.verification import paths
 from server.web import client_id, is_htmx, see_other
 
@@ -58,14 +59,29 @@ def refusal_text(refusal: Refusal, ballot: BallotView) -> str:
     if refusal is Refusal.WRONG_NEIGHBORHOOD:
         return _("This ballot is for residents of %(name)s. Your account is registered in another neighborhood.",
                  name=ballot.neighborhood_name or "")
+    return who_may_vote_text(ballot)
+
+
+def who_may_vote_text(ballot: BallotView) -> str:
+    """The ballot's age window in one sentence (empty without one)."""
     year = ballot.closes_at.year
-    if ballot.age_max is None:
+    if ballot.age_min is not None and ballot.age_max is not None:
+        return _("This ballot is for people aged %(low)s to %(high)s in %(year)s.", low=ballot.age_min,
+                 high=ballot.age_max, year=year)
+    if ballot.age_min is not None:
         return _("This ballot is for people who are %(low)s or older in %(year)s.", low=ballot.age_min, year=year)
-    if ballot.age_min is None:
+    if ballot.age_max is not None:
         return _("This ballot is for people who are %(high)s or younger in %(year)s.", high=ballot.age_max,
                  year=year)
-    return _("This ballot is for people aged %(low)s to %(high)s in %(year)s.", low=ballot.age_min,
-             high=ballot.age_max, year=year)
+    return ""
+
+
+async def already_voted(ballot: BallotView, voter: tuple[str, int] | None, status: int = 409) -> Template:
+    """The page for someone whose ballot is recorded; it says so when they were checked in at a booth
+    (their paper sheet is their vote), and why they cannot vote online."""
+    on_paper = voter is not None and await booth_service.voted_on_paper(ballot.id, voter)
+    return Template("ballots/already_voted.html", context={"ballot": ballot, "on_paper": on_paper},
+                    status_code=status)
 
 
 def code_session(request: Request[Any, Any, Any], ballot_id: int) -> dict[str, Any] | None:
@@ -210,8 +226,13 @@ class BallotController(Controller):
         ballot = await load_ballot(ballot_id, cached=True)
         from ballots.results.service import is_published  # results build on this module
 
+        status = await voter_status(request, ballot)
+        voter = voter_of(request, ballot_id)
         return Template("ballots/detail.html", context={
-            "ballot": ballot, "status": await voter_status(request, ballot),
+            "ballot": ballot, "status": status,
+            "on_paper": status.kind == "voted" and voter is not None
+            and await booth_service.voted_on_paper(ballot_id, voter),
+            "code_events": await batch_service.public_record(ballot_id) if ballot.state != "upcoming" else [],
             "published": ballot.state == "closed" and await is_published(ballot_id),
             "turnout": await service.turnout(ballot_id),
         })
@@ -236,7 +257,7 @@ class BallotController(Controller):
         if status.kind == "sign_in":
             return see_other(f"/signin?next=/ballots/{ballot.id}/vote")
         if status.kind == "voted":
-            return Template("ballots/already_voted.html", context={"ballot": ballot}, status_code=409)
+            return await already_voted(ballot, voter_of(request, ballot.id))
         if status.kind == "ineligible":
             return Template("ballots/not_eligible.html", context={"ballot": ballot, "message": status.message},
                             status_code=403)
@@ -318,10 +339,13 @@ class BallotController(Controller):
         except service.InvalidRanking as exc:
             return self._vote_page(request, ballot, ranking, errors=exc.messages, receipt=old_receipt, status=400)
         except service.AlreadyVoted:
-            return clear_code_session(request, Template("ballots/already_voted.html", context={"ballot": ballot},
-                                                        status_code=409))
+            return clear_code_session(request, await already_voted(ballot, voter_of(request, ballot_id)))
         except (service.UnknownReceipt, service.NotYourBallot):
             return not_replaceable(request)
+        except (service.CodeVoided, service.CodeMisfit):
+            flash(request, _("This access code no longer votes on this ballot: its batch was withdrawn or is for "
+                             "another age group."), "error")
+            return clear_code_session(request, see_other(f"/ballots/{ballot_id}"))
         except (service.NotOpen, service.Ineligible):
             flash(request, _("Voting on this ballot is not open."), "error")
             return see_other(f"/ballots/{ballot_id}")
@@ -377,11 +401,11 @@ class BallotController(Controller):
         if form.get("code", "").strip() and request.user is None:
             # A code voter proves it is their ballot with the code it was cast with (used, so it
             # cannot cast again); entry is limited like the code page's.
-            limiter: RateLimiter = request.app.state.code_entry
-            bucket = f"code:client:{client_id(request)}"
-            match = None if await limiter.exhausted(bucket) else await service.find_code(form["code"])
+            address: Throttle = request.app.state.code_entry
+            turn = await address.wait_turn(f"code:client:{client_id(request)}")
+            match = await service.find_code(form["code"])
             if match is None or match.ballot_id != ballot_id:
-                await limiter.allow(bucket)
+                await address.failed(turn)
                 return not_replaceable(request)
             # This request votes with the code from now on, and so do the next steps (the cookie).
             request.scope.setdefault("state", {})["ballot_code"] = code_cookie.CodeBinding(
@@ -405,38 +429,52 @@ class BallotController(Controller):
     async def code_enter(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await forms.read_form(request)
         errors: forms.Errors = {}
-        limiter: RateLimiter = request.app.state.code_entry
-        bucket = f"code:client:{client_id(request)}"
         typed = forms.text(form, "code", errors, max_length=40)
-        birth_year = forms.integer(form, "birth_year", errors, required=False, minimum=1900, maximum=2100)
         status = 400
-        if await limiter.exhausted(bucket):
-            errors = {"code": _("Too many codes were tried from here. Please wait ten minutes, or ask the "
-                                "person who gave you the code for help.")}
-            status = 429
-        elif not errors:
-            match = await service.find_code(typed)
-            if match is None:
-                await limiter.allow(bucket)  # only failures count: a whole class may vote from one address
-                errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
-                                   "10 letters and digits, like ABCDE-FGH23.")
-            elif match.used:
-                # Also the retry of a voter whose receipt never arrived: say that the ballot counts.
-                used_on = await load_ballot(match.ballot_id, cached=True)
-                return Template("ballots/already_voted.html", context={"ballot": used_on}, status_code=409)
+        if errors:
+            return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)
+        # Per typed code a hard limit; per address no lockout, only a growing wait (server/throttle.py).
+        per_code: RateLimiter = request.app.state.code_attempts
+        code_bucket = "code:typed:" + batches.typed_code_key(request.app.state.settings.secret_key,
+                                                             codes.normalize(typed))
+        if await per_code.exhausted(code_bucket):
+            errors["code"] = _("This code was tried too many times. Please wait ten minutes, or ask the person who "
+                               "gave you the code for help.")
+            return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=429)
+        address: Throttle = request.app.state.code_entry
+        turn = await address.wait_turn(f"code:client:{client_id(request)}")
+        match = await service.find_code(typed)
+        if match is None:
+            errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
+                               "10 letters and digits, like ABCDE-FGH23.")
+        elif match.used:
+            # Also the retry of a voter whose receipt never arrived: say that the ballot counts.
+            used_on = await load_ballot(match.ballot_id, cached=True)
+            return await already_voted(used_on, ("code", match.code_id))
+        else:
+            ballot = await load_ballot(match.ballot_id, cached=True)
+            try:
+                if not accepts_codes(service.rules_of(ballot)):
+                    raise service.Ineligible(Refusal.NO_CODES)
+                # The code carries its batch's age window: nobody types a birth year.
+                band = batch_service.code_band(ballot, match.batch_status, match.age_min, match.age_max)
+            except service.Ineligible as exc:
+                errors["code"] = refusal_text(exc.refusal, ballot)
+            except service.CodeVoided:
+                errors["code"] = _("This code was withdrawn: its batch was reported lost or stolen. Please ask "
+                                   "the person who gave it to you for a new one.")
+            except service.CodeMisfit:
+                errors["code"] = _("This code was given out for an age group this ballot is not for. %(rule)s",
+                                   rule=who_may_vote_text(ballot))
             else:
-                ballot = await load_ballot(match.ballot_id, cached=True)
-                try:
-                    band = service.code_voter_band(ballot, birth_year)
-                except service.Ineligible as exc:
-                    if exc.refusal is Refusal.NO_CODES:
-                        errors["code"] = refusal_text(exc.refusal, ballot)
-                    elif birth_year is None:
-                        errors["birth_year"] = _("This ballot has an age limit: please give your year of birth.")
-                    else:
-                        errors["birth_year"] = refusal_text(exc.refusal, ballot)
-                else:
-                    response = see_other(f"/ballots/{match.ballot_id}/vote")
-                    remember_code(request, response, match.ballot_id, match.code_id, band)
-                    return response
+                response = see_other(f"/ballots/{match.ballot_id}/vote")
+                remember_code(request, response, match.ballot_id, match.code_id, band)
+                return response
+        # Only failures count: a whole class may vote from one address.
+        await address.failed(turn)
+        await per_code.allow(code_bucket)
+        if turn.waited:
+            errors["code"] = errors["code"] + " " + _(
+                "Many wrong codes were tried from this network recently, so each try takes a little longer. "
+                "A valid code still works.")
         return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=status)

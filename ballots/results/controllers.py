@@ -29,6 +29,8 @@ PUBLISH_ERRORS = {
     "statement_too_long": lambda: _("Please keep the statement to %(n)s characters or fewer.", n=service.MAX_STATEMENT),
     "count_not_done": lambda: _("There is no finished count to publish yet."),
     "count_outdated": lambda: _("The ballots changed since this count. Count again, then publish."),
+    "sheets_waiting": lambda: _("Paper sheets are still waiting for their second entry or are in mismatch "
+                                "(listed above). Resolve them on the paper ballots page, count again, then publish."),
     "reason_required": lambda: _("A correction needs a reason, shown to everyone next to the new version."),
 }
 
@@ -49,6 +51,8 @@ class PublishController(Controller):
         return Template("results/publish.html", status_code=status, context={
             "ballot": await _ballot(ballot_id), "count": await counting.latest_count(ballot_id),
             "publications": await service.publications(ballot_id), "form": form, "errors": errors,
+            # Publishing is refused while any of these wait: the page says which, and why.
+            "sheets_waiting": await ballots_service.sheets_waiting(ballot_id),
         })
 
     @get("/", name="results.publish_form")

@@ -46,9 +46,16 @@ async def publish(ballot_id: int, count_run_id: int, statement: str, by: int | N
         raise PublishError("statement", "statement_required")
     if len(statement) > MAX_STATEMENT:
         raise PublishError("statement", "statement_too_long")
+    if await ballots_service.sheets_waiting(ballot_id):
+        # A paper sheet still waiting for its second entry (or in mismatch) would be left out.
+        raise PublishError("count_run_id", "sheets_waiting")
     count = await counting.get_count(count_run_id)
     if count is None or count.ballot_id != ballot_id or count.status != "done":
         raise PublishError("count_run_id", "count_not_done")
+    if await ballots_service.counting_total(ballot_id) != count.ballots_counted:
+        # A sheet confirmed after the close is sealed until the counting job writes it out: the
+        # ballots that count are not yet all in the open data. Count again (that writes them out).
+        raise PublishError("count_run_id", "count_outdated")
     ballot = await ballots_service.get_ballot(ballot_id)
     assert ballot is not None
     votes = await _export_votes(ballot_id)

@@ -14,9 +14,11 @@ from server.database import write_transaction
 from server.neighborhoods.tables import Neighborhood
 from server.passwords import hash_password, needs_rehash, verify_password
 from server.stores.ratelimit import RateLimiter
+from server.throttle import Throttle
 
-# Failed sign-ins allowed per account and per client within the limiter's window (one minute):
-# the sixth in a minute is refused before the password is even checked.
+# Failed sign-ins allowed per account within a minute: the sixth is refused before the password is
+# even checked. Per client address (ten minutes), failures past the allowance only slow the address
+# down (server/throttle.py): a school or library signs in from one address.
 SIGN_IN_FAILURES_PER_ACCOUNT = 5
 SIGN_IN_FAILURES_PER_CLIENT = 20
 
@@ -24,7 +26,7 @@ SIGN_IN_FAILURES_PER_CLIENT = 20
 @dataclass(frozen=True)
 class Throttles:
     sign_in_account: RateLimiter
-    sign_in_client: RateLimiter
+    sign_in_client: Throttle
     sign_up_client: RateLimiter
     # Per email address: repeated sign-ups for one address would reveal whether it has an account.
     sign_up_account: RateLimiter
@@ -76,15 +78,14 @@ async def sign_in(data: SignIn, client: str, throttles: Throttles) -> SignInResu
     password is verified against a dummy hash when there is no account."""
     account_bucket = f"signin:account:{data.email}"
     client_bucket = f"signin:client:{client}"
-    if await throttles.sign_in_account.exhausted(account_bucket) or await throttles.sign_in_client.exhausted(
-        client_bucket
-    ):
+    if await throttles.sign_in_account.exhausted(account_bucket):
         return SignInResult(throttled=True)
+    turn = await throttles.sign_in_client.wait_turn(client_bucket)
     row = await Account.select(Account.id, Account.password_hash).where(Account.email == data.email).first()
     ok = await verify_password(row["password_hash"] if row else None, data.password)
     if not ok or row is None:
         await throttles.sign_in_account.allow(account_bucket)
-        await throttles.sign_in_client.allow(client_bucket)
+        await throttles.sign_in_client.failed(turn)
         return SignInResult()
     if needs_rehash(row["password_hash"]):
         new_hash = await hash_password(data.password)

@@ -96,6 +96,15 @@ PAGES: list[PageCase] = [
     PageCase("council", "/council/ballots/3/count/", label="count"),
     PageCase("council", "/council/ballots/3/publish/", label="publish"),
     PageCase("resident", "/council/ballots", status=403, label="council ballots 403"),
+    # issue 15 (demo batches: 2 the youth night on ballot 2, with its partner; 5 a request waiting)
+    PageCase("council", "/council/ballots/2", label="manage youth ballot with batches"),
+    PageCase("council", "/council/ballots/2/batches/2/void", label="void a batch"),
+    PageCase("council", "/batches/2/print", label="batch sheet"),
+    PageCase("council", "/partner/batches", label="partner batches, none assigned"),
+    PageCase("council", "/booth", label="booth"),
+    PageCase("council", "/booth/1", label="booth check-in"),
+    PageCase("council", "/booth/1", locale="ar", label="booth check-in"),
+    PageCase("resident", "/booth", status=403, label="booth 403"),
     # results and delivery
     *(PageCase(role, "/ballots/3/results") for role in ("anonymous", "resident", "council")),
     *(PageCase(role, "/delivery") for role in ("anonymous", "resident", "council")),

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from browser.helpers import (
+    DEMO_PASSWORD,
     Screenshots,
     assert_accessible,
     brand_side,
@@ -459,29 +460,46 @@ def comment_and_amend_draft(walk: Walk) -> None:
 
 
 def generate_youth_codes(walk: Walk, ballot_title: str = YOUTH_BALLOT) -> str:
-    """Council staff print a batch of access codes for the youth ballot; returns one code."""
+    """Council staff ask for a youth night's batch of access codes (ages 12 to 17, carried by the
+    codes) for the open youth ballot; a second council member confirms and prints it (issue 15).
+    Returns one code."""
     page = walk.page
     page.goto("/council/ballots")
     page.get_by_role("link", name=ballot_title).first.click()
     page.wait_for_load_state()
+    manage_url = page.url
     page.get_by_label("How many codes").fill("3")
-    page.get_by_label("Label").fill("Walk youth centre")
-    page.get_by_role("button", name="Generate and print").click()
+    label = unique("Walk youth night")
+    page.get_by_label("Label").fill(label)
+    page.get_by_label("Youngest age").fill("12")
+    page.get_by_label("Oldest age").fill("17")
+    page.get_by_role("button", name="Ask for these codes").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("need a second council member").count() >= 1, "no word of the two-person rule"
+    walk.done("codes asked for")
+    switch_to(walk, "council2")
+    page.goto(manage_url)
+    row = page.locator("tr", has_text=label)
+    row.get_by_role("button", name=re.compile("Confirm and print")).click()
     page.wait_for_load_state()
     codes = page.locator(".slip-code code").all_inner_texts()
     assert len(codes) == 3, f"expected 3 codes on the sheet, got {codes}"
     walk.facts["youth_code"] = codes[0]
-    walk.done("codes printed")
+    walk.done("codes confirmed and printed")
+    page.goto(manage_url.replace("/council/ballots/", "/ballots/"))
+    assert page.get_by_text(re.compile(r"3 codes issued in batch \d+")).count() >= 1, "the issue is not public"
+    walk.done("codes on the public record")
     return codes[0]
 
 
-def vote_with_code_by_keyboard(walk: Walk, birth_year: int = 2011) -> None:
-    """A young first-time voter, signed out, votes with an access code using only the keyboard."""
+def vote_with_code_by_keyboard(walk: Walk) -> None:
+    """A young first-time voter at a youth event, signed out, votes with the event's access code using
+    only the keyboard: the code carries the age window, so nobody asks for a birth year."""
     page = walk.page
     page.goto("/vote")
+    assert page.locator("#birth_year").count() == 0, "the code page still asks for a birth year"
     page.keyboard.press("Tab")
     type_into(page, "#code", walk.facts["youth_code"])
-    type_into(page, "#birth_year", str(birth_year))
     walk.shots.take(page, "code typed")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/ballots/\d+/vote"))
@@ -568,3 +586,45 @@ def follow_delivery_item(walk: Walk) -> None:
     page.wait_for_load_state()
     page.get_by_role("button", name="Following: stop following").wait_for()
     walk.done("delivery item followed")
+
+
+# ---------------------------------------------------------------- polling booth (issue 15)
+
+PARTNER_EMAIL = "youthcentre@demo.townsquare.example"  # the ballots demo's partner (a youth centre)
+RIVERSIDE_BALLOT = "Riverside safety fund"  # the demo's open Riverside ballot
+
+
+def check_in_at_booth(walk: Walk, ballot_title: str = RIVERSIDE_BALLOT) -> None:
+    """A partner at a polling booth checks the walk's resident in by email before handing out a paper
+    sheet; checking them in a second time is refused."""
+    page = walk.page
+    switch_to(walk, "anonymous")
+    sign_in_with(walk, PARTNER_EMAIL, DEMO_PASSWORD, "partner")
+    page.goto("/booth")
+    page.get_by_role("link", name=ballot_title).first.click()
+    page.wait_for_load_state()
+    page.get_by_label("Their email address").fill(walk.facts["email"])
+    page.get_by_role("button", name="Check in and hand out a sheet").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Checked in: hand out one paper sheet.").count() == 1, "no check-in confirmation"
+    walk.facts["booth_ballot_url"] = page.url.replace("/booth/", "/ballots/")
+    walk.done("checked in at the booth")
+    page.get_by_label("Their email address").fill(walk.facts["email"])
+    page.get_by_role("button", name="Check in and hand out a sheet").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("already checked in at a booth").count() >= 1, "a second sheet was not refused"
+    walk.done("second check-in refused")
+
+
+def online_vote_refused_after_booth(walk: Walk) -> None:
+    """The resident checked in at the booth signs in: the ballot says their paper sheet is their vote,
+    and the voting page refuses them."""
+    page = walk.page
+    switch_to(walk, "walker")
+    page.goto(walk.facts["booth_ballot_url"])
+    assert page.get_by_text("checked in at a polling booth").count() >= 1, "the ballot page offers to vote"
+    assert page.get_by_role("link", name="Vote now").count() == 0
+    walk.done("ballot says voted on paper")
+    page.goto(walk.facts["booth_ballot_url"] + "/vote")
+    assert page.get_by_text("checked in at a polling booth").count() >= 1, "online voting was not refused"
+    walk.done("online vote refused")

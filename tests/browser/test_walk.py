@@ -59,3 +59,10 @@ def test_the_whole_budget_cycle(walk: Walk) -> None:
     steps.switch_to(walk, "walker")
     steps.see_funded_outcome(walk)
     steps.follow_delivery_item(walk)
+
+
+def test_a_booth_check_in_then_a_refused_online_vote(walk: Walk) -> None:
+    """Issue 15: someone handed a paper sheet at a booth cannot vote online as well."""
+    steps.sign_up_resident(walk, neighborhood="Riverside")
+    steps.check_in_at_booth(walk)
+    steps.online_vote_refused_after_booth(walk)

@@ -61,3 +61,25 @@ async def make_ballot(hood_name: str = "Riverside", *, city_wide: bool = False, 
         settings_for(cycle, None if city_wide else hood, proposals, **kwargs), council.id  # type: ignore[arg-type]
     )
     return Setup(ballot_id, cycle, hood, proposals, council.id)
+
+
+async def make_codes(ballot_id: int, count: int, label: str = "", *, age_min: int | None = None,
+                     age_max: int | None = None, partner_id: int | None = None,
+                     ballot_window: bool = True) -> list[str]:
+    """Codes of a new batch, made as council makes them: issued at once before voting opens, asked
+    for and confirmed by a second council member once it is open. With `ballot_window` (and no
+    window given) the batch carries the ballot's own age window, as the council form suggests."""
+    from ballots import batch_service
+    from ballots.batches import REQUESTED
+    from ballots.schemas import BatchSpec
+
+    ballot = await service.get_ballot(ballot_id)
+    assert ballot is not None
+    if ballot_window and age_min is None and age_max is None:
+        age_min, age_max = ballot.age_min, ballot.age_max
+    asker = await make_account("council")
+    issued = await batch_service.issue_batch(ballot_id, BatchSpec(label, count, age_min, age_max, partner_id), asker.id)
+    if issued.status != REQUESTED:
+        return issued.codes
+    second = await make_account("council")
+    return await batch_service.confirm_batch(issued.batch_id, second.id)

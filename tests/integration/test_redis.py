@@ -30,6 +30,25 @@ async def test_redis_counters_count_concurrent_hits_exactly() -> None:
     assert not await limiter.exhausted(bucket)
 
 
+async def test_a_throttle_on_redis_makes_parallel_attempts_each_wait_longer() -> None:
+    """server/throttle.py on Redis, as several workers share it: past the allowance, attempts sent
+    side by side are counted before they are checked, so each waits longer than the one before."""
+    from server.throttle import Throttle
+
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    throttle = Throttle(RedisCounters(REDIS_URL), 2, 60, sleep=record)
+    bucket = f"test:{uuid.uuid4().hex}"
+    for _ in range(2):
+        await throttle.failed(await throttle.wait_turn(bucket))
+    turns = await asyncio.gather(*[throttle.wait_turn(bucket) for _ in range(4)])
+    assert sorted(t.waited for t in turns) == [1.0, 2.0, 4.0, 8.0] and sorted(waits) == [1.0, 2.0, 4.0, 8.0]
+    await throttle.reset(bucket)
+
+
 async def test_two_app_instances_share_sessions_through_redis(db: object, tmp_path) -> None:
     from server.app import create_app
     from server.settings import load_settings

@@ -60,7 +60,8 @@ async def test_concurrent_sqlite_writers_queue_instead_of_timing_out(tmp_path) -
 async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
     from server.accounts.service import SignIn, Throttles, sign_in
-    from server.stores.ratelimit import DatabaseCounters, RateLimiter
+    from server.stores.ratelimit import DatabaseCounters
+    from server.throttle import Throttle
 
     assert await database_is_empty()
     lines: list[str] = []
@@ -70,7 +71,7 @@ async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyP
     assert {"council", "moderator", "resident", "youth"} <= set(ctx.accounts)
     assert any("council@demo.townsquare.example" in note for note in ctx.notes)
     counters = DatabaseCounters()
-    throttles = Throttles(*(RateLimiter(counters, 5, 60) for _ in dataclasses.fields(Throttles)))
+    throttles = Throttles(*(Throttle(counters, 5, 60) for _ in dataclasses.fields(Throttles)))
     result = await sign_in(SignIn("council@demo.townsquare.example", DEMO_PASSWORD), "test", throttles)
     assert result.viewer is not None and result.viewer.role == "council"
 

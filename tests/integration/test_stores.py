@@ -31,3 +31,25 @@ async def test_concurrent_hits_are_all_counted(db: Engine) -> None:
     assert not await limiter.exhausted("another")
     await limiter.reset("bucket")
     assert await limiter.allow("bucket")
+
+
+async def test_attempts_sent_side_by_side_past_the_allowance_each_wait_longer(db: Engine) -> None:
+    """server/throttle.py: over the allowance an attempt is counted before it is checked, so parallel
+    guesses from one address do not share one wait: each sees a higher count and waits longer."""
+    from server.throttle import Throttle
+
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    throttle = Throttle(DatabaseCounters(), 3, 600, sleep=record)
+    for _ in range(3):
+        await throttle.failed(await throttle.wait_turn("kiosk"))
+    assert waits == []
+    turns = await asyncio.gather(*[throttle.wait_turn("kiosk") for _ in range(5)])
+    assert sorted(t.waited for t in turns) == [1.0, 2.0, 4.0, 8.0, 16.0]
+    for turn in turns:
+        await throttle.failed(turn)  # counted already: not counted twice
+    assert (await throttle.wait_turn("kiosk")).waited == 20.0  # the ceiling
+    assert (await throttle.wait_turn("another kiosk")).waited == 0.0

@@ -126,3 +126,17 @@ async def test_a_database_from_before_the_plug_in_layout_upgrades_with_every_row
             api = await client.get("/api/v1/delivery")
             assert api.status_code == 200
             assert len(api.json()["items"]) == sum(before["delivery_item"][1].values())
+
+        # Issue 15: every batch of codes made before batches had rows has one, with its ballot's age
+        # window (its codes carry it from now on), and every paper sheet its normalised key.
+        from ballots.tables import AccessCode, Ballot, CodeBatch, PaperSheet
+
+        batches = await CodeBatch.select(CodeBatch.ballot, CodeBatch.number, CodeBatch.age_min, CodeBatch.age_max,
+                                         CodeBatch.quantity, CodeBatch.status)
+        codes = Counter((r["ballot"], r["batch"]) for r in await AccessCode.select(AccessCode.ballot, AccessCode.batch))
+        assert codes and {(b["ballot"], b["number"]): b["quantity"] for b in batches} == dict(codes)
+        windows = {r["id"]: (r["age_min"], r["age_max"]) for r in await Ballot.select(Ballot.id, Ballot.age_min,
+                                                                                       Ballot.age_max)}
+        assert all((b["age_min"], b["age_max"]) == windows[b["ballot"]] and b["status"] == "issued" for b in batches)
+        sheets = await PaperSheet.select(PaperSheet.sheet_ref, PaperSheet.sheet_key)
+        assert sheets and all(s["sheet_key"] == s["sheet_ref"].replace("-", "").upper() for s in sheets)

@@ -236,3 +236,21 @@ async def test_an_unchanged_session_is_not_written_again(app, client: httpx.Asyn
     # Signing out (a change) still ends the session.
     await post_form(client, "/signout")
     assert (await client.get("/account")).status_code == 303
+
+
+async def test_failures_from_one_address_slow_it_down_but_never_lock_it_out(app, client: httpx.AsyncClient) -> None:
+    """Issue 15, item 7: a library kiosk where many people mistype their passwords keeps working; past
+    20 failures each further try from the address waits longer (recorded here instead of spent)."""
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    app.state.throttles.sign_in_client.sleep = record
+    people = [await make_account() for _ in range(6)]
+    for i in range(22):  # under the per-account limit: 22 tries spread over 6 accounts
+        response = await post_form(client, "/signin", {"email": people[i % 5].email, "password": "wrong password!"})
+        assert response.status_code == 400
+    assert waits == [1.0, 2.0]
+    ok = await post_form(client, "/signin", {"email": people[5].email, "password": PASSWORD})
+    assert ok.status_code == 303 and waits == [1.0, 2.0, 4.0]

@@ -12,9 +12,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Template
 
+from ballots import batch_service
 from ballots import service as ballots_service
 from ballots.results import service as results
-from ballots.schemas import BallotView, TurnoutView
+from ballots.schemas import BallotView, PublicCodeEvent, TurnoutView
 from delivery import service as delivery
 from indicators import service as indicators
 from indicators.surveys import service as surveys
@@ -24,6 +25,7 @@ from proposals.schemas import PublicProposal
 from server.api_docs import docs_template
 from server.small_groups import machine_cell
 from transparency.api.schemas import (
+    AccessCodeEventOut,
     AmendmentOut,
     BallotOut,
     BallotPage,
@@ -154,10 +156,13 @@ class OpenDataController(Controller):
 
     async def _ballots(self, ballot_ids: list[int], published: set[int]) -> list[BallotOut]:
         turnouts = await ballots_service.turnouts(ballot_ids)
-        return [self._ballot(b, turnouts[b.id], published) for b in await ballots_service.get_ballots(ballot_ids)]
+        events = await batch_service.public_records(ballot_ids)
+        return [self._ballot(b, turnouts[b.id], published, events[b.id])
+                for b in await ballots_service.get_ballots(ballot_ids)]
 
     @staticmethod
-    def _ballot(b: BallotView, turnout: TurnoutView, published: set[int]) -> BallotOut:
+    def _ballot(b: BallotView, turnout: TurnoutView, published: set[int],
+                events: list[PublicCodeEvent]) -> BallotOut:
         return BallotOut(
             id=b.id, cycle_id=b.cycle_id, title=b.title, explanation=b.explanation,
             neighborhood_id=b.neighborhood_id, neighborhood=b.neighborhood_name, budget=b.budget,
@@ -166,6 +171,8 @@ class OpenDataController(Controller):
             candidates=[CandidateOut(c.proposal_id, c.title, c.cost) for c in b.candidates],
             turnout=_turnout(turnout),
             results_url=f"/api/v1/ballots/{b.id}/results" if b.id in published else None,
+            access_code_events=[AccessCodeEventOut(e.kind, e.at, e.batch_number, e.batch_name, e.quantity,
+                                                   e.partner_name, e.reason) for e in events],
         )
 
     @get("/ballots", summary="Ballots: public settings, candidates and live turnout")

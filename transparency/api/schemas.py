@@ -102,6 +102,19 @@ class TurnoutOut(msgspec.Struct, frozen=True):
     total_suppressed: bool = False
 
 
+class AccessCodeEventOut(msgspec.Struct, frozen=True):
+    """Access codes issued after voting opened (confirmed by a second council member), or a batch
+    voided because it was lost or stolen (its unused codes stopped working)."""
+
+    kind: str  # issued_after_opening, voided
+    at: dt.datetime
+    batch_number: int
+    batch_name: str
+    quantity: int
+    partner: str
+    reason: str
+
+
 class BallotOut(msgspec.Struct, frozen=True):
     id: int
     cycle_id: int
@@ -121,6 +134,7 @@ class BallotOut(msgspec.Struct, frozen=True):
     candidates: list[CandidateOut]
     turnout: TurnoutOut
     results_url: str | None
+    access_code_events: list[AccessCodeEventOut] = []
 
 
 class BallotPage(msgspec.Struct, frozen=True):

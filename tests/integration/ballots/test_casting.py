@@ -7,11 +7,11 @@ import asyncio
 import datetime as dt
 
 import pytest
-from factories.ballots import NOW, make_ballot, settings_for
+from factories.ballots import NOW, make_ballot, make_codes, settings_for
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood
 
-from ballots import service
+from ballots import batch_service, service
 from ballots.eligibility import Refusal
 from ballots.tables import CastBallot, Participation, SealedBallot
 
@@ -66,7 +66,7 @@ async def test_twenty_concurrent_casts_leave_one_ballot(db: Engine) -> None:
 
 async def test_codes_are_single_use_even_concurrently(db: Engine) -> None:
     s = await make_ballot()
-    plain = await service.generate_codes(s.ballot_id, 3, "Library event")
+    plain = await make_codes(s.ballot_id, 3, "Library event")
     assert len(set(plain)) == 3 and all(len(c) == 11 and c[5] == "-" for c in plain)
     match = await service.find_code(plain[0].lower().replace("-", ""))
     assert match is not None and match.ballot_id == s.ballot_id and not match.used
@@ -80,8 +80,8 @@ async def test_codes_are_single_use_even_concurrently(db: Engine) -> None:
     with pytest.raises(service.AlreadyVoted):
         await service.cast_with_code(s.ballot_id, match.code_id, [s.proposals[1]])
     assert await service.find_code("ZZZZZ-ZZZZZ") is None
-    batches = await service.code_batches(s.ballot_id)
-    assert [(b["codes"], b["used"]) for b in batches] == [(3, 1)]
+    batches = await batch_service.batches_of(s.ballot_id)
+    assert [(b.quantity, b.used, b.name) for b in batches] == [(3, 1, "Library event")]
 
 
 async def test_replaced_ballot_stops_counting(db: Engine) -> None:
@@ -118,7 +118,7 @@ async def test_voting_outside_the_window_is_refused(db: Engine) -> None:
     for when in (NOW - dt.timedelta(days=2), NOW + dt.timedelta(days=8)):
         with pytest.raises(service.NotOpen):
             await service.cast_online(s.ballot_id, voter.id, [s.proposals[0]], now=when)
-    codes = await service.generate_codes(s.ballot_id, 1)
+    codes = await make_codes(s.ballot_id, 1)
     assert await service.find_code(codes[0], now=NOW + dt.timedelta(days=8)) is None
 
 
@@ -139,7 +139,7 @@ async def test_paper_ballots_need_two_matching_entries_by_different_staff(db: En
     assert await service.enter_paper(s.ballot_id, other_staff.id, "A-002", list(reversed(ranking))) == "mismatch"
     assert await service.counted_ballots(s.ballot_id) == [(ranking, 1)]
     flagged = await service.paper_sheets(s.ballot_id, "mismatch")
-    assert [f.sheet_ref for f in flagged] == ["A-002"]
+    assert [f.sheet_ref for f in flagged] == ["A-002"]  # shown as first typed
     assert await service.discard_sheet(s.ballot_id, flagged[0].id)
     assert await service.enter_paper(s.ballot_id, third.id, "A-002", ranking) == "pending"
     assert await service.counted_ballots(s.ballot_id, origin="paper") == [(ranking, 1)]

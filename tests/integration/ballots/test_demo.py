@@ -25,3 +25,25 @@ async def test_demo_ballots(db: Engine) -> None:
     code = code_lines[0].split()[0]
     match = await service.find_code(code)
     assert match is not None and not match.used and match.ballot_id in (river, youth)
+
+
+async def test_demo_shows_partners_youth_batches_and_booths(db: Engine) -> None:
+    """Issue 15, item 9: a partner with code batches, a youth event batch, a booth check-in."""
+    from ballots import batch_service, booth_service
+
+    ctx = await load_demo(progress=lambda _line: None)
+    river, youth = ctx.extra["open_ballot_ids"]  # type: ignore[misc]
+    partner = ctx.accounts["youth_centre"]
+    mine = await batch_service.partner_batches(partner)
+    assert {(b.name, b.age_min, b.age_max) for b in mine} >= {("Youth night at Eastgate Youth Centre", 12, 17)}
+    youth_night = next(b for b in mine if b.name == "Youth night at Eastgate Youth Centre")
+    assert youth_night.used == 5 and youth_night.fits
+    assert await booth_service.voted_on_paper(river, ("account", ctx.accounts["booth_voter"]))
+    assert [name for name, _role, _n in await booth_service.check_ins_by_staff(river)] == [
+        "Eastgate Youth Centre (Partner)"]
+    kinds = [e.kind for e in await batch_service.public_record(youth)]
+    assert "issued_after_opening" in kinds and "voided" in kinds
+    waiting = [b for b in await batch_service.batches_of(river) if b.status == "requested"]
+    assert [b.requested_by_id for b in waiting] == [ctx.accounts["council2"]]
+    youth_code_lines = [n for n in ctx.notes if "Youth night" in n]
+    assert youth_code_lines

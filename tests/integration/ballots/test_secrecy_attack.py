@@ -20,7 +20,7 @@ from bisect import bisect_left
 from pathlib import Path
 from urllib.parse import urlparse
 
-from factories.ballots import settings_for
+from factories.ballots import make_codes, settings_for
 from factories.proposals import make_cycle, make_proposals
 from piccolo.engine.base import Engine
 from support import make_account, make_neighborhood
@@ -75,7 +75,7 @@ async def cast_everything(world: World) -> int:
     for _ in range(VOTERS_ONLINE):
         account = await make_account(neighborhood_id=hood, birth_year=random.choice([1950, 1980, 2008]))
         voters.append(("account", account.id))
-    codes = await service.generate_codes(ballot_id, VOTERS_CODE)
+    codes = await make_codes(ballot_id, VOTERS_CODE)
     for code in codes:
         match = await service.find_code(code)
         assert match is not None

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from factories.ballots import make_ballot
+from factories.ballots import make_ballot, make_codes
 from support import csrf_token, post_form, signed_in_as
 
 from ballots import service
@@ -33,7 +33,7 @@ async def code_flow(client: httpx.AsyncClient, code: str, ballot_id: int, rankin
 async def test_a_code_voters_whole_flow_takes_at_most_ten_sql_statements(client: httpx.AsyncClient,
                                                                          query_counter: dict) -> None:
     s = await make_ballot()
-    codes = await service.generate_codes(s.ballot_id, 3)
+    codes = await make_codes(s.ballot_id, 3)
     await csrf_token(client)
     counts = []
     for code in codes:
@@ -87,7 +87,7 @@ def _drop_connection_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_code_ballot_stored_before_the_connection_dropped_is_reported_as_recorded(
         client: httpx.AsyncClient, other_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
     s = await make_ballot()
-    code = (await service.generate_codes(s.ballot_id, 1))[0]
+    code = (await make_codes(s.ballot_id, 1))[0]
     await csrf_token(client)
     _drop_connection_after_commit(monkeypatch)
     cast = await code_flow(client, code, s.ballot_id, [s.proposals[1]])

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import httpx
-from factories.ballots import make_ballot
+from factories.ballots import make_ballot, make_codes
 from piccolo.engine.base import Engine
 from support import make_account, post_form, signed_in_as
 
@@ -61,7 +61,7 @@ async def test_a_receipt_alone_cannot_replace_a_ballot(client: httpx.AsyncClient
 async def test_a_code_voter_replaces_with_the_same_code_only(client: httpx.AsyncClient,
                                                              other_client: httpx.AsyncClient) -> None:
     s = await make_ballot()
-    codes = await service.generate_codes(s.ballot_id, 2)
+    codes = await make_codes(s.ballot_id, 2)
     assert (await post_form(client, "/vote", {"code": codes[0]})).status_code == 303
     receipt = receipt_in((await post_form(client, f"/ballots/{s.ballot_id}/cast", {"rank": [s.proposals[0]]})).text)
     # Another browser with the receipt and the other (unused) code: refused.

@@ -39,16 +39,22 @@ async def test_bad_passwords_for_one_account_are_throttled(client: httpx.AsyncCl
     assert SESSION not in right.headers.get("set-cookie", "")
 
 
-async def test_guessing_across_many_accounts_from_one_address_is_throttled(client: httpx.AsyncClient,
-                                                                            other_client: httpx.AsyncClient) -> None:
+async def test_guessing_across_many_accounts_from_one_address_is_throttled(app, client: httpx.AsyncClient) -> None:
+    """Issue 15: guessing across accounts from one address is slowed down (each try past the allowance
+    waits longer, recorded here instead of spent), but the address is never locked out: someone at
+    the same library kiosk with the right password still signs in."""
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    app.state.throttles.sign_in_client.sleep = record
     viewer = await make_account()
-    for n in range(SIGN_IN_FAILURES_PER_CLIENT):
+    for n in range(SIGN_IN_FAILURES_PER_CLIENT + 3):
         await post_form(client, "/signin", {"email": f"someone{n}@example.org", "password": "guess guess"})
-    refused = await post_form(client, "/signin", {"email": viewer.email, "password": PASSWORD})
-    assert refused.status_code == 429
-    # Someone else, elsewhere, is not locked out by it.
-    allowed = await post_form(other_client, "/signin", {"email": viewer.email, "password": PASSWORD})
-    assert allowed.status_code == 303
+    assert waits == [1.0, 2.0, 4.0]
+    allowed = await post_form(client, "/signin", {"email": viewer.email, "password": PASSWORD})
+    assert allowed.status_code == 303 and waits[-1] == 8.0
 
 
 async def test_session_and_csrf_cookies_are_http_only_and_same_site(client: httpx.AsyncClient) -> None:

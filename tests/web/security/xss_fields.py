@@ -339,6 +339,18 @@ async def _upcoming_ballot() -> dict[str, Any]:
     return {**ctx, "ballot_id": ballot_id}
 
 
+async def _issued_batch() -> dict[str, Any]:
+    """An open ballot with a batch of codes confirmed by a second council member."""
+    from factories.ballots import make_codes
+
+    from ballots import batch_service
+
+    ctx = await _open_ballot()
+    await make_codes(ctx["ballot_id"], 2, "Market stall")
+    [batch] = await batch_service.batches_of(ctx["ballot_id"])
+    return {**ctx, "batch_id": batch.id}
+
+
 def _cycle_dates() -> dict[str, str]:
     from factories.proposals import dates_for_phase
 
@@ -397,6 +409,12 @@ FIELDS += [
     XssField("paper sheet reference", "council", "/council/ballots/{ballot_id}/paper", "sheet_ref",
              pages=["/council/ballots/{ballot_id}/paper"], setup=_open_ballot,
              form=lambda ctx: {"rank_1": str(ctx["proposals"][0])}, max_length=40),
+    XssField("code batch label", "council", "/council/ballots/{ballot_id}/codes", "label",
+             pages=["/council/ballots/{ballot_id}"], setup=_open_ballot, form=lambda ctx: {"count": "2"},
+             max_length=120),
+    XssField("code batch void reason", "council", "/council/ballots/{ballot_id}/batches/{batch_id}/void", "reason",
+             pages=["/council/ballots/{ballot_id}", "/ballots/{ballot_id}"], public_pages=["/ballots/{ballot_id}"],
+             setup=_issued_batch, max_length=200),
     # results
     XssField("results statement", "council", "/council/ballots/{ballot_id}/publish", "statement",
              pages=["/ballots/{ballot_id}/results"], public_pages=["/ballots/{ballot_id}/results"],
