@@ -144,16 +144,21 @@ async def _open_ballots(ctx: DemoContext) -> None:
         voters="verified_codes",
     ), council)
     rng = random.Random(SEED)
-    partner = (await create_user("Eastgate Youth Centre (Partner)", "youthcentre@demo.townsquare.example",
-                                 DEMO_PASSWORD, "Eastgate", 1990, "partner")).id
+    # The one demo partner, Eastgate Youth Center (made by the verification demo, which runs first);
+    # a separate account only when that demo is not part of this run.
+    partner = ctx.accounts.get("partner")
+    if partner is None:
+        partner = (await create_user("Eastgate Youth Center (Partner)", "youthcentre@demo.townsquare.example",
+                                     DEMO_PASSWORD, "Eastgate", 1990, "partner")).id
+        ctx.accounts["partner"] = partner
+        ctx.notes.append(f"  {'partner':<10} {'youthcentre@demo.townsquare.example':<40} Eastgate Youth Center")
     ctx.accounts["youth_centre"] = partner
-    ctx.notes.append(f"  {'partner':<10} {'youthcentre@demo.townsquare.example':<40} Eastgate Youth Centre (Partner)")
     before = opens - dt.timedelta(days=2)  # batches printed before voting opened need one council member
     # Who gets which batch: Riverside's library hands out general codes; the youth centre runs a youth
     # night (ages 12 to 17, the code says so) and a college fair (18 to 22) for the youth ballot.
     plans = {
         river_id: [("Riverside library", Window(), None)],
-        youth_id: [("Youth night at Eastgate Youth Centre", Window(12, 17), partner),
+        youth_id: [("Youth night at Eastgate Youth Center", Window(12, 17), partner),
                    ("College fair", Window(18, 22), partner)],
     }
     for ballot_id, ids, accounts, ages in ((river_id, local, ("resident", "neighbor"), (16, 30, 41, 58, 70, 35)),

@@ -590,7 +590,7 @@ def follow_delivery_item(walk: Walk) -> None:
 
 # ---------------------------------------------------------------- polling booth (issue 15)
 
-PARTNER_EMAIL = "youthcentre@demo.townsquare.example"  # the ballots demo's partner (a youth centre)
+PARTNER_EMAIL = "partner@demo.townsquare.example"  # the demo partner, Eastgate Youth Center
 RIVERSIDE_BALLOT = "Riverside safety fund"  # the demo's open Riverside ballot
 
 

@@ -35,12 +35,12 @@ async def test_demo_shows_partners_youth_batches_and_booths(db: Engine) -> None:
     river, youth = ctx.extra["open_ballot_ids"]  # type: ignore[misc]
     partner = ctx.accounts["youth_centre"]
     mine = await batch_service.partner_batches(partner)
-    assert {(b.name, b.age_min, b.age_max) for b in mine} >= {("Youth night at Eastgate Youth Centre", 12, 17)}
-    youth_night = next(b for b in mine if b.name == "Youth night at Eastgate Youth Centre")
+    assert {(b.name, b.age_min, b.age_max) for b in mine} >= {("Youth night at Eastgate Youth Center", 12, 17)}
+    youth_night = next(b for b in mine if b.name == "Youth night at Eastgate Youth Center")
     assert youth_night.used == 5 and youth_night.fits
     assert await booth_service.voted_on_paper(river, ("account", ctx.accounts["booth_voter"]))
     assert [name for name, _role, _n in await booth_service.check_ins_by_staff(river)] == [
-        "Eastgate Youth Centre (Partner)"]
+        "Rosa Alvarez (Eastgate Youth Center)"]
     kinds = [e.kind for e in await batch_service.public_record(youth)]
     assert "issued_after_opening" in kinds and "voided" in kinds
     waiting = [b for b in await batch_service.batches_of(river) if b.status == "requested"]
