@@ -22,6 +22,7 @@ from ballots.service import (
     BallotError,
     Ineligible,
     NotOpen,
+    VoterRecord,
     code_batch_allows,
     find_code,
     get_ballot,
@@ -49,12 +50,6 @@ class UnknownVoter(BallotError):
 class CheckedIn(msgspec.Struct, frozen=True):
     voter: str  # the account's name, or "code" for a code voter
     age_band: str  # the band a sheet for this voter is entered with ("" when unknown)
-
-
-class _Account(msgspec.Struct, frozen=True):
-    id: int
-    neighborhood_id: int
-    birth_year: int
 
 
 async def _open(ballot_id: int, now: dt.datetime) -> BallotView:
@@ -92,11 +87,15 @@ async def check_in_account(ballot_id: int, email: str, by: int, now: dt.datetime
     AlreadyCheckedIn."""
     current = now or clock.now()
     ballot = await _open(ballot_id, current)
-    row = await Account.select(Account.id, Account.display_name, Account.neighborhood, Account.birth_year).where(
+    row = await Account.select(Account.id, Account.display_name, Account.neighborhood, Account.birth_year,
+                               Account.confirmed_at, Account.verified_via).where(
         Account.email == email.strip().lower()).first()
     if row is None:
         raise UnknownVoter()
-    voter = _Account(row["id"], row["neighborhood"], row["birth_year"])
+    # The same voter record online voting checks (confirmed, verified), so a booth follows the
+    # ballot's `voters` setting exactly as the vote page does.
+    voter = VoterRecord(row["id"], row["neighborhood"], row["birth_year"], row["confirmed_at"] is not None,
+                        row["verified_via"] or "")
     standing = await voter_standing(ballot, voter, check_voted=False)
     if standing.kind == INELIGIBLE:
         raise Ineligible(standing.refusal or Refusal.WRONG_NEIGHBORHOOD)

@@ -504,7 +504,9 @@ class Voter(Protocol):
     def verified_via(self) -> str: ...
 
 
-class _Account(msgspec.Struct, frozen=True):
+class VoterRecord(msgspec.Struct, frozen=True):
+    """A voter read from the accounts table (a Voter), for callers without a signed-in Viewer."""
+
     id: int
     neighborhood_id: int
     birth_year: int
@@ -717,7 +719,7 @@ async def cast_online(ballot_id: int, account_id: int, ranking: Sequence[int], n
                                Account.verified_via).where(Account.id == account_id).first()
     if row is None:
         raise Ineligible(Refusal.WRONG_NEIGHBORHOOD)
-    voter = _Account(account_id, row["neighborhood"], row["birth_year"], row["confirmed_at"] is not None,
+    voter = VoterRecord(account_id, row["neighborhood"], row["birth_year"], row["confirmed_at"] is not None,
                      row["verified_via"])
     standing = await voter_standing(ballot, voter)
     if standing.kind == INELIGIBLE:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from factories.ballots import NOW, Setup, make_ballot
+from factories.ballots import NOW, Setup, make_ballot, make_codes
 from support import make_account, make_neighborhood
 
 from ballots import service
@@ -67,7 +67,7 @@ async def test_a_verified_residents_ballot_refuses_unverified_accounts_and_codes
     assert await _standing(setup.ballot_id, unverified.id) == service.Standing(service.MAY_VOTE)
     await service.cast_online(setup.ballot_id, unverified.id, [setup.proposals[0]])
 
-    [code] = await service.generate_codes(setup.ballot_id, 1)
+    [code] = await make_codes(setup.ballot_id, 1)
     match = await service.find_code(code)
     assert match is not None
     with pytest.raises(service.Ineligible) as refused:

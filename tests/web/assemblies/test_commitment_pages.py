@@ -100,33 +100,33 @@ async def test_a_proposals_timeline_shows_its_meetings_and_commitments(client: h
 
 
 async def test_a_link_kind_declared_later_works_unchanged(client: httpx.AsyncClient) -> None:
-    """The concerns domain is not on this branch: a domain declaring a "concern" link kind (public ones
-    only, by its own rule) is offered in the forms and linked, with nothing here changed."""
+    """A domain added later declaring a link kind (public items only, by its own rule) is offered in
+    the forms and linked, with nothing in assemblies changed (as the concerns domain was)."""
     from support import with_domain
 
     from server.domains import Domain, Kind
     from server.links import LinkKind
 
-    async def concerns(ids: list[int], viewer: object) -> dict[int, tuple[str, str]]:
-        public = {7: "Dark underpass on Canal Road"}  # concern 8 exists but is sensitive: never shown
-        return {i: (public[i], f"/concerns/{i}") for i in ids if i in public}
+    async def gardens(ids: list[int], viewer: object) -> dict[int, tuple[str, str]]:
+        public = {7: "Dark underpass on Canal Road"}  # plot 8 exists but is private: never shown
+        return {i: (public[i], f"/gardens/{i}") for i in ids if i in public}
 
-    with with_domain(Domain(name="concerns_test", kinds=[Kind("link", "concern", LinkKind("Concern", concerns))])):
+    with with_domain(Domain(name="gardens_test", kinds=[Kind("link", "garden", LinkKind("Garden plot", gardens))])):
         await signed_in_as(client, "council")
         form = await client.get("/council/commitments/new")
-        assert '<option value="concern"' in form.text
+        assert '<option value="garden"' in form.text
         refused = await post_form(client, "/council/commitments/new", {
             "title": "Light the underpass", "owner": "Street Lighting Team", "promised_date": "2031-01-01",
-            "link_kind": "concern", "link_ref": "8"})
+            "link_kind": "garden", "link_ref": "8"})
         assert refused.status_code == 400 and "There is no public item with this number." in text_of(refused.text)
         created = await post_form(client, "/council/commitments/new", {
             "title": "Light the underpass", "owner": "Street Lighting Team", "promised_date": "2031-01-01",
-            "link_kind": "concern", "link_ref": "https://town.example/concerns/7"})
+            "link_kind": "garden", "link_ref": "https://town.example/gardens/7"})
         assert created.status_code == 303
         page = await client.get(created.headers["location"])
-        assert 'href="/concerns/7"' in page.text and "Dark underpass on Canal Road" in page.text
+        assert 'href="/gardens/7"' in page.text and "Dark underpass on Canal Road" in page.text
         register = await client.get("/commitments")
-        assert 'href="/concerns/7"' in register.text
+        assert 'href="/gardens/7"' in register.text
 
 
 async def test_the_progress_feed(client: httpx.AsyncClient) -> None:

@@ -4,7 +4,7 @@ their language (issue 15: verified residents, code holders, confirmed accounts).
 from __future__ import annotations
 
 import httpx
-from factories.ballots import make_ballot
+from factories.ballots import make_ballot, make_codes
 from support import make_account, post_form, sign_in, signed_in_as, text_of
 
 from ballots import service
@@ -44,7 +44,7 @@ async def test_a_verified_residents_ballot_tells_each_person_what_they_need(clie
 
 async def test_a_ballot_without_codes_refuses_them_at_the_code_form(client: httpx.AsyncClient) -> None:
     setup = await make_ballot(voters="confirmed")
-    [code] = await service.generate_codes(setup.ballot_id, 1)
+    [code] = await make_codes(setup.ballot_id, 1)
     page = text_of((await client.get(f"/ballots/{setup.ballot_id}")).text)
     assert "Vote with an access code" not in page
     refused = await post_form(client, "/vote", {"code": code})
