@@ -90,7 +90,9 @@ async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[D
 
 
 async def _truncate(engine: PostgresEngine) -> None:
-    names = [t._meta.tablename for t in all_tables() if t._meta.tablename != "migration"]
+    from server.queue import table_names
+
+    names = [t._meta.tablename for t in all_tables() if t._meta.tablename != "migration"] + table_names()
     await engine._run_in_pool(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
 
 
