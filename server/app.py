@@ -44,6 +44,7 @@ from server.secret import set_secret_key
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
+from server.storage import storage_from
 from server.stores.database_store import DatabaseStore
 from server.stores.ratelimit import CounterBackend, DatabaseCounters, RateLimiter, RedisCounters
 from server.templating import STATIC_DIR, template_config
@@ -151,6 +152,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
+                     # Uploads, local or shared by every host (server/storage.py, server/photos.py).
+                     "storage": storage_from(settings.storage_url, settings.var_dir,
+                                             signed_links=settings.storage_signed_links),
                      "mailer": mailer, "site_url": site_url,
                      "engine": engine,
                      # The domains' rate limiters, each under the name its manifest gives it.

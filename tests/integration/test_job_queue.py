@@ -39,7 +39,9 @@ async def _work_until(condition, jobs: list[Job], tasks: list[Task], workers: in
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
-        while not await condition() and loop.time() < deadline:
+        while loop.time() < deadline:
+            if await condition():
+                break
             await asyncio.sleep(0.2)
     finally:
         stop.set()
@@ -163,9 +165,10 @@ async def test_periodic_job_runs_once_per_period_across_workers(pg: object) -> N
 
 
 async def test_a_new_ballot_enqueues_its_count_for_its_closing_time(pg: object) -> None:
+    from factories.ballots import NOW, make_ballot
+
     from ballots import service
     from ballots.service import COUNT_AT_CLOSE
-    from factories.ballots import NOW, make_ballot
 
     setup = await make_ballot()
     waiting = await queue.waiting_jobs(current_engine(), COUNT_AT_CLOSE)
