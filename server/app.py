@@ -154,7 +154,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
                      # Uploads, local or shared by every host (server/storage.py, server/photos.py).
                      "storage": storage_from(settings.storage_url, settings.var_dir,
-                                             signed_links=settings.storage_signed_links),
+                                             signed_links=settings.storage_signed_links, env=settings.storage_env),
                      "mailer": mailer, "site_url": site_url,
                      "engine": engine,
                      # The domains' rate limiters, each under the name its manifest gives it.

@@ -42,6 +42,8 @@ class Settings(msgspec.Struct, frozen=True):
     replica_database_url: str | None = None
     # Uploads: None keeps them under <var>/uploads; "s3://bucket/prefix" in S3-compatible storage.
     storage_url: str | None = None
+    # The AWS_* variables (endpoint, region, keys) for S3-compatible storage, as read at start-up.
+    storage_env: dict[str, str] = msgspec.field(default_factory=dict)
     # Serve public photos from S3-compatible storage as short-lived signed links instead of through the app.
     storage_signed_links: bool = False
     # "text" (for people) or "json" (one object a line, for a log collector).
@@ -208,6 +210,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         pgbouncer=_flag(env, "TOWNSQUARE_PGBOUNCER"),
         replica_database_url=extra_urls["TOWNSQUARE_REPLICA_DATABASE_URL"],
         storage_url=storage_url,
+        storage_env={k: v for k, v in env.items() if k.startswith("AWS_")} if storage_url else {},
         storage_signed_links=_flag(env, "TOWNSQUARE_STORAGE_SIGNED_LINKS"),
         log_format=log_format,
     )

@@ -121,6 +121,15 @@ async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Pat
             await _truncate(databases.postgres)
 
 
+@pytest.fixture(scope="session")
+def s3():
+    """A real S3-compatible server (moto in server mode) for the whole session; buckets per test."""
+    from s3_server import s3_server
+
+    with s3_server() as server:
+        yield server
+
+
 @pytest.fixture
 def settings_env() -> dict[str, str]:
     """Extra environment for the app's settings; a test module overrides it (a city's time zone, say)."""
