@@ -40,6 +40,7 @@ from server.errors import EXCEPTION_HANDLERS
 from server.logs import configure_logging
 from server.mail import mailer_for
 from server.notifications.emails import send_notification_emails
+from server.replica import ReplicaReadsMiddleware
 from server.secret import set_secret_key
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
@@ -141,7 +142,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static",
                                        include_in_schema=False, send_as_attachment=False),
         ],
-        middleware=[session_config.middleware, CurrentUserMiddleware()],
+        middleware=[session_config.middleware, CurrentUserMiddleware(), ReplicaReadsMiddleware()],
         before_send=[security_headers_hook(settings.https)],
         before_request=remember_address,
         stores={"sessions": session_store},

@@ -292,6 +292,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     # host pages
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
     # accounts
     ("GET", "/signup"): PUBLIC,
     ("POST", "/signup"): PUBLIC,
