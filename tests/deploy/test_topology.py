@@ -29,9 +29,9 @@ import pytest
 
 PG_URL = os.environ.get("TOWNSQUARE_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TOWNSQUARE_TEST_REDIS_URL")
-pytestmark = [pytest.mark.postgres, pytest.mark.slow,
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.deploy,
               pytest.mark.skipif(not (PG_URL and REDIS_URL),
-                                 reason="needs TOWNSQUARE_TEST_POSTGRES_URL and TOWNSQUARE_TEST_REDIS_URL (CI sets them)")]
+                                 reason="needs the test PostgreSQL and Redis URLs (CI sets both)")]
 
 TOWNSQUARE = str(Path(sys.executable).with_name("townsquare"))
 SECRET = "topology-secret-key-long-enough-0123456789abcdef"
@@ -139,9 +139,9 @@ async def _bind(url: str):
     return engine
 
 
-def _csrf(client: httpx.Client) -> str:
+async def _csrf(client: httpx.AsyncClient) -> str:
     if "townsquare_csrf" not in client.cookies:
-        client.get("/signin")
+        await client.get("/signin")
     return client.cookies["townsquare_csrf"]
 
 
@@ -209,22 +209,25 @@ async def test_two_web_processes_one_worker_shared_everything(topology: Topology
         item = await make_item("Brighter underpass")
 
         # A session started on one web process works on the other.
-        with httpx.Client(base_url=web_a, timeout=30) as a, httpx.Client(base_url=web_b, timeout=30) as b:
-            signed = a.post("/signin", data={"email": council.email, "password": PASSWORD, "_csrf_token": _csrf(a)})
+        async with (httpx.AsyncClient(base_url=web_a, timeout=30) as a,
+                    httpx.AsyncClient(base_url=web_b, timeout=30) as b):
+            signed = await a.post("/signin", data={"email": council.email, "password": PASSWORD,
+                                                   "_csrf_token": await _csrf(a)})
             assert signed.status_code == 303, signed.text
             b.cookies.update(a.cookies)
-            assert b.get("/council/delivery").status_code == 200
-            assert council.email in b.get("/account").text
+            assert (await b.get("/council/delivery")).status_code == 200
+            assert council.email in (await b.get("/account")).text
 
             # A photo uploaded through one is served by the other (the var directories differ).
-            posted = a.post(f"/council/delivery/{item}/progress",
-                            data={"status": "in_progress", "percent_complete": "20", "spent": "100",
-                                  "body": "Lights are up.", "photo_alt": "New lights", "_csrf_token": _csrf(a)},
-                            files={"photo": ("lights.png", PNG, "image/png")})
+            posted = await a.post(f"/council/delivery/{item}/progress",
+                                  data={"status": "in_progress", "percent_complete": "20", "spent": "100",
+                                        "body": "Lights are up.", "photo_alt": "New lights",
+                                        "_csrf_token": await _csrf(a)},
+                                  files={"photo": ("lights.png", PNG, "image/png")})
             assert posted.status_code == 303, posted.text
-            page = b.get(f"/delivery/{item}").text
+            page = (await b.get(f"/delivery/{item}")).text
             name = re.search(r"/delivery/photos/([A-Za-z0-9_-]{22}\.png)", page).group(1)  # type: ignore[union-attr]
-            photo = b.get(f"/delivery/photos/{name}")
+            photo = await b.get(f"/delivery/photos/{name}")
             assert photo.status_code == 200 and same_picture(photo.content, PNG)
             assert not list((topology.tmp / "var-web-a").rglob(name))  # in the bucket, not on a disk
 
