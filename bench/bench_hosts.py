@@ -43,9 +43,12 @@ from load_cast import (  # noqa: E402
 )
 
 
+SECRET = secrets.token_urlsafe(48)
+
+
 async def one_run(hosts: int, args: argparse.Namespace) -> tuple[dict[str, object], bool]:
     tmp = Path(tempfile.mkdtemp(prefix="townsquare-hosts-"))
-    secret = secrets.token_urlsafe(48)
+    secret = SECRET  # one key for every run: this process seals the set-up's ballot keys with it once
     pg_name, database_url = await create_pg_database(args.pg)
     base_env = {**os.environ, "SECRET_KEY": secret, "DATABASE_URL": database_url}
     if args.redis:
@@ -83,6 +86,10 @@ async def one_run(hosts: int, args: argparse.Namespace) -> tuple[dict[str, objec
             server.stop()
         checks = await check_database(database_url, options["ballot_id"], stats)  # type: ignore[arg-type]
         ok = all(passed for _, passed, _ in checks) and not stats.errors
+        if not ok:
+            for server in servers:
+                lines = server.log.read_text(errors="replace").splitlines() if server.log.exists() else []
+                print(f"\n{server.log.name}, last lines:\n" + "\n".join(lines[-40:]), file=sys.stderr)
         row = {
             "hosts": hosts, "processes": 2 * hosts, "ballots": len(stats.receipts), "seconds": elapsed,
             "per_second": len(stats.receipts) / elapsed,
