@@ -42,7 +42,6 @@ from load_cast import (  # noqa: E402
     voter,
 )
 
-
 SECRET = secrets.token_urlsafe(48)
 
 

@@ -81,8 +81,8 @@ class Runner:
         if self.queue_url:
             from server import queue
 
-            self.tasks = [asyncio.create_task(queue.work(self.queue_url, self.jobs(), list(tasks_by_name().values())),
-                                              name="job-queue")]
+            work = queue.work_forever(self.queue_url, self.jobs(), list(tasks_by_name().values()))
+            self.tasks = [asyncio.create_task(work, name="job-queue")]
             return
         self.tasks = [asyncio.create_task(_loop(job), name=f"job:{job.name}") for job in self.jobs()]
         _local = self

@@ -227,7 +227,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print(f"Worker running {len(jobs)} periodic jobs and {len(tasks_by_name())} kinds of task on "
               f"{_describe(settings.database_url)}. Press Ctrl+C to stop.", flush=True)
         try:
-            await queue.work(settings.direct_url, jobs, list(tasks_by_name().values()), stop=stop)
+            await queue.work_forever(settings.direct_url, jobs, list(tasks_by_name().values()), stop=stop)
         finally:
             await close_postgres_pool(engine)  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("townsquare.queue")
 
+APPLICATION_NAME = "townsquare-job-queue"
 # The most a failing task waits between tries.
 MAX_BACKOFF = dt.timedelta(minutes=5)
 # A job or schedule whose process has sent no heartbeat for this long is taken again (it died).
@@ -126,14 +127,18 @@ async def work(url: str, jobs: Sequence[Job], tasks: Sequence[Task], *, stop: as
     from pgqueuer import AsyncpgDriver, PgQueuer
     from pgqueuer.executors import DatabaseRetryEntrypointExecutor
 
-    connection = await asyncpg.connect(dsn=url, statement_cache_size=0)
+    # Named, so that an operator sees the queue's connection in pg_stat_activity.
+    connection = await asyncpg.connect(dsn=url, statement_cache_size=0,
+                                       server_settings={"application_name": APPLICATION_NAME})
     try:
         pgq = PgQueuer(AsyncpgDriver(connection))
         for job in jobs:
             _schedule(pgq, job)
         for task in tasks:
             _entrypoint(pgq, task, DatabaseRetryEntrypointExecutor)
-        runner = asyncio.create_task(pgq.run(heartbeat_timeout=HEARTBEAT_TIMEOUT))
+        # A lost LISTEN connection ends the run (rather than leaving a worker that hears nothing), and
+        # `work_forever` connects again.
+        runner = asyncio.create_task(pgq.run(heartbeat_timeout=HEARTBEAT_TIMEOUT, shutdown_on_listener_failure=True))
         waiter = asyncio.create_task((stop or asyncio.Event()).wait())
         try:
             await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
@@ -148,6 +153,29 @@ async def work(url: str, jobs: Sequence[Job], tasks: Sequence[Task], *, stop: as
                 raise runner.exception()  # type: ignore[misc]
     finally:
         await connection.close()
+
+
+async def work_forever(url: str, jobs: Sequence[Job], tasks: Sequence[Task], *,
+                       stop: asyncio.Event | None = None) -> None:
+    """`work`, started again after a lost connection or a restarted database (waiting 1, 2, 4... up
+    to 30 seconds), until cancelled or `stop` is set: a worker outlives a database failover."""
+    stop = stop or asyncio.Event()
+    wait = 1.0
+    while not stop.is_set():
+        started = asyncio.get_running_loop().time()
+        try:
+            await work(url, jobs, tasks, stop=stop)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the job queue stopped; connecting again in %.0f s", wait)
+        if stop.is_set():
+            return
+        if asyncio.get_running_loop().time() - started > 60:
+            wait = 1.0  # it ran for a while: a new failure, not the same one again
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+        wait = min(wait * 2, 30.0)
 
 
 def _schedule(pgq: Any, job: Job) -> None:

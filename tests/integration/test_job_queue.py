@@ -179,3 +179,39 @@ async def test_a_new_ballot_enqueues_its_count_for_its_closing_time(pg: object) 
     await service.extend_ballot(setup.ballot_id, closes_at + dt.timedelta(days=1), setup.council_id)
     waiting = await queue.waiting_jobs(current_engine(), COUNT_AT_CLOSE)
     assert sorted(round((j["execute_after"] - closes_at).total_seconds() / 3600) for j in waiting) == [0, 24]
+
+
+async def test_worker_connects_again_after_losing_its_connection(pg: object) -> None:
+    import asyncpg
+
+    ran: list[dict] = []
+
+    async def record(payload: dict) -> None:
+        ran.append(payload)
+
+    task = Task("test-after-failover", record)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(queue.work_forever(_dsn(), [], [task], stop=stop))
+    admin = await asyncpg.connect(_dsn())
+    try:
+        database = await admin.fetchval("SELECT current_database()")
+        find = ("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = $2")
+        for _ in range(100):
+            if await admin.fetch(find, queue.APPLICATION_NAME, database):
+                break
+            await asyncio.sleep(0.1)
+        # The database drops the worker's connection (a restart, a failover).
+        terminated = await admin.fetch(f"SELECT pg_terminate_backend(pid) FROM ({find}) AS q",
+                                       queue.APPLICATION_NAME, database)
+        assert terminated
+        with with_domain(Domain(name="queue_test", tasks=[task])):
+            await enqueue("test-after-failover", {"n": 1})
+        for _ in range(300):
+            if ran:
+                break
+            await asyncio.sleep(0.1)
+        assert ran == [{"n": 1}]
+    finally:
+        stop.set()
+        await worker
+        await admin.close()
