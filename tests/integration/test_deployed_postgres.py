@@ -11,7 +11,7 @@ import os
 
 import httpx
 import pytest
-from factories.ballots import NOW, make_ballot
+from factories.ballots import make_ballot
 from piccolo.engine.postgres import PostgresEngine
 from support import make_account
 
@@ -55,8 +55,9 @@ async def test_casting_counting_and_the_queue_through_pgbouncer(pg: object, boun
     await start_postgres_pool(tested, min_size=2, max_size=8)  # type: ignore[arg-type]
     bind_engine(tested)
     try:
-        closes = NOW + dt.timedelta(minutes=5)
-        s = await make_ballot(closes=closes)
+        now = dt.datetime.now(dt.UTC)  # the factory's NOW is the session's start, maybe minutes ago
+        closes = now + dt.timedelta(minutes=5)
+        s = await make_ballot(opens=now - dt.timedelta(hours=1), closes=closes)
         voters = [await make_account(neighborhood_id=s.hood, birth_year=1980) for _ in range(12)]
         # Concurrent casts: each transaction gets whichever server connection pgbouncer has free,
         # which breaks statements prepared by name on another one.
@@ -67,7 +68,7 @@ async def test_casting_counting_and_the_queue_through_pgbouncer(pg: object, boun
         view = await counting.count_ballot(s.ballot_id, closes + dt.timedelta(seconds=1))
         assert view.status == "done" and view.ballots_counted == 12
         async with write_transaction():
-            await service.extend_ballot(s.ballot_id, closes + dt.timedelta(days=1), s.council_id, NOW)
+            await service.extend_ballot(s.ballot_id, closes + dt.timedelta(days=1), s.council_id, now)
         jobs = await queue.waiting_jobs(tested, service.COUNT_AT_CLOSE)  # type: ignore[arg-type]
         assert len(jobs) == 2  # the ballot's own and the extension's, enqueued through pgbouncer
     finally:
