@@ -107,8 +107,8 @@ async def install(url: str) -> None:
 
 
 async def waiting_jobs(engine: PostgresEngine, name: str | None = None) -> list[dict[str, Any]]:
-    """The queued and running jobs (entrypoint, payload, status, execute_after), oldest first: for
-    council's view of background work and for tests."""
+    """The queued and running jobs (entrypoint, payload, status, execute_after), oldest first: what
+    an operator or a test checks."""
     from pgqueuer.domain.settings import db_settings
 
     table = db_settings().queue_table
