@@ -4,6 +4,7 @@ ballot's voting days outside the voting phase is refused, naming the ballot and 
 from __future__ import annotations
 
 from ballots.tables import Ballot
+from ballots.voting_window import fields_outside
 from proposals.schemas import CycleInput
 from server import clock
 from server.i18n import fmt_date, fmt_datetime
@@ -16,7 +17,7 @@ async def voting_phase_covers_ballots(cycle_id: int, data: CycleInput) -> str | 
     for ballot in ballots:
         first_day = clock.local_date(ballot["opens_at"])
         last_day = clock.local_date(ballot["closes_at"])
-        if first_day < data.voting_open or last_day >= data.results_open:
+        if fields_outside(first_day, last_day, data.voting_open, data.results_open):
             return _("“%(title)s” is open for voting from %(opens)s until %(closes)s, so the voting phase must "
                      "start on or before %(first)s and the results phase must start after %(last)s.",
                      title=ballot["title"], opens=fmt_datetime(ballot["opens_at"], "short", zone=True),

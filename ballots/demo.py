@@ -118,7 +118,8 @@ async def _open_ballots(ctx: DemoContext) -> None:
     council, council2 = ctx.accounts["council"], ctx.accounts["council2"]
     local = [c.proposal_id for c in await service.eligible_proposals(cycle_id, riverside)]
     everywhere = [c.proposal_id for c in await service.eligible_proposals(cycle_id, None)]
-    opens, closes = _on_the_hour(-3, 9), _on_the_hour(14, 20)
+    # Inside the cycle's voting phase (which ends the day before results open, 11 days from today).
+    opens, closes = _on_the_hour(-3, 9), _on_the_hour(10, 20)
     river_id = await service.create_ballot(BallotSettings(
         cycle_id=cycle_id, neighborhood_id=riverside, title="Riverside safety fund", budget=120_000,
         explanation="Riverside has **$120,000** to spend on safety this year. Rank up to three projects.",
@@ -166,7 +167,7 @@ async def _closed_ballot(ctx: DemoContext) -> None:
     old_town = ctx.neighborhoods["Old Town"]
     cycle_id = await _cycle("Safety budget last year", clock.today() - dt.timedelta(days=140))
     ids = await _proposals(cycle_id, old_town, ctx.accounts["oldtown"], OLD_TOWN_PROJECTS)
-    opens, closes = _on_the_hour(-40, 9), _on_the_hour(-10, 20)
+    opens, closes = _on_the_hour(-40, 9), _on_the_hour(-21, 20)  # voting ran from day -50 to day -21
     during = opens + dt.timedelta(days=5)
     ballot_id = await service.create_ballot(BallotSettings(
         cycle_id=cycle_id, neighborhood_id=old_town, title="Old Town safety fund (last year)", budget=200_000,

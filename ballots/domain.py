@@ -3,7 +3,7 @@ server/domains.py."""
 
 from __future__ import annotations
 
-from server.domains import Command, Domain, Limiter
+from server.domains import Command, Domain, Kind, Limiter
 
 # Read on their own by `townsquare` (server/domains.py, `commands()`), so that running one does not
 # load the rest of the manifest: `townsquare tally` is timed from process start.
@@ -13,7 +13,7 @@ COMMANDS = {"tally": Command("ballots.tally_cli:main",
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from ballots import cycle_dates, home, moves, proposal_timeline, routes, service
+    from ballots import cycle_dates, home, measures, moves, proposal_timeline, routes, service
     from ballots import demo as ballots_demo
     from ballots.counting import routes as counting_routes
     from ballots.counting.service import count_at_close, count_closed_ballots
@@ -49,6 +49,8 @@ def manifest() -> Domain:
             cycle_checks.kind("ballots.voting_days", cycle_dates.voting_phase_covers_ballots),
             # The proposal timeline's ballot, result and delivery chapters.
             timeline_sources.kind("ballots.ballot_result_and_delivery", proposal_timeline.ballot_result_and_delivery),
+            # Participation as an indicator, from turnout counts (server/measures.py).
+            *(Kind("indicator_source", name, spec) for name, spec in measures.SOURCES.items()),
         ],
         # Failed access-code entries per client: 10 per 10 minutes (ballots/controllers/voting.py).
         rate_limiters={"code_entry": Limiter(10, 600)},

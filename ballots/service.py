@@ -50,6 +50,7 @@ from ballots.tables import (
     SealedBallot,
     TurnoutCount,
 )
+from ballots.voting_window import fields_outside
 from proposals import service as proposals
 from server import clock
 from server.accounts.tables import Account
@@ -114,6 +115,15 @@ class SharedCandidates(BallotError):
 
 class BadDecisionOrder(BallotError):
     """`decided_after` names a ballot of another cycle, this ballot itself, or closes a loop."""
+
+
+class OutsideVotingPhase(BallotError):
+    """The ballot's opening or closing day (`fields`: "opens_at", "closes_at") falls outside its
+    cycle's voting phase, which runs from `first_day` through `last_day`."""
+
+    def __init__(self, fields: tuple[str, ...], cycle_name: str, first_day: dt.date, last_day: dt.date) -> None:
+        super().__init__(", ".join(fields))
+        self.fields, self.cycle_name, self.first_day, self.last_day = fields, cycle_name, first_day, last_day
 
 
 class SameStaff(BallotError):
@@ -231,7 +241,21 @@ async def _write_candidates(ballot_id: int, settings: BallotSettings, costs: dic
         ])
 
 
+async def check_voting_phase(cycle_id: int, opens_at: dt.datetime, closes_at: dt.datetime) -> None:
+    """Raises OutsideVotingPhase unless the ballot's voting days lie in its cycle's voting phase, so
+    that the cycle's calendar and the ballot's times never disagree."""
+    cycle = await proposals.get_cycle(cycle_id)
+    if cycle is None:
+        raise BallotError("no such cycle")
+    fields = fields_outside(clock.local_date(_aware(opens_at)), clock.local_date(_aware(closes_at)),
+                            cycle.voting_open, cycle.results_open)
+    if fields:
+        raise OutsideVotingPhase(fields, cycle.name, cycle.voting_open, cycle.results_open - dt.timedelta(days=1))
+
+
 async def create_ballot(settings: BallotSettings, by: int | None) -> int:
+    """Raises OutsideVotingPhase, SharedCandidates or BadDecisionOrder when council must change something."""
+    await check_voting_phase(settings.cycle_id, settings.opens_at, settings.closes_at)
     costs = await _costs(settings)
     await check_one_fund(None, settings)
     async with write_transaction():
@@ -264,7 +288,8 @@ async def _count_at_close(ballot_id: int, closes_at: dt.datetime, now: dt.dateti
 
 async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None,
                         now: dt.datetime | None = None) -> None:
-    """Change every setting; refused with BallotLocked once voting has opened."""
+    """Change every setting; refused with BallotLocked once voting has opened, and with
+    OutsideVotingPhase for times outside the cycle's voting phase."""
     costs = await _costs(settings)
     async with write_transaction():
         row = await Ballot.select(Ballot.opens_at).where(Ballot.id == ballot_id).first()
@@ -275,6 +300,7 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
         if _now(now) >= settings.opens_at:
             # Moving the opening time to the past would open a ballot whose settings were never frozen.
             raise BallotLocked()
+        await check_voting_phase(settings.cycle_id, settings.opens_at, settings.closes_at)
         await check_one_fund(ballot_id, settings)
         await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
@@ -285,14 +311,16 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
 async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | None,
                         now: dt.datetime | None = None) -> None:
     """Move the closing time later while voting is open (or not yet open), logging who and when.
-    A closed ballot stays closed: its count may already be public."""
+    A closed ballot stays closed: its count may already be public. Past the cycle's voting phase:
+    OutsideVotingPhase (council moves the cycle's dates first)."""
     async with write_transaction():
-        row = await Ballot.select(Ballot.closes_at).where(Ballot.id == ballot_id).first()
+        row = await Ballot.select(Ballot.closes_at, Ballot.opens_at, Ballot.cycle).where(Ballot.id == ballot_id).first()
         if row is None:
             raise BallotError("no such ballot")
         old = _aware(row["closes_at"])
         if _now(now) >= old or new_closes_at <= old:
             raise NotExtendable()
+        await check_voting_phase(row["cycle"], row["opens_at"], new_closes_at)
         await Ballot.update({Ballot.closes_at: new_closes_at}).where(Ballot.id == ballot_id)
         await BallotChange.insert(BallotChange(ballot=ballot_id, changed_by=by, field="closes_at",
                                                old_value=old.isoformat(), new_value=new_closes_at.isoformat()))

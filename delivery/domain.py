@@ -8,7 +8,7 @@ from server.domains import Domain, Kind
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from delivery import comments, demo, home, links, routes, service
+    from delivery import comments, demo, home, links, measures, routes, service
     from server.navigation import N_, NavItem
 
     return Domain(
@@ -25,7 +25,9 @@ def manifest() -> Domain:
         ],
         home_sections=[home.delivery_home_section],
         notification_kinds=service.NOTIFICATION_KINDS,
-        kinds=[*comments.KINDS, *(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items())],
+        kinds=[*comments.KINDS, *(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items()),
+               # Delivery on time as an indicator (server/measures.py).
+               *(Kind("indicator_source", name, spec) for name, spec in measures.SOURCES.items())],
         feed_providers=[("delivery", service.delivery_update_entries)],
         follow_sources=[home.followed_projects],
         stylesheets=["css/outcomes.css"],

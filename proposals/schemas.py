@@ -222,7 +222,8 @@ class TimelineEvent(msgspec.Struct, frozen=True):
     ballot_eligible: bool = False
     merged_into_id: int | None = None
     merged_into_title: str = ""
-    # Events told by other domains (proposals/timeline_sources.py): on_ballot, funded, not_funded, delivery.
+    # Events told by other domains (proposals/timeline_sources.py): on_ballot, funded, not_funded, delivery,
+    # on_agenda and commitment (assemblies).
     title: str = ""
     url: str = ""
     note: str = ""

@@ -298,3 +298,94 @@ def progress_chart(*, chart_id: str, title: str, desc: str, items: Sequence[tupl
         y += ROW + 20
     table = _table(title, headers, [(label, fmt(s), fmt(a)) for label, s, a in items])
     return Chart(pid, _svg(pid, title, desc, y + 4, canvas.parts), table, data_label)
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    points: Sequence[tuple[str, Number | None]],
+    headers: Sequence[str],
+    data_label: str,
+    fmt: Formatter,
+    target: Number | None = None,
+    target_label: str = "",
+    breaks: Sequence[int] = (),
+    break_label: str = "",
+    notes: Sequence[str] = (),
+    suppressed_label: str = "",
+    rtl: bool = False,
+) -> Chart:
+    """A line over time: `points` are (period label, value) in time order; None is a gap (a value
+    not shown, e.g. suppressed). A dashed horizontal line marks `target`; a dotted vertical line
+    labelled `break_label` stands before each index in `breaks` (a series break: the method
+    changed), and the line is not drawn across it, so the eye never compares across a change of
+    method. Every point is a marker (not colour alone); the first and last values are written next
+    to their points. The table lists every period with its value and `notes[i]` (flags)."""
+    pid = _safe_id(chart_id)
+    shown = [v for _, v in points if v is not None]
+    candidates = [*shown, *([target] if target is not None else [])]
+    low = min(candidates, default=0)
+    high = max(candidates, default=1)
+    low = min(low, 0)  # from zero: a line that starts mid-air exaggerates change
+    span = (high - low) or 1
+    left, right, top, plot_h = 8.0, 24.0, 28.0, 180.0
+    usable = WIDTH - left - right
+    n = len(points)
+    canvas = _Canvas(rtl)
+
+    def px(i: int) -> float:
+        return left + (usable * i / (n - 1) if n > 1 else usable / 2)
+
+    def py(v: Number) -> float:
+        return top + plot_h - plot_h * (v - low) / span
+
+    canvas.line(left, top + plot_h, WIDTH - right, top + plot_h, ' stroke-width="1.5"')
+    canvas.text(left, top + plot_h + 18, points[0][0] if points else "")
+    if n > 1:
+        canvas.text(WIDTH - right, top + plot_h + 18, points[-1][0], anchor="end")
+    if target is not None:
+        canvas.line(left, py(target), WIDTH - right, py(target), ' stroke-width="2" stroke-dasharray="8 5"')
+        canvas.text(WIDTH - right, py(target) - 6, f"{target_label} {fmt(target)}".strip(), anchor="end",
+                    extra=' font-style="italic"')
+    for b in breaks:
+        if 0 < b < n:
+            x = (px(b - 1) + px(b)) / 2
+            canvas.line(x, top - 10, x, top + plot_h, ' stroke-width="1.5" stroke-dasharray="2 3"')
+            canvas.text(x + 4, top - 12, break_label, extra=' font-style="italic"')
+    segment: list[str] = []
+    segments: list[list[str]] = []
+    for i, (_label, value) in enumerate(points):
+        if value is None or i in breaks:
+            if segment:
+                segments.append(segment)
+            segment = []
+        if value is not None:
+            segment.append(f"{canvas.x(px(i)):.1f},{py(value):.1f}")
+    if segment:
+        segments.append(segment)
+    for seg in segments:
+        if len(seg) > 1:
+            canvas.parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="currentColor" '
+                                'stroke-width="2.5"/>')
+    for i, (_label, value) in enumerate(points):
+        if value is not None:
+            canvas.parts.append(f'<circle cx="{canvas.x(px(i)):.1f}" cy="{py(value):.1f}" r="3.5" '
+                                'fill="currentColor"/>')
+    ends = [i for i, (_, v) in enumerate(points) if v is not None]
+    if ends:
+        first, last = ends[0], ends[-1]
+        canvas.text(px(first), py(points[first][1]) - 10, fmt(points[first][1]),  # type: ignore[arg-type]
+                    extra=' font-weight="bold"')
+        if last != first:
+            canvas.text(px(last), py(points[last][1]) - 10, fmt(points[last][1]),  # type: ignore[arg-type]
+                        anchor="end", extra=' font-weight="bold"')
+    rows = []
+    for i, (label, value) in enumerate(points):
+        cells = [label, suppressed_label if value is None else fmt(value)]
+        if len(headers) > 2:
+            cells.append(notes[i] if i < len(notes) else "")
+        rows.append(cells)
+    table = _table(title, headers, rows)
+    return Chart(pid, _svg(pid, title, desc, top + plot_h + 28, canvas.parts), table, data_label)

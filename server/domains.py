@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # The one ordered list of domains. Dependencies point one way, down this list: a domain may import
 # the domains above it, never those below.
-DOMAINS: list[str] = ["proposals", "delivery", "ballots", "transparency"]
+DOMAINS: list[str] = ["proposals", "delivery", "ballots", "assemblies", "indicators", "transparency"]
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ FIELD_LABELS: dict[str, object] = {
     "age_min": lazy_gettext("Youngest age allowed"),
     "age_max": lazy_gettext("Oldest age allowed"),
     "explanation": lazy_gettext("Explanation for voters"),
+    "opens_at": lazy_gettext("Voting opens"),
+    "closes_at": lazy_gettext("Voting closes"),
     "count": lazy_gettext("How many codes"),
     "label": lazy_gettext("Label"),
     "status": lazy_gettext("Status"),

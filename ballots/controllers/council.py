@@ -22,6 +22,7 @@ from ballots.results import service as results
 from ballots.schemas import RULES, BallotView, parse_datetime, parse_settings
 from server import clock, forms
 from server.guards import requires_council
+from server.i18n import fmt_date
 from server.i18n import gettext as _
 from server.neighborhoods.service import active_neighborhoods
 from server.web import see_other
@@ -54,6 +55,21 @@ def one_fund_errors(exc: service.BallotError) -> forms.Errors:
             "items": items}}
     return {"decided_after": _("Please choose a ballot of the same budget cycle that is not decided after this "
                                "one.")}
+
+
+def voting_phase_errors(exc: service.OutsideVotingPhase) -> forms.Errors:
+    """The refusal next to the time that falls outside the cycle's voting phase."""
+    values = {"cycle": Markup("<bdi>{}</bdi>").format(exc.cycle_name),
+              "first": Markup("<bdi>{}</bdi>").format(fmt_date(exc.first_day)),
+              "last": Markup("<bdi>{}</bdi>").format(fmt_date(exc.last_day))}
+    messages = {
+        "opens_at": Markup(_("Voting in %(cycle)s runs from %(first)s to %(last)s (its voting phase), so the ballot "
+                             "must open on one of those days.")) % values,
+        "closes_at": Markup(_("Voting in %(cycle)s runs from %(first)s to %(last)s (its voting phase), so the "
+                              "ballot must close by the end of %(last)s. To keep it open longer, move the cycle's "
+                              "dates first.")) % values,
+    }
+    return {field: messages[field] for field in exc.fields}
 
 
 class CouncilBallotController(Controller):
@@ -112,6 +128,8 @@ class CouncilBallotController(Controller):
             return await self._form_page(form, errors, status=400)
         try:
             ballot_id = await service.create_ballot(settings, request.user.id)
+        except service.OutsideVotingPhase as exc:
+            return await self._form_page(form, voting_phase_errors(exc), status=400)
         except (service.SharedCandidates, service.BadDecisionOrder) as exc:
             return await self._form_page(form, one_fund_errors(exc), status=400)
         flash(request, _("Ballot “%(title)s” created.", title=settings.title), "success")
@@ -159,6 +177,8 @@ class CouncilBallotController(Controller):
                 errors["form"] = _("Voting on this ballot has opened (or the new opening time is in the past), so "
                                    "its settings can no longer change. Only the closing time can be moved later.")
                 return await self._form_page(form, errors, ballot, status=409)
+            except service.OutsideVotingPhase as exc:
+                return await self._form_page(form, voting_phase_errors(exc), ballot, status=400)
             except (service.SharedCandidates, service.BadDecisionOrder) as exc:
                 return await self._form_page(form, one_fund_errors(exc), ballot, status=400)
             flash(request, _("Ballot “%(title)s” updated.", title=settings.title), "success")
@@ -177,6 +197,8 @@ class CouncilBallotController(Controller):
             except service.NotExtendable:
                 errors["closes_at"] = _("The new closing time must be later than the current one, and a closed "
                                         "ballot cannot be reopened.")
+            except service.OutsideVotingPhase as exc:
+                errors.update(voting_phase_errors(exc))
         if errors:
             return await self._manage_page(ballot, form, errors, status=400)
         flash(request, _("Voting now closes later. The change is logged."), "success")

@@ -257,15 +257,16 @@ def _id_from_url(url: str, prefix: str) -> int:
     return int(match.group(1))
 
 
-def submit_proposal(walk: Walk) -> int:
-    """The signed-in resident proposes a project in the cycle collecting ideas."""
+def submit_proposal(walk: Walk, title: str = "Walk lights on the ferry steps", fact: str = "proposal_title") -> int:
+    """The signed-in resident proposes a project in the cycle collecting ideas (the walk's own cycle
+    when create_walk_cycle made one, else the demo's); its title is kept in `walk.facts[fact]`."""
     page = walk.page
-    title = unique("Walk lights on the ferry steps")
+    title = unique(title)
     page.goto("/proposals/new")
     assert page.get_by_role("heading", level=1).count() == 1
     cycle = page.locator("select#cycle")
-    if cycle.count():  # more than one cycle collecting ideas: choose the demo's
-        select_containing(cycle, IDEAS_CYCLE)
+    if cycle.count():  # more than one cycle collecting ideas: choose the walk's
+        select_containing(cycle, walk.facts.get("cycle_name", IDEAS_CYCLE))
     page.get_by_label("Title").fill(title)
     page.get_by_label("One-line summary").fill("Solar lights along the ferry steps, where people slip at night.")
     page.get_by_label("Description").fill("People walk down the **ferry steps** after late shifts.\n\n"
@@ -279,59 +280,68 @@ def submit_proposal(walk: Walk) -> int:
     assert page.get_by_text("Your proposal was submitted.").count() == 1, f"no confirmation: {page.url}"
     assert page.get_by_role("heading", level=1).inner_text() == title
     proposal_id = _id_from_url(page.url, "/proposals")
-    walk.facts.update(proposal_id=proposal_id, proposal_title=title)
+    walk.facts[fact] = title
+    walk.facts.setdefault("proposal_id", proposal_id)
     walk.done("proposal submitted")
     return proposal_id
 
 
-def _cycle_row_edit(walk: Walk, cycle_name: str) -> None:
+def _fill_dates(walk: Walk, offsets: tuple[int, ...]) -> None:
+    """Fill the cycle form's seven phase dates, each `offsets[i]` days from today (UTC, the walk
+    server's clock)."""
+    names = ("ideas_open", "deliberation_open", "review_open", "voting_open", "results_open", "delivery_open",
+             "delivery_close")
+    for name, days in zip(names, offsets, strict=True):
+        walk.page.locator(f"input#{name}").fill(time.strftime("%Y-%m-%d", time.gmtime(time.time() + days * 86400)))
+
+
+def create_walk_cycle(walk: Walk) -> None:
+    """Council staff start a budget cycle of the walk's own, collecting ideas since yesterday: the walk
+    takes it through review into voting (a ballot must fit its cycle's voting phase) without moving
+    the demo's cycles."""
     page = walk.page
     page.goto("/council/cycles")
-    page.get_by_role("link", name=f"Edit dates {cycle_name}", exact=True).click()
+    name = unique("Walk cycle")
+    page.get_by_label("Name").fill(name)
+    _fill_dates(walk, (-1, 1, 2, 3, 4, 5, 60))
+    page.get_by_role("button", name="Create cycle").click()
     page.wait_for_load_state()
+    assert page.get_by_text(f"Cycle “{name}” created.").count() == 1, f"cycle not created: {page.url}"
+    walk.facts.update(cycle_name=name, cycle_edit_url=f"/council/cycles/{_id_from_url(page.url, '/cycles')}/edit")
+    walk.done("walk cycle created")
 
 
-def open_review_early(walk: Walk, cycle_name: str = IDEAS_CYCLE) -> None:
-    """Council staff move deliberation (when review may start) to today, so the new proposal can be
-    reviewed; restore_cycle_dates puts the date back afterwards."""
+def open_review_early(walk: Walk) -> None:
+    """Council staff move deliberation (when review may start) to today, so the new proposals can be
+    reviewed."""
     page = walk.page
-    _cycle_row_edit(walk, cycle_name)
-    field_ = page.get_by_label("Deliberation opens")
-    walk.facts["deliberation_open"] = field_.input_value()
-    walk.facts["cycle_edit_url"] = urlparse(page.url).path
-    today = time.strftime("%Y-%m-%d", time.gmtime())
-    field_.fill(today)
+    page.goto(walk.facts["cycle_edit_url"])
+    page.get_by_label("Deliberation opens").fill(time.strftime("%Y-%m-%d", time.gmtime()))
     page.get_by_role("button", name="Save dates").click()
     page.wait_for_load_state()
     assert page.get_by_text("Dates saved.", exact=False).count() == 1, f"dates not saved: {page.url}"
     walk.done("cycle dates moved")
 
 
-def restore_cycle_dates(walk: Walk) -> None:
+def open_voting_now(walk: Walk) -> None:
+    """Council staff move the walk's cycle into its voting phase today (until tomorrow), so that the
+    ballot they set up next fits it."""
     page = walk.page
     page.goto(walk.facts["cycle_edit_url"])
-    page.get_by_label("Deliberation opens").fill(walk.facts["deliberation_open"])
+    _fill_dates(walk, (-3, -2, -1, 0, 1, 2, 60))
     page.get_by_role("button", name="Save dates").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Dates saved.", exact=False).count() == 1, f"dates not restored: {page.url}"
-    walk.done("cycle dates restored")
-
-
-DEMO_WAITING_PROPOSAL = "Lights and benches at the Riverside Park playground"  # demo: Spring 2027, submitted
+    assert page.get_by_text("Dates saved.", exact=False).count() == 1, f"dates not saved: {page.url}"
+    walk.done("voting phase opened")
 
 
 def review_proposal(walk: Walk, title: str | None = None, final_cost: int = 20_000) -> None:
-    """Council staff find the proposal in the review queue and record it feasible, for the ballot.
-    A ballot needs two projects at least, so the walk reviews the demo's waiting one too (the first
-    walk of a session does; later walks find it reviewed already and skip it)."""
+    """Council staff find the proposal in the review queue and record it feasible, for the ballot."""
     page = walk.page
     title = title or walk.facts["proposal_title"]
     page.goto("/council/review")
     walk.done("review queue")
-    link = page.get_by_role("link", name=title, exact=True)
-    if title != walk.facts["proposal_title"] and not link.count():
-        return
-    link.click()
+    page.get_by_role("link", name=title, exact=True).click()
     page.wait_for_load_state()
     page.get_by_label("Feasible", exact=True).check()
     page.get_by_label("Final cost estimate").fill(str(final_cost))
@@ -354,16 +364,16 @@ def create_ballot(walk: Walk, neighborhood: str = "Riverside", minutes_open: int
     """Council staff set up a ballot with the reviewed proposal, open now and closing in a few minutes."""
     page = walk.page
     page.goto("/council/ballots/new")
-    select_containing(page.get_by_label("Budget cycle"), IDEAS_CYCLE)
+    select_containing(page.get_by_label("Budget cycle"), walk.facts["cycle_name"])
     select_containing(page.get_by_label("Fund"), neighborhood)
     page.get_by_role("button", name="Show feasible projects").click()
     page.wait_for_load_state()
     title = unique("Walk ballot")
     page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Budget (whole currency units)").fill("50000")
-    page.get_by_label(re.compile(re.escape(walk.facts["proposal_title"]))).check()
-    # A ballot needs two projects at least: add another feasible one (the demo's, or an earlier walk's).
-    page.locator("input[name=candidates]:not(:checked)").first.check()
+    # A ballot needs two projects at least: the walk's two.
+    for fact in ("proposal_title", "second_title"):
+        page.get_by_label(re.compile(re.escape(walk.facts[fact]))).check()
     page.get_by_label("Most projects a voter may rank (K)").fill("2")
     opens, _ = _utc_minute(-60)
     closes, closes_epoch = _utc_minute(60 * (minutes_open + 1))
@@ -372,16 +382,6 @@ def create_ballot(walk: Walk, neighborhood: str = "Riverside", minutes_open: int
     walk.shots.take(page, "ballot form filled")
     page.get_by_role("button", name="Create ballot").click()
     page.wait_for_load_state()
-    shared = page.locator("#candidates-error")
-    if shared.count() and "already on another ballot" in shared.inner_text():
-        # One project, one fund per cycle: an earlier walk's ballot (published by now) has one of
-        # these projects, so council says that ballot is decided first, and the form is sent again
-        # with everything that was typed still in it.
-        names = shared.locator("bdi").all_inner_texts()
-        select_containing(page.get_by_label("Decided after", exact=False), names[-1])
-        walk.shots.take(page, "ballot form with the decision order")
-        page.get_by_role("button", name="Create ballot").click()
-        page.wait_for_load_state()
     assert page.get_by_text(f"Ballot “{title}” created.").count() == 1, (
         f"ballot not created: {page.url} {page.locator('.field-error, .error-summary').all_inner_texts()}")
     ballot_id = _id_from_url(page.url, "/council/ballots")
@@ -416,8 +416,10 @@ def comment_and_amend_draft(walk: Walk) -> None:
     page.wait_for_load_state()
     draft_url = urlparse(page.url).path
     comment = unique("Walk comment: please say who answers within two weeks.")
-    # The first new-comment form that asks for a view (in a full run the first .comment-form had none).
-    form = page.locator("form.comment-form", has=page.get_by_label("I have concerns")).first
+    # The first section discussion (folded behind its count on the long page) whose form asks for a view.
+    fold = page.locator("details.thread-fold", has=page.get_by_label("I have concerns")).first
+    fold.locator(":scope > summary").click()
+    form = fold.locator("form.comment-form")
     form.get_by_label("I have concerns").check()
     form.get_by_label("Add a comment").fill(comment)
     form.get_by_role("button", name="Post comment").click()

@@ -36,13 +36,17 @@ def test_council_manages_neighborhoods_and_reads_notifications(walk: Walk) -> No
 
 def test_the_whole_budget_cycle(walk: Walk) -> None:
     """Issue 8: from an idea to a funded project being delivered, each person doing their part."""
+    steps.sign_in_as(walk, "council")
+    steps.create_walk_cycle(walk)
+    steps.switch_to(walk, "anonymous")
     steps.sign_up_resident(walk, neighborhood="Riverside")
     steps.submit_proposal(walk)
+    steps.submit_proposal(walk, "Walk handrail by the ferry", fact="second_title")
     steps.switch_to(walk, "council")
     steps.open_review_early(walk)
     steps.review_proposal(walk)
-    steps.review_proposal(walk, steps.DEMO_WAITING_PROPOSAL, final_cost=26_000)
-    steps.restore_cycle_dates(walk)
+    steps.review_proposal(walk, walk.facts["second_title"], final_cost=26_000)
+    steps.open_voting_now(walk)
     steps.create_ballot(walk)
     steps.generate_youth_codes(walk)
     steps.switch_to(walk, "walker")

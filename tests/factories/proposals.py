@@ -28,8 +28,24 @@ def dates_for_phase(phase: str, today: dt.date | None = None, days: int = 10) ->
     return dates
 
 
-async def make_cycle(phase: str = phases.IDEAS, name: str = "Test cycle", *, days: int = 10) -> int:
-    cycle = await service.create_cycle(CycleInput(name=name, **dates_for_phase(phase, days=days)))
+def stretch_voting(dates: dict[str, dt.date], first_day: dt.date, last_day: dt.date) -> dict[str, dt.date]:
+    """The same dates with the voting phase widened to run from `first_day` through `last_day` at
+    least (a ballot's voting days must lie inside it): the phases before it start earlier, those
+    after it later, each by as much as voting grew on that side."""
+    earlier = dt.timedelta(days=max(0, (dates["voting_open"] - first_day).days))
+    later = dt.timedelta(days=max(0, (last_day - dates["results_open"]).days + 1))
+    before = ("ideas_open", "deliberation_open", "review_open", "voting_open")
+    return {name: day - earlier if name in before else day + later for name, day in dates.items()}
+
+
+async def make_cycle(phase: str = phases.IDEAS, name: str = "Test cycle", *, days: int = 10,
+                     voting_days: tuple[dt.date, dt.date] | None = None) -> int:
+    """A cycle in `phase` today whose phases last `days` days; `voting_days` (first, last) widens its
+    voting phase to cover a ballot's days (a ballot must fit its cycle's voting phase)."""
+    dates = dates_for_phase(phase, days=days)
+    if voting_days is not None:
+        dates = stretch_voting(dates, *voting_days)
+    cycle = await service.create_cycle(CycleInput(name=name, **dates))
     assert cycle.phase == phase, (cycle.phase, phase)
     return cycle.id
 
@@ -38,6 +54,14 @@ async def move_to_phase(cycle_id: int, phase: str) -> None:
     cycle = await service.get_cycle(cycle_id)
     assert cycle is not None
     await service.update_cycle(cycle_id, CycleInput(name=cycle.name, **dates_for_phase(phase)))
+
+
+async def widen_voting(cycle_id: int, first_day: dt.date, last_day: dt.date) -> None:
+    """Council moves the cycle's dates so that its voting phase covers `first_day`..`last_day`."""
+    cycle = await service.get_cycle(cycle_id)
+    assert cycle is not None
+    dates = stretch_voting({name: getattr(cycle, name) for name in phases.DATE_FIELDS}, first_day, last_day)
+    await service.update_cycle(cycle_id, CycleInput(name=cycle.name, **dates))
 
 
 def proposal_input(title: str = "Brighter lights on the river path", **overrides: object) -> ProposalInput:

@@ -136,3 +136,33 @@ def test_unsafe_chart_ids_are_cleaned() -> None:
                              data_label="s", fmt=fmt)
     assert '"><x' not in chart.svg
     ET.fromstring(chart.svg)
+
+
+def _line(rtl: bool = False) -> charts.Chart:
+    return charts.line_chart(
+        chart_id="line", title="Response days", desc="Rose from 3 to 5", rtl=rtl,
+        points=[("Jan", 3), ("Feb", None), ("Mar", 4), (PAYLOAD, 5)], headers=("Month", "Days", "Note"),
+        data_label="Show table", fmt=fmt, target=2, target_label="Target", breaks=[2], break_label="Method changed",
+        notes=["", "", "provisional", ""], suppressed_label="fewer than 5",
+    )
+
+
+def test_line_chart_is_named_and_lists_every_value() -> None:
+    chart = _line()
+    svg = ET.fromstring(chart.svg)
+    assert svg.get("role") == "img"
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.find(f"{ns}title").text == "Response days"  # type: ignore[union-attr]
+    table = ET.fromstring(chart.table)
+    cells = [[c.text or "" for c in row] for row in table.iter("tr")][1:]
+    assert cells == [["Jan", "3", ""], ["Feb", "fewer than 5", ""], ["Mar", "4", "provisional"], [PAYLOAD, "5", ""]]
+    # The break is drawn and labelled; the gap and the break split the line, so no polyline crosses them.
+    assert "Method changed" in chart.svg and "Target 2" in chart.svg
+    assert chart.svg.count("<polyline") == 1  # only Mar -> (payload) is a segment of two points
+    assert chart.svg.count('r="3.5"') == 3  # a marker per shown value
+    assert "<script>" not in chart.svg + chart.table
+
+
+def test_line_chart_mirrors_for_right_to_left() -> None:
+    ltr, rtl = _line(), _line(rtl=True)
+    assert ltr.svg != rtl.svg and 'direction="rtl"' in rtl.svg

@@ -16,6 +16,8 @@ from ballots import service as ballots_service
 from ballots.results import service as results
 from ballots.schemas import BallotView, TurnoutView
 from delivery import service as delivery
+from indicators import service as indicators
+from indicators.surveys import service as surveys
 from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.schemas import PublicProposal
@@ -39,6 +41,9 @@ from transparency.api.schemas import (
     DraftSectionOut,
     DraftVersionOut,
     ExplanationOut,
+    IndicatorDetailOut,
+    IndicatorOut,
+    IndicatorValueOut,
     MilestoneOut,
     PageInfo,
     ProposalDetailOut,
@@ -46,6 +51,10 @@ from transparency.api.schemas import (
     ProposalPage,
     ResultOut,
     ResultProjectOut,
+    SeriesBreakOut,
+    SurveyOptionOut,
+    SurveyQuestionOut,
+    SurveyResultsOut,
     TimelineEventOut,
     TurnoutGroupOut,
     TurnoutOut,
@@ -240,3 +249,40 @@ class OpenDataController(Controller):
                 body="" if (c["deleted"] or c["hidden"]) else c["body"], removed=c["deleted"] or c["hidden"],
             ) for c in data["comments"]],
         )
+
+    @get("/indicators", summary="Safety indicators, with their latest value and whether a target was missed")
+    async def indicators(self) -> list[IndicatorOut]:
+        return [_indicator(d) for d in await indicators.details()]
+
+    @get("/indicators/{slug:str}", summary="One indicator with every value (small groups suppressed)")
+    async def indicator(self, slug: Annotated[str, PathParameter(max_length=60)]) -> IndicatorDetailOut:
+        try:
+            d = await indicators.get_indicator(slug)
+        except indicators.NotFound as exc:
+            raise NotFoundException() from exc
+        i = d.indicator
+        return IndicatorDetailOut(
+            indicator=_indicator(d), description=i.description, source_notes=i.source_notes,
+            method_notes=i.method_notes, breaks=[SeriesBreakOut(b.period, b.note) for b in d.breaks],
+            values=[IndicatorValueOut(v.period, v.neighborhood_id, v.neighborhood, v.breakdown, v.value,
+                                      v.value is None, v.fewer_than_5, v.flag) for v in d.values])
+
+    @get("/surveys/{survey_id:int}/results", summary="A closed survey's results (small groups suppressed)")
+    async def survey_results(self, survey_id: Id) -> SurveyResultsOut:
+        r = await surveys.results(survey_id)
+        if r is None:
+            raise NotFoundException()
+        return SurveyResultsOut(r.survey.id, r.survey.title, r.survey.closes_at, r.respondents, [
+            SurveyQuestionOut(q.question.id, q.question.kind, q.question.text, q.answered, q.mean, [
+                SurveyOptionOut(o.label, o.count, o.share.share if o.share else None,
+                                o.share.low if o.share else None, o.share.high if o.share else None,
+                                o.count is None, o.fewer_than_5) for o in q.options], q.texts)
+            for q in r.questions])
+
+
+def _indicator(d: Any) -> IndicatorOut:
+    i = d.indicator
+    a = indicators.assess(d)
+    return IndicatorOut(i.slug, i.name, i.unit, i.lower_is_better, i.target, i.target_date, i.source,
+                        a.latest.period if a.latest else None, a.latest.value if a.latest else None, a.worsening,
+                        a.target_status, f"/indicators/{i.slug}/data.csv")

@@ -271,3 +271,71 @@ class DraftDetailOut(msgspec.Struct, frozen=True):
     sections: list[DraftSectionOut]
     amendments: list[AmendmentOut]
     comments: list[DraftCommentOut]
+
+
+class IndicatorOut(msgspec.Struct, frozen=True):
+    slug: str
+    name: str
+    unit: str
+    lower_is_better: bool
+    target: float | None
+    target_date: dt.date | None
+    source: str  # "" imported (Open SDG CSV), else the declared source it is computed from
+    latest_period: str | None
+    latest_value: float | None
+    worsening: bool  # compared with a year earlier, never across a series break
+    target_status: str  # met, missed, not_yet, none
+    csv_url: str
+
+
+class IndicatorValueOut(msgspec.Struct, frozen=True):
+    period: str
+    neighborhood_id: int | None
+    neighborhood: str
+    breakdown: dict[str, str]
+    value: float | None  # null: about fewer than 5 people, or hidden to protect such a value
+    suppressed: bool
+    fewer_than_5: bool
+    flag: str  # "", provisional, estimated, revised
+
+
+class SeriesBreakOut(msgspec.Struct, frozen=True):
+    period: str
+    note: str
+
+
+class IndicatorDetailOut(msgspec.Struct, frozen=True):
+    indicator: IndicatorOut
+    description: str
+    source_notes: str
+    method_notes: str
+    breaks: list[SeriesBreakOut]
+    values: list[IndicatorValueOut]
+
+
+class SurveyOptionOut(msgspec.Struct, frozen=True):
+    label: str
+    count: int | None
+    share: float | None
+    wilson_low: float | None
+    wilson_high: float | None
+    suppressed: bool
+    fewer_than_5: bool
+
+
+class SurveyQuestionOut(msgspec.Struct, frozen=True):
+    id: int
+    kind: str
+    text: str
+    answered: int | None
+    mean: float | None
+    options: list[SurveyOptionOut]
+    texts: list[str]
+
+
+class SurveyResultsOut(msgspec.Struct, frozen=True):
+    id: int
+    title: str
+    closes_at: dt.datetime
+    respondents: int | None
+    questions: list[SurveyQuestionOut]

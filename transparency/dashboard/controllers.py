@@ -9,6 +9,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
+from indicators import service as indicators
+from indicators import summary, trends
 from server.charts import bar_chart, by_neighborhood_chart
 from server.i18n import fmt_money, fmt_number, text_direction
 from server.i18n import gettext as _
@@ -37,6 +39,20 @@ def _charts(figures: CycleFigures, currency: str) -> list[tuple[str, str, object
     return charts
 
 
+async def _safety_and_trust() -> list[dict[str, object]]:
+    """The indicators, each with its latest value and its plain summary (setbacks included)."""
+    rows: list[dict[str, object]] = []
+    for detail in await indicators.details():
+        assessment = indicators.assess(detail)
+        rows.append({
+            "indicator": detail.indicator,
+            "latest": summary.fmt_value(assessment.latest.value, detail.indicator.unit) if assessment.latest else "",
+            "sentences": summary.sentences(detail, assessment),
+            "setback": assessment.worsening or assessment.target_status == trends.MISSED,
+        })
+    return rows
+
+
 class DashboardController(Controller):
     path = "/dashboard"
     include_in_schema = False
@@ -44,7 +60,9 @@ class DashboardController(Controller):
 
     @get("/", name="dashboard.index")
     async def index(self) -> Template:
-        return Template("dashboard/index.html", context={"cycles": await service.all_cycle_figures()})
+        return Template("dashboard/index.html", context={"cycles": await service.all_cycle_figures(),
+                                                         "commitments": await service.commitment_figures(),
+                                                         "safety": await _safety_and_trust()})
 
     @get("/{cycle_id:int}", name="dashboard.cycle")
     async def cycle(self, request: Request[Any, Any, Any], cycle_id: FromPath[int]) -> Template:

@@ -11,6 +11,17 @@ class BallotFigure(msgspec.Struct, frozen=True):
     has_result: bool
 
 
+class CommitmentFigures(msgspec.Struct, frozen=True):
+    """The commitment register against each commitment's first promised date."""
+
+    total: int
+    kept_on_time: int
+    kept_late: int
+    late: int  # still open after the promised date
+    dropped: int
+    overdue: int  # still open after the current (possibly revised) date
+
+
 class CycleFigures(msgspec.Struct, frozen=True):
     """The transparency figures of one budget cycle; every one has a list it links to."""
 

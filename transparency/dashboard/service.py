@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assemblies import service as assemblies_service
 from ballots import service as ballots_service
 from ballots.results.service import ballots_with_results
 from delivery import service as delivery_service
 from proposals import service as proposals_service
 from proposals.schemas import CycleView
-from transparency.dashboard.schemas import BallotFigure, CycleFigures
+from transparency.dashboard.schemas import BallotFigure, CommitmentFigures, CycleFigures
 
 
 async def cycle_figures(cycle_id: int, today: dt.date | None = None) -> CycleFigures | None:
@@ -25,6 +26,12 @@ async def cycle_figures(cycle_id: int, today: dt.date | None = None) -> CycleFig
 
 async def all_cycle_figures(today: dt.date | None = None) -> list[CycleFigures]:
     return await _figures(await proposals_service.list_cycles(), today)
+
+
+async def commitment_figures(today: dt.date | None = None) -> CommitmentFigures:
+    counts = await assemblies_service.commitment_counts(today)
+    return CommitmentFigures(total=counts.total, kept_on_time=counts.kept_on_time, kept_late=counts.kept_late,
+                             late=counts.late, dropped=counts.dropped, overdue=counts.overdue)
 
 
 async def _figures(cycles: list[CycleView], today: dt.date | None) -> list[CycleFigures]:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from factories.ballots import make_ballot
+from factories.proposals import widen_voting
 from support import make_account, post_form, sign_in
 
 from ballots import service
@@ -43,6 +44,7 @@ async def test_voting_times_are_typed_and_shown_on_the_city_clock(client: httpx.
     skipped = await post_form(client, "/council/ballots/new", data)
     assert skipped.status_code == 400 and "skip this time" in skipped.text
     assert f'value="{spring_forward}T02:30"' in skipped.text and 'value="Riverside by the clock"' in skipped.text
+    await widen_voting(s.cycle_id, dt.date(year, 1, 10), dt.date(year, 1, 20))  # a ballot fits the voting phase
     created = await post_form(client, "/council/ballots/new", {**data, "closes_at": f"{year}-01-20T18:00"})
     assert created.status_code == 303, created.text
     ballot_id = int(created.headers["location"].rsplit("/", 1)[1])

@@ -157,17 +157,17 @@ async def proposal_in_review(world: World, role: str) -> dict[str, Any]:
 async def _ballot(world: World, *, closed: bool = False) -> int:
     import datetime as dt
 
-    from factories.ballots import settings_for
-    from factories.proposals import make_cycle, make_proposals
+    from factories.ballots import make_voting_cycle, settings_for
+    from factories.proposals import make_proposals
 
     from ballots import service
 
     now = dt.datetime.now(dt.UTC)
-    cycle = await make_cycle("voting", name=f"Matrix ballot cycle {now.timestamp()}")
+    opens, closes = (now - dt.timedelta(days=8), now - dt.timedelta(days=1)) if closed else (None, None)
+    cycle = await make_voting_cycle(f"Matrix ballot cycle {now.timestamp()}", opens=opens, closes=closes, days=10)
     council = world.accounts["council"]
     assert council is not None
     proposals = await make_proposals(cycle, world.neighborhood_id, council.id, [40_000, 30_000, 25_000])
-    opens, closes = (now - dt.timedelta(days=8), now - dt.timedelta(days=1)) if closed else (None, None)
     return await service.create_ballot(settings_for(cycle, None, proposals, opens=opens, closes=closes), council.id)
 
 

@@ -73,6 +73,30 @@ class XssField:
     pad: int = 200  # how far the error test pads the payload to pass the field's length limit
 
 
+async def _indicator_slug() -> dict[str, Any]:
+    return {"slug": f"xss-indicator-{next(_unique)}"}
+
+
+async def _an_indicator() -> dict[str, Any]:
+    from factories.indicators import make_indicator
+
+    return {"slug": await make_indicator(f"xss-indicator-{next(_unique)}")}
+
+
+async def _draft_survey() -> dict[str, Any]:
+    from factories.indicators import make_survey
+
+    return {"survey_id": await make_survey(publish=False)}
+
+
+def _survey_dates() -> dict[str, str]:
+    import datetime as dt
+
+    now = clock.now()
+    return {"opens_at": (now + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + dt.timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")}
+
+
 FIELDS: list[XssField] = [
     XssField("sign-up display name", "anonymous", "/signup", "display_name",
              pages=["/", "/account", "/notifications"], setup=_a_neighborhood, form=_sign_up_form),
@@ -142,19 +166,20 @@ async def _draft() -> dict[str, Any]:
 async def _closed_ballot() -> dict[str, Any]:
     import datetime as dt
 
-    from factories.ballots import settings_for
-    from factories.proposals import make_cycle, make_proposals
+    from factories.ballots import make_voting_cycle, settings_for
+    from factories.proposals import make_proposals
     from support import make_account
 
     from ballots import service
     from ballots.counting import service as counting
 
     now = dt.datetime.now(dt.UTC)
+    opens, closes = now - dt.timedelta(days=8), now - dt.timedelta(days=1)
     council = await make_account("council")
-    cycle = await make_cycle("voting", name=f"Ballot cycle {next(_unique)}")
+    cycle = await make_voting_cycle(f"Ballot cycle {next(_unique)}", opens=opens, closes=closes, days=10)
     proposals = await make_proposals(cycle, council.neighborhood_id, council.id, [40_000, 30_000])
-    ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=now - dt.timedelta(days=8),
-                                                         closes=now - dt.timedelta(days=1)), council.id)
+    ballot_id = await service.create_ballot(settings_for(cycle, None, proposals, opens=opens, closes=closes),
+                                            council.id)
     run = await counting.count_ballot(ballot_id)
     return {"ballot_id": ballot_id, "count_run_id": run.id, "council_id": council.id}
 
@@ -211,6 +236,43 @@ async def _delivery_item() -> dict[str, Any]:
     cycle = await make_cycle("voting", name=f"Delivery cycle {next(_unique)}")
     [proposal] = await make_proposals(cycle, council.neighborhood_id, council.id, [10_000])
     return {"item_id": (await create_delivery_items(None, [(proposal, 10_000)]))[0]}
+
+
+async def _upcoming_meeting() -> dict[str, Any]:
+    from factories.assemblies import make_meeting
+
+    return {"meeting_id": await make_meeting(f"Assembly {next(_unique)}")}
+
+
+async def _started_meeting() -> dict[str, Any]:
+    from factories.assemblies import make_meeting
+
+    return {"meeting_id": await make_meeting(f"Assembly {next(_unique)}", starts=clock.now())}
+
+
+async def _assembly_body() -> dict[str, Any]:
+    from factories.assemblies import make_body
+
+    return {"body_id": await make_body(f"Board {next(_unique)}")}
+
+
+async def _assembly_commitment() -> dict[str, Any]:
+    from factories.assemblies import make_commitment
+
+    return {"commitment_id": await make_commitment(f"Promise {next(_unique)}")}
+
+
+def _meeting_form(ctx: dict[str, Any]) -> dict[str, str]:
+    import datetime as dt
+
+    start = clock.to_local(clock.now() + dt.timedelta(days=10)).replace(tzinfo=None)
+    return {"title": "Spring assembly", "kind": "assembly", "mode": "in_person", "address": "Community Hall",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
+
+
+def _commitment_form(ctx: dict[str, Any]) -> dict[str, str]:
+    return {"title": "Fix the lamps", "owner": "Street Lighting Team", "promised_date": "2031-01-01"}
 
 
 async def _comment_to_report() -> dict[str, Any]:
@@ -322,6 +384,68 @@ FIELDS += [
     XssField("delivery milestone name", "council", "/council/delivery/{item_id}/milestones", "name",
              pages=["/delivery/{item_id}", "/council/delivery/{item_id}"], public_pages=["/delivery/{item_id}"],
              setup=_delivery_item, form=lambda ctx: {"planned_date": "2030-01-01"}),
+    # assemblies
+    XssField("meeting title", "council", "/meetings/new", "title", pages=["{location}", "/meetings"],
+             public_pages=["/meetings"], form=_meeting_form),
+    XssField("meeting description", "council", "/meetings/new", "description", pages=["{location}"],
+             public_pages=[], form=_meeting_form, markdown=True, pad=10000),
+    XssField("meeting address", "council", "/meetings/new", "address", pages=["{location}", "/meetings"],
+             public_pages=["/meetings"], form=_meeting_form, pad=300),
+    XssField("meeting interpretation", "council", "/meetings/new", "interpretation", pages=["{location}"],
+             public_pages=["/meetings"], form=_meeting_form, pad=300),
+    XssField("agenda item", "council", "/meetings/{meeting_id}/agenda", "item_title",
+             pages=["/meetings/{meeting_id}/manage", "/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"],
+             setup=_upcoming_meeting, pad=300),
+    XssField("agenda notes", "council", "/meetings/{meeting_id}/agenda", "notes",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_upcoming_meeting,
+             form=lambda ctx: {"item_title": "Welcome"}, markdown=True, pad=5000),
+    XssField("cancellation reason", "council", "/meetings/{meeting_id}/cancel", "reason",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_upcoming_meeting,
+             pad=2000),
+    XssField("minutes summary", "council", "/meetings/{meeting_id}/minutes", "summary",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_started_meeting,
+             form=lambda ctx: {"attendance": "12"}, markdown=True),
+    XssField("minutes recommendations", "council", "/meetings/{meeting_id}/minutes", "recommendations",
+             pages=["/meetings/{meeting_id}"], public_pages=["/meetings/{meeting_id}"], setup=_started_meeting,
+             form=lambda ctx: {"attendance": "12", "summary": "Twelve residents came."}, markdown=True),
+    XssField("board name", "council", "/council/boards", "name", pages=["{location}", "/council/boards"],
+             public_pages=["/boards"], form=lambda ctx: {"kind": "board", "purpose": "Street safety together.",
+                                                         "start_date": "2026-01-01"}),
+    XssField("board purpose", "council", "/council/boards", "purpose", pages=["/boards"],
+             public_pages=["/boards"], form=lambda ctx: {"name": "Safety board", "kind": "board",
+                                                         "start_date": "2026-01-01"}),
+    XssField("board member name", "council", "/council/boards/{body_id}/members", "person_name",
+             pages=["/council/boards/{body_id}"], public_pages=["/boards/{body_id}"], setup=_assembly_body,
+             form=lambda ctx: {"role": "member", "term_start": "2026-01-01"}),
+    XssField("commitment title", "council", "/council/commitments/new", "title", pages=["{location}"],
+             public_pages=["{location}", "/commitments"], form=_commitment_form),
+    XssField("commitment owner", "council", "/council/commitments/new", "owner", pages=["{location}"],
+             public_pages=["{location}", "/commitments"], form=_commitment_form),
+    XssField("commitment description", "council", "/council/commitments/new", "description", pages=["{location}"],
+             public_pages=["{location}"], form=_commitment_form, markdown=True, pad=10000),
+    XssField("commitment update", "council", "/council/commitments/{commitment_id}/report", "body",
+             pages=["/commitments/{commitment_id}", "/council/commitments/{commitment_id}"],
+             public_pages=["/commitments/{commitment_id}"], setup=_assembly_commitment,
+             form=lambda ctx: {"status": "in_progress"}, markdown=True),
+    XssField("commitment revision reason", "council", "/council/commitments/{commitment_id}/revise", "reason",
+             pages=["/commitments/{commitment_id}"], public_pages=["/commitments/{commitment_id}"],
+             setup=_assembly_commitment, form=lambda ctx: {"due_date": "2032-02-02"}, markdown=True, pad=5000),
+    # indicators and surveys
+    *[XssField(f"indicator {name}", "council", "/council/indicators/", name,
+               pages=["/council/indicators/{slug}", "/indicators/{slug}"],
+               public_pages=["/indicators/{slug}", *(["/indicators"] if name == "name_en" else [])],
+               setup=_indicator_slug,
+               form=lambda ctx, name=name: {"slug": ctx["slug"], "unit": "days",
+                                            **({} if name == "name_en" else {"name_en": "Response time"})})
+      for name in ("name_en", "description_en", "method_notes")],
+    XssField("series break note", "council", "/council/indicators/{slug}/breaks", "note_en",
+             pages=["/council/indicators/{slug}", "/indicators/{slug}"], public_pages=["/indicators/{slug}"],
+             setup=_an_indicator, form=lambda ctx: {"period": "2025"}, pad=600),
+    XssField("survey title", "council", "/council/surveys/", "title_en", pages=["{location}", "/council/surveys"],
+             form=lambda ctx: _survey_dates()),
+    XssField("survey question", "council", "/council/surveys/{survey_id}/questions", "text_en",
+             pages=["/council/surveys/{survey_id}"], setup=_draft_survey,
+             form=lambda ctx: {"kind": "single", "options_en": "Yes\nNo"}, pad=600),
     # cycles
     XssField("cycle name", "council", "/council/cycles", "name", pages=["/council/cycles", "/proposals"],
              public_pages=["/proposals", "/dashboard"], form=lambda ctx: _cycle_dates()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from web.security.access.indicators import a_counted_survey, an_indicator
 from web.security.access_matrix import (
     ALLOW,
     PUBLIC,
@@ -32,4 +33,8 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/drafts/{draft_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_draft),
     ("GET", "/api/v1/delivery"): PUBLIC,
     ("GET", "/api/v1/delivery/{item_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=delivery_item),
+    ("GET", "/api/v1/indicators"): PUBLIC,
+    ("GET", "/api/v1/indicators/{slug:str}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=an_indicator),
+    ("GET", "/api/v1/surveys/{survey_id:int}/results"): access(ALLOW, ALLOW, ALLOW, ALLOW,
+                                                               params=a_counted_survey),
 }

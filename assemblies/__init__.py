@@ -1,0 +1,1 @@
+"""Assemblies, advisory boards and the public register of commitments (see domain.py)."""
