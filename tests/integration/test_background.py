@@ -68,3 +68,31 @@ async def test_without_a_running_runner_sqlite_enqueues_nothing(db: object) -> N
 async def test_unknown_task_is_refused(db: object) -> None:
     with pytest.raises(KeyError, match="no task named 'nope'"):
         await enqueue("nope", {})
+
+
+@pytest.mark.parametrize("jobs", ["in-process", "worker"])
+async def test_serve_runs_the_queue_unless_a_worker_is_configured(db: object, settings, jobs: str) -> None:
+    import asyncpg
+    import msgspec
+
+    from server import queue
+    from server.app import create_app
+
+    if current_engine().engine_type != "postgres":
+        pytest.skip("a separate worker needs PostgreSQL")
+    dsn = current_engine().config["dsn"]
+    app = create_app(msgspec.structs.replace(settings, database_url=dsn, jobs=jobs), engine=db)  # type: ignore[arg-type]
+    admin = await asyncpg.connect(dsn)
+    try:
+        async with app.lifespan():
+            listening = []
+            for _ in range(50):  # the queue's connection, if this process runs one
+                listening = await admin.fetch(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+                    queue.APPLICATION_NAME)
+                if listening:
+                    break
+                await asyncio.sleep(0.1)
+        assert bool(listening) == (jobs == "in-process")
+    finally:
+        await admin.close()
