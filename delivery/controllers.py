@@ -139,7 +139,7 @@ class DeliveryController(Controller):
 
     @get("/photos/{name:str}", name="delivery.photo")
     async def photo(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-        return photos.photo_response(upload_dir(request), name, public=True)
+        return await photos.serve_photo(upload_dir(request), name, public=True)
 
 
 class DeliveryFeedController(Controller):

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import NotFoundException
 from litestar.response import File, Redirect
 
-from server.storage import Storage
+from server.storage import Storage, local_storage
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_ALT_LENGTH = 300
@@ -102,8 +102,6 @@ Place = Storage | Path
 
 
 def _storage(place: Place) -> Storage:
-    from server.storage import Storage, local_storage
-
     return place if isinstance(place, Storage) else local_storage(Path(place))
 
 
@@ -169,6 +167,20 @@ def uploads(request: Request[Any, Any, Any], area: str = "") -> Storage:
     paths themselves."""
     root: Storage = request.app.state.storage
     return root.child(area) if area else root
+
+
+async def serve_photo(place: Place, name: str, *, public: bool) -> Response[Any]:
+    """`photo_response` for async handlers: a photo kept in a bucket is fetched without holding up
+    the other requests of this process while the bucket answers."""
+    storage = _storage(place)
+    if storage.local_path(name) is not None or (public and storage.signed_links) or not NAME_RE.match(name):
+        return photo_response(storage, name, public=public)
+    data = await storage.read_async(name)
+    if data is None:
+        raise NotFoundException()
+    cache = "public, max-age=31536000, immutable" if public else "private, no-store"
+    return Response(data, media_type=EXTENSION_TYPES[NAME_RE.match(name).group(1)],  # type: ignore[union-attr]
+                    headers={"cache-control": cache, "content-disposition": "inline"})
 
 
 def photo_response(place: Place, name: str, *, public: bool) -> Response[Any]:

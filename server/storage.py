@@ -61,6 +61,13 @@ class Storage:
         except (FileNotFoundError, NotFoundError):
             return None
 
+    async def read_async(self, name: str) -> bytes | None:
+        """`read` without holding up the event loop while a bucket answers."""
+        try:
+            return bytes(await (await obstore.get_async(self.store, self._key(name))).bytes_async())
+        except (FileNotFoundError, NotFoundError):
+            return None
+
     def exists(self, name: str) -> bool:
         try:
             obstore.head(self.store, self._key(name))

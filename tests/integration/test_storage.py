@@ -107,3 +107,14 @@ async def test_delivery_photo_served_from_the_bucket(client, app, settings_env) 
     assert response.content == _png()
     assert response.headers["content-type"] == "image/png"
     assert (await client.get("/delivery/photos/" + "B" * 22 + ".png")).status_code == 404
+
+
+async def test_async_serving_reads_the_bucket_without_blocking(s3, bucket: str) -> None:
+    storage = _s3_storage(s3, bucket)
+    name = photos.store_photo(storage, _png(), "image/png")
+    served = await photos.serve_photo(storage, name, public=False)
+    assert served.content == _png() and served.headers["cache-control"] == "private, no-store"
+    with pytest.raises(Exception, match="Not Found"):
+        await photos.serve_photo(storage, "C" * 22 + ".png", public=True)
+    with pytest.raises(Exception, match="Not Found"):
+        await photos.serve_photo(storage, "../secret.png", public=True)
