@@ -25,7 +25,7 @@ serve: $(STAMP) compile-messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Five pytest processes side by side (tests/run_groups.py says why); PYTEST_ARGS goes to each.
+# Six pytest processes side by side (tests/run_groups.py says why); PYTEST_ARGS goes to each.
 test: $(STAMP) compile-messages lint
 	$(BIN)/python tests/run_groups.py $(PYTEST_ARGS)
 

@@ -16,12 +16,12 @@ def manifest() -> Domain:
     from ballots import cycle_dates, cycle_paths, home, measures, moves, proposal_timeline, routes, service
     from ballots import demo as ballots_demo
     from ballots.counting import routes as counting_routes
-    from ballots.counting.service import count_closed_ballots
+    from ballots.counting.service import count_at_close, count_closed_ballots
     from ballots.results import demo as results_demo
     from ballots.results import feed
     from ballots.results import routes as results_routes
     from proposals import cycle_checks, timeline_sources
-    from server.background import Job
+    from server.background import Job, Task
     from server.navigation import N_, NavItem
 
     return Domain(
@@ -36,8 +36,11 @@ def manifest() -> Domain:
             NavItem("/booth", N_("Polling booth"), order=82, roles=("partner", "council")),
         ],
         home_sections=[home.open_ballots_section],
-        # Every server process checks; the unique index on count runs makes sure only one of them counts.
+        # The sweep: every closed ballot not yet counted (the unique index on count runs makes sure a
+        # ballot set is counted once, whichever process gets there first).
         jobs=[Job("count-closed-ballots", 30, count_closed_ballots)],
+        # Enqueued with the row that sets a ballot's closing time, to count it at that time.
+        tasks=[Task(service.COUNT_AT_CLOSE, count_at_close)],
         # Result publications appear in the delivery feed, beside delivery updates.
         feed_providers=[("delivery", feed.publication_entries)],
         move_checks=[moves.no_second_neighborhood_vote],

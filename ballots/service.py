@@ -62,6 +62,7 @@ from ballots.voting_window import fields_outside
 from proposals import service as proposals
 from server import clock
 from server.accounts.tables import Account
+from server.background import enqueue
 from server.database import current_engine, is_sqlite, is_unique_violation, write_transaction
 from server.i18n import gettext as _
 from server.prepared import Prepared
@@ -294,8 +295,24 @@ async def create_ballot(settings: BallotSettings, by: int | None) -> int:
                                    ).returning(Ballot.id)
         ballot_id = rows[0]["id"]
         await _write_candidates(ballot_id, settings, costs)
+        await _count_at_close(ballot_id, settings.closes_at)
     open_cache.forget(ballot_id)
     return ballot_id
+
+
+# The task that counts a ballot (and writes out its sealed ballots) when it closes:
+# ballots/counting/service.py `count_at_close`, declared in the manifest.
+COUNT_AT_CLOSE = "count-ballot-at-close"
+
+
+async def _count_at_close(ballot_id: int, closes_at: dt.datetime, now: dt.datetime | None = None) -> None:
+    """Enqueue the count for the closing time, in the transaction that sets it: the ballot cannot
+    exist, or close later, without its count being on the queue. The periodic sweep
+    (`count_closed_ballots`) stays as the safety net (SQLite has no queue table; a count refused
+    because an earlier ballot's result is not yet published is tried again there)."""
+    wait = max(_aware(closes_at) - _now(now), dt.timedelta(0)) + dt.timedelta(seconds=1)
+    await enqueue(COUNT_AT_CLOSE, {"ballot_id": ballot_id}, after=wait,
+                  key=f"{COUNT_AT_CLOSE}:{ballot_id}:{_aware(closes_at).isoformat()}")
 
 
 async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None,
@@ -316,6 +333,7 @@ async def update_ballot(ballot_id: int, settings: BallotSettings, by: int | None
         await check_one_fund(ballot_id, settings)
         await Ballot.update(_settings_values(settings)).where(Ballot.id == ballot_id)
         await _write_candidates(ballot_id, settings, costs)
+        await _count_at_close(ballot_id, settings.closes_at, now)
     open_cache.forget(ballot_id)
 
 
@@ -335,6 +353,7 @@ async def extend_ballot(ballot_id: int, new_closes_at: dt.datetime, by: int | No
         await Ballot.update({Ballot.closes_at: new_closes_at}).where(Ballot.id == ballot_id)
         await BallotChange.insert(BallotChange(ballot=ballot_id, changed_by=by, field="closes_at",
                                                old_value=old.isoformat(), new_value=new_closes_at.isoformat()))
+        await _count_at_close(ballot_id, new_closes_at, now)
     open_cache.forget(ballot_id)
 
 

@@ -4,7 +4,6 @@ is not needed."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
@@ -13,7 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
-from litestar.response import File, Redirect, Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from delivery import comments, rules, service
@@ -41,7 +40,7 @@ def _settings(request: Request[Any, Any, Any]) -> Any:
     return request.app.state.settings
 
 
-def upload_dir(request: Request[Any, Any, Any]) -> Path:
+def upload_dir(request: Request[Any, Any, Any]) -> photos.Storage:
     return photos.uploads(request)
 
 
@@ -139,8 +138,8 @@ class DeliveryController(Controller):
         return Redirect(f"/delivery/{item_id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/photos/{name:str}", name="delivery.photo")
-    async def photo(self, request: Request[Any, Any, Any], name: FromPath[str]) -> File:
-        return photos.photo_response(upload_dir(request), name, public=True)
+    async def photo(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
+        return await photos.serve_photo(upload_dir(request), name, public=True)
 
 
 class DeliveryFeedController(Controller):

@@ -16,7 +16,7 @@ from delivery.tables import DeliveryFollow, DeliveryItem, DeliveryUpdate, Milest
 from proposals.tables import BudgetCycle, Proposal
 from server import clock, photos
 from server.demo import DemoContext, DemoStep
-from server.settings import var_dir_from_env
+from server.storage import storage_from_env
 
 # Projects funded two budget cycles ago, still being delivered: (neighborhood, author, title, summary,
 # cost, category). Never the proposals of a vote that is still open or was not won.
@@ -110,7 +110,7 @@ async def _proposals(ctx: DemoContext, skip: set[int], wanted: int) -> list[tupl
 async def _delivery(ctx: DemoContext) -> None:
     today = clock.today()
     council = ctx.accounts["council"]
-    upload_dir = var_dir_from_env() / "uploads"
+    upload_dir = storage_from_env()  # where the app serves uploads from (local or shared storage)
     # The projects of a published result come first (so last year's result shows its delivery), then
     # other feasible proposals until every status can be shown.
     published = await _published_items()

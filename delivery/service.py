@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -233,7 +232,7 @@ async def get_item(item_id: int, viewer_id: int | None = None, today: dt.date | 
 
 
 async def report_progress(item_id: int, *, actor_id: int, actor_name: str, actor_role: str,
-                          report: ProgressReport, photo: PhotoUpload | None, upload_dir: Path) -> int | None:
+                          report: ProgressReport, photo: PhotoUpload | None, upload_dir: photos.Place) -> int | None:
     """Council staff set status, percent complete and money spent, and optionally post a dated
     update (Markdown, optional photo). Changing the status requires the update explaining it.
     Returns the new update's id (None when only the numbers changed). Raises Refused with

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar
@@ -26,15 +27,25 @@ from server.accounts.service import (
 from server.api_docs import RENDER_PLUGINS as API_DOCS_RENDER_PLUGINS
 from server.background import Job, Runner
 from server.current_user import CurrentUserMiddleware
-from server.database import PooledSQLiteEngine, bind_engine, engine_from_url, is_sqlite, start_postgres_pool
+from server.database import (
+    PooledSQLiteEngine,
+    bind_engine,
+    close_postgres_pool,
+    engine_for,
+    is_sqlite,
+    start_postgres_pool,
+)
 from server.domains import registry
 from server.errors import EXCEPTION_HANDLERS
+from server.logs import configure_logging
 from server.mail import mailer_for
 from server.notifications.emails import send_notification_emails
+from server.replica import ReplicaReadsMiddleware
 from server.secret import set_secret_key
 from server.security_headers import security_headers_hook
 from server.sessions import RotatingSessionConfig
 from server.settings import Settings, load_settings
+from server.storage import storage_from
 from server.stores.database_store import DatabaseStore
 from server.stores.ratelimit import CounterBackend, DatabaseCounters, RateLimiter, RedisCounters
 from server.templating import STATIC_DIR, template_config
@@ -50,6 +61,13 @@ def _stores(settings: Settings) -> tuple[Store, CounterBackend]:
     return DatabaseStore("sessions"), DatabaseCounters()
 
 
+def host_jobs(settings: Settings, mailer: Any, site_url: Callable[[], str]) -> list[Job]:
+    """The host's jobs that need what the app builds from settings (its mailer, its address); the
+    worker builds the same from the same settings."""
+    return [Job("email-notifications", 60,
+                lambda: send_notification_emails(mailer, site_url(), settings.default_locale))]
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None, run_jobs: bool = True) -> Litestar:
     """Build the app. `engine` lets tests pass an engine they manage; otherwise one is made from
     DATABASE_URL, and a PostgreSQL connection pool is opened while the app runs. Background jobs
@@ -59,7 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     domains = registry()
     set_secret_key(settings.secret_key)
     owns_engine = engine is None
-    engine = engine or engine_from_url(settings.database_url)
+    engine = engine or engine_for(settings)
     bind_engine(engine)
     session_store, counters = _stores(settings)
     throttles = Throttles(
@@ -85,13 +103,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     def site_url() -> str:
         return settings.public_url or seen_url["url"]
 
-    jobs = Runner([Job("email-notifications", 60,
-                       lambda: send_notification_emails(mailer, site_url(), settings.default_locale))])
+    jobs = Runner(host_jobs(settings, mailer, site_url),
+                  queue_url=None if is_sqlite(engine) else settings.direct_url)
 
     async def start() -> None:
+        configure_logging(settings.log_format)
         if owns_engine and not is_sqlite(engine):
             await start_postgres_pool(engine)  # type: ignore[arg-type]
-        if run_jobs:
+        # With a worker configured (TOWNSQUARE_JOBS=worker), `townsquare worker` runs every job.
+        if run_jobs and settings.jobs == "in-process":
             await jobs.start()
 
     async def stop() -> None:
@@ -99,7 +119,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         if owns_engine and isinstance(engine, PooledSQLiteEngine):
             await engine.close_idle_connections()
         elif owns_engine:
-            await engine.close_connection_pool()
+            await close_postgres_pool(engine)  # type: ignore[arg-type]
 
     session_config = RotatingSessionConfig(
         store="sessions",
@@ -124,7 +144,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static",
                                        include_in_schema=False, send_as_attachment=False),
         ],
-        middleware=[session_config.middleware, CurrentUserMiddleware()],
+        middleware=[session_config.middleware, CurrentUserMiddleware(), ReplicaReadsMiddleware()],
         before_send=[security_headers_hook(settings.https)],
         before_request=remember_address,
         stores={"sessions": session_store},
@@ -135,6 +155,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
+                     # Uploads, local or shared by every host (server/storage.py, server/photos.py).
+                     "storage": storage_from(settings.storage_url, settings.var_dir,
+                                             signed_links=settings.storage_signed_links, env=settings.storage_env),
                      "mailer": mailer, "site_url": site_url,
                      "engine": engine,
                      # The domains' rate limiters, each under the name its manifest gives it.

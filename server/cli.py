@@ -30,7 +30,7 @@ async def _check_database(settings) -> None:
     import asyncpg
 
     try:
-        conn = await asyncpg.connect(dsn=settings.database_url, timeout=10)
+        conn = await asyncpg.connect(dsn=settings.database_url, timeout=10, statement_cache_size=0)
     except (OSError, asyncpg.PostgresError) as exc:
         raise ConnectionError(f"DATABASE_URL: cannot connect to PostgreSQL ({exc})") from exc
     await conn.close()
@@ -44,19 +44,21 @@ async def _migrate(settings, quiet: bool = False) -> None:
 
     await _check_database(settings)
     buffer = io.StringIO()
+    # The database's own address: migrations and the queue's set-up take locks for the whole session,
+    # which a pooler in transaction mode would not keep on one connection.
     with contextlib.redirect_stdout(buffer) if quiet else contextlib.nullcontext():
-        await migrate(engine_from_url(settings.database_url))
+        await migrate(engine_from_url(settings.direct_url))
 
 
 async def _check_secret_key(settings) -> None:
     """Refuse to start when SECRET_KEY is not the key stored data was sealed with (a changed key
     would make sealed ballots uncountable): one line, through SettingsError."""
-    from server.database import bind_engine, engine_from_url, is_sqlite
+    from server.database import bind_engine, engine_for, is_sqlite
     from server.secret import key_problem, set_secret_key
     from server.settings import SettingsError
 
     set_secret_key(settings.secret_key)
-    engine = engine_from_url(settings.database_url)
+    engine = engine_for(settings)
     bind_engine(engine)
     try:
         problem = await key_problem()
@@ -93,10 +95,10 @@ def _describe(url: str) -> str:
 
 
 async def _demo(settings, only_if_empty: bool) -> list[str] | None:
-    from server.database import bind_engine, engine_from_url
+    from server.database import bind_engine, engine_for
     from server.demo import database_is_empty, load_demo
 
-    bind_engine(engine_from_url(settings.database_url))
+    bind_engine(engine_for(settings))
     if not await database_is_empty():
         if only_if_empty:
             return None
@@ -141,10 +143,10 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
     async def run() -> str:
         from server.accounts.service import EmailTaken, create_user
-        from server.database import bind_engine, engine_from_url
+        from server.database import bind_engine, engine_for
 
         await _migrate(settings, quiet=True)
-        bind_engine(engine_from_url(settings.database_url))
+        bind_engine(engine_for(settings))
         try:
             viewer = await create_user(args.name, args.email, password, args.neighborhood, args.birth_year,
                                        args.role)
@@ -173,11 +175,63 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not settings.smtp_url:
         print("Emails (password reset links, notification digests) are written to "
               f"{settings.var_dir / 'outbox'}/ instead of being sent: set TOWNSQUARE_SMTP_URL to send them.")
+    if settings.jobs == "worker":
+        print("Background jobs run in `townsquare worker` (TOWNSQUARE_JOBS=worker), not here.")
     print(f"Serving Townsquare on http://{args.host}:{args.port} ({_describe(settings.database_url)}, "
           f"{args.workers} worker{'s' if args.workers != 1 else ''}). Press Ctrl+C to stop.", flush=True)
+    logs: dict[str, object] = {}
+    if settings.log_format == "json":
+        from server.logs import UVICORN_JSON_CONFIG
+
+        logs = {"log_config": UVICORN_JSON_CONFIG}
     serve("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
           log_level="warning" if not args.access_log else "info", access_log=args.access_log,
-          proxy_headers=args.proxy_headers, forwarded_allow_ips="127.0.0.1")
+          proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips, **logs)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run every background job and enqueued task (server/background.py) until stopped. Run as many
+    as you like: each periodic job still runs once a period and each task once."""
+    import asyncio
+    import signal
+
+    from server.logs import configure_logging
+
+    settings = _settings()
+    if settings.is_sqlite:
+        return _fail("the worker needs PostgreSQL (DATABASE_URL); on SQLite, `serve` runs the jobs itself")
+    configure_logging(settings.log_format)
+    asyncio.run(_check_database(settings))
+    asyncio.run(_check_secret_key(settings))
+
+    async def run() -> None:
+        from server import queue
+        from server.app import host_jobs
+        from server.background import tasks_by_name
+        from server.database import bind_engine, close_postgres_pool, engine_for, start_postgres_pool
+        from server.domains import registry
+        from server.mail import mailer_for
+        from server.secret import set_secret_key
+
+        set_secret_key(settings.secret_key)
+        engine = engine_for(settings)
+        bind_engine(engine)
+        await start_postgres_pool(engine)  # type: ignore[arg-type]
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir)
+        jobs = [*registry().jobs, *host_jobs(settings, mailer, lambda: settings.public_url or "http://127.0.0.1:8000")]
+        print(f"Worker running {len(jobs)} periodic jobs and {len(tasks_by_name())} kinds of task on "
+              f"{_describe(settings.database_url)}. Press Ctrl+C to stop.", flush=True)
+        try:
+            await queue.work_forever(settings.direct_url, jobs, list(tasks_by_name().values()), stop=stop)
+        finally:
+            await close_postgres_pool(engine)  # type: ignore[arg-type]
+
+    asyncio.run(run())
     return 0
 
 
@@ -197,7 +251,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return cmd_serve(args)
 
 
-HOST_COMMANDS = ("serve", "run", "migrate", "demo", "create-user")
+HOST_COMMANDS = ("serve", "run", "worker", "migrate", "demo", "create-user")
 
 
 def _domain_commands() -> dict:
@@ -226,8 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--workers", type=int, default=1)
         p.add_argument("--access-log", action="store_true", help="log every request")
-        p.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from 127.0.0.1")
+        p.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy")
+        p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                       help="the proxy's addresses, for --proxy-headers (default 127.0.0.1)")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("worker", help="run the background jobs (PostgreSQL; with TOWNSQUARE_JOBS=worker)")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="apply database migrations")
     p.set_defaults(func=cmd_migrate)

@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlparse
 
@@ -77,7 +78,37 @@ class PooledSQLiteEngine(SQLiteEngine):
             await connection.close()
 
 
-def engine_from_url(url: str) -> Engine:
+# Set while a public read-only page is being answered (server/replica.py): its reads may go to the replica.
+reading_from_replica: ContextVar[bool] = ContextVar("reading_from_replica", default=False)
+REPLICA = "replica"
+
+
+class RoutingPostgresEngine(PostgresEngine):
+    """Piccolo's PostgreSQL engine, sending the SELECTs of public read-only pages to the read replica
+    (Piccolo's `extra_nodes`) when one is configured. Everything else stays on the primary: writes,
+    transactions (a receipt check or a cast reads what it is about to write), and every page not
+    marked as public and read-only (server/replica.py). A write routed here by mistake fails loudly
+    on the replica, which refuses writes, rather than going astray."""
+
+    async def run_querystring(self, querystring: Any, in_pool: bool = True) -> Any:
+        replica = self.extra_nodes.get(REPLICA)
+        if (replica is not None and reading_from_replica.get() and self.current_transaction.get() is None
+                and str(querystring.template).lstrip()[:6].upper() == "SELECT"):
+            return await replica.run_querystring(querystring, in_pool)
+        return await super().run_querystring(querystring, in_pool)
+
+
+def _postgres_config(url: str, pgbouncer: bool) -> dict[str, Any]:
+    config: dict[str, Any] = {"dsn": url.replace("postgres://", "postgresql://", 1)}
+    if pgbouncer:
+        # pgbouncer 1.18 (Debian 12) in transaction mode hands each transaction whichever server
+        # connection is free, so a statement prepared by name on one is missing on the next;
+        # without a cache asyncpg prepares unnamed statements, which live only for their query.
+        config["statement_cache_size"] = 0
+    return config
+
+
+def engine_from_url(url: str, *, pgbouncer: bool = False, replica_url: str | None = None) -> Engine:
     """An engine for `url`; tables are bound to it with `bind_engine`."""
     check_database_url(url)
     parsed = urlparse(url)
@@ -85,7 +116,14 @@ def engine_from_url(url: str) -> Engine:
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
-    return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+    extra = {REPLICA: PostgresEngine(config=_postgres_config(replica_url, pgbouncer))} if replica_url else {}
+    return RoutingPostgresEngine(config=_postgres_config(url, pgbouncer), extra_nodes=extra)
+
+
+def engine_for(settings: Any) -> Engine:
+    """The engine the settings describe: DATABASE_URL, through pgbouncer or not, with its replica."""
+    return engine_from_url(settings.database_url, pgbouncer=settings.pgbouncer,
+                           replica_url=settings.replica_database_url)
 
 
 async def _keep_session(connection: object) -> None:
@@ -103,8 +141,16 @@ async def _keep_session(connection: object) -> None:
 
 
 async def start_postgres_pool(engine: PostgresEngine, min_size: int = 2, max_size: int = 10) -> None:
-    """Open the engine's connection pool without asyncpg's per-release reset query."""
+    """Open the engine's connection pool (and its replica's) without asyncpg's per-release reset query."""
     await engine.start_connection_pool(min_size=min_size, max_size=max_size, reset=_keep_session)
+    for node in engine.extra_nodes.values():
+        await node.start_connection_pool(min_size=1, max_size=max_size, reset=_keep_session)
+
+
+async def close_postgres_pool(engine: PostgresEngine) -> None:
+    for node in engine.extra_nodes.values():
+        await node.close_connection_pool()
+    await engine.close_connection_pool()
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -180,7 +226,8 @@ def _sqlite_writer_lock(engine: SQLiteEngine) -> asyncio.Lock:
 
 
 async def migrate(engine: Engine | None = None) -> None:
-    """Apply every pending migration of every app to `engine` (default: the configured one)."""
+    """Apply every pending migration of every app to `engine` (default: the configured one), and on
+    PostgreSQL create or upgrade the job queue's tables (server/queue.py)."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     if engine is not None:
@@ -189,6 +236,11 @@ async def migrate(engine: Engine | None = None) -> None:
     result = await run_forwards("all")
     if not result.success:
         raise RuntimeError(f"migrations failed: {result.message}")
+    engine = current_engine()
+    if not is_sqlite(engine):
+        from server import queue
+
+        await queue.install(engine.config["dsn"])
 
 
 def is_unique_violation(exc: BaseException) -> bool:

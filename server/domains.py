@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from server.accounts.moves import MoveCheck
-    from server.background import Job
+    from server.background import Job, Task
     from server.demo import DemoStep
     from server.feeds import EntryProvider
     from server.follows import FollowSource
@@ -76,6 +76,8 @@ class Domain:
     navigation: Sequence[NavItem] = ()
     home_sections: Sequence[SectionProvider] = ()
     jobs: Sequence[Job] = ()
+    # Work enqueued for one row (server/background.py `enqueue`), run by the job queue.
+    tasks: Sequence[Task] = ()
     # kind -> English message with %(subject)s and %(actor)s, marked with N_ for the catalogs.
     notification_kinds: Mapping[str, str] = field(default_factory=dict)
     # Notifications about an item the reader may no longer see stop naming it (server/notifications/kinds.py).
@@ -108,6 +110,7 @@ class Registry:
             key=lambda i: i.order)
         self.home_sections: list[SectionProvider] = [p for d in self.domains for p in d.home_sections]
         self.jobs: list[Job] = _unique((j for d in self.domains for j in d.jobs), key=lambda j: j.name, what="job")
+        self.tasks: list[Task] = _unique((t for d in self.domains for t in d.tasks), key=lambda t: t.name, what="task")
         self.notification_messages: dict[str, str] = _merge((d.notification_kinds for d in self.domains),
                                                             "notification kind")
         self.subject_guards: list[SubjectGuard] = [g for d in self.domains for g in d.subject_guards]

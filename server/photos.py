@@ -11,9 +11,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.exceptions import NotFoundException
-from litestar.response import File
+from litestar.response import File, Redirect
+
+from server.storage import Storage, local_storage
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_ALT_LENGTH = 300
@@ -94,30 +96,37 @@ def clean_photo(data: bytes, content_type: str) -> bytes | None:
     return out.getvalue()
 
 
-def store_photo(directory: Path, data: bytes, content_type: str) -> str:
-    """Write the file under a fresh random name and return the name."""
-    directory.mkdir(parents=True, exist_ok=True)
+# Where photos go: a Storage (server/storage.py) from `uploads(request, area)`; a plain Path (a local
+# folder) is still accepted, for callers written before storage could be shared.
+Place = Storage | Path
+
+
+def _storage(place: Place) -> Storage:
+    return place if isinstance(place, Storage) else local_storage(Path(place))
+
+
+def store_photo(directory: Place, data: bytes, content_type: str) -> str:
+    """Store the file under a fresh random name and return the name."""
     name = f"{secrets.token_urlsafe(16)}.{TYPES[content_type]}"
-    path = directory / name
-    with path.open("xb") as handle:  # "x": never overwrite
-        handle.write(data)
+    _storage(directory).put_new(name, data)
     return name
 
 
-def photo_path(directory: Path, name: str) -> tuple[Path, str] | None:
-    """The stored file and its content type for a served name, or None for anything else."""
+def photo_path(directory: Place, name: str) -> tuple[Path, str] | None:
+    """The stored file on this machine and its content type for a served name, or None for anything
+    else (and for files kept in shared storage, which have no path here)."""
     match = NAME_RE.match(name)
     if not match:
         return None
-    path = directory / name
-    if not path.is_file():
+    path = _storage(directory).local_path(name)
+    if path is None or not path.is_file():
         return None
     return path, EXTENSION_TYPES[match.group(1)]
 
 
-def remove_photo(directory: Path, name: str | None) -> None:
+def remove_photo(directory: Place, name: str | None) -> None:
     if name and NAME_RE.match(name):
-        (directory / name).unlink(missing_ok=True)
+        _storage(directory).delete(name)
 
 
 # A photo chosen with a form that came back with errors (no description yet, say) is held here until
@@ -127,53 +136,80 @@ HELD_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 HELD_FOR_SECONDS = 24 * 3600
 
 
-def hold_photo(directory: Path, data: bytes) -> str:
+def hold_photo(directory: Place, data: bytes) -> str:
     """Keep the uploaded bytes (still unchecked: they are checked again when used) under a random
     token and return it; held photos older than a day are cleared on the way."""
-    import time
+    import datetime as dt
 
-    held = directory / HELD_DIR
-    held.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - HELD_FOR_SECONDS
-    for old in held.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    held = _storage(directory).child(HELD_DIR)
+    for old in held.older_than(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=HELD_FOR_SECONDS)):
+        held.delete(old)
     token = secrets.token_urlsafe(24)
-    with (held / token).open("xb") as handle:
-        handle.write(data)
+    held.put_new(token, data)
     return token
 
 
-def take_held_photo(directory: Path, token: str) -> bytes | None:
+def take_held_photo(directory: Place, token: str) -> bytes | None:
     """The held bytes for a token (removed from the hold), or None for an unknown or malformed one."""
     if not HELD_RE.match(token):
         return None
-    path = directory / HELD_DIR / token
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    path.unlink(missing_ok=True)
+    held = _storage(directory).child(HELD_DIR)
+    data = held.read(token)
+    if data is not None:
+        held.delete(token)
     return data
 
 
-def uploads(request: Request[Any, Any, Any], area: str = "") -> Path:
-    """Where uploads live for this app. `area` keeps one domain's files apart from another's (a
-    concern's private photo never sits where public delivery photos are served from). Domains pass
-    the result to the functions here and never build paths themselves, so storage can change
-    (shared object storage for several hosts) without touching them."""
-    root = Path(request.app.state.settings.var_dir) / "uploads"
-    return root / area if area else root
+def uploads(request: Request[Any, Any, Any], area: str = "") -> Storage:
+    """Where uploads live for this app (local files or a shared bucket, server/storage.py). `area`
+    keeps one domain's files apart from another's (a concern's private photo never sits where public
+    delivery photos are served from). Domains pass the result to the functions here and never build
+    paths themselves."""
+    root: Storage = request.app.state.storage
+    return root.child(area) if area else root
 
 
-def photo_response(place: Path, name: str, *, public: bool) -> File:
+async def serve_photo(place: Place, name: str, *, public: bool) -> Response[Any]:
+    """`photo_response` for async handlers: a photo kept in a bucket is fetched without holding up
+    the other requests of this process while the bucket answers."""
+    storage = _storage(place)
+    if storage.local_path(name) is not None or (public and storage.signed_links) or not NAME_RE.match(name):
+        return photo_response(storage, name, public=public)
+    data = await storage.read_async(name)
+    if data is None:
+        raise NotFoundException()
+    cache = "public, max-age=31536000, immutable" if public else "private, no-store"
+    return Response(data, media_type=EXTENSION_TYPES[NAME_RE.match(name).group(1)],  # type: ignore[union-attr]
+                    headers={"cache-control": cache, "content-disposition": "inline"})
+
+
+def photo_response(place: Place, name: str, *, public: bool) -> Response[Any]:
     """The stored photo as a response, or 404 for an unknown or malformed name. Public photos are
     cached for good (names are random and never reused); private ones are never cached on the way,
-    because the caller decided who may see them for this request only."""
-    found = photo_path(place, name)
-    if found is None:
+    because the caller decided who may see them for this request only, and never leave as a signed
+    link (which would work for anyone holding it).
+
+    From local files the file is sent from disk; from a bucket, public photos go out as a redirect
+    to a short-lived signed link when TOWNSQUARE_STORAGE_SIGNED_LINKS is on, else through the app."""
+    match = NAME_RE.match(name)
+    if not match:
         raise NotFoundException()
-    path, content_type = found
+    content_type = EXTENSION_TYPES[match.group(1)]
     cache = "public, max-age=31536000, immutable" if public else "private, no-store"
-    return File(path, media_type=content_type, content_disposition_type="inline",
-                headers={"cache-control": cache})
+    storage = _storage(place)
+    path = storage.local_path(name)
+    if path is not None:
+        if not path.is_file():
+            raise NotFoundException()
+        return File(path, media_type=content_type, content_disposition_type="inline",
+                    headers={"cache-control": cache})
+    if public and (link := storage.signed_link(name)) is not None:
+        if not storage.exists(name):
+            raise NotFoundException()
+        # The link expires within minutes: the redirect itself must not be cached for longer.
+        return Redirect(link, status_code=303, headers={"cache-control": "private, max-age=60"})
+    data = storage.read(name)
+    if data is None:
+        raise NotFoundException()
+    return Response(data, media_type=content_type,
+                    headers={"cache-control": cache, "content-disposition": "inline"})

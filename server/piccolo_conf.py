@@ -6,7 +6,8 @@ import os
 from server.database import engine_from_url
 from server.settings import check_database_url, default_database_url, var_dir_from_env
 
-DB = engine_from_url(check_database_url(os.environ.get("DATABASE_URL") or default_database_url(var_dir_from_env())))
+DB = engine_from_url(check_database_url(os.environ.get("DATABASE_URL") or default_database_url(var_dir_from_env())),
+                     pgbouncer=os.environ.get("TOWNSQUARE_PGBOUNCER", "").lower() in ("1", "true", "yes", "on"))
 
 
 def __getattr__(name: str) -> object:

@@ -30,6 +30,28 @@ class Settings(msgspec.Struct, frozen=True):
     mail_from: str = "Townsquare <townsquare@localhost>"
     # The address residents use, for links in emails; None: the address the request came to.
     public_url: str | None = None
+    # Where background jobs run: "in-process" (every server process) or "worker" (`townsquare worker`
+    # only; `serve` runs none). server/background.py.
+    jobs: str = "in-process"
+    # PostgreSQL's own address for the job queue, which LISTENs (a pooler in transaction mode cannot
+    # pass that on) and for migrations; None: DATABASE_URL.
+    direct_database_url: str | None = None
+    # DATABASE_URL leads through pgbouncer in transaction mode: no prepared statements kept by name.
+    pgbouncer: bool = False
+    # A read replica for public read-only pages (server/replica.py); None: everything on the primary.
+    replica_database_url: str | None = None
+    # Uploads: None keeps them under <var>/uploads; "s3://bucket/prefix" in S3-compatible storage.
+    storage_url: str | None = None
+    # The AWS_* variables (endpoint, region, keys) for S3-compatible storage, as read at start-up.
+    storage_env: dict[str, str] = msgspec.field(default_factory=dict)
+    # Serve public photos from S3-compatible storage as short-lived signed links instead of through the app.
+    storage_signed_links: bool = False
+    # "text" (for people) or "json" (one object a line, for a log collector).
+    log_format: str = "text"
+
+    @property
+    def direct_url(self) -> str:
+        return self.direct_database_url or self.database_url
 
     @property
     def is_sqlite(self) -> bool:
@@ -148,6 +170,26 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         # set: a reset link pointing at someone else's site would hand them the token.
         raise SettingsError("TOWNSQUARE_PUBLIC_URL: must be set when TOWNSQUARE_SMTP_URL is (for links in emails)")
     mail_from = env.get("TOWNSQUARE_MAIL_FROM") or "Townsquare <townsquare@localhost>"
+    jobs = env.get("TOWNSQUARE_JOBS") or "in-process"
+    if jobs not in ("in-process", "worker"):
+        raise SettingsError(f"TOWNSQUARE_JOBS: '{jobs}' is not in-process or worker")
+    is_sqlite = database_url.startswith("sqlite")
+    if jobs == "worker" and is_sqlite:
+        raise SettingsError("TOWNSQUARE_JOBS: worker needs PostgreSQL (on SQLite, jobs run in the server process)")
+    extra_urls: dict[str, str | None] = {}
+    for name in ("TOWNSQUARE_DIRECT_DATABASE_URL", "TOWNSQUARE_REPLICA_DATABASE_URL"):
+        value = env.get(name) or None
+        if value is not None:
+            if is_sqlite or urlparse(value).scheme not in ("postgresql", "postgres"):
+                raise SettingsError(f"{name}: needs a postgresql:// DATABASE_URL and a postgresql:// address")
+            check_database_url(value)
+        extra_urls[name] = value
+    storage_url = env.get("TOWNSQUARE_STORAGE_URL") or None
+    if storage_url and (urlparse(storage_url).scheme != "s3" or not urlparse(storage_url).hostname):
+        raise SettingsError(f"TOWNSQUARE_STORAGE_URL: '{storage_url}' is not an s3://bucket/prefix address")
+    log_format = env.get("TOWNSQUARE_LOG_FORMAT") or "text"
+    if log_format not in ("text", "json"):
+        raise SettingsError(f"TOWNSQUARE_LOG_FORMAT: '{log_format}' is not text or json")
     if "@" not in mail_from:
         raise SettingsError(f"TOWNSQUARE_MAIL_FROM: '{mail_from}' has no email address in it")
     return Settings(
@@ -163,4 +205,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_url=smtp_url,
         mail_from=mail_from,
         public_url=public_url,
+        jobs=jobs,
+        direct_database_url=extra_urls["TOWNSQUARE_DIRECT_DATABASE_URL"],
+        pgbouncer=_flag(env, "TOWNSQUARE_PGBOUNCER"),
+        replica_database_url=extra_urls["TOWNSQUARE_REPLICA_DATABASE_URL"],
+        storage_url=storage_url,
+        storage_env={k: v for k, v in env.items() if k.startswith("AWS_")} if storage_url else {},
+        storage_signed_links=_flag(env, "TOWNSQUARE_STORAGE_SIGNED_LINKS"),
+        log_format=log_format,
     )

@@ -90,7 +90,9 @@ async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[D
 
 
 async def _truncate(engine: PostgresEngine) -> None:
-    names = [t._meta.tablename for t in all_tables() if t._meta.tablename != "migration"]
+    from server.queue import table_names
+
+    names = [t._meta.tablename for t in all_tables() if t._meta.tablename != "migration"] + table_names()
     await engine._run_in_pool(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
 
 
@@ -117,6 +119,15 @@ async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Pat
             yield databases.postgres
         finally:
             await _truncate(databases.postgres)
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """A real S3-compatible server (moto in server mode) for the whole session; buckets per test."""
+    from s3_server import s3_server
+
+    with s3_server() as server:
+        yield server
 
 
 @pytest.fixture

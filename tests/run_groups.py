@@ -1,4 +1,4 @@
-"""Run the test suite as five pytest processes side by side: what `make test` calls.
+"""Run the test suite as six pytest processes side by side: what `make test` calls.
 
 Most of the browser tests' time is waiting: each whole-cycle walk creates a ballot and waits for it
 to close before counting it. Run one after the other, the walks alone took longer than the rest of
@@ -30,9 +30,12 @@ WEB_PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "web").it
                    if p.name != "security" and (p.is_dir() or p.name.startswith("test_")))
 
 GROUPS: list[tuple[str, list[str]]] = [
-    ("integration tests and pages", ["-m", "not browser", "--ignore=tests/unit", "--ignore=tests/web/security"]),
+    ("integration tests and pages",
+     ["-m", "not browser and not deploy", "--ignore=tests/unit", "--ignore=tests/web/security"]),
     ("unit tests and security checks",
-     ["-m", "not browser", "--ignore=tests/integration", *(f"--ignore={path}" for path in WEB_PAGES)]),
+     ["-m", "not browser and not deploy", "--ignore=tests/integration", *(f"--ignore={path}" for path in WEB_PAGES)]),
+    # Mostly waiting (for ballots to close, for a dead worker's count to be taken up): beside the rest.
+    ("deployment topology", ["-m", "deploy"]),
     ("browser: pages and XSS", ["-m", "browser and not walk"]),
     ("browser: walks with JavaScript", ["-m", "walk", "-k", "not nojs"]),
     ("browser: walks without JavaScript", ["-m", "walk", "-k", "nojs"]),

@@ -259,6 +259,17 @@ async def _count_with_heartbeat(run_id: int, rule: str, election: Election) -> t
     return passes, outcome
 
 
+async def count_at_close(payload: dict[str, object]) -> None:
+    """The task enqueued with a ballot's closing time (ballots.service `_count_at_close`). A ballot
+    whose closing time moved later is not closed yet: nothing to do, the task enqueued with the new
+    time counts it. One that cannot be counted yet (an earlier ballot's result is not published) is
+    left to the periodic sweep. Any other failure raises, and the queue tries again with backoff."""
+    try:
+        await count_ballot(int(payload["ballot_id"]))  # type: ignore[call-overload]
+    except NotCountable:
+        return
+
+
 async def count_closed_ballots(now: dt.datetime | None = None) -> int:
     """The background job: count every closed ballot whose current ballot set has no count yet."""
     now = now or dt.datetime.now(dt.UTC)

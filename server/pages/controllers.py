@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
@@ -15,6 +15,35 @@ from server.neighborhoods.service import active_neighborhoods, get_neighborhood
 
 class Health(msgspec.Struct, frozen=True):
     status: str
+
+
+class Readiness(msgspec.Struct, frozen=True):
+    status: str
+    problems: list[str]
+
+
+async def readiness_problems(engine: Any, storage: Any) -> list[str]:
+    """What keeps this process from serving: the database (and its replica), the upload storage."""
+    import anyio
+
+    from server import storage as storages
+
+    problems: list[str] = []
+    replicas = getattr(engine, "extra_nodes", {})
+    nodes = {"database": engine, **{f"{name} database": node for name, node in replicas.items()}}
+    for label, node in nodes.items():
+        try:
+            with anyio.fail_after(5):
+                await node.run_ddl("SELECT 1")
+        except Exception as exc:
+            problems.append(f"{label} not reachable: {type(exc).__name__}")
+    with anyio.move_on_after(5) as scope:
+        problem = await anyio.to_thread.run_sync(storages.check, storage)
+    if scope.cancelled_caught:
+        problem = "storage not reachable: timeout"
+    if problem:
+        problems.append(problem)
+    return problems
 
 
 class PagesController(Controller):
@@ -42,3 +71,14 @@ class PagesController(Controller):
          opt={"skip_session": True, "exclude_from_csrf": True})
     async def health(self) -> Health:
         return Health(status="ok")
+
+    # Liveness above (the process answers), readiness here: the database and the upload storage
+    # answer too, so a load balancer sends no one to a process that would fail every page.
+    @get("/readyz", name="ready", cache=False, include_in_schema=True, tags=["health"],
+         summary="Readiness check",
+         description="200 when the database and upload storage answer, else 503 naming what does not.",
+         opt={"skip_session": True, "exclude_from_csrf": True})
+    async def ready(self, request: Request[Any, Any, Any]) -> Response[Readiness]:
+        problems = await readiness_problems(request.app.state.engine, request.app.state.storage)
+        return Response(Readiness(status="not ready" if problems else "ready", problems=problems),
+                        status_code=503 if problems else 200, headers={"cache-control": "no-store"})

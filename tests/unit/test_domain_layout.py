@@ -83,3 +83,16 @@ def test_the_read_side_reads_through_services_only() -> None:
                  for path in _modules("transparency") for module in sorted(_imported(path))
                  if _top(module) in DOMAINS and module.split(".")[-1] in ("tables", "rules")]
     assert offending == []
+
+
+# One module each may import the job queue and the object store libraries (issue 22): domains declare
+# jobs and tasks in their manifests and reach storage through server/photos.py.
+ONLY_IMPORTER = {"pgqueuer": "server/queue.py", "obstore": "server/storage.py"}
+
+
+def test_queue_and_storage_libraries_stay_behind_one_module_each() -> None:
+    offending = [f"{path.relative_to(ROOT)} imports {module}"
+                 for package in ["server", *DOMAINS] for path in _modules(package)
+                 for module in sorted(_imported(path))
+                 if _top(module) in ONLY_IMPORTER and str(path.relative_to(ROOT)) != ONLY_IMPORTER[_top(module)]]
+    assert offending == []

@@ -40,6 +40,13 @@ def test_defaults_to_sqlite_under_var_and_keeps_a_generated_secret(tmp_path: Pat
         ("TOWNSQUARE_SMTP_URL", "smtp://mail.example.org", "TOWNSQUARE_PUBLIC_URL: must be set"),
         ("TOWNSQUARE_PUBLIC_URL", "townsquare.example.org", "TOWNSQUARE_PUBLIC_URL: 'townsquare.example.org' is not"),
         ("TOWNSQUARE_MAIL_FROM", "Townsquare", "TOWNSQUARE_MAIL_FROM: 'Townsquare' has no email address"),
+        ("TOWNSQUARE_JOBS", "sometimes", "TOWNSQUARE_JOBS: 'sometimes' is not in-process or worker"),
+        # The worker needs the PostgreSQL queue; on SQLite jobs run in the server process.
+        ("TOWNSQUARE_JOBS", "worker", "TOWNSQUARE_JOBS: worker needs PostgreSQL"),
+        ("TOWNSQUARE_REPLICA_DATABASE_URL", "postgresql://db/x", "TOWNSQUARE_REPLICA_DATABASE_URL: needs a postgresql"),
+        ("TOWNSQUARE_STORAGE_URL", "/srv/uploads", "TOWNSQUARE_STORAGE_URL: '/srv/uploads' is not an s3://"),
+        ("TOWNSQUARE_STORAGE_SIGNED_LINKS", "perhaps", "TOWNSQUARE_STORAGE_SIGNED_LINKS: 'perhaps' is not a yes/no"),
+        ("TOWNSQUARE_LOG_FORMAT", "xml", "TOWNSQUARE_LOG_FORMAT: 'xml' is not text or json"),
     ],
 )
 def test_bad_values_name_the_setting(tmp_path: Path, name: str, value: str, expected: str) -> None:
@@ -65,3 +72,28 @@ def test_unreachable_postgres_stops_start_up_with_one_clear_line(tmp_path: Path)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("townsquare: DATABASE_URL: cannot connect to PostgreSQL")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_deployment_settings(tmp_path: Path) -> None:
+    settings = load_settings(_env(
+        tmp_path, DATABASE_URL="postgresql://app@pgbouncer:6432/town", TOWNSQUARE_PGBOUNCER="true",
+        TOWNSQUARE_DIRECT_DATABASE_URL="postgresql://app@db:5432/town", TOWNSQUARE_JOBS="worker",
+        TOWNSQUARE_REPLICA_DATABASE_URL="postgresql://app@replica:5432/town",
+        TOWNSQUARE_STORAGE_URL="s3://bucket/uploads", AWS_ENDPOINT_URL="http://minio:9000", AWS_REGION="eu-west-1",
+        TOWNSQUARE_LOG_FORMAT="json"))
+    assert settings.pgbouncer and settings.jobs == "worker" and settings.log_format == "json"
+    assert settings.direct_url == "postgresql://app@db:5432/town"  # migrations and the queue skip pgbouncer
+    assert settings.replica_database_url == "postgresql://app@replica:5432/town"
+    assert settings.storage_env == {"AWS_ENDPOINT_URL": "http://minio:9000", "AWS_REGION": "eu-west-1"}
+    plain = load_settings(_env(tmp_path))
+    assert plain.jobs == "in-process" and plain.direct_url == plain.database_url and plain.storage_url is None
+
+
+def test_worker_on_sqlite_refuses_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TOWNSQUARE_VAR_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "server.cli", "worker"], env=env,
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("townsquare: the worker needs PostgreSQL (DATABASE_URL); on SQLite, "
+                                     "`serve` runs the jobs itself")

@@ -83,3 +83,28 @@ async def test_ids_too_large_for_the_database_are_not_found(client: httpx.AsyncC
     for path in (f"/proposals/{huge}", f"/ballots/{huge}", f"/delivery/{huge}", f"/api/v1/ballots/{huge}"):
         response = await client.get(path)
         assert response.status_code in (400, 404), (path, response.status_code)
+
+
+async def test_ready_when_database_and_storage_answer(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "problems": []}
+    assert "set-cookie" not in response.headers
+
+
+async def test_not_ready_when_storage_does_not_answer(db: object, settings, tmp_path) -> None:
+    import msgspec
+
+    from server.app import create_app
+
+    # A bucket on a port where nothing listens.
+    broken = msgspec.structs.replace(settings, storage_url="s3://nowhere/uploads",
+                                     storage_env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "x",
+                                                  "AWS_SECRET_ACCESS_KEY": "y"})
+    app = create_app(broken, engine=db)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        response = await c.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "not ready"
+    assert [p.split(":")[0] for p in response.json()["problems"]] == ["storage not reachable"]

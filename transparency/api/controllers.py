@@ -23,6 +23,7 @@ from proposals import service as proposals
 from proposals.drafts import service as drafts
 from proposals.schemas import PublicProposal
 from server.api_docs import docs_template
+from server.replica import REPLICA_OK
 from server.small_groups import machine_cell
 from transparency.api.schemas import (
     AccessCodeEventOut,
@@ -116,6 +117,7 @@ def _item(i: object) -> DeliveryItemOut:
 class OpenDataController(Controller):
     path = "/api/v1"
     tags = ["open data"]
+    opt = REPLICA_OK  # public and read-only: may read from the read replica (server/replica.py)
 
     @get("/", include_in_schema=False)
     async def index(self, request: Request[Any, Any, Any]) -> Template:

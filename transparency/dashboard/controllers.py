@@ -14,6 +14,7 @@ from indicators import summary, trends
 from server.charts import bar_chart, by_neighborhood_chart
 from server.i18n import fmt_money, fmt_number, text_direction
 from server.i18n import gettext as _
+from server.replica import REPLICA_OK
 from transparency.dashboard import service
 from transparency.dashboard.schemas import CycleFigures
 
@@ -55,6 +56,7 @@ async def _safety_and_trust() -> list[dict[str, object]]:
 class DashboardController(Controller):
     path = "/dashboard"
     include_in_schema = False
+    opt = REPLICA_OK  # public and read-only: may read from the read replica (server/replica.py)
 
     @get("/", name="dashboard.index")
     async def index(self) -> Template:

@@ -255,13 +255,10 @@ async def delivery_milestone(world: World, role: str) -> dict[str, Any]:
 
 async def delivery_photo(world: World, role: str) -> dict[str, Any]:
     """A photo stored where the app under test keeps uploads (the test puts the app in world.extra)."""
-    from pathlib import Path
-
     from server import photos
 
-    settings = world.extra["app"].state.settings
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-    return {"name": photos.store_photo(Path(settings.var_dir) / "uploads", png, "image/png")}
+    return {"name": photos.store_photo(world.extra["app"].state.storage, png, "image/png")}
 
 
 async def _draft(world: World) -> dict[str, Any]:
@@ -319,6 +316,7 @@ MATRIX: dict[tuple[str, str], Access] = {
     # host pages
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
     # accounts
     ("GET", "/signup"): PUBLIC,
     ("POST", "/signup"): PUBLIC,
