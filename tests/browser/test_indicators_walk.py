@@ -62,5 +62,10 @@ def test_a_resident_answers_a_survey_on_a_phone_in_spanish_and_reads_a_setback(w
     # A different demo resident for each run: one response per person, and the server lives on.
     sign_in_ui(walk.page, "resident" if walk.javascript else "neighbor")
     steps.change_language(walk, "es")
-    answer_the_open_survey_in_spanish(walk)
-    read_an_indicator_with_its_setback(walk)
+    try:
+        answer_the_open_survey_in_spanish(walk)
+        read_an_indicator_with_its_setback(walk)
+    finally:
+        # The choice is saved on the shared demo account: give it back in English, as other walks
+        # (the assemblies walk signs in as the same resident) expect to find it.
+        steps.change_language(walk, "en")
