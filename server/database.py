@@ -93,9 +93,16 @@ class RoutingPostgresEngine(PostgresEngine):
     async def run_querystring(self, querystring: Any, in_pool: bool = True) -> Any:
         replica = self.extra_nodes.get(REPLICA)
         if (replica is not None and reading_from_replica.get() and self.current_transaction.get() is None
-                and str(querystring.template).lstrip()[:6].upper() == "SELECT"):
+                and _sql_text(querystring).lstrip()[:6].upper() == "SELECT"):
             return await replica.run_querystring(querystring, in_pool)
         return await super().run_querystring(querystring, in_pool)
+
+
+def _sql_text(querystring: Any) -> str:
+    """The statement's SQL: a query prepared once (server/prepared.py) carries it already compiled,
+    with an empty template."""
+    frozen = getattr(querystring, "_frozen_compiled_strings", None)
+    return frozen[0] if frozen else str(querystring.template)
 
 
 def _postgres_config(url: str, pgbouncer: bool) -> dict[str, Any]:

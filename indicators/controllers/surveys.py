@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots.eligibility import AGE_BANDS
 from indicators import texts
-from indicators.surveys import service
+from indicators.surveys import audience, service
 from indicators.surveys.schemas import KINDS, Survey, parse_answers, parse_question, parse_survey
 from server import clock, forms, i18n
 from server.guards import requires_council, requires_signed_in
@@ -27,6 +27,12 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español", "ar": "العربية"}
 
 
 def refusal_text(reason: str, survey: Survey) -> str:
+    if reason == "unconfirmed":
+        return _("To answer, first confirm your e-mail address: open the link we sent you, or ask for a new "
+                 "one on your account page.")
+    if reason == "not_verified":
+        return _("This survey is for verified residents. You can match yourself on the eligibility roll from "
+                 "your account page, or be verified in person by council staff or a partner organisation.")
     if reason == "wrong_neighborhood":
         return _("This survey is for residents of %(name)s.", name=survey.neighborhood_name)
     return _("This survey is for people of another age group.")
@@ -98,6 +104,7 @@ class CouncilSurveyController(Controller):
         return Template("surveys/council.html", status_code=status, context={
             "surveys": await service.list_surveys(drafts=True), "errors": errors or {}, "form": form or {},
             "neighborhoods": await active_neighborhoods(), "zone": clock.zone_name(),
+            "voter_choices": list(audience.VOTERS.items()),
         })
 
     @get("/", name="surveys.council")

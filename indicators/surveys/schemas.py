@@ -9,6 +9,7 @@ import msgspec
 
 from ballots.schemas import parse_datetime
 from indicators import texts
+from indicators.surveys import audience
 from indicators.surveys.sealing import MAX_TEXT
 from server import forms
 from server.i18n import gettext as _
@@ -27,6 +28,7 @@ class SurveyInput(msgspec.Struct, frozen=True):
     age_max: int | None
     opens_at: dt.datetime
     closes_at: dt.datetime
+    voters: str = "confirmed"
 
 
 class QuestionInput(msgspec.Struct, frozen=True):
@@ -71,6 +73,7 @@ class Survey(msgspec.Struct, frozen=True):
     counted: bool
     state: str  # draft, upcoming, open, closed
     questions: list[Question] = msgspec.field(default_factory=list)
+    voters: str = "confirmed"
 
 
 class Standing(msgspec.Struct, frozen=True):
@@ -87,6 +90,7 @@ def parse_survey(form: Mapping[str, str], neighborhood_ids: set[int]) -> tuple[S
     age_max = forms.integer(form, "age_max", errors, required=False, minimum=0, maximum=120)
     if age_min is not None and age_max is not None and age_max < age_min and "age_max" not in errors:
         errors["age_max"] = _("The oldest age must not be below the youngest.")
+    voters = forms.choice(form, "voters", errors, list(audience.VOTERS), required=False) or "confirmed"
     opens_at = parse_datetime(form, "opens_at", errors)
     closes_at = parse_datetime(form, "closes_at", errors)
     if opens_at and closes_at and closes_at <= opens_at:
@@ -94,7 +98,8 @@ def parse_survey(form: Mapping[str, str], neighborhood_ids: set[int]) -> tuple[S
     if errors:
         return None, errors
     assert opens_at is not None and closes_at is not None
-    return SurveyInput(title, intro, int(hood) if hood else None, age_min, age_max, opens_at, closes_at), errors
+    return SurveyInput(title, intro, int(hood) if hood else None, age_min, age_max, opens_at, closes_at,
+                       voters), errors
 
 
 def parse_question(form: Mapping[str, str]) -> tuple[QuestionInput | None, forms.Errors]:

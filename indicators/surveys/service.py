@@ -83,8 +83,8 @@ async def create_survey(data: SurveyInput, by: int | None) -> int:
     salt = sealing.new_salt()
     rows = await SurveyRow.insert(SurveyRow(
         title=json.dumps(data.title), intro=json.dumps(data.intro), neighborhood=data.neighborhood_id,
-        age_min=data.age_min, age_max=data.age_max, opens_at=data.opens_at, closes_at=data.closes_at,
-        seal_salt=salt, key_check=sealing.keys_for(secret_key(), salt).check, created_by=by,
+        age_min=data.age_min, age_max=data.age_max, voters=data.voters, opens_at=data.opens_at,
+        closes_at=data.closes_at, seal_salt=salt, key_check=sealing.keys_for(secret_key(), salt).check, created_by=by,
     )).returning(SurveyRow.id)
     return int(rows[0]["id"])
 
@@ -127,7 +127,7 @@ async def _questions(survey_ids: list[int], locale: str | None = None) -> dict[i
 
 _SURVEY_COLUMNS = (SurveyRow.id, SurveyRow.title, SurveyRow.intro, SurveyRow.neighborhood, SurveyRow.age_min,
                    SurveyRow.age_max, SurveyRow.opens_at, SurveyRow.closes_at, SurveyRow.published, SurveyRow.counted,
-                   SurveyRow.neighborhood.name.as_alias("neighborhood_name"))
+                   SurveyRow.voters, SurveyRow.neighborhood.name.as_alias("neighborhood_name"))
 
 
 def _survey(row: dict[str, Any], now: dt.datetime, questions: list[Question]) -> Survey:
@@ -136,7 +136,7 @@ def _survey(row: dict[str, Any], now: dt.datetime, questions: list[Question]) ->
         neighborhood_id=row["neighborhood"], neighborhood_name=row["neighborhood_name"] or "",
         age_min=row["age_min"], age_max=row["age_max"], opens_at=_aware(row["opens_at"]),
         closes_at=_aware(row["closes_at"]), published=row["published"], counted=row["counted"],
-        state=_state(row, now), questions=questions)
+        state=_state(row, now), questions=questions, voters=row["voters"])
 
 
 async def get_survey(survey_id: int, now: dt.datetime | None = None, *, drafts: bool = False,
@@ -160,12 +160,15 @@ async def standing(survey: Survey, account_id: int | None, now: dt.datetime | No
         return Standing("not_open")
     if account_id is None:
         return Standing("signed_out")
-    row = await Account.select(Account.neighborhood, Account.birth_year).where(Account.id == account_id).first()
+    row = await Account.select(Account.neighborhood, Account.birth_year, Account.confirmed_at,
+                               Account.verified_via).where(Account.id == account_id).first()
     if row is None:
         return Standing("signed_out")
     refusal = audience.refusal(neighborhood_id=survey.neighborhood_id, age_min=survey.age_min,
                                age_max=survey.age_max, closing_year=survey.closes_at.year,
-                               person_neighborhood=row["neighborhood"], birth_year=row["birth_year"])
+                               person_neighborhood=row["neighborhood"], birth_year=row["birth_year"],
+                               voters=survey.voters, confirmed=row["confirmed_at"] is not None,
+                               verified_via=row["verified_via"] or "")
     if refusal is not None:
         return Standing("ineligible", refusal.value)
     answered = await SurveyParticipation.exists().where(

@@ -22,6 +22,9 @@ class Survey(Table):
     neighborhood = ForeignKey(references=Neighborhood, null=True, default=None)
     age_min = Integer(null=True, default=None)
     age_max = Integer(null=True, default=None)
+    # "confirmed": any account with a confirmed e-mail address; "verified": verified residents only
+    # (surveys/audience.py, by the ballots' rules).
+    voters = Varchar(length=20, default="confirmed", null=False)
     opens_at = Timestamptz(null=False)
     closes_at = Timestamptz(null=False)
     published = Boolean(default=False)

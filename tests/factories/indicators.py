@@ -32,12 +32,13 @@ def question(kind: str = "likert", *, options: list[str] | None = None, trust: b
 
 async def make_survey(*questions: QuestionInput, neighborhood_id: int | None = None, age_min: int | None = None,
                       opens_at: dt.datetime | None = None, closes_at: dt.datetime | None = None,
-                      publish: bool = True) -> int:
+                      publish: bool = True, voters: str = "confirmed") -> int:
     now = dt.datetime.now(dt.UTC)
     survey_id = await surveys.create_survey(SurveyInput(
         title={"en": f"Survey {next(_n)}", "es": "Encuesta", "ar": "استبيان"}, intro={"en": "Tell us."},
         neighborhood_id=neighborhood_id, age_min=age_min, age_max=None,
-        opens_at=opens_at or now - dt.timedelta(days=1), closes_at=closes_at or now + dt.timedelta(days=7)), None)
+        opens_at=opens_at or now - dt.timedelta(days=1), closes_at=closes_at or now + dt.timedelta(days=7),
+        voters=voters), None)
     for q in questions or (question(),):
         await surveys.add_question(survey_id, q)
     if publish:

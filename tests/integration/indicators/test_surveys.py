@@ -38,6 +38,32 @@ async def test_audience_and_one_response_per_person(db: object) -> None:
     assert await service.response_count(survey_id) == 1
 
 
+async def test_a_survey_for_verified_residents_follows_the_ballots_rules(db: object) -> None:
+    """Issue 19, item 4 with issue 15: an audience of verified residents refuses unconfirmed and
+    unverified accounts, and takes the same person once verified (in person here)."""
+    from server.verification import service as verification
+
+    hood = await make_neighborhood("Riverside")
+    council = await make_account("council", neighborhood_id=hood)
+    survey_id = await make_survey(question(), neighborhood_id=hood, voters="verified")
+    survey = await service.get_survey(survey_id)
+    assert survey is not None and survey.voters == "verified"
+    unconfirmed = await make_account(neighborhood_id=hood, confirmed=False)
+    resident = await make_account(neighborhood_id=hood)
+    assert (await service.standing(survey, unconfirmed.id)).reason == "unconfirmed"
+    assert (await service.standing(survey, resident.id)).reason == "not_verified"
+    with pytest.raises(service.Ineligible):
+        await service.respond(survey_id, resident.id, {str(survey.questions[0].id): [3]}, "en")
+    await verification.verify_in_person(resident.email, hood, 1985, by=council.id)
+    assert (await service.standing(survey, resident.id)).kind == "may"
+    await service.respond(survey_id, resident.id, {str(survey.questions[0].id): [3]}, "en")
+    # A survey for any confirmed account still takes the unverified resident's neighbor.
+    open_to_all = await service.get_survey(await make_survey(question(), neighborhood_id=hood))
+    assert open_to_all is not None and (await service.standing(open_to_all, unconfirmed.id)).reason == "unconfirmed"
+    other = await make_account(neighborhood_id=hood)
+    assert (await service.standing(open_to_all, other.id)).kind == "may"
+
+
 async def test_drafts_are_not_shown_and_published_questions_are_locked(db: object) -> None:
     survey_id = await make_survey(publish=False)
     assert await service.get_survey(survey_id) is None

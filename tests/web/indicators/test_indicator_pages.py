@@ -165,3 +165,28 @@ async def test_editing_a_definition_keeps_what_was_typed(client: httpx.AsyncClie
     detail = await service.get_indicator("edit-me")
     assert (detail.indicator.name, detail.indicator.unit, detail.indicator.target) == ("Calls answered", "percent",
                                                                                        95.5)
+
+
+async def test_council_chooses_verified_residents_and_residents_read_how_to_get_verified(
+        client: httpx.AsyncClient) -> None:
+    await signed_in_as(client, "council")
+    form = await client.get("/council/surveys/")
+    assert '<select id="voters" name="voters">' in form.text and 'value="verified"' in form.text
+    now = dt.datetime.now(dt.UTC)
+    fields = {"title_en": "Trust in the safety board", "voters": "verified",
+              "opens_at": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+              "closes_at": (now - dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}
+    refused = await post_form(client, "/council/surveys/", fields)  # closes before it opens
+    assert refused.status_code == 400 and '<option value="verified" selected>' in refused.text
+    fields["closes_at"] = (now + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    made = await post_form(client, "/council/surveys/", fields)
+    assert made.status_code == 303
+    survey_id = int(made.headers["location"].rsplit("/", 1)[1])
+    assert (await surveys.get_survey(survey_id, drafts=True)).voters == "verified"  # type: ignore[union-attr]
+    await post_form(client, f"/council/surveys/{survey_id}/questions", {"kind": "single", "text_en": "Do you trust it?",
+                                                                       "options_en": "Yes\nNo"})
+    assert (await post_form(client, f"/council/surveys/{survey_id}/publish")).status_code == 303
+    await signed_in_as(client, "resident")
+    page = await client.get(f"/surveys/{survey_id}", headers={"Accept-Language": "es"})
+    assert 'href="/verification"' in page.text
+    assert "residentes verificados" in text_of(page.text)
