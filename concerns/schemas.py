@@ -70,17 +70,8 @@ def rule_message(code: str) -> str:
     }.get(code, code)
 
 
-def photo_message(code: str) -> str:
-    return {
-        photos.BAD_TYPE: _("The photo must be a JPEG, PNG or WebP image."),
-        photos.UNREADABLE: _("This image could not be read. Please save it again as JPEG or PNG and upload "
-                             "that file."),
-        photos.TOO_BIG: _("The photo is too large: the limit is 5 MB."),
-        photos.EMPTY: _("The photo file is empty."),
-        photos.NEEDS_ALT: _("Please describe the photo for people who cannot see it."),
-        photos.ALT_TOO_LONG: _("Please keep the photo description to %(n)s characters or fewer.",
-                               n=photos.MAX_ALT_LENGTH),
-    }.get(code, code)
+# The words for a photo's problems are the host's, shared by every domain that takes photos.
+photo_message = photos.problem_message
 
 
 class CategoryView(msgspec.Struct, frozen=True):

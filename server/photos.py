@@ -69,6 +69,20 @@ def check_photo(data: bytes, alt: str) -> tuple[str | None, dict[str, str]]:
     return kind, problems
 
 
+def problem_message(code: str) -> str:
+    """A problem code from `check_photo` (or UNREADABLE) in the reader's language."""
+    from server.i18n import gettext as _
+
+    return {
+        BAD_TYPE: _("The photo must be a JPEG, PNG or WebP image."),
+        UNREADABLE: _("This image could not be read. Please save it again as JPEG or PNG and upload that file."),
+        TOO_BIG: _("The photo is too large: the limit is 5 MB."),
+        EMPTY: _("The photo file is empty."),
+        NEEDS_ALT: _("Please describe the photo for people who cannot see it."),
+        ALT_TOO_LONG: _("Please keep the photo description to %(n)s characters or fewer.", n=MAX_ALT_LENGTH),
+    }.get(code, code)
+
+
 def clean_photo(data: bytes, content_type: str) -> bytes | None:
     """The image decoded and encoded again with no metadata, or None when it cannot be decoded.
 
