@@ -9,7 +9,7 @@ from server.domains import Domain, Kind
 
 def manifest() -> Domain:
     """What this domain declares; imported only when the host reads it."""
-    from assemblies import demo, home, links, proposal_timeline, routes, service
+    from assemblies import demo, home, links, measures, proposal_timeline, routes, service
     from proposals import timeline_sources
     from server.background import Job
     from server.navigation import N_, NavItem
@@ -30,6 +30,7 @@ def manifest() -> Domain:
         jobs=[Job("commitments_overdue", 15 * 60, service.run_overdue_job)],
         notification_kinds=service.NOTIFICATION_KINDS,
         kinds=[*(Kind("link", name, spec) for name, spec in links.LINK_KINDS.items()),
+               *(Kind("indicator_source", name, spec) for name, spec in measures.SOURCES.items()),
                timeline_sources.kind("assemblies.meetings_and_commitments",
                                      proposal_timeline.meetings_and_commitments)],
         feed_providers=[("commitments", service.commitment_entries)],

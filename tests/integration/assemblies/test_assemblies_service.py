@@ -284,3 +284,21 @@ async def test_a_commitments_source_must_exist(db: object) -> None:
     assert await kinds_for(follower.id) == ["commitment_new"]
     detail = await service.body_detail(body)
     assert detail is not None and [c.id for c in detail.commitments] == [commitment]
+
+
+async def test_commitments_kept_on_time_is_an_indicator_source(db: object) -> None:
+    """Issue 19's "commitments kept on time", declared by this domain and computed from the register."""
+    from assemblies import measures
+    from assemblies.tables import Commitment
+    from server.measures import sources
+
+    assert "commitments-on-time" in sources()
+    staff = await council_member()
+    today = clock.today()
+    kept = await make_commitment("Repaint the crossing", promised=today + dt.timedelta(days=30), by=staff)
+    await service.report(kept, staff, rules.DONE, "Painted.")
+    late = await make_commitment("Fix the lamps", promised=today + dt.timedelta(days=30), by=staff)
+    past = today - dt.timedelta(days=40)
+    await Commitment.update({Commitment.promised_date: past, Commitment.due_date: past}).where(Commitment.id == late)
+    found = {m.period: m.value for m in await measures.on_time() if m.neighborhood_id is None}
+    assert found == {(today + dt.timedelta(days=30)).strftime("%Y-%m"): 100.0, past.strftime("%Y-%m"): 0.0}
