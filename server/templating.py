@@ -8,7 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    nodes,
+    pass_eval_context,
+    select_autoescape,
+)
 from jinja2.bccache import Bucket
 from litestar.plugins.jinja import JinjaTemplateEngine as _Engine
 from litestar.template.config import TemplateConfig
@@ -55,7 +63,8 @@ class _ProcessBytecodeCache(BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-_BYTECODE_CACHE = _ProcessBytecodeCache()
+# One per language: a template compiled for Spanish carries Spanish text (see _LocalizedEnvironment).
+_BYTECODE_CACHES: dict[str, _ProcessBytecodeCache] = {}
 
 
 def _iso_moment(value: str) -> str:
@@ -91,6 +100,105 @@ def _pgettext(context: str, message: str, /, **variables: Any) -> Markup:
     return Markup(i18n.pgettext(context, message)) % variables
 
 
+# The names the templates translate through, and which of their calls can be translated when a
+# template is compiled: `_("...")`, `gettext("...")` (what `{% trans %}` compiles to) and
+# `pgettext("...", "...")`, each with literal text; `ngettext` depends on a number, so it stays a call.
+_FOLDABLE = {"_": 1, "gettext": 1, "pgettext": 2}
+
+
+class _TranslateLiterals:
+    """Replaces each translatable call with literal text by its translation in `locale`, as a template
+    is compiled. Through the runtime callables above, every `_()` was a Jinja `Context.call` plus a
+    cache lookup, about a hundred per page (issue 21); folded, a fixed label costs nothing and Jinja
+    merges it into the template's static text. The result is what the runtime callable returns: the
+    translation marked safe and used as a format string, its values escaped by `Markup.__mod__`."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def apply(self, template: nodes.Template) -> nodes.Template:
+        # A template that assigns one of these names (`{% set _ = ... %}`, a loop variable, a macro
+        # argument) keeps runtime calls for that name: its calls may not reach the global callable.
+        shadowed = {n.name for n in template.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        names = {name: arity for name, arity in _FOLDABLE.items() if name not in shadowed}
+        for call in list(template.find_all(nodes.Call)):
+            folded = self._fold(call, names)
+            if folded is not None:
+                self._replace(template, call, folded)
+        return template
+
+    def _fold(self, call: nodes.Call, names: dict[str, int]) -> nodes.Expr | None:
+        target = call.node
+        if not isinstance(target, nodes.Name) or target.ctx != "load" or target.name not in names:
+            return None
+        if call.dyn_args is not None or call.dyn_kwargs is not None or len(call.args) != names[target.name]:
+            return None
+        if not all(isinstance(a, nodes.Const) and isinstance(a.value, str) for a in call.args):
+            return None
+        texts = [a.value for a in call.args]
+        with i18n.using_locale(self.locale):
+            translated = i18n.pgettext(*texts) if target.name == "pgettext" else (
+                i18n.translations(self.locale).gettext(texts[0]))
+        keywords = {k.key for k in call.kwargs}
+        items = [nodes.Pair(nodes.Const(k.key), k.value) for k in call.kwargs]
+        if target.name == "pgettext" and "context" not in keywords:
+            items.append(nodes.Pair(nodes.Const("context"), nodes.Const(texts[0])))  # as _pgettext does
+        if not items:
+            try:
+                return nodes.MarkSafe(nodes.Const(str(Markup(translated) % {})), lineno=call.lineno)
+            except (KeyError, TypeError, ValueError):
+                return None  # a placeholder without a value: fails at render time, as before
+        return nodes.Mod(nodes.MarkSafe(nodes.Const(translated)), nodes.Dict(items), lineno=call.lineno)
+
+    @staticmethod
+    def _replace(tree: nodes.Node, old: nodes.Node, new: nodes.Node) -> None:
+        for parent in tree.find_all(nodes.Node):
+            for field, value in parent.iter_fields():
+                if value is old:
+                    setattr(parent, field, new)
+                    return
+                if isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if item is old:
+                            value[i] = new
+                            return
+
+
+class _LocalizedEnvironment(Environment):
+    """The site's environment keeps one compiled copy of each template per language (an overlay per
+    locale, sharing globals, filters, loader and settings), with fixed texts translated in place. A
+    template asked of the site's environment comes from the overlay of the request's language, and
+    what it includes, imports or extends comes from that same overlay. Templates made with
+    `from_string` on the site's environment are compiled as written, with runtime translation."""
+
+    compile_locale: str | None = None
+    localized: dict[str, Environment]
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if self.compile_locale is not None:
+            tree = _TranslateLiterals(self.compile_locale).apply(tree)
+        return tree
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
+        if self.compile_locale is None and (overlay := self.localized.get(i18n.get_locale())):
+            return overlay.get_template(name, parent, globals)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> Any:
+        if self.compile_locale is None and (overlay := self.localized.get(i18n.get_locale())):
+            return overlay.select_template(names, parent, globals)
+        return super().select_template(names, parent, globals)
+
+    def localize(self) -> None:
+        """Makes the per-language overlays; called once the environment is fully set up."""
+        self.localized = {}
+        for locale in i18n.LOCALES:
+            overlay = self.overlay(bytecode_cache=_BYTECODE_CACHES.setdefault(locale, _ProcessBytecodeCache()))
+            overlay.compile_locale = locale
+            self.localized[locale] = overlay
+
+
 def _bdi(value: Any) -> Markup:
     # Markup.format runs string.Formatter (a tenth of the proposal list's render, issue 21); for the
     # text, numbers and Markup that reach this filter, escaping and concatenating gives the same.
@@ -104,14 +212,14 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
     """`auto_reload` (TOWNSQUARE_DEBUG) re-reads an edited template; otherwise a loaded template is
     never checked against its file again, which saves a stat() per template and include on every
     render (issue 21)."""
-    env = Environment(
+    env = _LocalizedEnvironment(
         loader=FileSystemLoader(str(template_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_BYTECODE_CACHE,
+        bytecode_cache=_BYTECODE_CACHES.setdefault("", _ProcessBytecodeCache()),
         auto_reload=auto_reload,
         # Every template of the site stays compiled (the default keeps 400, near our count).
         cache_size=-1,
@@ -171,6 +279,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
         # A moment stored as ISO text (the ballot change log's old and new values), read as a date.
         isotime=pass_eval_context(lambda _ctx, v: _iso_moment(v)),
     )
+    env.localize()
     return env
 
 

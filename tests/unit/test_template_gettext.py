@@ -59,3 +59,52 @@ def test_cached_texts_follow_the_language_of_each_call() -> None:
     with i18n.using_locale("es"):
         assert i18n.fmt_date(day) == "1 mar 2026"
         assert i18n.fmt_date(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)) == "1 mar 2026"
+
+
+FOLDED = """{{ _("Townsquare") }}|{{ _("100%% of %(n)s", n=n) }}|{{ _("Hello %(name)s", name=name) }}|\
+{{ pgettext("stance", "Neutral") }}|{% trans %}Sign in{% endtrans %}|{% trans who=name %}Hello {{ who }}{% endtrans %}|\
+{{ ngettext("%(num)s comment", "%(num)s comments", n) }}|{{ _(label) }}"""
+
+
+def _site(tmp_path: object) -> Environment:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "page.html").write_text(FOLDED + "|{% include 'part.html' %}")
+    (folder / "part.html").write_text('{{ _("Sign out") }}')
+    (folder / "shadow.html").write_text('{% macro m(_) %}{{ _ }}{% endmacro %}{{ m("x") }}'
+                                        '{% for _ in [1] %}{{ _ }}{% endfor %}{{ _("Sign in") }}')
+    return build_environment(template_dir=folder)
+
+
+@pytest.mark.parametrize("locale", sorted(i18n.LOCALES))
+@pytest.mark.parametrize("n", [1, 3])
+def test_texts_translated_at_compile_time_render_what_runtime_translation_renders(tmp_path: object, locale: str,
+                                                                                  n: int) -> None:
+    """Site templates are compiled once per language with literal texts translated in place (issue 21);
+    `from_string` templates translate at render time. Both give the same page, values escaped."""
+    env = _site(tmp_path)
+    values = {"n": n, "name": "<b>Dana</b> & co", "label": "Sign in"}
+    with i18n.using_locale(locale):
+        compiled = env.get_template("page.html")
+        assert compiled.environment.compile_locale == locale
+        source = env.loader.get_source(env, "page.html")[0].replace("{% include 'part.html' %}", "")
+        runtime = env.from_string(source).render(**values) + i18n.gettext("Sign out")
+        assert compiled.render(**values) == runtime
+        code = compiled.environment.compile(source, "page.html", raw=True)
+        # Only `_(label)` is left to call: its text is known only when the page is rendered.
+        assert code.count("name='_'") == 1 and "'pgettext'" not in code and "'gettext'" not in code
+        assert "&lt;b&gt;Dana&lt;/b&gt; &amp; co" in runtime
+        # A template that binds `_` itself keeps calling whatever `_` is at that point.
+        assert env.get_template("shadow.html").render() == "x1" + i18n.gettext("Sign in")
+
+
+def test_each_language_gets_its_own_compiled_copy(tmp_path: object) -> None:
+    env = _site(tmp_path)
+    seen = {}
+    for _ in range(2):
+        for locale in sorted(i18n.LOCALES):
+            with i18n.using_locale(locale):
+                seen.setdefault(locale, set()).add(env.get_template("part.html").render())
+    assert seen == {locale: {i18n.translations(locale).gettext("Sign out")} for locale in i18n.LOCALES}
+    assert len({text for texts in seen.values() for text in texts}) == len(i18n.LOCALES)
