@@ -180,6 +180,8 @@ async def measure(args: argparse.Namespace, options: dict[str, object]) -> None:
             print(sampler.output_text(unicode=False, color=False, show_all=False, short_mode=False))
         if profiler:
             stats = pstats.Stats(profiler)
+            if os.environ.get("PROFILE_DUMP"):
+                stats.dump_stats(os.environ["PROFILE_DUMP"])
             stats.sort_stats(args.sort).print_stats(args.lines)
             print_by_package(stats)
     if not database.is_sqlite(engine):
