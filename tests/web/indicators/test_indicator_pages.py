@@ -190,3 +190,22 @@ async def test_council_chooses_verified_residents_and_residents_read_how_to_get_
     page = await client.get(f"/surveys/{survey_id}", headers={"Accept-Language": "es"})
     assert 'href="/verification"' in page.text
     assert "residentes verificados" in text_of(page.text)
+
+
+async def test_refused_manage_forms_keep_what_was_typed_in_the_users_language(client: httpx.AsyncClient) -> None:
+    await signed_in_as(client, "council")
+    client.cookies.set("lang", "es")
+    published = await make_survey(question("single"))
+    locked = await post_form(client, f"/council/surveys/{published}/questions", {
+        "kind": "single", "text_en": "Do you walk at night?", "options_en": "Yes\nNo"})
+    # (a stale form: a published survey's page has no question form left to show the message next to)
+    assert locked.status_code == 400
+    assert len((await surveys.get_survey(published)).questions) == 1  # type: ignore[union-attr]
+    open_survey = await make_survey(question("single"))
+    survey = await surveys.get_survey(open_survey)
+    assert survey is not None
+    q = survey.questions[0].id
+    missing = await post_form(client, f"/council/surveys/{open_survey}/paper", {f"q{q}": "1", "paper_age_band": "x"})
+    assert missing.status_code == 400 and await surveys.response_count(open_survey) == 0
+    assert 'value="1" checked' in missing.text
+    assert 'id="paper_language-error">Elige una opción.</p>' in missing.text
