@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots.eligibility import AGE_BANDS
 from indicators import texts
-from indicators.surveys import audience, service
+from indicators.surveys import audience, results_csv, service
 from indicators.surveys.schemas import KINDS, Survey, parse_answers, parse_question, parse_survey
 from server import clock, forms, i18n
 from server.guards import requires_council, requires_signed_in
@@ -75,6 +75,16 @@ class SurveyController(Controller):
     @get("/{survey_id:int}", name="surveys.page")
     async def page(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template:
         return await self._page(request, survey_id)
+
+    @get("/{survey_id:int}/results.csv", name="surveys.results_csv", cache=False)
+    async def results_csv(self, survey_id: FromPath[int]) -> Response[str]:
+        """The results page's figures as CSV (small groups hidden just as there); 404 until counted."""
+        results = await service.results(survey_id)
+        if results is None:
+            raise NotFoundException()
+        return Response(results_csv.write(results, await group_names(), _("Not given")),
+                        media_type="text/csv; charset=utf-8", headers={
+                            "Content-Disposition": f'attachment; filename="townsquare-survey-{survey_id}-results.csv"'})
 
     @post("/{survey_id:int}", name="surveys.respond", guards=[requires_signed_in])
     async def respond(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template | Redirect:
