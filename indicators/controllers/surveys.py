@@ -77,7 +77,7 @@ class SurveyController(Controller):
         return await self._page(request, survey_id)
 
     @get("/{survey_id:int}/results.csv", name="surveys.results_csv", cache=False)
-    async def results_csv(self, survey_id: FromPath[int]) -> Response[str]:
+    async def results_download(self, survey_id: FromPath[int]) -> Response[str]:
         """The results page's figures as CSV (small groups hidden just as there); 404 until counted."""
         results = await service.results(survey_id)
         if results is None:
