@@ -219,6 +219,15 @@ class CommitmentSummary(msgspec.Struct, frozen=True):
         return self.due_date != self.promised_date
 
 
+class CommitmentPage(msgspec.Struct, frozen=True):
+    items: list[CommitmentSummary]
+    total: int  # every commitment the filters keep, on all pages
+    page: int
+    first: int  # position of the page's first and last items in the register, from 1 (0 when empty)
+    last: int
+    has_more: bool
+
+
 class EventView(msgspec.Struct, frozen=True):
     id: int
     kind: str

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
+
 from assemblies import rules
 from assemblies.schemas import (
     COMMITMENT_STATUS_LABELS,
@@ -22,6 +24,7 @@ from assemblies.schemas import (
     CommitmentCounts,
     CommitmentDetail,
     CommitmentInput,
+    CommitmentPage,
     CommitmentSummary,
     EventView,
     MeetingDetail,
@@ -597,6 +600,10 @@ _COMMITMENT_COLUMNS = (
 )
 
 
+# The register's page: long enough to scan, short enough that a page stays light on a phone.
+COMMITMENTS_PER_PAGE = 50
+
+
 async def _revision_counts(ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
@@ -620,6 +627,30 @@ async def list_commitments(*, status: str | None = None, owner: str | None = Non
                            outcome: str | None = None, today: dt.date | None = None) -> list[CommitmentSummary]:
     """The register, overdue first. `outcome` (rules.outcome: kept on time, kept late, late, ...) is
     what the transparency dashboard's figures link to."""
+    found = await _matching_commitments(status=status, owner=owner, overdue_only=overdue_only,
+                                        neighborhood_id=neighborhood_id, source=source, outcome=outcome, today=today)
+    return await _with_revisions(found)
+
+
+async def commitment_page(*, page: int = 1, per_page: int = COMMITMENTS_PER_PAGE, status: str | None = None,
+                          owner: str | None = None, overdue_only: bool = False, neighborhood_id: int | None = None,
+                          outcome: str | None = None, today: dt.date | None = None) -> CommitmentPage:
+    """One page of the register (list_commitments' filters and order); a page past the last is the
+    last. Revisions are counted for the page's commitments only: they neither filter nor order."""
+    found = await _matching_commitments(status=status, owner=owner, overdue_only=overdue_only,
+                                        neighborhood_id=neighborhood_id, outcome=outcome, today=today)
+    last = max(1, -(-len(found) // per_page))
+    page = min(max(1, page), last)
+    start = (page - 1) * per_page
+    items = await _with_revisions(found[start:start + per_page])
+    return CommitmentPage(items=items, total=len(found), page=page, first=start + 1 if items else 0,
+                          last=start + len(items), has_more=page < last)
+
+
+async def _matching_commitments(*, status: str | None, owner: str | None, overdue_only: bool,
+                                neighborhood_id: int | None, outcome: str | None, today: dt.date | None,
+                                source: tuple[str, int] | None = None) -> list[CommitmentSummary]:
+    """The commitments the filters keep, overdue first, then by due date; revisions not counted yet."""
     today = today or clock.today()
     query = Commitment.select(*_COMMITMENT_COLUMNS)
     if status:
@@ -631,14 +662,18 @@ async def list_commitments(*, status: str | None = None, owner: str | None = Non
     if source is not None:
         query = query.where(Commitment.source_kind == source[0], Commitment.source_id == source[1])
     rows = await query.order_by(Commitment.due_date).order_by(Commitment.id)
-    revisions = await _revision_counts([r["id"] for r in rows])
-    found = [_commitment(r, today, revisions.get(r["id"], 0)) for r in rows]
+    found = [_commitment(r, today, 0) for r in rows]
     if overdue_only:
         found = [c for c in found if c.overdue]
     if outcome:
         found = [c for c in found if rules.outcome(c.status, c.promised_date, c.done_on, today) == outcome]
     found.sort(key=lambda c: -c.days_overdue)  # stable: overdue first, then by date
     return found
+
+
+async def _with_revisions(found: list[CommitmentSummary]) -> list[CommitmentSummary]:
+    revisions = await _revision_counts([c.id for c in found])
+    return [msgspec.structs.replace(c, revisions=revisions[c.id]) if c.id in revisions else c for c in found]
 
 
 async def owners() -> list[str]:

@@ -5,6 +5,7 @@ progress."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, Response, get, post
@@ -42,18 +43,22 @@ class CommitmentsController(Controller):
     @get("/", name="commitments.list")
     async def register(self, status: FromQuery[str | None] = None, owner: FromQuery[str | None] = None,
                        neighborhood: FromQuery[str | None] = None, overdue: FromQuery[str | None] = None,
-                       outcome: FromQuery[str | None] = None) -> Template:
+                       outcome: FromQuery[str | None] = None, page: FromQuery[str | None] = None) -> Template:
         status = status if status in rules.COMMITMENT_STATUSES else None
         owners = await service.owners()
         owner = owner if owner in owners else None
         hood_id = int_or_none(neighborhood)
         outcome = outcome if outcome in OUTCOME_LABELS else None
-        items = await service.list_commitments(status=status, owner=owner, neighborhood_id=hood_id,
-                                               overdue_only=overdue == "1", outcome=outcome)
-        sources = await links.resolve({(c.source_kind, c.source_id) for c in items
+        found = await service.commitment_page(page=int_or_none(page) or 1, status=status, owner=owner,
+                                              neighborhood_id=hood_id, overdue_only=overdue == "1", outcome=outcome)
+        sources = await links.resolve({(c.source_kind, c.source_id) for c in found.items
                                        if c.source_kind and c.source_id is not None})  # type: ignore[misc]
+        # The other pages keep the filters (in the form's order, so links read like the form's own).
+        query = urlencode([(k, v) for k, v in (("outcome", outcome), ("status", status), ("owner", owner),
+                                               ("neighborhood", hood_id), ("overdue", "1" if overdue == "1" else None))
+                           if v])
         return Template("assemblies/commitments.html", context={
-            **_labels(), "items": items, "sources": sources, "owners": owners,
+            **_labels(), "items": found.items, "found": found, "query": query, "sources": sources, "owners": owners,
             "neighborhoods": await active_neighborhoods(), "status_options": options(COMMITMENT_STATUS_LABELS),
             "filters": {"status": status or "", "owner": owner or "", "neighborhood": hood_id,
                         "overdue": overdue == "1", "outcome": outcome or ""},

@@ -5,6 +5,7 @@ body's co-chairs schedule a meeting, edit its agenda, cancel it and publish its 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -229,6 +230,22 @@ class MeetingsController(Controller):
             "registered": await service.registrations(meeting_id, request.user) if meeting.registration else [],
         })
 
+    async def _manage_step(self, request: Request[Any, Any, Any], meeting_id: int, which: str, form: dict[str, str],
+                           errors: forms.Errors, call: Callable[[], Awaitable[Any]], done: str,
+                           to: str) -> Template | Redirect:
+        """One form of the manage page, once parsed: when it is valid, `call` the service; a refusal or
+        a parse error shows the page again with the errors next to `which` form's fields and what was
+        typed kept (status 400), otherwise `done` is flashed and the browser goes `to`."""
+        if not errors:
+            try:
+                await run(call)
+            except service.Refused as exc:
+                errors = exc.errors
+        if errors:
+            return await self._manage_page(request, meeting_id, which=which, form=form, errors=errors, status=400)
+        flash(request, done, "success")
+        return see_other(to)
+
     @get("/{meeting_id:int}/manage", name="meetings.manage", guards=[requires_signed_in])
     async def manage(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template:
         return await self._manage_page(request, meeting_id)
@@ -237,45 +254,29 @@ class MeetingsController(Controller):
     async def update(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template | Redirect:
         form = await _read_meeting_form(request)
         data, errors = parse_meeting(form, await neighborhood_ids())
-        if data is not None:
-            try:
-                await run(lambda: service.update_meeting(meeting_id, request.user, data))
-            except service.Refused as exc:
-                errors = exc.errors
-        if errors:
-            return await self._manage_page(request, meeting_id, which="meeting", form=form, errors=errors, status=400)
-        flash(request, _("Meeting saved."), "success")
-        return see_other(f"/meetings/{meeting_id}/manage")
+        return await self._manage_step(request, meeting_id, "meeting", form, errors,
+                                       lambda: service.update_meeting(meeting_id, request.user, data),  # type: ignore[arg-type]
+                                       _("Meeting saved."), f"/meetings/{meeting_id}/manage")
 
     @post("/{meeting_id:int}/cancel", name="meetings.cancel", guards=[requires_not_blocked])
     async def cancel(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template | Redirect:
         form = await forms.read_form(request)
         errors: forms.Errors = {}
         reason = forms.text(form, "reason", errors, max_length=2000)
-        if not errors:
-            try:
-                await run(lambda: service.cancel_meeting(meeting_id, request.user, reason))
-            except service.Refused as exc:
-                errors = exc.errors
-        if errors:
-            return await self._manage_page(request, meeting_id, which="cancel", form=form, errors=errors, status=400)
-        flash(request, _("Meeting cancelled. Everyone following it or registered has been told."), "success")
-        return see_other(f"/meetings/{meeting_id}")
+        return await self._manage_step(request, meeting_id, "cancel", form, errors,
+                                       lambda: service.cancel_meeting(meeting_id, request.user, reason),
+                                       _("Meeting cancelled. Everyone following it or registered has been told."),
+                                       f"/meetings/{meeting_id}")
 
     @post("/{meeting_id:int}/agenda", name="meetings.agenda_add", guards=[requires_not_blocked])
     async def agenda_add(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template | Redirect:
         form = await forms.read_form(request)
         fields, errors = parse_agenda_item(form)
         link = parse_link(form, link_kinds(), errors)
-        if fields is not None and not errors:
-            try:
-                await run(lambda: service.add_agenda_item(meeting_id, request.user, link=link, **fields))  # type: ignore[arg-type]
-            except service.Refused as exc:
-                errors = exc.errors
-        if errors:
-            return await self._manage_page(request, meeting_id, which="agenda", form=form, errors=errors, status=400)
-        flash(request, _("Agenda item added."), "success")
-        return see_other(f"/meetings/{meeting_id}/manage#agenda")
+        return await self._manage_step(request, meeting_id, "agenda", form, errors,
+                                       lambda: service.add_agenda_item(meeting_id, request.user, link=link,
+                                                                       **fields),  # type: ignore[arg-type]
+                                       _("Agenda item added."), f"/meetings/{meeting_id}/manage#agenda")
 
     @post("/{meeting_id:int}/agenda/{item_id:int}/move", name="meetings.agenda_move", guards=[requires_not_blocked])
     async def agenda_move(self, request: Request[Any, Any, Any], meeting_id: FromPath[int],
@@ -297,15 +298,10 @@ class MeetingsController(Controller):
     async def minutes(self, request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template | Redirect:
         form = await forms.read_form(request)
         data, errors = parse_minutes(form)
-        if data is not None:
-            try:
-                await run(lambda: service.publish_minutes(meeting_id, request.user, data))
-            except service.Refused as exc:
-                errors = exc.errors
-        if errors:
-            return await self._manage_page(request, meeting_id, which="minutes", form=form, errors=errors, status=400)
-        flash(request, _("Minutes published. Followers of this meeting have been told."), "success")
-        return see_other(f"/meetings/{meeting_id}#minutes")
+        return await self._manage_step(request, meeting_id, "minutes", form, errors,
+                                       lambda: service.publish_minutes(meeting_id, request.user, data),  # type: ignore[arg-type]
+                                       _("Minutes published. Followers of this meeting have been told."),
+                                       f"/meetings/{meeting_id}#minutes")
 
 
 def _ics(request: Request[Any, Any, Any], meetings: list[MeetingView], name: str, filename: str) -> Response[bytes]:

@@ -4,9 +4,10 @@ and moderating free-text answers."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
@@ -15,7 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots.eligibility import AGE_BANDS
 from indicators import texts
-from indicators.surveys import audience, service
+from indicators.surveys import audience, results_csv, service
 from indicators.surveys.schemas import KINDS, Survey, parse_answers, parse_question, parse_survey
 from server import clock, forms, i18n
 from server.guards import requires_council, requires_signed_in
@@ -74,6 +75,16 @@ class SurveyController(Controller):
     @get("/{survey_id:int}", name="surveys.page")
     async def page(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template:
         return await self._page(request, survey_id)
+
+    @get("/{survey_id:int}/results.csv", name="surveys.results_csv", cache=False)
+    async def results_download(self, survey_id: FromPath[int]) -> Response[str]:
+        """The results page's figures as CSV (small groups hidden just as there); 404 until counted."""
+        results = await service.results(survey_id)
+        if results is None:
+            raise NotFoundException()
+        return Response(results_csv.write(results, await group_names(), _("Not given")),
+                        media_type="text/csv; charset=utf-8", headers={
+                            "Content-Disposition": f'attachment; filename="townsquare-survey-{survey_id}-results.csv"'})
 
     @post("/{survey_id:int}", name="surveys.respond", guards=[requires_signed_in])
     async def respond(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template | Redirect:
@@ -139,6 +150,27 @@ class CouncilSurveyController(Controller):
             "question_text": {q.id: q.text for q in survey.questions},
         })
 
+    async def _manage_step(self, request: Request[Any, Any, Any], errors: forms.Errors,
+                           call: Callable[[], Awaitable[Any]], refusals: dict[type[Exception], tuple[str, str]],
+                           again: Callable[[forms.Errors], Awaitable[Template]], done: str,
+                           to: str) -> Template | Redirect:
+        """One form of the manage page, once parsed: when it is valid, `call` the service, whose
+        refusals (`refusals`: exception -> the field the message goes next to, and the message) join
+        the parse errors; with errors, `again` shows the page with them and what was typed (status 400),
+        otherwise `done` is flashed and the browser goes `to`."""
+        if not errors:
+            try:
+                await call()
+            except service.NotFound as exc:
+                raise NotFoundException() from exc
+            except tuple(refusals) as exc:
+                field, message = next(v for kind, v in refusals.items() if isinstance(exc, kind))
+                errors = {field: message}
+        if errors:
+            return await again(errors)
+        flash(request, done, "success")
+        return Redirect(to, status_code=HTTP_303_SEE_OTHER)
+
     @get("/{survey_id:int}", name="surveys.manage")
     async def manage(self, survey_id: FromPath[int]) -> Template:
         return await self._manage(survey_id)
@@ -147,17 +179,11 @@ class CouncilSurveyController(Controller):
     async def add_question(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template | Redirect:
         form = await forms.read_form(request)
         data, errors = parse_question(form)
-        if data is not None:
-            try:
-                await service.add_question(survey_id, data)
-            except service.NotFound as exc:
-                raise NotFoundException() from exc
-            except service.Locked:
-                errors = {"kind": _("A published survey's questions cannot change.")}
-        if errors:
-            return await self._manage(survey_id, errors=errors, form=form, status=400)
-        flash(request, _("Question added."), "success")
-        return Redirect(f"/council/surveys/{survey_id}", status_code=HTTP_303_SEE_OTHER)
+        return await self._manage_step(
+            request, errors, lambda: service.add_question(survey_id, data),  # type: ignore[arg-type]
+            {service.Locked: ("kind", _("A published survey's questions cannot change."))},
+            lambda errors: self._manage(survey_id, errors=errors, form=form, status=400),
+            _("Question added."), f"/council/surveys/{survey_id}")
 
     @post("/{survey_id:int}/publish", name="surveys.publish")
     async def publish(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template | Redirect:
@@ -183,16 +209,13 @@ class CouncilSurveyController(Controller):
         hood = forms.choice(single, "paper_neighborhood", errors, hoods, required=False)
         band = forms.choice(single, "paper_age_band", errors, [b for b, _low, _high in AGE_BANDS], required=False)
         language = forms.choice(single, "paper_language", errors, texts.LANGUAGES)
-        if not errors:
-            try:
-                await service.enter_paper(survey_id, answers, int(hood) if hood else None, band, language)
-            except service.NotOpen:
-                errors = {"paper_language": _("Paper responses are typed in while the survey is open.")}
-        if errors:
-            return await self._manage(survey_id, paper_errors=errors, paper_typed=typed, paper_form=single,
-                                      status=400)
-        flash(request, _("Paper response recorded."), "success")
-        return Redirect(f"/council/surveys/{survey_id}#paper", status_code=HTTP_303_SEE_OTHER)
+        return await self._manage_step(
+            request, errors,
+            lambda: service.enter_paper(survey_id, answers, int(hood) if hood else None, band, language),
+            {service.NotOpen: ("paper_language", _("Paper responses are typed in while the survey is open."))},
+            lambda errors: self._manage(survey_id, paper_errors=errors, paper_typed=typed, paper_form=single,
+                                        status=400),
+            _("Paper response recorded."), f"/council/surveys/{survey_id}#paper")
 
     @post("/{survey_id:int}/texts/{answer_id:str}", name="surveys.moderate")
     async def moderate(self, request: Request[Any, Any, Any], survey_id: FromPath[int],

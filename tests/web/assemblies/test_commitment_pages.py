@@ -144,3 +144,42 @@ async def test_the_progress_feed(client: httpx.AsyncClient) -> None:
     assert titles[0] == "Fix the lamps: now In progress"
     assert titles[1].startswith("Fix the lamps: date moved from") and titles[2].startswith("New commitment: Fix")
     assert entries[1].findtext("a:summary", namespaces=ns) == "The lamps arrive late."
+
+
+async def test_the_register_pages_by_fifty_and_its_links_keep_the_filters(client: httpx.AsyncClient) -> None:
+    staff = await council_member()
+    today = clock.today()
+    ids = [await make_commitment(f"Park promise {n}", owner="Parks Team", by=staff,
+                                 promised=today + dt.timedelta(days=n)) for n in range(1, 53)]
+    for n in range(3):
+        await make_commitment(f"Lamp promise {n}", by=staff)
+    # A revision on the second page is still counted there (revisions are counted per page).
+    await service.revise_date(ids[-1], staff, today + dt.timedelta(days=90), "The park contractor is late.")
+    first = await client.get("/commitments?owner=Parks+Team")
+    assert first.status_code == 200
+    assert first.text.count('class="card commitment-card') == service.COMMITMENTS_PER_PAGE == 50
+    assert "52 commitments · showing 1 to 50" in text_of(first.text)
+    assert 'href="?owner=Parks+Team&amp;page=2" rel="next"' in first.text and 'rel="prev"' not in first.text
+    second = await client.get("/commitments?owner=Parks+Team&page=2")
+    assert second.text.count('class="card commitment-card') == 2
+    assert "52 commitments · showing 51 to 52" in text_of(second.text)
+    assert 'href="?owner=Parks+Team&amp;page=1" rel="prev"' in second.text and 'rel="next"' not in second.text
+    assert "Park promise 51" in second.text and "date revised 1 time" in second.text
+    everything = await service.list_commitments(owner="Parks Team")
+    pages = [await service.commitment_page(owner="Parks Team", page=p) for p in (1, 2)]
+    assert [c for page in pages for c in page.items] == everything
+    # Past the last page is the last page; nonsense is the first.
+    assert "showing 51 to 52" in text_of((await client.get("/commitments?owner=Parks+Team&page=9")).text)
+    assert "showing 1 to 50" in text_of((await client.get("/commitments?owner=Parks+Team&page=x")).text)
+    unfiltered = await client.get("/commitments?page=2")
+    assert "55 commitments · showing 51 to 55" in text_of(unfiltered.text)
+    assert 'href="?page=1" rel="prev"' in unfiltered.text
+    # One page: no paging at all.
+    lamps = await client.get("/commitments?owner=Street+Lighting+Team")
+    assert "3 commitments" in text_of(lamps.text) and "showing" not in lamps.text and "pagination" not in lamps.text
+
+
+async def test_signing_in_to_follow_comes_back_to_the_commitment(client: httpx.AsyncClient) -> None:
+    commitment = await make_commitment()
+    page = await client.get(f"/commitments/{commitment}")
+    assert f'<a href="/signin?next=/commitments/{commitment}">' in page.text

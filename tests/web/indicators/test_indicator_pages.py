@@ -190,3 +190,78 @@ async def test_council_chooses_verified_residents_and_residents_read_how_to_get_
     page = await client.get(f"/surveys/{survey_id}", headers={"Accept-Language": "es"})
     assert 'href="/verification"' in page.text
     assert "residentes verificados" in text_of(page.text)
+
+
+async def test_refused_manage_forms_keep_what_was_typed_in_the_users_language(client: httpx.AsyncClient) -> None:
+    await signed_in_as(client, "council")
+    client.cookies.set("lang", "es")
+    published = await make_survey(question("single"))
+    locked = await post_form(client, f"/council/surveys/{published}/questions", {
+        "kind": "single", "text_en": "Do you walk at night?", "options_en": "Yes\nNo"})
+    # (a stale form: a published survey's page has no question form left to show the message next to)
+    assert locked.status_code == 400
+    assert len((await surveys.get_survey(published)).questions) == 1  # type: ignore[union-attr]
+    open_survey = await make_survey(question("single"))
+    survey = await surveys.get_survey(open_survey)
+    assert survey is not None
+    q = survey.questions[0].id
+    missing = await post_form(client, f"/council/surveys/{open_survey}/paper", {f"q{q}": "1", "paper_age_band": "x"})
+    assert missing.status_code == 400 and await surveys.response_count(open_survey) == 0
+    assert 'value="1" checked' in missing.text
+    assert 'id="paper_language-error">Elige una opción.</p>' in missing.text
+
+
+async def test_survey_results_csv_hides_what_the_page_hides(client: httpx.AsyncClient) -> None:
+    import csv
+    import io
+
+    from support import make_account
+
+    riverside, hillcrest = await make_neighborhood("Riverside"), await make_neighborhood("Hillcrest")
+    survey_id = await make_survey(question("single", options=["Yes", "No", "Unsure"]), question("text"))
+    survey = await surveys.get_survey(survey_id)
+    assert survey is not None
+    single, text = (q.id for q in survey.questions)
+    # Yes 10, No 2, Unsure 3 of 15: No and Unsure are small, so both are hidden (2 + 3 >= 5).
+    # Riverside: Yes 7, No 2; Hillcrest: Yes 3, Unsure 3.
+    answers = [(riverside, 0)] * 7 + [(riverside, 1)] * 2 + [(hillcrest, 0)] * 3 + [(hillcrest, 2)] * 3
+    for hood, choice in answers:
+        person = await make_account(neighborhood_id=hood)
+        await surveys.respond(survey_id, person.id, {str(single): [choice], str(text): "Lamps"}, "en")
+    assert (await client.get(f"/surveys/{survey_id}/results.csv")).status_code == 404  # not counted yet
+    await surveys.count(survey_id, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=9))
+    page = await client.get(f"/surveys/{survey_id}")
+    assert f'href="/surveys/{survey_id}/results.csv"' in page.text
+    response = await client.get(f"/surveys/{survey_id}/results.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {r["question_id"] for r in rows} == {str(single)}  # free text has no figures
+    total = [(r["answer"], r["people"], r["note"], r["percent"]) for r in rows if r["breakdown"] == "total"]
+    assert total == [("", "15", "", ""), ("Yes", "10", "", "67"), ("No", "", "fewer_than_5", ""),
+                     ("Unsure", "", "fewer_than_5", "")]
+    # Every breakdown figure is the page's: hidden ones empty, with a note; no number the page hides.
+    results = await surveys.results(survey_id)
+    assert results is not None
+    hidden = 0
+    for dim, groups in results.questions[0].breakdowns.items():
+        mine = [r for r in rows if r["breakdown"] == dim]
+        expected = [(g.answered, *g.cells) for g in groups]
+        got = [tuple(None if r["people"] == "" else int(r["people"]) for r in mine[i:i + 4])
+               for i in range(0, len(mine), 4)]
+        assert got == expected
+        assert all(r["note"] == ("not_shown" if r["people"] == "" else "") for r in mine)
+        hidden += sum(r["people"] == "" for r in mine)
+    assert hidden  # Hillcrest's 3 "Unsure" at least
+    hood_rows = {(r["group"], r["answer"]): r["people"] for r in rows if r["breakdown"] == "neighborhood"}
+    assert hood_rows[("Hillcrest", "Unsure")] == "" and hood_rows[("Riverside", "No")] == ""
+
+    # Fewer than 5 respondents: the page shows no results and the file no rows.
+    few = await make_survey(question("single"))
+    for _ in range(3):
+        person = await make_account()
+        await surveys.respond(few, person.id, {str((await surveys.get_survey(few)).questions[0].id): [0]}, "en")  # type: ignore[union-attr]
+    await surveys.count(few, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=9))
+    assert "results.csv" not in (await client.get(f"/surveys/{few}")).text
+    assert (await client.get(f"/surveys/{few}/results.csv")).text == ",".join(
+        ["question_id", "question", "breakdown", "group", "answer", "people", "note", "percent", "percent_low",
+         "percent_high", "mean"]) + "\n"

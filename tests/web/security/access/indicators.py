@@ -59,6 +59,7 @@ ENTRIES: dict[tuple[str, str], Access] = {
     ("GET", "/surveys"): PUBLIC,
     ("GET", "/surveys/{survey_id:int}"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=an_open_survey),
     ("POST", "/surveys/{survey_id:int}"): access(SIGNIN, ALLOW, ALLOW, ALLOW, params=an_open_survey),
+    ("GET", "/surveys/{survey_id:int}/results.csv"): access(ALLOW, ALLOW, ALLOW, ALLOW, params=a_counted_survey),
     ("GET", "/council/surveys"): COUNCIL,
     ("POST", "/council/surveys"): COUNCIL,
     ("GET", "/council/surveys/{survey_id:int}"): access(SIGNIN, DENY, DENY, ALLOW, params=an_open_survey),
