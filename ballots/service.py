@@ -435,6 +435,13 @@ async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> 
     return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
 
 
+async def get_ballot_without_candidates(ballot_id: int, now: dt.datetime | None = None) -> BallotView | None:
+    """The ballot's settings (its `candidates` left empty), for pages that show only its title,
+    fund and rule, such as a published result (whose count names the projects)."""
+    rows = await _SOME_BALLOTS([ballot_id])
+    return _view(rows[0], _now(now)) if rows else None
+
+
 async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: bool = False) -> BallotView | None:
     """The ballot with its candidates. With `cached`, an open ballot may come from a few seconds'
     cache (its settings are frozen, see ballots/open_cache.py): voting asks for it on every step.
