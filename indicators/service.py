@@ -146,6 +146,8 @@ async def headlines() -> list[Detail]:
     Parsing and sorting every neighborhood's and breakdown's value was most of the dashboard's
     time (issue 21)."""
     indicators = [_indicator(r) for r in await _ALL_INDICATORS()]
+    if not indicators:
+        return []
     rows = await _HEADLINE_VALUES()
     breaks = await _ALL_BREAKS()
     by_indicator: dict[int, list[dict[str, Any]]] = {i.id: [] for i in indicators}
