@@ -111,7 +111,7 @@ class ResultsController(Controller):
             "ballot": ballot, "publication": publication, "count": publication.count,
             "versions": versions, "turnout": turnout,
             "charts": result_charts(publication.count, turnout, currency,
-                                    await service.turnout_by_neighborhood_cells(ballot_id)),
+                                    await service.turnout_by_neighborhood(ballot_id)),
             "find": find or {"form": {}, "errors": {}, "found": None},
         })
 
