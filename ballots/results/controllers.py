@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots import service as ballots_service
 from ballots.counting import service as counting
+from ballots.counting.explanations import explain_count
 from ballots.results import service
 from ballots.results.charts import result_charts
 from ballots.schemas import TurnoutView
@@ -109,6 +110,7 @@ class ResultsController(Controller):
         headers = {"Cache-Control": "no-store"} if find else None
         return Template("results/page.html", status_code=status, headers=headers, context={
             "ballot": ballot, "publication": publication, "count": publication.count,
+            "explanations": explain_count(publication.count, currency),
             "versions": versions, "turnout": turnout,
             "charts": result_charts(publication.count, turnout, currency,
                                     await service.turnout_by_neighborhood(ballot_id)),
