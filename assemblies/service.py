@@ -57,6 +57,7 @@ from server.i18n import gettext as _
 from server.markdown import plain_text
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 # Declared in assemblies/domain.py.
 NOTIFICATION_KINDS = {
@@ -804,10 +805,13 @@ async def report(commitment_id: int, viewer: Any, status: str, body: str) -> int
     return rows[0]["id"]
 
 
+_COMMITMENT_DATES = Prepared(lambda: Commitment.select(Commitment.status, Commitment.promised_date,
+                                                       Commitment.due_date, Commitment.done_on))
+
+
 async def commitment_counts(today: dt.date | None = None) -> CommitmentCounts:
     today = today or clock.today()
-    rows = await Commitment.select(Commitment.status, Commitment.promised_date, Commitment.due_date,
-                                   Commitment.done_on)
+    rows = await _COMMITMENT_DATES()
     outcomes = [rules.outcome(r["status"], r["promised_date"], r["done_on"], today) for r in rows]
     return CommitmentCounts(
         total=len(rows), kept_on_time=outcomes.count(rules.KEPT_ON_TIME), kept_late=outcomes.count(rules.KEPT_LATE),

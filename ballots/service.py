@@ -402,7 +402,7 @@ _CANDIDATES_OF_SOME = Prepared(lambda ids: BallotCandidate.select(
     BallotCandidate.cost, BallotCandidate.proposal.neighborhood.name.as_alias("neighborhood_name"),
 ).where(BallotCandidate.ballot.is_in(ids)).order_by(BallotCandidate.ballot, BallotCandidate.position))
 # The dashboard's figures for every cycle (issue 21).
-_BALLOTS_OF_CYCLES = Prepared(lambda cycle_ids: Ballot.select(Ballot.id, Ballot.cycle).where(
+_BALLOTS_OF_CYCLES = Prepared(lambda cycle_ids: Ballot.select(*_BALLOT_COLUMNS).where(
     Ballot.cycle.is_in(cycle_ids)).order_by(Ballot.id))
 _PROPOSALS_ON_BALLOTS = Prepared(lambda cycle_ids: BallotCandidate.select(
     BallotCandidate.ballot.cycle.as_alias("cycle"), BallotCandidate.proposal,
@@ -433,6 +433,13 @@ async def get_ballots(ballot_ids: list[int], now: dt.datetime | None = None) -> 
             candidates[c.pop("ballot")].append(c)
     current = _now(now)
     return [_view(rows[b], current, msgspec.convert(candidates[b], list[CandidateView])) for b in found]
+
+
+async def get_ballot_without_candidates(ballot_id: int, now: dt.datetime | None = None) -> BallotView | None:
+    """The ballot's settings (its `candidates` left empty), for pages that show only its title,
+    fund and rule, such as a published result (whose count names the projects)."""
+    rows = await _SOME_BALLOTS([ballot_id])
+    return _view(rows[0], _now(now)) if rows else None
 
 
 async def get_ballot(ballot_id: int, now: dt.datetime | None = None, cached: bool = False) -> BallotView | None:
@@ -473,12 +480,13 @@ async def list_ballots(neighborhood_id: int | None = None, now: dt.datetime | No
     return sorted(views, key=key)
 
 
-async def ballots_by_cycle(cycle_ids: list[int]) -> dict[int, list[int]]:
-    """The ballots of each budget cycle, oldest first, in one query."""
-    found: dict[int, list[int]] = {c: [] for c in cycle_ids}
+async def ballots_of_cycles(cycle_ids: list[int], now: dt.datetime | None = None) -> dict[int, list[BallotView]]:
+    """The ballots of each budget cycle, oldest first, without their candidates, in one query."""
+    found: dict[int, list[BallotView]] = {c: [] for c in cycle_ids}
     if cycle_ids:
+        current = _now(now)
         for r in await _BALLOTS_OF_CYCLES(list(cycle_ids)):
-            found[r["cycle"]].append(r["id"])
+            found[r["cycle_id"]].append(_view(r, current))
     return found
 
 

@@ -47,6 +47,7 @@ from server.database import is_unique_violation, write_transaction
 from server.i18n import gettext as _
 from server.notifications.kinds import N_
 from server.notifications.service import notify
+from server.prepared import Prepared
 
 NOTIFICATION_KINDS = {
     "concern_new": N_("A new concern was received: “%(subject)s”"),
@@ -98,11 +99,13 @@ _CATEGORY_COLUMNS = (ConcernCategory.id, ConcernCategory.code, ConcernCategory.n
                      ConcernCategory.sensitive, ConcernCategory.oversight, ConcernCategory.active)
 
 
+_CATEGORIES = Prepared(lambda: ConcernCategory.select(*_CATEGORY_COLUMNS).order_by(ConcernCategory.name))
+_ACTIVE_CATEGORIES = Prepared(lambda: ConcernCategory.select(*_CATEGORY_COLUMNS).where(
+    ConcernCategory.active.eq(True)).order_by(ConcernCategory.name))
+
+
 async def categories(*, active_only: bool = True) -> list[CategoryView]:
-    query = ConcernCategory.select(*_CATEGORY_COLUMNS).order_by(ConcernCategory.name)
-    if active_only:
-        query = query.where(ConcernCategory.active.eq(True))
-    return [_category(r) for r in await query]
+    return [_category(r) for r in await (_ACTIVE_CATEGORIES() if active_only else _CATEGORIES())]
 
 
 async def get_category(category_id: int | None = None, *, code: str | None = None) -> CategoryView | None:
@@ -652,14 +655,20 @@ async def my_cases(viewer: Any, now: dt.datetime | None = None) -> list[CaseSumm
     return [_summary(r, REPORTER, now) for r in rows]
 
 
-async def _facts(since: dt.datetime | None = None) -> list[figures.CaseFacts]:
-    query = Concern.select(
+def _facts_query() -> Any:
+    return Concern.select(
         Concern.category.code.as_alias("category"), Concern.neighborhood.name.as_alias("neighborhood"),
         Concern.status, Concern.received_at, Concern.first_response_at, Concern.closed_at, Concern.resolution_due,
         Concern.without_escalation, Concern.disputes)
-    if since is not None:
-        query = query.where(Concern.received_at >= since)
-    return [figures.CaseFacts(**r) for r in await query]
+
+
+_ALL_FACTS = Prepared(_facts_query)
+_FACTS_SINCE = Prepared(lambda since: _facts_query().where(Concern.received_at >= since))
+
+
+async def _facts(since: dt.datetime | None = None) -> list[figures.CaseFacts]:
+    rows = await (_ALL_FACTS() if since is None else _FACTS_SINCE(since))
+    return [figures.CaseFacts(**r) for r in rows]
 
 
 async def breakdown() -> Breakdown:

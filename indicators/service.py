@@ -16,6 +16,7 @@ from server import clock
 from server.database import is_unique_violation, write_transaction
 from server.measures import Measure, sources
 from server.neighborhoods.tables import Neighborhood
+from server.prepared import Prepared
 
 
 class NotFound(Exception):
@@ -124,6 +125,49 @@ async def details() -> list[Detail]:
     indicators = await list_indicators()
     found = await _details(indicators)
     return [found[i.id] for i in indicators]
+
+
+_ALL_INDICATORS = Prepared(lambda: IndicatorRow.select().order_by(IndicatorRow.id))
+# The city-wide values and every value about people: all the small-group rule needs to decide which
+# city-wide totals are hidden (values not about people are never hidden, and a neighborhood's are
+# not part of the headline).
+_HEADLINE_VALUES = Prepared(lambda: IndicatorValue.select(
+    IndicatorValue.indicator, IndicatorValue.period, IndicatorValue.neighborhood, IndicatorValue.breakdown,
+    IndicatorValue.value, IndicatorValue.flag, IndicatorValue.people,
+).where(IndicatorValue.people.is_not_null() | IndicatorValue.neighborhood.is_null()))
+_ALL_BREAKS = Prepared(lambda: SeriesBreak.select(
+    SeriesBreak.indicator, SeriesBreak.period, SeriesBreak.note).order_by(SeriesBreak.period))
+
+
+async def headlines() -> list[Detail]:
+    """Every indicator with only its city-wide totals (small groups hidden by the same rule as
+    `details`, decided over all its values about people) and its breaks: what `assess` and the
+    summary sentences read, for the dashboard, in three queries whatever the number of indicators.
+    Parsing and sorting every neighborhood's and breakdown's value was most of the dashboard's
+    time (issue 21)."""
+    indicators = [_indicator(r) for r in await _ALL_INDICATORS()]
+    if not indicators:
+        return []
+    rows = await _HEADLINE_VALUES()
+    breaks = await _ALL_BREAKS()
+    by_indicator: dict[int, list[dict[str, Any]]] = {i.id: [] for i in indicators}
+    for r in rows:
+        if (mine := by_indicator.get(r["indicator"])) is not None:
+            mine.append(r)
+    out = []
+    for indicator in indicators:
+        mine = by_indicator[indicator.id]
+        hide = visibility.hidden(((r["period"], r["neighborhood"], r["breakdown"]), r["people"]) for r in mine)
+        values = [Value(period=r["period"], neighborhood_id=None, neighborhood="", breakdown={},
+                        value=None if key in hide else r["value"], flag=r["flag"],
+                        fewer_than_5=key in hide and r["people"] is not None and 0 < r["people"] < 5)
+                  for r in mine if r["neighborhood"] is None and (r["breakdown"] == visibility.TOTAL
+                                                                  or not json.loads(r["breakdown"] or "{}"))
+                  for key in [(r["period"], None, r["breakdown"])]]
+        values.sort(key=lambda v: trends.period_start(v.period))
+        out.append(Detail(indicator, values, [
+            Break(b["period"], texts.pick(texts.load(b["note"]))) for b in breaks if b["indicator"] == indicator.id]))
+    return out
 
 
 def totals(detail: Detail, neighborhood_id: int | None = None) -> list[trends.Point]:

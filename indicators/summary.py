@@ -5,7 +5,9 @@ templates (the sentence parts are returned as Markup-safe pieces). No I/O."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
 import msgspec
 from babel.dates import format_date
@@ -14,7 +16,7 @@ from markupsafe import Markup, escape
 
 from indicators import trends
 from indicators.schemas import Detail, unit_label
-from server.i18n import babel_locale
+from server.i18n import babel_locale, get_locale
 from server.i18n import gettext as _
 
 
@@ -23,21 +25,35 @@ class Sentence(msgspec.Struct, frozen=True):
     setback: bool = False  # a missed target or a worsening trend: shown prominently
 
 
+# Babel's formatting was about a third of the dashboard's "safety and trust" section (issue 21):
+# the same few values, months and dates are formatted on every page, so each text is kept per
+# language (pure functions of their arguments; `typed`, so 1 and 1.0 stay apart).
+@lru_cache(maxsize=4096, typed=True)
+def _decimal(value: float, locale: str) -> str:
+    return format_decimal(value, locale=babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _date(day: dt.date, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=babel_locale(locale))
+
+
 def fmt_value(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    number = format_decimal(round(value, 1), locale=babel_locale())
+    number = _decimal(round(value, 1), get_locale())
     return f"{number}%" if unit == "percent" else number
 
 
 def fmt_period(period: str) -> str:
     if "-" not in period:
         return period
-    return format_date(trends.period_start(period), "MMM y", locale=babel_locale())
+    return _date(trends.period_start(period), "MMM y", get_locale())
 
 
 def _b(value: object) -> Markup:
-    return Markup("<bdi>{}</bdi>").format(value)
+    # What Markup("<bdi>{}</bdi>").format(value) gives, without string.Formatter.
+    return Markup(f"<bdi>{escape(value)}</bdi>")
 
 
 def _with_unit(value: float | None, unit: str) -> Markup:
@@ -69,7 +85,7 @@ def sentences(detail: Detail, assessment: trends.Assessment,
             out.append(Sentence(str(escape(_("This is getting worse."))), setback=True))
     if i.target is not None:
         target = _with_unit(i.target, unit)
-        when = _b(format_date(i.target_date, "medium", locale=babel_locale())) if i.target_date else None
+        when = _b(_date(i.target_date, "medium", get_locale())) if i.target_date else None
         if assessment.target_status == trends.MISSED:
             text = Markup(escape(_("The target of %(target)s by %(date)s was missed: the value was %(value)s."))) % {
                 "target": target, "date": when, "value": _with_unit(assessment.target_value, unit)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
 import msgspec
 
@@ -36,6 +37,9 @@ class Assessment(msgspec.Struct, frozen=True):
     broken: bool  # a series break lies inside the compared stretch's history (the page says so)
 
 
+# Called for every value each time a series is sorted or compared, on every indicator page and the
+# dashboard (issue 21); a pure function of a short text, so each answer is kept.
+@lru_cache(maxsize=4096)
 def period_start(period: str) -> dt.date:
     year, _, month = period.partition("-")
     return dt.date(int(year), int(month or 1), 1)

@@ -3,11 +3,13 @@ gives a code and parameters (amounts as exact decimal strings); this turns them 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+import msgspec
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
@@ -152,6 +154,26 @@ def explain(code: str, params: dict[str, Any], currency: str, titles: Mapping[st
     text = escape(_sentence(code, params, currency))
     tie = tie_sentence(params, titles or {})
     return text + Markup(" ") + tie if tie is not None else text
+
+
+# A results page explains every project of a published count on every request (issue 21). A count
+# is explained the same way for the same currency and language, so the explanations are kept under
+# the count's full encoding: another count, or any change to one, is another key.
+_EXPLAINED: OrderedDict[tuple[bytes, str, str], dict[int, Markup]] = OrderedDict()
+_KEEP = 64
+
+
+def explain_count(count: Any, currency: str) -> dict[int, Markup]:
+    """`count.explanation(project, currency)` of every project of a CountView, by proposal id."""
+    key = (msgspec.json.encode(count), currency, get_locale())
+    explained = _EXPLAINED.get(key)
+    if explained is None:
+        explained = _EXPLAINED[key] = {p.proposal_id: count.explanation(p, currency) for p in count.projects}
+        if len(_EXPLAINED) > _KEEP:
+            _EXPLAINED.popitem(last=False)
+    else:
+        _EXPLAINED.move_to_end(key)
+    return explained
 
 
 def tie_break_text(rule: str = "") -> str:

@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from ballots import service as ballots_service
 from ballots.counting import service as counting
+from ballots.counting.explanations import explain_count
 from ballots.results import service
 from ballots.results.charts import result_charts
 from ballots.schemas import TurnoutView
@@ -98,16 +99,21 @@ class ResultsController(Controller):
 
     async def _page(self, request: Request[Any, Any, Any], ballot_id: int, version: int | None,
                     find: dict[str, Any] | None = None, status: int = 200) -> Template:
-        ballot = await _ballot(ballot_id)
-        publication = await self._publication(ballot_id, version)
+        ballot = await ballots_service.get_ballot_without_candidates(ballot_id)
+        if ballot is None:
+            raise NotFoundException()
+        publication, versions = await service.publication_page(ballot_id, version)
+        if publication is None:
+            raise NotFoundException()
         turnout = await ballots_service.turnout(ballot_id)
         currency = request.app.state.settings.currency
         headers = {"Cache-Control": "no-store"} if find else None
         return Template("results/page.html", status_code=status, headers=headers, context={
             "ballot": ballot, "publication": publication, "count": publication.count,
-            "versions": await service.publications(ballot_id), "turnout": turnout,
+            "explanations": explain_count(publication.count, currency),
+            "versions": versions, "turnout": turnout,
             "charts": result_charts(publication.count, turnout, currency,
-                                    await service.turnout_by_neighborhood_cells(ballot_id)),
+                                    await service.turnout_by_neighborhood(ballot_id)),
             "find": find or {"form": {}, "errors": {}, "found": None},
         })
 

@@ -22,6 +22,18 @@ class PublicationView(msgspec.Struct, frozen=True):
         return self.version > 1
 
 
+class VersionLine(msgspec.Struct, frozen=True):
+    """A published version in the results page's list of versions (its count is not read)."""
+
+    version: int
+    published_at: dt.datetime
+    correction_reason: str
+
+    @property
+    def is_correction(self) -> bool:
+        return self.version > 1
+
+
 class PublicationSummary(msgspec.Struct, frozen=True):
     """For feeds and dashboards: one line per published version."""
 

@@ -13,7 +13,7 @@ from ballots import service as ballots_service
 from ballots.counting import service as counting
 from ballots.counting.schemas import CountView
 from ballots.results.open_data import ballot_file
-from ballots.results.schemas import PublicationSummary, PublicationView
+from ballots.results.schemas import PublicationSummary, PublicationView, VersionLine
 from ballots.results.tables import ResultPublication
 from ballots.tables import Participation
 from delivery.service import create_delivery_items
@@ -124,6 +124,16 @@ async def get_publication(ballot_id: int, version: int | None = None) -> Publica
     else:
         row = await _versions(ballot_id).where(ResultPublication.version == version).first()
     return _view(row) if row else None
+
+
+async def publication_page(ballot_id: int, version: int | None = None
+                           ) -> tuple[PublicationView | None, list[VersionLine]]:
+    """A given version (the latest when `version` is None) and the list of every version, newest
+    first, from one query: only the version shown has its stored count decoded."""
+    rows = await _VERSIONS(ballot_id)
+    shown = next((r for r in rows if version is None or r["version"] == version), None)
+    return (_view(shown) if shown else None,
+            [VersionLine(int(r["version"]), r["published_at"], str(r["correction_reason"])) for r in rows])
 
 
 async def published_file(ballot_id: int, version: int | None = None) -> str | None:

@@ -42,7 +42,7 @@ def _charts(figures: CycleFigures, currency: str) -> list[tuple[str, str, object
 async def _safety_and_trust() -> list[dict[str, object]]:
     """The indicators, each with its latest value and its plain summary (setbacks included)."""
     rows: list[dict[str, object]] = []
-    for detail in await indicators.details():
+    for detail in await indicators.headlines():
         assessment = indicators.assess(detail)
         rows.append({
             "indicator": detail.indicator,

@@ -47,15 +47,12 @@ async def _figures(cycles: list[CycleView], today: dt.date | None) -> list[Cycle
         return []
     ids = [c.id for c in cycles]
     statuses = await proposals_service.status_counts_by_cycle(ids)
-    ballot_ids = await ballots_service.ballots_by_cycle(ids)
+    views = await ballots_service.ballots_of_cycles(ids)
     on_ballot = await ballots_service.proposals_on_ballots(ids)
     published = set(await ballots_with_results())
-    every_ballot = sorted(b for c in ids for b in ballot_ids[c])
-    turnouts = await ballots_service.turnouts(every_ballot)
-    ballots: dict[int, list[BallotFigure]] = {c: [] for c in ids}
-    for view in await ballots_service.get_ballots(every_ballot):
-        ballots[view.cycle_id].append(
-            BallotFigure(view.id, view.title, view.state, turnouts[view.id].total, view.id in published))
+    turnouts = await ballots_service.turnouts(sorted(b.id for c in ids for b in views[c]))
+    ballots = {c: [BallotFigure(b.id, b.title, b.state, turnouts[b.id].total, b.id in published) for b in views[c]]
+               for c in ids}
     delivery = await delivery_service.cycle_delivery(ids, today)
     figures = []
     for cycle in cycles:

@@ -106,3 +106,41 @@ async def test_participation_equals_turnout_with_small_groups_hidden(db: object)
     assert by_key[(None, (("Age", "25-44"),))].value is None
     stored = await IndicatorValue.select(IndicatorValue.value).where(IndicatorValue.breakdown == '{"Age":"65+"}')
     assert stored == [{"value": 2.0}]
+
+
+async def test_headlines_give_the_dashboard_what_details_give(db: object) -> None:
+    """The dashboard reads `headlines` (city totals only, fewer columns); its assessments, summary
+    sentences and breaks must be those of `details`, small groups hidden by the same rule: here a
+    city total about 3 people, one hidden by secondary suppression of its neighborhoods, one kept
+    by a breakdown, and values not about people."""
+    from indicators import summary
+
+    river, old_town = await make_neighborhood("Riverside"), await make_neighborhood("Old Town")
+    counted = await make_indicator(unit="percent", lower_is_better=False, target=50)
+    imported = await make_indicator(unit="days", target=2, target_date=dt.date(2025, 6, 1))
+    await make_indicator(unit="count")  # no values at all
+    ids = {d.indicator.slug: d.indicator.id for d in await service.details()}
+    rows = [  # (period, neighborhood, breakdown, value, people)
+        ("2024-01", None, "{}", 40.0, 3), ("2024-02", None, "{}", 42.0, 30), ("2024-02", river, "{}", 41.0, 27),
+        ("2024-02", old_town, "{}", 44.0, 3), ("2025-01", None, "{}", 45.0, 40),
+        ("2025-01", None, '{"age":"18-24"}', 47.0, 2), ("2025-01", None, '{"age":"65+"}', 44.0, 38),
+        ("2025-02", None, "{}", 30.0, None), ("2025-03", None, "{}", 55.0, 6),
+        ("2025-03", river, "{}", 50.0, 4), ("2025-03", old_town, "{}", 58.0, 2),
+    ]
+    await IndicatorValue.insert(*(IndicatorValue(indicator=ids[counted], period=p, neighborhood=h, breakdown=b,
+                                                 value=v, people=n) for p, h, b, v, n in rows))
+    await service.import_csv(imported, "Year,Units,GeoCode,Value\n" + "".join(
+        f"2025-{m:02d},days,,{v}\n" for m, v in [(1, 4), (2, 3), (3, 5)]) + f"2025-03,days,{river},1\n")
+    await service.add_break(imported, "2025-02", {"en": "New method", "es": "Nuevo método"})
+    details = await service.details()
+    headlines = await service.headlines()
+    assert [h.indicator for h in headlines] == [d.indicator for d in details]
+    for h, d in zip(headlines, details, strict=True):
+        assert service.totals(h) == service.totals(d)
+        assert h.breaks == d.breaks
+        assert service.assess(h) == service.assess(d)
+        assert summary.sentences(h, service.assess(h)) == summary.sentences(d, service.assess(d))
+    # The city total about 3 people is hidden (not merely left out of the comparison).
+    by_slug = {h.indicator.slug: h for h in headlines}
+    assert [(v.period, v.value) for v in by_slug[counted].values] == [
+        ("2024-01", None), ("2024-02", 42.0), ("2025-01", 45.0), ("2025-02", 30.0), ("2025-03", 55.0)]

@@ -107,3 +107,30 @@ async def test_completion_and_tie_rule_are_named_on_the_page_in_json_and_pb(clie
         council = await make_account("council", neighborhood_id=s.hood)
         await sign_in(client, council.email)
         assert "compared as a number" in (await client.get(f"/council/ballots/{s.ballot_id}/count/")).text
+
+
+async def test_the_result_page_draws_voters_by_neighborhood(client: httpx.AsyncClient, db: Engine) -> None:
+    """With online voters from two neighborhoods the page has a chart of them (it took the
+    suppressed cells, which it could not unpack, before issue 21's second pass), drawn again the
+    same from the kept drawing, and in the reader's language."""
+    from support import make_neighborhood
+
+    s = await make_ballot(rule="greedy", budget=90_000, city_wide=True)
+    other = await make_neighborhood("Old Town")
+    for i in range(12):
+        voter = await make_account(neighborhood_id=s.hood if i % 2 else other, birth_year=1950 + i * 3)
+        await ballots_service.cast_online(s.ballot_id, voter.id, [s.proposals[i % 3]])
+    await Ballot.update({Ballot.closes_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}).where(
+        Ballot.id == s.ballot_id)
+    run = await counting.count_ballot(s.ballot_id)
+    council = await make_account("council", neighborhood_id=s.hood)
+    await service.publish(s.ballot_id, run.id, "Thank you.", council.id)
+    first = await client.get(f"/ballots/{s.ballot_id}/results")
+    assert first.status_code == 200, first.text[:500]
+    assert 'id="turnout-neighborhood"' in first.text and "Old Town" in first.text
+    again = await client.get(f"/ballots/{s.ballot_id}/results")
+    charts = lambda text: text[text.index('id="charts-title"'):text.index('id="turnout-title"')]  # noqa: E731
+    assert charts(again.text) == charts(first.text)
+    client.cookies.set("lang", "es")
+    spanish = await client.get(f"/ballots/{s.ballot_id}/results")
+    assert "Papeletas por barrio" in charts(spanish.text)
