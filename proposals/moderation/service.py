@@ -71,6 +71,31 @@ async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenIn
     }
 
 
+_HIDDEN_OF_TWO = Prepared(lambda kind, ids, other_kind, other_ids: ModerationState.select(
+    ModerationState.content_kind, ModerationState.content_id, ModerationState.status, ModerationState.reason
+).where(
+    (((ModerationState.content_kind == kind) & ModerationState.content_id.is_in(ids))
+     | ((ModerationState.content_kind == other_kind) & ModerationState.content_id.is_in(other_ids)))
+    & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
+))
+
+
+async def hidden_maps(ids_by_kind: dict[str, list[int]]) -> dict[str, dict[int, HiddenInfo]]:
+    """hidden_map for two kinds of content shown on one page (a draft page's amendments and the
+    comments under them), in one query instead of one per kind (issue 21)."""
+    wanted = {kind: list(ids) for kind, ids in ids_by_kind.items() if ids}
+    maps: dict[str, dict[int, HiddenInfo]] = {kind: {} for kind in ids_by_kind}
+    if len(wanted) == 2:
+        (kind, ids), (other_kind, other_ids) = wanted.items()
+        for r in await _HIDDEN_OF_TWO(kind, ids, other_kind, other_ids):
+            maps[r["content_kind"]][r["content_id"]] = HiddenInfo(
+                r["status"], r["reason"], rules.hidden_message(r["status"], r["reason"]))
+    else:
+        for kind, ids in wanted.items():
+            maps[kind] = await hidden_map(kind, ids)
+    return maps
+
+
 async def hidden_ids(kind: str) -> set[int]:
     """Every hidden item of a kind (few: moderators hide one at a time), for lists that leave them out."""
     return {r["content_id"] for r in await _HIDDEN_OF_KIND(kind)}
