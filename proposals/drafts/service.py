@@ -188,22 +188,24 @@ _AMENDMENTS = Prepared(lambda draft_id: Amendment.select(
     Amendment.decided_by.display_name.as_alias("decided_by_name"),
 ).where(Amendment.draft == draft_id).order_by(Amendment.id))
 # The sections of a version with their council response and their amendments (whether the viewer
-# supports each one included), a row per amendment or one for a section without any: one statement
-# where it took four (issue 21). Raw SQL: Piccolo joins only along the queried table's own foreign
-# keys, and cannot say EXISTS. Amendments to a section no longer in the version are not on the page.
+# supports each one, and whether it is hidden, included), a row per amendment or one for a section
+# without any: one statement where it took five (issue 21). Raw SQL: Piccolo joins only along the
+# queried table's own foreign keys, and cannot say EXISTS. Amendments to a section no longer in the
+# version are not on the page.
 _PAGE_SECTIONS = Prepared(lambda supporter, draft_id, version_id: DraftSection.raw(
     "SELECT s.id AS id, s.key AS key, s.position AS position, s.heading AS heading, s.body AS body, "
     "m.body AS summary_body, m.updated_at AS summary_updated_at, ma.display_name AS summary_author, "
     "a.id AS amendment_id, a.author AS author, aa.display_name AS author_name, a.text AS text, "
     "a.reason AS reason, a.status AS status, a.decision_reason AS decision_reason, "
     "ad.display_name AS decided_by_name, a.base_version AS base_version, a.applied_version AS applied_version, "
-    "a.support_count AS support_count, "
+    "a.support_count AS support_count, h.status AS hidden_status, h.reason AS hidden_reason, "
     "EXISTS (SELECT 1 FROM amendment_support x WHERE x.amendment = a.id AND x.supporter = {}) AS supported "
     "FROM draft_section s "
     "LEFT JOIN section_summary m ON m.section_key = s.key LEFT JOIN account ma ON ma.id = m.author "
     "LEFT JOIN amendment a ON a.section_key = s.key AND a.draft = {} "
     "LEFT JOIN account aa ON aa.id = a.author LEFT JOIN account ad ON ad.id = a.decided_by "
-    "WHERE s.version = {} ORDER BY s.position, s.id, a.id",
+    + moderation.hidden_join(AMENDMENT_KIND, "a.id", "h")
+    + " WHERE s.version = {} ORDER BY s.position, s.id, a.id",
     supporter, draft_id, version_id))
 
 
@@ -243,8 +245,8 @@ async def _amendments(draft: DraftInfo) -> list[AmendmentView]:
 
 async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
     """The current version with every section's thread, summary and amendments, and whether the
-    viewer follows the draft: four queries whatever the number of sections, comments or amendments
-    (the draft, the sections with their amendments, the comments under both, what is hidden)."""
+    viewer follows the draft: three queries whatever the number of sections, comments or amendments
+    (the draft, the sections with their amendments, the comments under both)."""
     draft, following = await _one_draft(draft_id, viewer.id if viewer else NOBODY)
     version = draft.current if draft else None
     if draft is None or version is None:
@@ -261,15 +263,16 @@ async def draft_page(draft_id: int, viewer: Viewer | None) -> DraftPage:
             amendment_rows.append((sections[-1], {**r, "id": r["amendment_id"], "section_key": r["key"]}))
     amendment_ids = [r["id"] for _, r in amendment_rows]
     amendment_target = _amendment_target(draft)
-    (section_threads, amendment_threads), hidden = await threads.load_thread_sets((
+    section_threads, amendment_threads = await threads.load_thread_sets((
         threads.ThreadSet(SECTION_KIND, [s.key for s in sections],
                           {s.key: _section_target(draft, s.key, s.heading) for s in sections},
                           first_page=SECTION_FIRST_PAGE, replies_per_comment=SECTION_REPLIES),
         threads.ThreadSet(AMENDMENT_KIND, amendment_ids, dict.fromkeys(amendment_ids, amendment_target),
                           first_page=5),
-    ), viewer, hidden_also=(AMENDMENT_KIND, amendment_ids))
+    ), viewer)
     for section, r in amendment_rows:
-        amendment = _amendment_view(r, hidden.get(r["id"]), supported=bool(r["supported"]))
+        amendment = _amendment_view(r, moderation.hidden_info(r["hidden_status"], r["hidden_reason"]),
+                                    supported=bool(r["supported"]))
         amendment.thread = amendment_threads.get(amendment.id)
         section.amendments.append(amendment)
     for s in sections:

@@ -71,29 +71,21 @@ async def hidden_map(kind: str, ids: list[int] | set[int]) -> dict[int, HiddenIn
     }
 
 
-_HIDDEN_OF_TWO = Prepared(lambda kind, ids, other_kind, other_ids: ModerationState.select(
-    ModerationState.content_kind, ModerationState.content_id, ModerationState.status, ModerationState.reason
-).where(
-    (((ModerationState.content_kind == kind) & ModerationState.content_id.is_in(ids))
-     | ((ModerationState.content_kind == other_kind) & ModerationState.content_id.is_in(other_ids)))
-    & ModerationState.status.is_in(list(rules.HIDDEN_STATUSES))
-))
+def hidden_join(kind: str, item_id: str, alias: str) -> str:
+    """SQL for a page reading its items and which of them are hidden in one statement rather than two
+    (issue 21): a LEFT JOIN of the moderation state of `kind`'s item whose id is the column `item_id`,
+    matching only while the item is hidden. Select `{alias}.status` and `{alias}.reason` and hand
+    them to `hidden_info`. `kind` is a content kind's name (code, never input)."""
+    if not kind.isidentifier() or not alias.isidentifier():
+        raise ValueError(kind)
+    statuses = ", ".join(f"'{status}'" for status in rules.HIDDEN_STATUSES)
+    return (f"LEFT JOIN {ModerationState._meta.tablename} {alias} ON {alias}.content_kind = '{kind}' "
+            f"AND {alias}.content_id = {item_id} AND {alias}.status IN ({statuses})")
 
 
-async def hidden_maps(ids_by_kind: dict[str, list[int]]) -> dict[str, dict[int, HiddenInfo]]:
-    """hidden_map for two kinds of content shown on one page (a draft page's amendments and the
-    comments under them), in one query instead of one per kind (issue 21)."""
-    wanted = {kind: list(ids) for kind, ids in ids_by_kind.items() if ids}
-    maps: dict[str, dict[int, HiddenInfo]] = {kind: {} for kind in ids_by_kind}
-    if len(wanted) == 2:
-        (kind, ids), (other_kind, other_ids) = wanted.items()
-        for r in await _HIDDEN_OF_TWO(kind, ids, other_kind, other_ids):
-            maps[r["content_kind"]][r["content_id"]] = HiddenInfo(
-                r["status"], r["reason"], rules.hidden_message(r["status"], r["reason"]))
-    else:
-        for kind, ids in wanted.items():
-            maps[kind] = await hidden_map(kind, ids)
-    return maps
+def hidden_info(status: str | None, reason: str | None) -> HiddenInfo | None:
+    """What hidden_map says of one item, from the columns hidden_join selects (None: not hidden)."""
+    return HiddenInfo(status, reason or "", rules.hidden_message(status, reason or "")) if status else None
 
 
 async def hidden_ids(kind: str) -> set[int]:

@@ -14,7 +14,6 @@ from piccolo.query.methods.raw import Raw
 from proposals.moderation import registry as moderation_registry
 from proposals.moderation import service as moderation
 from proposals.moderation.registry import ContentInfo
-from proposals.moderation.schemas import HiddenInfo
 from proposals.threads.registry import TargetInfo, ThreadKind, thread_kind
 from proposals.threads.schemas import STANCES, CommentView, ThreadView
 from proposals.threads.tables import Comment, CommentVote
@@ -90,17 +89,19 @@ def _can_edit(row: dict, viewer: Viewer | None, now: dt.datetime) -> bool:
                 and now - row["created_at"] <= EDIT_WINDOW)
 
 
-# Threads load on most pages. Raw SQL rather than Piccolo's select: the viewer's up-votes come in the
-# same statement (EXISTS on comment_vote's unique index), which Piccolo's joins cannot say, and the
-# SQL is built once per number of targets (server/prepared.py, issue 21). Anonymous readers ask with
-# voter 0, which no account has (ids start at 1), so one statement serves everyone.
+# Threads load on most pages, and each statement costs a page more CPU than its rows (issue 21): the
+# comments come with the viewer's up-votes (EXISTS on comment_vote's unique index) and whether each is
+# hidden (moderation's join) in one statement, raw SQL because Piccolo's select cannot say either,
+# built once per number of targets (server/prepared.py). Anonymous readers ask with voter 0, which
+# no account has (ids start at 1), so one statement serves everyone.
 _SELECT_COMMENTS = (
     "SELECT c.id AS id, c.target_kind AS target_kind, c.target_id AS target_id, c.parent AS parent, "
     "c.author AS author, c.body AS body, c.stance AS stance, c.official AS official, c.vote_count AS vote_count, "
     "c.created_at AS created_at, c.edited_at AS edited_at, c.deleted_at AS deleted_at, "
-    "a.display_name AS author_name, "
+    "a.display_name AS author_name, h.status AS hidden_status, h.reason AS hidden_reason, "
     "EXISTS (SELECT 1 FROM comment_vote v WHERE v.comment = c.id AND v.voter = {}) AS voted "
-    "FROM comment c LEFT JOIN account a ON a.id = c.author WHERE "
+    "FROM comment c LEFT JOIN account a ON a.id = c.author " + moderation.hidden_join("comment", "c.id", "h")
+    + " WHERE "
 )
 NOBODY = 0
 
@@ -134,8 +135,8 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
                        infos: dict[int, TargetInfo] | None = None,
                        first_page: int = FIRST_PAGE, replies_per_comment: int | None = None,
                        ) -> dict[int, ThreadView]:
-    """Every thread of `target_ids` in a fixed number of queries (comments with the viewer's votes,
-    hidden comments, plus the kind's describe unless `infos` is given), whatever the number of
+    """Every thread of `target_ids` in a fixed number of queries (comments with the viewer's votes and
+    their moderation state, plus the kind's describe unless `infos` is given), whatever the number of
     comments. Targets that do not exist, or that `viewer` may not see (see visible_targets), are
     left out of the result; `infos` given by the page skip that check, the page having made it.
     `first_page`: how many
@@ -147,18 +148,13 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
         return {}
     infos = infos if infos is not None else await visible_targets(kind, ids, viewer)
     rows = await _COMMENTS(viewer.id if viewer else NOBODY, kind, ids)
-    hidden = await moderation.hidden_map("comment", [r["id"] for r in rows])
-    return _thread_views(spec, ids, infos, rows, hidden, viewer, show_all=show_all, first_page=first_page,
+    return _thread_views(spec, ids, infos, rows, viewer, show_all=show_all, first_page=first_page,
                          replies_per_comment=replies_per_comment)
 
 
-async def load_thread_sets(sets: tuple[ThreadSet, ThreadSet], viewer: Viewer | None, *,
-                           hidden_also: tuple[str, list[int]]
-                           ) -> tuple[list[dict[int, ThreadView]], dict[int, HiddenInfo]]:
-    """load_threads for two kinds of threads on one page (a draft's sections and its amendments) in
-    two queries in all: their comments together, then which comments, and which items of another
-    moderated kind the page shows (`hidden_also`: the amendments themselves), are hidden. Returns
-    the threads of each set and the hidden map of `hidden_also`'s items."""
+async def load_thread_sets(sets: tuple[ThreadSet, ThreadSet], viewer: Viewer | None) -> list[dict[int, ThreadView]]:
+    """load_threads for two kinds of threads on one page (a draft's sections and its amendments), in
+    one statement for both: the threads of each set."""
     asked = [(s, sorted(set(s.target_ids))) for s in sets]
     voter = viewer.id if viewer else NOBODY
     present = [(s.kind, ids) for s, ids in asked if ids]
@@ -168,19 +164,16 @@ async def load_thread_sets(sets: tuple[ThreadSet, ThreadSet], viewer: Viewer | N
         rows = await _COMMENTS(voter, *present[0])
     else:
         rows = []
-    other_kind, other_ids = hidden_also
-    hidden = await moderation.hidden_maps({"comment": [r["id"] for r in rows], other_kind: other_ids})
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_kind[r["target_kind"]].append(r)
-    views = [_thread_views(_spec(s.kind), ids, s.infos, by_kind[s.kind], hidden["comment"], viewer,
-                           first_page=s.first_page, replies_per_comment=s.replies_per_comment) if ids else {}
-             for s, ids in asked]
-    return views, hidden[other_kind]
+    return [_thread_views(_spec(s.kind), ids, s.infos, by_kind[s.kind], viewer, first_page=s.first_page,
+                          replies_per_comment=s.replies_per_comment) if ids else {}
+            for s, ids in asked]
 
 
 def _thread_views(spec: ThreadKind, ids: list[int], infos: dict[int, TargetInfo], rows: list[dict],
-                  hidden: dict[int, HiddenInfo], viewer: Viewer | None, *, show_all: bool = False,
+                  viewer: Viewer | None, *, show_all: bool = False,
                   first_page: int = FIRST_PAGE, replies_per_comment: int | None = None) -> dict[int, ThreadView]:
     kind = spec.name
     now = clock.now()
@@ -189,7 +182,7 @@ def _thread_views(spec: ThreadKind, ids: list[int], infos: dict[int, TargetInfo]
         info = infos.get(r["target_id"])
         is_open = bool(info and info.is_open)
         deleted = r["deleted_at"] is not None
-        h = hidden.get(r["id"])
+        h = moderation.hidden_info(r["hidden_status"], r["hidden_reason"])
         grouped[r["target_id"]].append(CommentView(
             id=r["id"], parent_id=r["parent"], author_id=r["author"], author_name=r["author_name"],
             body="" if deleted or h else r["body"], stance=r["stance"], official=bool(r["official"]),
