@@ -4,7 +4,7 @@ reply, edit, delete and vote. See the package docstring for the embedding contra
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,9 +200,12 @@ def _thread_views(spec: ThreadKind, ids: list[int], infos: dict[int, TargetInfo]
         if info is None:
             continue
         comments = grouped.get(target_id, [])
-        stance_counts = Counter(c.stance for c in comments
-                                if c.parent_id is None and c.stance and not c.deleted and not c.hidden)
-        roots = build_forest(comments)
+        # Counted by hand rather than with Counter: a page builds a dozen threads, most of them short.
+        stance_counts = dict.fromkeys(STANCES, 0)
+        for c in comments:
+            if c.parent_id is None and c.stance in stance_counts and not c.deleted and not c.hidden:
+                stance_counts[c.stance] += 1
+        roots = build_forest(comments) if comments else []
         shown = roots if show_all else roots[:first_page]
         if replies_per_comment is not None and not show_all:
             for root in shown:
@@ -212,7 +215,7 @@ def _thread_views(spec: ThreadKind, ids: list[int], infos: dict[int, TargetInfo]
             closed_reason=info.closed_reason, stances_allowed=spec.stances, comments=shown, total=len(comments),
             top_level_total=len(roots),
             shown_all=len(shown) == len(roots) and not any(r.more_replies for r in shown),
-            stance_counts={s: stance_counts.get(s, 0) for s in STANCES},
+            stance_counts=stance_counts,
             signed_in=viewer is not None,
             can_post=info.is_open and viewer is not None and not blocked and not unconfirmed,
             blocked=blocked, unconfirmed=unconfirmed,
