@@ -29,6 +29,7 @@ async def build(sections: int, comments: int) -> tuple[int, list[int], object]:
 
     from proposals.drafts import service
     from proposals.threads.tables import Comment, CommentVote
+    from server import clock
     from server.database import migrate
 
     path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
@@ -39,7 +40,7 @@ async def build(sections: int, comments: int) -> tuple[int, list[int], object]:
     draft_id = await service.create_draft(council.id, "How non-emergency calls are answered", "Benchmark draft")
     keys = [await service.add_section(council.id, draft_id, f"Section {i + 1}", "Calls are answered. " * 20)
             for i in range(sections)]
-    today = service.today()
+    today = clock.today()
     await service.publish_version(council.id, draft_id, "", today - dt.timedelta(days=1), today + dt.timedelta(days=9))
     rng = random.Random(7)
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=5)

@@ -65,7 +65,7 @@ class DraftController(Controller):
             raise NotFoundException() from exc
         return Template("drafts/draft.html", context={
             "page": page, "errors": errors or {}, "form": form or {}, "error_form": error_form,
-            "following": await service.is_following(draft_id, request.user.id if request.user else None),
+            "following": page.following,
         }, status_code=200 if is_htmx(request) else status)
 
     @get("/{draft_id:int}", name="drafts.show")

@@ -76,6 +76,7 @@ class DraftPage(msgspec.Struct):
     draft: DraftInfo
     version: VersionInfo
     sections: list[SectionView]
+    following: bool = False  # the viewer follows this draft
 
 
 class CreditView(msgspec.Struct, frozen=True):

@@ -36,8 +36,10 @@ Embedding contract
        {% with thread=thread, thread_heading_level=2 %}{% include "threads/_thread.html" %}{% endwith %}
 
    `_thread.html` renders the heading ("N comments"), stance counts (if the kind has stances;
-   `threads/_stance_counts.html` can be used alone in section headers), the comments
-   (`threads/_comment.html`), and the new-comment form. Each comment has the id "comment-N".
+   `threads/_stance_counts.html` can be used alone in section headers, and passed in already
+   rendered as `thread_stance_counts`), the comments (one recursive loop over the tree, no include
+   per comment: issue 21), and the new-comment form. Each comment has the id "comment-N".
+   A page with two kinds of threads loads both at once with `load_thread_sets`.
 
 Routes (proposals/threads/controllers.py): POST /threads/{kind}/{id}/comments (body, optional
 parent_id, stance), POST /threads/comments/{cid}/edit|delete|vote, GET /threads/{kind}/{id} (the

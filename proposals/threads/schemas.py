@@ -45,6 +45,11 @@ class CommentView(msgspec.Struct):
     def body_html(self) -> Markup:
         return _markdown(self.body)
 
+    @property
+    def created_iso(self) -> str:
+        # For <time datetime>: a method call in a template goes through Jinja's Context.call.
+        return self.created_at.isoformat()
+
 
 class ThreadView(msgspec.Struct):
     kind: str

@@ -4,9 +4,12 @@ reply, edit, delete and vote. See the package docstring for the embedding contra
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 import msgspec
+from piccolo.query.methods.raw import Raw
 
 from proposals.moderation import registry as moderation_registry
 from proposals.moderation import service as moderation
@@ -74,7 +77,7 @@ async def target_info(kind: str, target_id: int) -> TargetInfo:
     return info
 
 
-_COLUMNS = (
+_COLUMNS = (  # for exports
     Comment.id, Comment.target_id, Comment.parent, Comment.author, Comment.body, Comment.stance, Comment.official,
     Comment.vote_count, Comment.created_at, Comment.edited_at, Comment.deleted_at,
     Comment.author.display_name.as_alias("author_name"),
@@ -86,22 +89,54 @@ def _can_edit(row: dict, viewer: Viewer | None, now: dt.datetime) -> bool:
                 and now - row["created_at"] <= EDIT_WINDOW)
 
 
-# Threads load on most pages: their SQL is built once per number of targets (server/prepared.py, issue 21).
-_COMMENTS = Prepared(lambda kind, ids: Comment.select(*_COLUMNS).where(
-    (Comment.target_kind == kind) & Comment.target_id.is_in(ids)
-).order_by(Comment.created_at).order_by(Comment.id))
-_VOTES = Prepared(lambda voter, kind, ids: CommentVote.select(CommentVote.comment).where(
-    (CommentVote.voter == voter) & (CommentVote.comment.target_kind == kind)
-    & CommentVote.comment.target_id.is_in(ids)
-))
+# Threads load on most pages, and each statement costs a page more CPU than its rows (issue 21): the
+# comments come with the viewer's up-votes (EXISTS on comment_vote's unique index) and whether each is
+# hidden (moderation's join) in one statement, raw SQL because Piccolo's select cannot say either,
+# built once per number of targets (server/prepared.py). Anonymous readers ask with voter 0, which
+# no account has (ids start at 1), so one statement serves everyone.
+_SELECT_COMMENTS = (
+    "SELECT c.id AS id, c.target_kind AS target_kind, c.target_id AS target_id, c.parent AS parent, "
+    "c.author AS author, c.body AS body, c.stance AS stance, c.official AS official, c.vote_count AS vote_count, "
+    "c.created_at AS created_at, c.edited_at AS edited_at, c.deleted_at AS deleted_at, "
+    "a.display_name AS author_name, h.status AS hidden_status, h.reason AS hidden_reason, "
+    "EXISTS (SELECT 1 FROM comment_vote v WHERE v.comment = c.id AND v.voter = {}) AS voted "
+    "FROM comment c LEFT JOIN account a ON a.id = c.author " + moderation.hidden_join("comment", "c.id", "h")
+    + " WHERE "
+)
+NOBODY = 0
+
+
+def _comments_query(voter: Any, groups: list[tuple[Any, list[Any]]]) -> Raw:
+    # "{}" is Piccolo's placeholder: one for the kind and one per id.
+    where = " OR ".join("(c.target_kind = {} AND c.target_id IN (" + ", ".join("{}" for _ in ids) + "))"
+                        for _, ids in groups)
+    values = [value for kind, ids in groups for value in (kind, *ids)]
+    return Comment.raw(_SELECT_COMMENTS + where + " ORDER BY c.created_at, c.id", voter, *values)
+
+
+_COMMENTS = Prepared(lambda voter, kind, ids: _comments_query(voter, [(kind, ids)]))
+_COMMENTS_OF_TWO = Prepared(lambda voter, kind, ids, other_kind, other_ids: _comments_query(
+    voter, [(kind, ids), (other_kind, other_ids)]))
+
+
+@dataclass(frozen=True)
+class ThreadSet:
+    """Threads of one kind a page shows, for load_thread_sets: the targets with their TargetInfo (the
+    page has checked who may see them), and how much of each thread to show (see load_threads)."""
+
+    kind: str
+    target_ids: list[int]
+    infos: dict[int, TargetInfo]
+    first_page: int = FIRST_PAGE
+    replies_per_comment: int | None = None
 
 
 async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, *, show_all: bool = False,
                        infos: dict[int, TargetInfo] | None = None,
                        first_page: int = FIRST_PAGE, replies_per_comment: int | None = None,
                        ) -> dict[int, ThreadView]:
-    """Every thread of `target_ids` in a fixed number of queries (comments, the viewer's votes,
-    hidden comments, plus the kind's describe unless `infos` is given), whatever the number of
+    """Every thread of `target_ids` in a fixed number of queries (comments with the viewer's votes and
+    their moderation state, plus the kind's describe unless `infos` is given), whatever the number of
     comments. Targets that do not exist, or that `viewer` may not see (see visible_targets), are
     left out of the result; `infos` given by the page skip that check, the page having made it.
     `first_page`: how many
@@ -112,26 +147,48 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
     if not ids:
         return {}
     infos = infos if infos is not None else await visible_targets(kind, ids, viewer)
-    rows = await _COMMENTS(kind, ids)
-    comment_ids = [r["id"] for r in rows]
-    voted: set[int] = set()
-    if viewer and comment_ids:
-        vote_rows = await _VOTES(viewer.id, kind, ids)
-        voted = {v["comment"] for v in vote_rows}
-    hidden = await moderation.hidden_map("comment", comment_ids)
+    rows = await _COMMENTS(viewer.id if viewer else NOBODY, kind, ids)
+    return _thread_views(spec, ids, infos, rows, viewer, show_all=show_all, first_page=first_page,
+                         replies_per_comment=replies_per_comment)
+
+
+async def load_thread_sets(sets: tuple[ThreadSet, ThreadSet], viewer: Viewer | None) -> list[dict[int, ThreadView]]:
+    """load_threads for two kinds of threads on one page (a draft's sections and its amendments), in
+    one statement for both: the threads of each set."""
+    asked = [(s, sorted(set(s.target_ids))) for s in sets]
+    voter = viewer.id if viewer else NOBODY
+    present = [(s.kind, ids) for s, ids in asked if ids]
+    if len(present) == 2:
+        rows = await _COMMENTS_OF_TWO(voter, *present[0], *present[1])
+    elif present:
+        rows = await _COMMENTS(voter, *present[0])
+    else:
+        rows = []
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_kind[r["target_kind"]].append(r)
+    return [_thread_views(_spec(s.kind), ids, s.infos, by_kind[s.kind], viewer, first_page=s.first_page,
+                          replies_per_comment=s.replies_per_comment) if ids else {}
+            for s, ids in asked]
+
+
+def _thread_views(spec: ThreadKind, ids: list[int], infos: dict[int, TargetInfo], rows: list[dict],
+                  viewer: Viewer | None, *, show_all: bool = False,
+                  first_page: int = FIRST_PAGE, replies_per_comment: int | None = None) -> dict[int, ThreadView]:
+    kind = spec.name
     now = clock.now()
     grouped: dict[int, list[CommentView]] = defaultdict(list)
     for r in rows:
         info = infos.get(r["target_id"])
         is_open = bool(info and info.is_open)
         deleted = r["deleted_at"] is not None
-        h = hidden.get(r["id"])
+        h = moderation.hidden_info(r["hidden_status"], r["hidden_reason"])
         grouped[r["target_id"]].append(CommentView(
             id=r["id"], parent_id=r["parent"], author_id=r["author"], author_name=r["author_name"],
-            body="" if deleted or h else r["body"], stance=r["stance"], official=r["official"],
+            body="" if deleted or h else r["body"], stance=r["stance"], official=bool(r["official"]),
             votes=r["vote_count"], created_at=r["created_at"], edited=r["edited_at"] is not None,
             deleted=deleted, hidden=h is not None, hidden_message=h.message if h else "",
-            voted=r["id"] in voted, can_edit=is_open and _can_edit(r, viewer, now) and h is None,
+            voted=bool(r["voted"]), can_edit=is_open and _can_edit(r, viewer, now) and h is None,
             can_delete=bool(viewer and r["author"] == viewer.id and not deleted),
             can_reply=is_open and not deleted,
         ))
@@ -143,9 +200,12 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
         if info is None:
             continue
         comments = grouped.get(target_id, [])
-        stance_counts = Counter(c.stance for c in comments
-                                if c.parent_id is None and c.stance and not c.deleted and not c.hidden)
-        roots = build_forest(comments)
+        # Counted by hand rather than with Counter: a page builds a dozen threads, most of them short.
+        stance_counts = dict.fromkeys(STANCES, 0)
+        for c in comments:
+            if c.parent_id is None and c.stance in stance_counts and not c.deleted and not c.hidden:
+                stance_counts[c.stance] += 1
+        roots = build_forest(comments) if comments else []
         shown = roots if show_all else roots[:first_page]
         if replies_per_comment is not None and not show_all:
             for root in shown:
@@ -155,7 +215,7 @@ async def load_threads(kind: str, target_ids: list[int], viewer: Viewer | None, 
             closed_reason=info.closed_reason, stances_allowed=spec.stances, comments=shown, total=len(comments),
             top_level_total=len(roots),
             shown_all=len(shown) == len(roots) and not any(r.more_replies for r in shown),
-            stance_counts={s: stance_counts.get(s, 0) for s in STANCES},
+            stance_counts=stance_counts,
             signed_in=viewer is not None,
             can_post=info.is_open and viewer is not None and not blocked and not unconfirmed,
             blocked=blocked, unconfirmed=unconfirmed,
