@@ -108,3 +108,21 @@ def test_each_language_gets_its_own_compiled_copy(tmp_path: object) -> None:
                 seen.setdefault(locale, set()).add(env.get_template("part.html").render())
     assert seen == {locale: {i18n.translations(locale).gettext("Sign out")} for locale in i18n.LOCALES}
     assert len({text for texts in seen.values() for text in texts}) == len(i18n.LOCALES)
+
+
+@pytest.mark.parametrize("text", ["%(a)s and %(b)s", "100%% of %(a)s", "%%(a)s stays, %(b)s goes", "%(a)d items",
+                                  "%s alone", "no placeholders"])
+def test_sentences_with_values_format_as_markup_does(text: str) -> None:
+    from markupsafe import Markup
+
+    from server.templating import _format
+
+    for a, b in [("<b>x</b> & 'y\"", Markup("<i>kept</i>")), (3, None), (2.5, "%(a)s")]:
+        values = {"a": a, "b": b}
+        try:
+            expected = Markup(text) % values
+        except (TypeError, ValueError) as error:
+            with pytest.raises(type(error)):
+                _format(text, values)
+            continue
+        assert _format(text, values) == expected and isinstance(_format(text, values), Markup)
