@@ -21,7 +21,7 @@ from ballots.schemas import BallotView
 from server import forms
 from server.i18n import gettext as _
 from server.stores.ratelimit import RateLimiter
-from server.throttle import Throttle
+from server.throttle import Throttle, peek_together
 from server.verification import paths
 from server.web import client_id, is_htmx, see_other
 
@@ -437,12 +437,14 @@ class BallotController(Controller):
         per_code: RateLimiter = request.app.state.code_attempts
         code_bucket = "code:typed:" + batches.typed_code_key(request.app.state.settings.secret_key,
                                                              codes.normalize(typed))
-        if await per_code.exhausted(code_bucket):
+        address: Throttle = request.app.state.code_entry
+        client_bucket = f"code:client:{client_id(request)}"
+        code_hits, client_hits = await peek_together((per_code, code_bucket), (address, client_bucket))
+        if code_hits >= per_code.limit:
             errors["code"] = _("This code was tried too many times. Please wait ten minutes, or ask the person who "
                                "gave you the code for help.")
             return Template("ballots/code.html", context={"form": form, "errors": errors}, status_code=429)
-        address: Throttle = request.app.state.code_entry
-        turn = await address.wait_turn(f"code:client:{client_id(request)}")
+        turn = await address.wait_turn(client_bucket, peeked=client_hits)
         match = await service.find_code(typed)
         if match is None:
             errors["code"] = _("This code is not valid for any open ballot. Check it and try again: it has "
