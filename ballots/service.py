@@ -729,13 +729,26 @@ async def _cast(ballot: BallotView, participation: tuple[int | None, int | None]
         async with write_transaction():
             if first is not None:
                 await first()
-            if participation is not None:
-                # Plain SQL rather than a Participation row through Piccolo: once per ballot cast (issue 21).
-                await Participation.raw(
-                    "INSERT INTO participation (ballot, account, access_code) VALUES ({}, {}, {})",
-                    ballot.id, *participation)
-            await _insert_sealed(row)
-            await add_turnout(ballot.id, origin, band)
+            if participation is not None and not is_sqlite(current_engine()):
+                # PostgreSQL: who, what (sealed) and the turnout count in one statement, one round trip
+                # instead of three on every ballot cast (issue 21); the same rows in the same
+                # transaction as the three statements below (SQLite has no INSERT inside WITH).
+                await SealedBallot.raw(
+                    "WITH p AS (INSERT INTO participation (ballot, account, access_code) VALUES ({}, {}, {})), "
+                    "s AS (INSERT INTO sealed_ballot (id, ballot, lookup, sealed, superseded) "
+                    "VALUES ({}, {}, {}, {}, {})) "
+                    "INSERT INTO turnout_count (ballot, origin, age_band, n) VALUES ({}, {}, {}, 1) "
+                    "ON CONFLICT (ballot, origin, age_band) DO UPDATE SET n = turnout_count.n + excluded.n",
+                    ballot.id, *participation, row.id, row.ballot, row.lookup, row.sealed, row.superseded,
+                    ballot.id, origin, band)
+            else:
+                if participation is not None:
+                    # Plain SQL rather than a Participation row through Piccolo: once per ballot cast.
+                    await Participation.raw(
+                        "INSERT INTO participation (ballot, account, access_code) VALUES ({}, {}, {})",
+                        ballot.id, *participation)
+                await _insert_sealed(row)
+                await add_turnout(ballot.id, origin, band)
     except Exception as exc:
         if participation is not None and is_unique_violation(exc):
             raise AlreadyVoted() from exc
