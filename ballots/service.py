@@ -694,22 +694,33 @@ async def add_turnout(ballot_id: int, origin: str, band: str, n: int = 1) -> Non
         ballot_id, origin, band, n)
 
 
+class _SealedRow(msgspec.Struct, frozen=True):
+    """A sealed_ballot row about to be inserted (a plain struct: making a Piccolo row object cost more
+    than sealing it, on every ballot cast, issue 21)."""
+
+    id: uuid.UUID
+    ballot: int
+    lookup: str | None
+    sealed: bytes
+    superseded: bool = False
+
+
 def _sealed_row(keys: sealing.BallotKeys, ballot: BallotView, ranking: list[int], origin: str, band: str,
-                now: dt.datetime, receipt: str | None, voter: tuple[str, int] | None) -> SealedBallot:
+                now: dt.datetime, receipt: str | None, voter: tuple[str, int] | None) -> _SealedRow:
     payload = sealing.Payload(
         ranking=ranking, origin=origin, age_band=band, day=now.date().isoformat(),
         fingerprint=sealing.fingerprint(ballot.id, receipt) if receipt else "",
         voter=sealing.voter_tag(keys, *voter) if voter else "",
     )
-    return SealedBallot(id=uuid.uuid4(), ballot=ballot.id,
-                        lookup=sealing.lookup_tag(keys, receipt) if receipt else None,
-                        sealed=sealing.seal(keys, ballot.id, payload, ballot.max_ranks))
+    return _SealedRow(id=uuid.uuid4(), ballot=ballot.id,
+                      lookup=sealing.lookup_tag(keys, receipt) if receipt else None,
+                      sealed=sealing.seal(keys, ballot.id, payload, ballot.max_ranks))
 
 
-async def _insert_sealed(row: SealedBallot) -> None:
+async def _insert_sealed(row: _SealedRow) -> None:
     """Insert a sealed ballot by plain SQL. Every ballot cast goes through here, and Piccolo's insert
-    builds its statement (and a second row object) afresh on every call, which cost more of the
-    server's CPU than the database spends on it (issue 21). The columns and values are Piccolo's."""
+    builds its statement (and a row object) afresh on every call, which cost more of the server's
+    CPU than the database spends on it (issue 21). The columns and values are Piccolo's."""
     await SealedBallot.raw(
         "INSERT INTO sealed_ballot (id, ballot, lookup, sealed, superseded) VALUES ({}, {}, {}, {}, {})",
         row.id, row.ballot, row.lookup, row.sealed, row.superseded)
@@ -974,7 +985,7 @@ async def replace_ballot(ballot_id: int, receipt: str, ranking: Sequence[int], v
             ).returning(CastBallot.id)
         if not marked:
             raise UnknownReceipt()
-        await SealedBallot.insert(row)
+        await _insert_sealed(row)
         if found.kind == "legacy":  # its old row leaves the legacy count; the new one is counted here
             await add_turnout(ballot_id, found.origin, found.age_band)
     return new_receipt
@@ -1029,7 +1040,7 @@ async def enter_paper(ballot_id: int, staff_id: int, sheet_ref: str, ranking: Se
             if not updated:
                 raise SheetClosed()
             if agree:
-                await SealedBallot.insert(_sealed_row(keys, ballot, checked, "paper", band, current, None, None))
+                await _insert_sealed(_sealed_row(keys, ballot, checked, "paper", band, current, None, None))
                 await add_turnout(ballot_id, "paper", band)
             return status
     except BallotError:
