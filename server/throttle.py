@@ -62,9 +62,10 @@ class Throttle(RateLimiter):
         # Replaced in tests, which record the waits instead of spending them.
         self.sleep = sleep
 
-    async def wait_turn(self, bucket: str) -> Turn:
-        """Wait as long as this bucket's failures ask for, then let the attempt be checked."""
-        if await self.backend.peek(bucket) < self.limit:
+    async def wait_turn(self, bucket: str, peeked: int | None = None) -> Turn:
+        """Wait as long as this bucket's failures ask for, then let the attempt be checked.
+        `peeked`: the bucket's count, when the caller has just read it (`peek_together`)."""
+        if (await self.backend.peek(bucket) if peeked is None else peeked) < self.limit:
             return Turn(bucket, counted=False, waited=0.0)
         failures = await self.backend.hit(bucket, self.window_seconds)
         waited = self.policy.delay(failures)
@@ -75,3 +76,12 @@ class Throttle(RateLimiter):
         """The attempt failed: count it (unless it was counted before it was checked)."""
         if not turn.counted:
             await self.backend.hit(turn.bucket, self.window_seconds)
+
+
+async def peek_together(*asked: tuple[RateLimiter, str]) -> list[int]:
+    """The counts of several limiters' buckets, in one query when they share a backend (access-code
+    entry asks two before every try, issue 21); otherwise one each."""
+    backends = {id(limiter.backend) for limiter, _bucket in asked}
+    if len(backends) == 1:
+        return await asked[0][0].backend.peek_many([bucket for _limiter, bucket in asked])
+    return [await limiter.backend.peek(bucket) for limiter, bucket in asked]

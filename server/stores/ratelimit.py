@@ -19,12 +19,17 @@ class CounterBackend(Protocol):
 
     async def peek(self, bucket: str) -> int: ...
 
+    async def peek_many(self, buckets: list[str]) -> list[int]: ...
+
     async def reset(self, bucket: str) -> None: ...
 
 
 # Asked before every code or sign-in attempt: SQL built once (server/prepared.py, issue 21).
 _PEEK = Prepared(lambda bucket, now: RateCounter.select(RateCounter.hits).where(
     (RateCounter.bucket == bucket) & (RateCounter.expires_at > now)).first())
+# Access-code entry asks two buckets (the typed code, the address) before every try: one statement.
+_PEEK_MANY = Prepared(lambda buckets, now: RateCounter.select(RateCounter.bucket, RateCounter.hits).where(
+    RateCounter.bucket.is_in(buckets) & (RateCounter.expires_at > now)))
 
 
 class DatabaseCounters:
@@ -53,6 +58,10 @@ class DatabaseCounters:
         row = await _PEEK(bucket, dt.datetime.now(dt.UTC))
         return int(row["hits"]) if row else 0
 
+    async def peek_many(self, buckets: list[str]) -> list[int]:
+        hits = {r["bucket"]: int(r["hits"]) for r in await _PEEK_MANY(list(buckets), dt.datetime.now(dt.UTC))}
+        return [hits.get(bucket, 0) for bucket in buckets]
+
     async def reset(self, bucket: str) -> None:
         await RateCounter.delete().where(RateCounter.bucket == bucket)
 
@@ -80,6 +89,9 @@ class RedisCounters:
 
     async def peek(self, bucket: str) -> int:
         return int(await self.redis.get(self._key(bucket)) or 0)
+
+    async def peek_many(self, buckets: list[str]) -> list[int]:
+        return [int(v or 0) for v in await self.redis.mget([self._key(b) for b in buckets])]
 
     async def reset(self, bucket: str) -> None:
         await self.redis.delete(self._key(bucket))

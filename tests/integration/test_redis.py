@@ -30,6 +30,15 @@ async def test_redis_counters_count_concurrent_hits_exactly() -> None:
     assert not await limiter.exhausted(bucket)
 
 
+async def test_redis_counters_read_several_buckets_at_once() -> None:
+    counters = RedisCounters(REDIS_URL)
+    first, second = f"test:{uuid.uuid4().hex}", f"test:{uuid.uuid4().hex}"
+    for _ in range(2):
+        await counters.hit(first, 60)
+    assert await counters.peek_many([first, second]) == [2, 0]
+    await counters.reset(first)
+
+
 async def test_a_throttle_on_redis_makes_parallel_attempts_each_wait_longer() -> None:
     """server/throttle.py on Redis, as several workers share it: past the allowance, attempts sent
     side by side are counted before they are checked, so each waits longer than the one before."""

@@ -33,6 +33,23 @@ async def test_concurrent_hits_are_all_counted(db: Engine) -> None:
     assert await limiter.allow("bucket")
 
 
+async def test_several_buckets_are_read_in_one_statement(db: Engine) -> None:
+    """Access-code entry reads the typed code's and the address's counts together (issue 21)."""
+    from server.throttle import Throttle, peek_together
+
+    counters = DatabaseCounters()
+    per_code, address = RateLimiter(counters, 5, 60), Throttle(counters, 10, 600)
+    for _ in range(3):
+        await per_code.allow("code:x")
+    await address.allow("client:y")
+    assert await counters.peek_many(["code:x", "client:y", "nothing"]) == [3, 1, 0]
+    assert await peek_together((per_code, "code:x"), (address, "client:y")) == [3, 1]
+    assert await peek_together((per_code, "code:x"), (RateLimiter(DatabaseCounters(), 5, 60), "client:y")) == [3, 1]
+    assert (await address.wait_turn("client:y", peeked=10)).counted  # the count read stands for a peek
+    await counters.hit("gone", -1)  # expired at once
+    assert await counters.peek_many(["gone"]) == [0]
+
+
 async def test_attempts_sent_side_by_side_past_the_allowance_each_wait_longer(db: Engine) -> None:
     """server/throttle.py: over the allowance an attempt is counted before it is checked, so parallel
     guesses from one address do not share one wait: each sees a higher count and waits longer."""

@@ -14,6 +14,7 @@ from support import csrf_token, post_form, signed_in_as
 
 from ballots import service
 from ballots.tables import Participation, SealedBallot
+from server.database import current_engine, is_sqlite
 
 RECEIPT = re.compile(r'class="receipt-code"[^>]*><code>([0-9A-Z-]{19})</code>')
 
@@ -64,10 +65,11 @@ async def test_a_signed_in_voters_flow_does_not_load_the_ballot_or_the_account_a
     assert (await post_form(client, f"{url}/cast", {"rank": [s.proposals[0]]})).status_code == 200
     steps["cast"] = query_counter["n"]
     # Each request: the session, the viewer and the unread badge (3); the vote page and review
-    # ask whether this account voted (1); the cast writes three rows (participation, the sealed
-    # ballot, the turnout count) and the service checks the account and an earlier ballot (5).
-    # No ballot loads, no session writes.
-    assert steps == {"vote page": 4, "review": 4, "cast": 8}, steps
+    # ask whether this account voted (1); the cast checks the account and an earlier ballot (2) and
+    # writes three rows (participation, the sealed ballot, the turnout count) in one statement on
+    # PostgreSQL, three on SQLite. No ballot loads, no session writes.
+    writes = 3 if is_sqlite(current_engine()) else 1
+    assert steps == {"vote page": 4, "review": 4, "cast": 5 + writes}, steps
 
 
 def _drop_connection_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
