@@ -29,7 +29,7 @@ from server import clock, i18n
 from server.domains import registry
 from server.forms import field_labels
 from server.markdown import render_markdown
-from server.navigation import nav_links
+from server.navigation import nav_items, nav_links
 from server.redirects import safe_path
 from server.settings import PROJECT_ROOT
 
@@ -299,7 +299,36 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
             labels[key] = env.get_template(template_name).make_module().T  # type: ignore[attr-defined]
         return labels[key]
 
+    pieces: dict[tuple[str, int, str], Markup] = {}
+
+    def page_piece(name: str) -> Markup:
+        """Parts of every page's frame that depend only on the process (asset links, with the static
+        version and the domains' stylesheets) or on the language (the language menu's options): made
+        once each rather than on every page (issue 21). The registry is in the key because tests
+        install their own."""
+        domains = registry()
+        key = (name, id(domains), i18n.get_locale() if name == "language_options" else "")
+        if (piece := pieces.get(key)) is None:
+            # Lines as the template wrote them, without the last newline: the template's own ends the piece.
+            if name == "styles":
+                lines = [Markup('  <link rel="stylesheet" href="/static/{}?v={}">').format(sheet, version)
+                         for sheet in ("css/site.css", *domains.stylesheets)]
+                lines.append(Markup('  <link rel="icon" href="/static/img/favicon.svg?v={}" type="image/svg+xml">'
+                                    ).format(version))
+            elif name == "scripts":
+                lines = [Markup('  <script src="/static/{}?v={}" defer></script>').format(path, version)
+                         for path in (f"vendor/htmx-{HTMX_VERSION}.min.js", "js/unfold.js")]
+            else:
+                lines = [Markup('          <option value="{0}" lang="{0}"{1}>{2}</option>').format(
+                    code, Markup(" selected") if code == key[2] else "", label)
+                    for code, label in i18n.LOCALES.items()]
+            piece = Markup("\n").join(lines)
+            pieces[key] = piece
+        return piece
+
     env.globals.update(
+        page_piece=page_piece,
+        nav_items=nav_items,
         shared_labels=shared_labels,
         locales=i18n.LOCALES,
         get_locale=i18n.get_locale,
