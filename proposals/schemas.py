@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import msgspec
 
@@ -189,6 +190,11 @@ class CycleView(msgspec.Struct, frozen=True):
     @property
     def dates(self) -> phases.CycleDates:
         return phases.CycleDates.from_mapping(self)
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Every field, hashable: what a rendered phase line or timeline is kept under (server/fragments.py)."""
+        return tuple(tuple(v) if isinstance(v, list) else v for v in msgspec.structs.astuple(self))
 
 
 class ProposalSummary(msgspec.Struct, frozen=True):
