@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
 
 import msgspec
 
@@ -179,7 +178,7 @@ class CycleView(msgspec.Struct, frozen=True):
     phase: str
     phase_ends: dt.date | None
     next_phase: str | None
-    steps: list[phases.Step]
+    steps: tuple[phases.Step, ...]  # a tuple, so that a view is hashable (server/fragments.py keys on it)
     verification_paths: str = paths.DEFAULT
 
     @property
@@ -190,11 +189,6 @@ class CycleView(msgspec.Struct, frozen=True):
     @property
     def dates(self) -> phases.CycleDates:
         return phases.CycleDates.from_mapping(self)
-
-    @property
-    def key(self) -> tuple[Any, ...]:
-        """Every field, hashable: what a rendered phase line or timeline is kept under (server/fragments.py)."""
-        return tuple(tuple(v) if isinstance(v, list) else v for v in msgspec.structs.astuple(self))
 
 
 class ProposalSummary(msgspec.Struct, frozen=True):

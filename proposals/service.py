@@ -99,6 +99,15 @@ _CYCLE_COLUMNS = (BudgetCycle.id, BudgetCycle.name, *(getattr(BudgetCycle, f) fo
 
 
 def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
+    return _cycle_view_of(tuple(row.items()), on)
+
+
+# Every page with cycles works out each one's phase and timeline from its dates and today: the same
+# view for the same row on the same day, so it is made once (an immutable struct; keyed on the row's
+# values and the date, nothing can go stale).
+@functools.lru_cache(maxsize=512)
+def _cycle_view_of(items: tuple[tuple[str, Any], ...], on: dt.date) -> CycleView:
+    row = dict(items)
     dates = phases.CycleDates.from_mapping(row)
     phase = phases.current_phase(dates, on)
     if phase == phases.UPCOMING:
@@ -108,7 +117,7 @@ def _cycle_view(row: dict[str, Any], on: dt.date) -> CycleView:
     else:
         ends = phases.last_day(dates, phase)
     return CycleView(id=row["id"], name=row["name"], **{f: row[f] for f in phases.DATE_FIELDS}, phase=phase,
-                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=phases.timeline(dates, on),
+                     phase_ends=ends, next_phase=phases.next_phase(phase), steps=tuple(phases.timeline(dates, on)),
                      verification_paths=row["verification_paths"])
 
 
@@ -843,6 +852,22 @@ async def status_counts_by_cycle(cycle_ids: list[int]) -> dict[int, dict[str, in
         return counts
     for r in await _STATUS_COUNTS(list(cycle_ids)):
         counts[r["cycle"]][r["status"]] = counts[r["cycle"]].get(r["status"], 0) + r["n"]
+    return counts
+
+
+_STATUS_COUNTS_IN = Prepared(lambda neighborhood_id: Proposal.select(
+    Proposal.cycle, Proposal.status, Count(alias="n")).where(
+    (Proposal.neighborhood == neighborhood_id) & (Proposal.status != "draft")).group_by(
+    Proposal.cycle, Proposal.status))
+
+
+async def status_counts_in(neighborhood_id: int, cycle_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Non-draft proposals of a neighborhood in each of these cycles, by status (status_counts for
+    each cycle), in one grouped query: the home page asks for every running cycle."""
+    counts: dict[int, dict[str, int]] = {c: {} for c in cycle_ids}
+    for r in await _STATUS_COUNTS_IN(neighborhood_id):
+        if r["cycle"] in counts:
+            counts[r["cycle"]][r["status"]] = r["n"]
     return counts
 
 

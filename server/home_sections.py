@@ -10,6 +10,7 @@ import msgspec
 
 from server.current_user import Viewer
 from server.domains import registry
+from server.neighborhoods.schemas import NeighborhoodView
 
 
 class HomeSection(msgspec.Struct, frozen=True):
@@ -18,8 +19,11 @@ class HomeSection(msgspec.Struct, frozen=True):
     order: int = 50
 
 
-SectionProvider = Callable[[Viewer | None, int | None], Awaitable[HomeSection | None]]
+# A provider gets the neighborhood the page is about (the reader's own, or the one picked; None: the
+# whole city) as the page already read it, so no section looks it up again (issue 21).
+SectionProvider = Callable[[Viewer | None, NeighborhoodView | None], Awaitable[HomeSection | None]]
 
-async def collect_sections(viewer: Viewer | None, neighborhood_id: int | None) -> list[HomeSection]:
-    sections = [s for p in registry().home_sections if (s := await p(viewer, neighborhood_id)) is not None]
+
+async def collect_sections(viewer: Viewer | None, neighborhood: NeighborhoodView | None) -> list[HomeSection]:
+    sections = [s for p in registry().home_sections if (s := await p(viewer, neighborhood)) is not None]
     return sorted(sections, key=lambda s: s.order)

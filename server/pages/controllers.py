@@ -58,8 +58,9 @@ class PagesController(Controller):
             "home.html",
             context={
                 "neighborhood": hood,
-                "neighborhoods": await active_neighborhoods(),
-                "sections": await collect_sections(viewer, hood.id if hood else None),
+                # Only the anonymous reader's page offers the list (to pick another neighborhood).
+                "neighborhoods": [] if viewer else await active_neighborhoods(),
+                "sections": await collect_sections(viewer, hood),
             },
         )
 
