@@ -17,10 +17,14 @@ async def proposals_section(viewer: Viewer | None, neighborhood: NeighborhoodVie
     neighborhood_id = neighborhood.id if neighborhood else None
     # One grouped query for every cycle's counts (was one query per cycle).
     counts = await service.status_counts_in(neighborhood_id, [c.id for c in cycles]) if neighborhood_id else {}
+    signed_in = viewer is not None
     items = []
     for cycle in cycles:
         cycle_counts = counts.get(cycle.id, {})
         items.append({"cycle": cycle, "counts": cycle_counts, "total": sum(cycle_counts.values()),
-                      "can_submit": phases.can_submit(cycle.phase), "can_support": phases.can_support(cycle.phase)})
+                      "can_submit": phases.can_submit(cycle.phase), "can_support": phases.can_support(cycle.phase),
+                      # Everything the cycle's card shows besides the language: its HTML is kept under
+                      # this (server/fragments.py), the rest of the item derives from it.
+                      "key": (cycle, tuple(sorted(cycle_counts.items())), neighborhood_id, signed_in)})
     return HomeSection(template="proposals/_home_section.html", order=10, context={
-        "items": items, "neighborhood_id": neighborhood_id, "signed_in": viewer is not None, "labels": labels()})
+        "items": items, "neighborhood_id": neighborhood_id, "signed_in": signed_in, "labels": labels()})
