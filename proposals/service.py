@@ -336,12 +336,16 @@ def _reader(viewer: Reader) -> tuple[int | None, bool]:
     return viewer, False
 
 
+# Every list a signed-in reader sees asks (listed_clause): SQL built once (server/prepared.py, issue 21).
+_CO_AUTHORED = Prepared(lambda account_id: CoAuthor.select(CoAuthor.proposal).where(CoAuthor.account == account_id))
+
+
 async def _co_authored(viewer_id: int | None, ids: list[int] | None = None) -> set[int]:
     if viewer_id is None:
         return set()
-    where = CoAuthor.account == viewer_id
-    if ids is not None:
-        where = where & CoAuthor.proposal.is_in(ids)
+    if ids is None:
+        return {r["proposal"] for r in await _CO_AUTHORED(viewer_id)}
+    where = (CoAuthor.account == viewer_id) & CoAuthor.proposal.is_in(ids)
     return {r["proposal"] for r in await CoAuthor.select(CoAuthor.proposal).where(where)}
 
 
