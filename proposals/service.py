@@ -497,7 +497,8 @@ def _search_query(hidden: Any, viewer_id: Any, co: Any, pattern: Any, neighborho
 
 # Building the list's query (three joins, up to eight clauses) was a quarter of /proposals' CPU
 # (issue 21), so its SQL is built once per shape: which filters are given, the sort and the page (the
-# offset is written into the SQL). Only the first pages, and a bounded number of shapes, are kept.
+# offset is written into the SQL), and the engine. Only the first pages, and a bounded number of
+# shapes, are kept.
 _SEARCHES: dict[tuple[Any, ...], Prepared] = {}
 _SEARCH_SHAPES = 256
 _SEARCH_PAGES = 10
@@ -523,7 +524,8 @@ async def search_proposals(filters: ProposalFilters, viewer: Reader) -> Proposal
     values = (hidden or None, viewer_id, co or None, f"%{filters.q}%" if filters.q else None,
               filters.neighborhood or None, filters.category or None, filters.status or None, filters.cycle or None)
     present = tuple(v is not None for v in values)
-    key = (present, filters.sort, page)
+    # Per engine too: Piccolo picks ILIKE or LIKE when it builds the query, not when it compiles it.
+    key = (Proposal._meta.db.engine_type, present, filters.sort, page)
     prepared = _SEARCHES.get(key)
     if prepared is None and page <= _SEARCH_PAGES and len(_SEARCHES) < _SEARCH_SHAPES:
         prepared = _SEARCHES[key] = _prepared_search(present, filters.sort, page)
