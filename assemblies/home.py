@@ -19,7 +19,7 @@ async def assemblies_home_section(viewer: Viewer | None, neighborhood: Neighborh
         return None
     return HomeSection(template="assemblies/_home_section.html",
                        context={"meetings": meetings, "overdue": overdue, "neighborhood_id": neighborhood_id},
-                       order=65)
+                       order=65, key=(tuple(meetings), overdue, neighborhood_id))
 
 
 async def followed(account_id: int) -> list[Followed]:

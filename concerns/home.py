@@ -10,4 +10,5 @@ from server.neighborhoods.schemas import NeighborhoodView
 
 async def concerns_home_section(viewer: Viewer | None, neighborhood: NeighborhoodView | None) -> HomeSection:
     counts = await service.open_counts(neighborhood.id if neighborhood else None)
-    return HomeSection(template="concerns/_home_section.html", context={"counts": counts}, order=50)
+    return HomeSection(template="concerns/_home_section.html", context={"counts": counts}, order=50,
+                       key=tuple(sorted(counts.items())))

@@ -14,8 +14,9 @@ async def delivery_home_section(viewer: Viewer | None, neighborhood: Neighborhoo
     counts = await service.status_counts(neighborhood.id if neighborhood else None)
     if counts.total == 0:
         return None
-    return HomeSection(template="delivery/_home_section.html",
-                       context={"counts": counts, "name": neighborhood.name if neighborhood else None}, order=60)
+    name = neighborhood.name if neighborhood else None
+    return HomeSection(template="delivery/_home_section.html", context={"counts": counts, "name": name}, order=60,
+                       key=(counts, name))
 
 
 async def followed_projects(account_id: int) -> list[Followed]:

@@ -27,4 +27,5 @@ async def proposals_section(viewer: Viewer | None, neighborhood: NeighborhoodVie
                       # this (server/fragments.py), the rest of the item derives from it.
                       "key": (cycle, tuple(sorted(cycle_counts.items())), neighborhood_id, signed_in)})
     return HomeSection(template="proposals/_home_section.html", order=10, context={
-        "items": items, "neighborhood_id": neighborhood_id, "signed_in": signed_in, "labels": labels()})
+        "items": items, "neighborhood_id": neighborhood_id, "signed_in": signed_in, "labels": labels()},
+        key=(tuple(i["key"] for i in items), neighborhood_id, signed_in))

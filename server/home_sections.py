@@ -4,7 +4,7 @@ knowing the details: a section provider returns a template and its context, or N
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 
 import msgspec
 
@@ -17,6 +17,10 @@ class HomeSection(msgspec.Struct, frozen=True):
     template: str
     context: dict[str, object]
     order: int = 50
+    # Hashable, and holding everything the section shows but the language (its context's values, as
+    # frozen structs and tuples): its HTML is then rendered once per key and language
+    # (server/fragments.py). None: rendered on every request.
+    key: Hashable | None = None
 
 
 # A provider gets the neighborhood the page is about (the reader's own, or the one picked; None: the

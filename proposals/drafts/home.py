@@ -12,4 +12,4 @@ async def open_drafts_section(viewer: Viewer | None, neighborhood: NeighborhoodV
     drafts = await service.open_for_comment()
     if not drafts:
         return None
-    return HomeSection(template="drafts/_home_section.html", context={"drafts": drafts}, order=20)
+    return HomeSection(template="drafts/_home_section.html", context={"drafts": drafts}, order=20, key=tuple(drafts))
