@@ -8,16 +8,18 @@ from server.current_user import Viewer
 from server.follows import Followed
 from server.home_sections import HomeSection
 from server.i18n import gettext as _
+from server.neighborhoods.schemas import NeighborhoodView
 
 
-async def assemblies_home_section(viewer: Viewer | None, neighborhood_id: int | None) -> HomeSection | None:
-    meetings = await service.list_meetings(when="upcoming", neighborhood_id=neighborhood_id, limit=3)
-    overdue = len(await service.list_commitments(overdue_only=True))
+async def assemblies_home_section(viewer: Viewer | None, neighborhood: NeighborhoodView | None) -> HomeSection | None:
+    neighborhood_id = neighborhood.id if neighborhood else None
+    meetings = await service.next_meetings(neighborhood_id)
+    overdue = await service.overdue_count()
     if not meetings and not overdue:
         return None
     return HomeSection(template="assemblies/_home_section.html",
                        context={"meetings": meetings, "overdue": overdue, "neighborhood_id": neighborhood_id},
-                       order=65)
+                       order=65, key=(tuple(meetings), overdue, neighborhood_id))
 
 
 async def followed(account_id: int) -> list[Followed]:

@@ -99,6 +99,15 @@ class AgendaView(msgspec.Struct, frozen=True):
     depth: int = 0
 
 
+class MeetingBrief(msgspec.Struct, frozen=True):
+    """A meeting as the home page lists it."""
+
+    id: int
+    title: str
+    starts_at: dt.datetime
+    status: str
+
+
 class MeetingSummary(msgspec.Struct, frozen=True):
     id: int
     title: str

@@ -27,6 +27,7 @@ from assemblies.schemas import (
     CommitmentPage,
     CommitmentSummary,
     EventView,
+    MeetingBrief,
     MeetingDetail,
     MeetingInput,
     MeetingSummary,
@@ -275,6 +276,26 @@ async def list_meetings(*, when: str = "upcoming", neighborhood_id: int | None =
     rows = await query.order_by(Meeting.id)
     areas = await _areas([r["id"] for r in rows])
     return [_summary(r, areas) for r in rows]
+
+
+def _next_meetings(now: Any) -> Any:
+    return Meeting.select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.status).where(
+        Meeting.ends_at >= now).order_by(Meeting.starts_at).order_by(Meeting.id).limit(HOME_MEETINGS)
+
+
+# The home page's few next meetings on every request: only what it shows (no areas query), SQL built
+# once (server/prepared.py, issue 21). Same rows and order as list_meetings(limit=HOME_MEETINGS).
+HOME_MEETINGS = 3
+_NEXT_MEETINGS = Prepared(_next_meetings)
+_NEXT_MEETINGS_IN = Prepared(lambda neighborhood_id, now: _next_meetings(now).where(_in_neighborhood(neighborhood_id)))
+
+
+async def next_meetings(neighborhood_id: int | None = None, now: dt.datetime | None = None) -> list[MeetingBrief]:
+    """The next HOME_MEETINGS meetings not yet ended, soonest first (a neighborhood's include the city-wide)."""
+    now = now or clock.now()
+    rows = await (_NEXT_MEETINGS(now) if neighborhood_id is None else _NEXT_MEETINGS_IN(neighborhood_id, now))
+    return [MeetingBrief(id=r["id"], title=r["title"], starts_at=_utc(r["starts_at"]), status=r["status"])
+            for r in rows]
 
 
 _MEETING_COLUMNS = (
@@ -675,6 +696,18 @@ async def _matching_commitments(*, status: str | None, owner: str | None, overdu
 async def _with_revisions(found: list[CommitmentSummary]) -> list[CommitmentSummary]:
     revisions = await _revision_counts([c.id for c in found])
     return [msgspec.structs.replace(c, revisions=revisions[c.id]) if c.id in revisions else c for c in found]
+
+
+# Only what rules.is_overdue reads, of the commitments already past their date: the home page's count
+# on every request (list_commitments reads every commitment with its revisions), SQL built once.
+_PAST_DUE = Prepared(lambda today: Commitment.select(Commitment.status, Commitment.due_date).where(
+    Commitment.due_date < today))
+
+
+async def overdue_count(today: dt.date | None = None) -> int:
+    """How many commitments list_commitments(overdue_only=True) lists."""
+    today = today or clock.today()
+    return sum(1 for r in await _PAST_DUE(today) if rules.is_overdue(r["status"], r["due_date"], today))
 
 
 async def owners() -> list[str]:

@@ -698,14 +698,20 @@ async def breakdown() -> Breakdown:
     )
 
 
+def _open_cases() -> Any:
+    return Concern.select(Concern.status, Concern.first_response_at, Concern.first_response_due,
+                          Concern.resolution_due).where(Concern.status.is_in(list(rules.OPEN_STATUSES)))
+
+
+# The home page asks on every request: SQL built once (server/prepared.py, issue 21).
+_OPEN_CASES = Prepared(_open_cases)
+_OPEN_CASES_IN = Prepared(lambda neighborhood_id: _open_cases().where(Concern.neighborhood == neighborhood_id))
+
+
 async def open_counts(neighborhood_id: int | None = None, now: dt.datetime | None = None) -> dict[str, int | None]:
     """Open and overdue cases (all categories), in a neighborhood or everywhere; 1 to 4 is not shown."""
     now = now or clock.now()
-    query = Concern.select(Concern.status, Concern.first_response_at, Concern.first_response_due,
-                           Concern.resolution_due).where(Concern.status.is_in(list(rules.OPEN_STATUSES)))
-    if neighborhood_id is not None:
-        query = query.where(Concern.neighborhood == neighborhood_id)
-    rows = await query
+    rows = await (_OPEN_CASES() if neighborhood_id is None else _OPEN_CASES_IN(neighborhood_id))
     late = sum(1 for r in rows if rules.overdue(r["status"], now, first_response_at=r["first_response_at"],
                                                 first_response_due=r["first_response_due"],
                                                 resolution_due=r["resolution_due"]))

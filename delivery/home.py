@@ -7,19 +7,16 @@ from server.current_user import Viewer
 from server.follows import Followed
 from server.home_sections import HomeSection
 from server.i18n import gettext as _
+from server.neighborhoods.schemas import NeighborhoodView
 
 
-async def delivery_home_section(viewer: Viewer | None, neighborhood_id: int | None) -> HomeSection | None:
-    counts = await service.status_counts(neighborhood_id)
+async def delivery_home_section(viewer: Viewer | None, neighborhood: NeighborhoodView | None) -> HomeSection | None:
+    counts = await service.status_counts(neighborhood.id if neighborhood else None)
     if counts.total == 0:
         return None
-    name = viewer.neighborhood_name if viewer and viewer.neighborhood_id == neighborhood_id else None
-    if name is None and neighborhood_id is not None:
-        from server.neighborhoods.service import get_neighborhood
-
-        hood = await get_neighborhood(neighborhood_id)
-        name = hood.name if hood else None
-    return HomeSection(template="delivery/_home_section.html", context={"counts": counts, "name": name}, order=60)
+    name = neighborhood.name if neighborhood else None
+    return HomeSection(template="delivery/_home_section.html", context={"counts": counts, "name": name}, order=60,
+                       key=(counts, name))
 
 
 async def followed_projects(account_id: int) -> list[Followed]:

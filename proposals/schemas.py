@@ -178,7 +178,7 @@ class CycleView(msgspec.Struct, frozen=True):
     phase: str
     phase_ends: dt.date | None
     next_phase: str | None
-    steps: list[phases.Step]
+    steps: tuple[phases.Step, ...]  # a tuple, so that a view is hashable (server/fragments.py keys on it)
     verification_paths: str = paths.DEFAULT
 
     @property

@@ -15,6 +15,14 @@ class VersionInfo(msgspec.Struct, frozen=True):
     changelog: str
 
 
+class OpenDraft(msgspec.Struct, frozen=True):
+    """A draft open for comment today, as the home page lists it."""
+
+    id: int
+    title: str
+    comment_closes: dt.date
+
+
 class DraftInfo(msgspec.Struct):
     id: int
     title: str

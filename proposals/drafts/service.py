@@ -14,6 +14,7 @@ from proposals.drafts.schemas import (
     DraftInfo,
     DraftPage,
     EditorSection,
+    OpenDraft,
     SectionSummaryView,
     SectionView,
     VersionInfo,
@@ -178,6 +179,21 @@ async def list_drafts(include_unpublished: bool = False) -> list[DraftInfo]:
 
 async def open_drafts() -> list[DraftInfo]:
     return [d for d in await list_drafts() if d.is_open]
+
+
+# The home page's list: the drafts open for comment today (rules.period_state: a version published and
+# today within the period) in one query, not every draft, version and amendment count in three.
+_OPEN_FOR_COMMENT = Prepared(lambda today: DraftVersion.select(
+    DraftVersion.draft.id.as_alias("id"), DraftVersion.draft.title.as_alias("title"),
+    DraftVersion.draft.comment_closes.as_alias("comment_closes"),
+).where(DraftVersion.published_at.is_not_null(), DraftVersion.draft.comment_opens <= today,
+        DraftVersion.draft.comment_closes >= today).distinct())
+
+
+async def open_for_comment(today: dt.date | None = None) -> list[OpenDraft]:
+    """What open_drafts() lists (newest draft first), with only what the home page shows."""
+    rows = await _OPEN_FOR_COMMENT(today or clock.today())
+    return sorted((OpenDraft(**r) for r in rows), key=lambda d: -d.id)
 
 
 # The draft page's own queries: SQL built once (server/prepared.py, issue 21).

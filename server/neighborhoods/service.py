@@ -22,6 +22,8 @@ class NameTaken(Exception):
 _ACTIVE = Prepared(lambda: Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(
     Neighborhood.retired_at.is_null()
 ).order_by(Neighborhood.name))
+_ONE = Prepared(lambda neighborhood_id: Neighborhood.select(
+    Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(Neighborhood.id == neighborhood_id).first())
 _ALL = Prepared(lambda: Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).order_by(
     Neighborhood.name
 ))
@@ -43,9 +45,7 @@ async def all_neighborhoods(count_residents: bool = True) -> list[NeighborhoodVi
 
 
 async def get_neighborhood(neighborhood_id: int) -> NeighborhoodView | None:
-    row = await Neighborhood.select(Neighborhood.id, Neighborhood.name, Neighborhood.retired_at).where(
-        Neighborhood.id == neighborhood_id
-    ).first()
+    row = await _ONE(neighborhood_id)
     return msgspec.convert(row, NeighborhoodView) if row else None
 
 

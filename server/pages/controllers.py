@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from server.fragments import memo
 from server.home_sections import collect_sections
 from server.neighborhoods.service import active_neighborhoods, get_neighborhood
 
@@ -58,8 +59,10 @@ class PagesController(Controller):
             "home.html",
             context={
                 "neighborhood": hood,
-                "neighborhoods": await active_neighborhoods(),
-                "sections": await collect_sections(viewer, hood.id if hood else None),
+                # Only the anonymous reader's page offers the list (to pick another neighborhood).
+                "neighborhoods": [] if viewer else await active_neighborhoods(),
+                "sections": await collect_sections(viewer, hood),
+                "memo": memo,
             },
         )
 

@@ -1,0 +1,40 @@
+"""A template macro's output kept for the exact values it shows, per language (issue 21).
+
+The proposal cards and budget cycle timelines on the home page and the proposals list are most of
+those pages' rendering (Jinja's `Context.call` for every macro, label and `_()`, Markup escaping of
+every value), yet a card shows the same HTML for the same proposal row in the same language. So a
+template asks for `memo(macro, key, *args)`: `key` is a hashable value that determines everything
+the macro shows except the language (a frozen struct of the row itself, not an id), and the output
+is rendered once per key and language. Nothing can go stale: a changed row is a different key (a new
+supporter changes `support_count`, so the card is rendered again), and the cache holds only what
+the macro would render anyway; it is bounded, oldest first out.
+
+Only for macros whose output depends on nothing but their arguments and the language: imported
+without context (the default for `{% from ... import %}`), they see no request, viewer or session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from markupsafe import Markup
+
+from server import i18n
+
+_MAX = 4096
+_rendered: dict[tuple[Any, ...], Markup] = {}
+
+
+def memo(macro: Callable[..., Any], key: Hashable, *args: Any) -> Markup:
+    """`macro(*args)`, rendered once per `key` and language."""
+    # The macro's compiled code, not the Macro object: Jinja may build a new module (and Macro) per
+    # import, while the code stays the same until the template itself changes (auto_reload).
+    full_key = (macro._func.__code__, key, i18n.get_locale())  # type: ignore[attr-defined]
+    if (html := _rendered.get(full_key)) is None:
+        html = Markup(macro(*args))
+        if len(_rendered) >= _MAX:
+            for old in list(_rendered)[:_MAX // 4]:  # oldest first (dicts keep insertion order)
+                del _rendered[old]
+        _rendered[full_key] = html
+    return html

@@ -1,0 +1,37 @@
+"""memo() (server/fragments.py) gives what the macro gives, renders again for a new key or language,
+and never serves one key's HTML for another (issue 21)."""
+
+from __future__ import annotations
+
+from jinja2 import DictLoader, Environment
+
+from server import i18n
+from server.fragments import memo
+from server.templating import build_environment
+
+MACROS = """{% macro card(p) -%}
+<li>{{ p.title }}: {{ ngettext("%(num)s supporter", "%(num)s supporters", p.n) }}</li>
+{%- endmacro %}"""
+PAGE = """{% from "m.html" import card %}\
+{% for p in items %}{{ memo(card, (p.title, p.n), p) }}@@{{ card(p) }}##{% endfor %}"""
+
+
+def _render(env: Environment, items: list[dict[str, object]]) -> list[tuple[str, str]]:
+    out = env.get_template("page.html").render(items=items, memo=memo)
+    return [tuple(part.split("@@")) for part in out.split("##") if part]  # type: ignore[misc]
+
+
+def test_kept_html_is_the_macros_own_for_each_key_and_language() -> None:
+    env = build_environment()  # one environment throughout: later renders find what earlier ones kept
+    env.loader = DictLoader({"m.html": MACROS, "page.html": PAGE})
+    items = [{"title": "Lamps <b>", "n": 1}, {"title": "Lamps <b>", "n": 2}, {"title": "Lamps <b>", "n": 1}]
+    for locale in ("en", "es", "ar", "en"):
+        with i18n.using_locale(locale):
+            rendered = _render(env, items)
+        assert [kept for kept, fresh in rendered] == [fresh for kept, fresh in rendered], locale
+        assert "&lt;b&gt;" in rendered[0][0]
+        assert rendered[0][0] != rendered[1][0]  # a new supporter: a new key, rendered again
+    with i18n.using_locale("es"):
+        spanish = _render(env, items[:1])[0][0]
+    with i18n.using_locale("en"):
+        assert _render(env, items[:1])[0][0] != spanish
