@@ -231,13 +231,20 @@ class _LocalizedEnvironment(Environment):
             tree = _TranslateLiterals(self.compile_locale).apply(tree)
         return tree
 
+    def _overlay(self) -> Environment | None:
+        overlay = self.localized.get(i18n.get_locale()) if self.compile_locale is None else None
+        if overlay is not None and overlay.loader is not self.loader:  # the site's loader was replaced
+            overlay.loader = self.loader
+            overlay.cache.clear()  # type: ignore[union-attr]
+        return overlay
+
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
-        if self.compile_locale is None and (overlay := self.localized.get(i18n.get_locale())):
+        if overlay := self._overlay():
             return overlay.get_template(name, parent, globals)
         return super().get_template(name, parent, globals)
 
     def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> Any:
-        if self.compile_locale is None and (overlay := self.localized.get(i18n.get_locale())):
+        if overlay := self._overlay():
             return overlay.select_template(names, parent, globals)
         return super().select_template(names, parent, globals)
 
