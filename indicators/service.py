@@ -139,17 +139,30 @@ _ALL_BREAKS = Prepared(lambda: SeriesBreak.select(
     SeriesBreak.indicator, SeriesBreak.period, SeriesBreak.note).order_by(SeriesBreak.period))
 
 
+async def headline_inputs() -> tuple[Any, ...]:
+    """Every row `headlines` reads (three queries whatever the number of indicators), as one hashable
+    value: what it computes from them may be kept under it, since any change to an indicator, a
+    value or a break makes a different value."""
+    indicators = await _ALL_INDICATORS()
+    if not indicators:
+        return ()
+    return tuple(tuple(tuple(r.items()) for r in rows)
+                 for rows in (indicators, await _HEADLINE_VALUES(), await _ALL_BREAKS()))
+
+
 async def headlines() -> list[Detail]:
+    return headlines_from(await headline_inputs())
+
+
+def headlines_from(inputs: tuple[Any, ...]) -> list[Detail]:
     """Every indicator with only its city-wide totals (small groups hidden by the same rule as
     `details`, decided over all its values about people) and its breaks: what `assess` and the
-    summary sentences read, for the dashboard, in three queries whatever the number of indicators.
-    Parsing and sorting every neighborhood's and breakdown's value was most of the dashboard's
-    time (issue 21)."""
-    indicators = [_indicator(r) for r in await _ALL_INDICATORS()]
-    if not indicators:
+    summary sentences read, for the dashboard. Parsing and sorting every neighborhood's and
+    breakdown's value was most of the dashboard's time (issue 21)."""
+    if not inputs:
         return []
-    rows = await _HEADLINE_VALUES()
-    breaks = await _ALL_BREAKS()
+    indicator_rows, rows, breaks = ([dict(items) for items in part] for part in inputs)
+    indicators = [_indicator(r) for r in indicator_rows]
     by_indicator: dict[int, list[dict[str, Any]]] = {i.id: [] for i in indicators}
     for r in rows:
         if (mine := by_indicator.get(r["indicator"])) is not None:

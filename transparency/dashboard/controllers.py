@@ -11,8 +11,9 @@ from litestar.response import Template
 
 from indicators import service as indicators
 from indicators import summary, trends
+from server import clock
 from server.charts import bar_chart, by_neighborhood_chart
-from server.i18n import fmt_money, fmt_number, text_direction
+from server.i18n import fmt_money, fmt_number, get_locale, text_direction
 from server.i18n import gettext as _
 from server.replica import REPLICA_OK
 from transparency.dashboard import service
@@ -39,10 +40,26 @@ def _charts(figures: CycleFigures, currency: str) -> list[tuple[str, str, object
     return charts
 
 
+# The section as computed from its rows, per day and language: assessing every series and writing its
+# sentences was a fifth of the dashboard's CPU (issue 21), yet the same rows give the same section.
+# Keyed on every row read, so a new value, indicator or break is computed afresh; a handful of keys.
+_SAFETY: dict[tuple[Any, ...], list[dict[str, object]]] = {}
+
+
 async def _safety_and_trust() -> list[dict[str, object]]:
     """The indicators, each with its latest value and its plain summary (setbacks included)."""
+    inputs = await indicators.headline_inputs()
+    key = (inputs, clock.today(), get_locale())
+    if (rows := _SAFETY.get(key)) is None:
+        if len(_SAFETY) >= 32:
+            _SAFETY.clear()
+        rows = _SAFETY[key] = _safety_rows(indicators.headlines_from(inputs))
+    return rows
+
+
+def _safety_rows(details: list[indicators.Detail]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    for detail in await indicators.headlines():
+    for detail in details:
         assessment = indicators.assess(detail)
         rows.append({
             "indicator": detail.indicator,

@@ -151,6 +151,10 @@ async def test_the_api_and_the_dashboard_show_indicators_and_setbacks(client: ht
     assert (await client.get("/api/v1/indicators/none-such")).status_code == 404
     dashboard = text_of((await client.get("/dashboard")).text)
     assert "Safety and trust" in dashboard and "Setback:" in dashboard and "was missed" in dashboard
+    # The section is kept per rows read (issue 21): a new value shows at once.
+    await service.import_csv(slug, "Year,Units,Value\n2026-06,percent,95\n")
+    dashboard = text_of((await client.get("/dashboard")).text)
+    assert "rose from 65% in Jun 2025 to 95% in Jun 2026" in dashboard, dashboard
 
 
 async def test_editing_a_definition_keeps_what_was_typed(client: httpx.AsyncClient) -> None:
