@@ -694,12 +694,23 @@ async def key_problem() -> str | None:
             "SECRET_KEY (see README, Rotating SECRET_KEY), or no ballot of it can be counted")
 
 
+# A turnout group's count is spread over this many rows, each cast adding to one at random: with
+# one row per group, every cast on PostgreSQL waited for the previous cast's commit (its row lock is
+# held through the WAL flush), and 32 voters spent most of their time in that queue (issue 21,
+# BENCHMARKS.md). Readers sum a group's rows. The shard is drawn without regard to the ballot, so
+# it tells nothing about it.
+TURNOUT_SHARDS = 16
+_TURNOUT_UPSERT = ("INSERT INTO turnout_count (ballot, origin, age_band, n, shard) VALUES ({}, {}, {}, {}, {}) "
+                   "ON CONFLICT (ballot, origin, age_band, shard) DO UPDATE SET n = turnout_count.n + excluded.n")
+
+
+def _shard() -> int:
+    return secrets.randbelow(TURNOUT_SHARDS)
+
+
 async def add_turnout(ballot_id: int, origin: str, band: str, n: int = 1) -> None:
     """Count `n` more ballots in a turnout group (inside the caller's transaction, if any)."""
-    await TurnoutCount.raw(
-        "INSERT INTO turnout_count (ballot, origin, age_band, n) VALUES ({}, {}, {}, {}) "
-        "ON CONFLICT (ballot, origin, age_band) DO UPDATE SET n = turnout_count.n + excluded.n",
-        ballot_id, origin, band, n)
+    await TurnoutCount.raw(_TURNOUT_UPSERT, ballot_id, origin, band, n, _shard())
 
 
 class _SealedRow(msgspec.Struct, frozen=True):
@@ -756,10 +767,9 @@ async def _cast(ballot: BallotView, participation: tuple[int | None, int | None]
                     "WITH p AS (INSERT INTO participation (ballot, account, access_code) VALUES ({}, {}, {})), "
                     "s AS (INSERT INTO sealed_ballot (id, ballot, lookup, sealed, superseded) "
                     "VALUES ({}, {}, {}, {}, {})) "
-                    "INSERT INTO turnout_count (ballot, origin, age_band, n) VALUES ({}, {}, {}, 1) "
-                    "ON CONFLICT (ballot, origin, age_band) DO UPDATE SET n = turnout_count.n + excluded.n",
+                    + _TURNOUT_UPSERT,
                     ballot.id, *participation, row.id, row.ballot, row.lookup, row.sealed, row.superseded,
-                    ballot.id, origin, band)
+                    ballot.id, origin, band, 1, _shard())
             else:
                 if participation is not None:
                     # Plain SQL rather than a Participation row through Piccolo: once per ballot cast.

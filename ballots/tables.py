@@ -2,7 +2,7 @@
 what was voted, and nothing links the two. A cast ballot's key is a random UUID (not an increasing
 id) and its only date is the day it was cast, so no export can be put back into casting order."""
 
-from piccolo.columns import JSON, UUID, Boolean, Bytea, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Boolean, Bytea, Date, ForeignKey, Integer, SmallInt, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -120,13 +120,16 @@ class SealedBallot(Table):
 
 
 class TurnoutCount(Table):
-    """How many ballots count, per ballot, origin and age band (unique on the three): turnout
-    without reading a single ballot, while sealed and after."""
+    """How many ballots count, per ballot, origin and age band: turnout without reading a single
+    ballot, while sealed and after. A group's count is the sum of its rows, one per `shard` (unique on
+    the four): each cast adds to a random shard, so simultaneous casts do not queue on one row's lock
+    (issue 21, ballots/service.py `TURNOUT_SHARDS`)."""
 
     ballot = ForeignKey(references=Ballot, null=False)
     origin = Varchar(length=10, default="", null=False)
     age_band = Varchar(length=10, default="", null=False)
     n = Integer(default=0, null=False)
+    shard = SmallInt(default=0, null=False)
 
 
 class PaperSheet(Table):

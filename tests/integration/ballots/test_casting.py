@@ -251,3 +251,19 @@ async def test_racing_replacements_and_second_entries_count_once(db: Engine) -> 
     assert outcomes.count("confirmed") == 1
     assert all(isinstance(o, service.SheetClosed) for o in outcomes if o != "confirmed")
     assert await service.counted_ballots(s.ballot_id, origin="paper") == [(ranking, 1)]
+
+
+async def test_simultaneous_casts_spread_over_turnout_shards_and_add_up(db: Engine) -> None:
+    """Each cast adds to a random shard of its turnout group, so simultaneous casts do not queue on
+    one row (issue 21); a group's turnout is the sum of its shards, exactly."""
+    from ballots.tables import TurnoutCount
+
+    s = await make_ballot()
+    codes = await make_codes(s.ballot_id, 40)
+    ids = [(await service.find_code(c)).code_id for c in codes]  # type: ignore[union-attr]
+    await asyncio.gather(*(service.cast_with_code(s.ballot_id, code_id, [s.proposals[0]]) for code_id in ids))
+    rows = await TurnoutCount.select(TurnoutCount.origin, TurnoutCount.shard, TurnoutCount.n).where(
+        TurnoutCount.ballot == s.ballot_id)
+    assert sum(r["n"] for r in rows) == 40 and {r["origin"] for r in rows} == {"code"}
+    assert len(rows) > 1 and all(0 <= r["shard"] < service.TURNOUT_SHARDS for r in rows)
+    assert (await service.turnout(s.ballot_id)).total == 40
