@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from server import clock, i18n
 from server.domains import registry
 from server.forms import field_labels
+from server.fragments import memo
 from server.markdown import render_markdown
 from server.navigation import nav_items, nav_links
 from server.redirects import safe_path
@@ -345,6 +346,8 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
 
     env.globals.update(
         page_piece=page_piece,
+        # A macro's HTML kept per exact values and language (server/fragments.py).
+        memo=memo,
         nav_items=nav_items,
         shared_labels=shared_labels,
         locales=i18n.LOCALES,
