@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import markupsafe
+import msgspec
 from jinja2 import (
     BytecodeCache,
     Environment,
@@ -348,6 +349,8 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
         page_piece=page_piece,
         # A macro's HTML kept per exact values and language (server/fragments.py).
         memo=memo,
+        # A key for memo() from a struct holding lists (its msgpack bytes: equal exactly when the values are).
+        memo_key=msgspec.msgpack.encode,
         nav_items=nav_items,
         shared_labels=shared_labels,
         locales=i18n.LOCALES,
