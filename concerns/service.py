@@ -719,10 +719,23 @@ async def open_counts(neighborhood_id: int | None = None, now: dt.datetime | Non
             "neighborhood_id": neighborhood_id}
 
 
+# The figures as computed from the rows they read (pure: concerns/figures.py reads no clock), for the
+# dashboard and the concerns list on every request: medians and shares over every case were a tenth
+# of the dashboard's CPU (issue 21). Keyed on every row read, so any change is computed afresh.
+_FIGURES: dict[tuple[Any, ...], dict[str, figures.CategoryFigures]] = {}
+
+
 async def category_figures(since: dt.datetime | None = None) -> list[tuple[CategoryView, figures.CategoryFigures]]:
     """Per-category public figures (see concerns/figures.py), for every category that has cases."""
     cats = await categories(active_only=False)
-    computed = {f.category: f for f in figures.by_category(await _facts(since), [c.code for c in cats])}
+    order = tuple(c.code for c in cats)
+    rows = await (_ALL_FACTS() if since is None else _FACTS_SINCE(since))
+    key = (tuple(tuple(r.values()) for r in rows), order)
+    if (computed := _FIGURES.get(key)) is None:
+        if len(_FIGURES) >= 16:
+            _FIGURES.clear()
+        computed = _FIGURES[key] = {f.category: f for f in figures.by_category(
+            [figures.CaseFacts(**r) for r in rows], list(order))}
     return [(c, computed[c.code]) for c in cats if c.code in computed and (
         computed[c.code].cases or computed[c.code].cases_fewer_than_5)]
 

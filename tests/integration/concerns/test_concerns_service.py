@@ -178,6 +178,10 @@ async def test_counts_are_suppressed_below_five_and_figures_per_category() -> No
     assert found["Lights"].share_resolved_without_escalation == 0.8
     assert found["Lights"].share_closed_within_target == 0.6  # 3, 8, 13 days of 14
     assert found["Harassment"].cases is None and found["Harassment"].cases_fewer_than_5
+    # Figures are kept per rows read (issue 21): the sixth case resolved shows at once.
+    await service.change_status(cases[5], council, resolved(), now=t0 + dt.timedelta(days=2))
+    found = dict((c.name, f) for c, f in await service.category_figures())
+    assert found["Lights"].share_resolved_without_escalation == 0.833  # 5 of 6
 
 
 async def test_overdue_cases_are_flagged_and_noticed_once() -> None:
