@@ -145,10 +145,17 @@ class _TranslateLiterals:
         # argument) keeps runtime calls for that name: its calls may not reach the global callable.
         shadowed = {n.name for n in template.find_all(nodes.Name) if n.ctx in ("store", "param")}
         names = {name: arity for name, arity in _FOLDABLE.items() if name not in shadowed}
-        for call in list(template.find_all(nodes.Call)):
-            folded = self._fold(call, names)
-            if folded is not None:
-                self._replace(template, call, folded)
+        # One walk over every node, replacing each foldable call where it sits (a call inside another
+        # one's values stays a runtime call: the outer one's replacement holds it as it was).
+        for parent in [*template.find_all(nodes.Node), template]:
+            for field, value in parent.iter_fields():
+                if isinstance(value, nodes.Call):
+                    if (folded := self._fold(value, names)) is not None:
+                        setattr(parent, field, folded)
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if isinstance(item, nodes.Call) and (folded := self._fold(item, names)) is not None:
+                            value[i] = folded
         return template
 
     def _fold(self, call: nodes.Call, names: dict[str, int]) -> nodes.Expr | None:
@@ -177,18 +184,6 @@ class _TranslateLiterals:
             return nodes.MarkSafe(nodes.Mod(nodes.Const(translated), nodes.Dict(escaped)), lineno=call.lineno)
         return nodes.Mod(nodes.MarkSafe(nodes.Const(translated)), nodes.Dict(items), lineno=call.lineno)
 
-    @staticmethod
-    def _replace(tree: nodes.Node, old: nodes.Node, new: nodes.Node) -> None:
-        for parent in tree.find_all(nodes.Node):
-            for field, value in parent.iter_fields():
-                if value is old:
-                    setattr(parent, field, new)
-                    return
-                if isinstance(value, list):
-                    for i, item in enumerate(value):
-                        if item is old:
-                            value[i] = new
-                            return
 
 
 # markupsafe's own escaping, without its Markup wrapper (absent from a future markupsafe: then as is).
