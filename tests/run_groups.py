@@ -37,7 +37,7 @@ GROUPS: list[tuple[str, list[str]]] = [
     ("integration tests and pages",
      ["-m", "not browser and not deploy", "--ignore=tests/unit", "--ignore=tests/web/security",
       *(f"--ignore={path}" for path in WITH_UNIT)]),
-    ("unit tests, security checks and ballot pages",
+    ("unit tests and security checks with ballot pages",
      ["-m", "not browser and not deploy", "--ignore=tests/integration", *(f"--ignore={path}" for path in WEB_PAGES)]),
     # Mostly waiting (for ballots to close, for a dead worker's count to be taken up): beside the rest.
     ("deployment topology", ["-m", "deploy"]),
