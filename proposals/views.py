@@ -6,7 +6,6 @@ from typing import Any
 
 from proposals.categories import CATEGORIES, PHASE_ACTIONS, STATUSES, category_label, phase_label, status_label
 from proposals.schemas import date_labels
-from server.fragments import memo
 from server.i18n import get_locale
 
 # One dict per language: its lists are the same translated text on every request, so they are made
@@ -30,7 +29,5 @@ def labels() -> dict[str, Any]:
             "categories": [(code, str(label)) for code, label in CATEGORIES.items()],
             "statuses": [(code, str(label)) for code, label in STATUSES.items()],
             "dates": date_labels(),
-            # A card or a cycle's timeline rendered once per exact values and language (server/fragments.py).
-            "memo": memo,
         }
     return found

@@ -31,7 +31,7 @@ from server.domains import registry
 from server.forms import field_labels
 from server.fragments import memo
 from server.markdown import render_markdown
-from server.navigation import nav_items, nav_links
+from server.navigation import nav_items
 from server.redirects import safe_path
 from server.settings import PROJECT_ROOT
 
@@ -354,10 +354,6 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
         currency=currency,
         time_zone=clock.zone_name,
         static=lambda path: f"/static/{path}?v={version}",
-        htmx_version=HTMX_VERSION,
-        nav_links=nav_links,
-        # Each domain's own stylesheets (paths under static/), from its manifest.
-        domain_stylesheets=lambda: registry().stylesheets,
         field_labels=field_labels,
     )
     # Marked pass_eval_context so Jinja never folds them at compile time: a literal like

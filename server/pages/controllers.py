@@ -9,7 +9,6 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from server.fragments import memo
 from server.home_sections import collect_sections
 from server.neighborhoods.service import active_neighborhoods, get_neighborhood
 
@@ -62,7 +61,6 @@ class PagesController(Controller):
                 # Only the anonymous reader's page offers the list (to pick another neighborhood).
                 "neighborhoods": [] if viewer else await active_neighborhoods(),
                 "sections": await collect_sections(viewer, hood),
-                "memo": memo,
             },
         )
 
