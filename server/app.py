@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import msgspec
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -73,54 +75,28 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
     DATABASE_URL, and a PostgreSQL connection pool is opened while the app runs. Background jobs
     (server/background.py) run while the app is served."""
     settings = settings or load_settings()
-    clock.set_zone(settings.time_zone)
-    domains = registry()
-    set_secret_key(settings.secret_key)
     owns_engine = engine is None
-    engine = engine or engine_for(settings)
-    bind_engine(engine)
-    session_store, counters = _stores(settings)
-    throttles = Throttles(
-        sign_in_account=RateLimiter(counters, SIGN_IN_FAILURES_PER_ACCOUNT, 60),
-        # Per address: no lockout (a whole school signs in from one), failures past the allowance wait.
-        sign_in_client=Throttle(counters, SIGN_IN_FAILURES_PER_CLIENT, 600),
-        sign_up_client=RateLimiter(counters, 10, 3600),
-        sign_up_account=RateLimiter(counters, 5, 3600),
-        reset_client=RateLimiter(counters, 10, 3600),
-        reset_account=RateLimiter(counters, 3, 3600),
-    )
+    app = build_app(settings)
+    bind_deployment(app, settings, engine or engine_for(settings), owns_engine=owns_engine, run_jobs=run_jobs)
+    return app
+
+
+def app_shape(settings: Settings) -> str:
+    """What `build_app` reads of the settings: two settings with the same shape may share one built
+    app (tests do, binding each test's database and folders with `bind_deployment`)."""
+    return repr(msgspec.structs.replace(settings, database_url="", var_dir=Path("."), storage_url=None,
+                                        storage_env={}, smtp_url=None, direct_database_url=None,
+                                        replica_database_url=None, redis_url=None, public_url=None,
+                                        default_locale="", time_zone="", jobs="", log_format=""))
+
+
+def build_app(settings: Settings) -> Litestar:
+    """The routes, middleware, templates and security settings: everything but the deployment's
+    database, stores, folders and jobs, which `bind_deployment` attaches. Building is the costly
+    part (Litestar parses every handler's signature, about 0.5 s), so it reads only what
+    `app_shape` keeps: the secret key (CSRF), https, the currency (templates) and debug."""
+    domains = registry()
     templates = template_config(settings.currency, auto_reload=settings.debug)
-
-    mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir)
-    # Without TOWNSQUARE_PUBLIC_URL, links in emails use the address the site was last reached at (as
-    # the README says), and the one `make run` serves until a first request arrives.
-    seen_url = {"url": "http://127.0.0.1:8000"}
-
-    async def remember_address(request: Any) -> None:
-        if not settings.public_url:
-            seen_url["url"] = str(request.base_url).rstrip("/")
-
-    def site_url() -> str:
-        return settings.public_url or seen_url["url"]
-
-    jobs = Runner(host_jobs(settings, mailer, site_url),
-                  queue_url=None if is_sqlite(engine) else settings.direct_url)
-
-    async def start() -> None:
-        configure_logging(settings.log_format)
-        if owns_engine and not is_sqlite(engine):
-            await start_postgres_pool(engine)  # type: ignore[arg-type]
-        # With a worker configured (TOWNSQUARE_JOBS=worker), `townsquare worker` runs every job.
-        if run_jobs and settings.jobs == "in-process":
-            await jobs.start()
-
-    async def stop() -> None:
-        await jobs.stop()
-        if owns_engine and isinstance(engine, PooledSQLiteEngine):
-            await engine.close_idle_connections()
-        elif owns_engine:
-            await close_postgres_pool(engine)  # type: ignore[arg-type]
-
     session_config = RotatingSessionConfig(
         store="sessions",
         key="townsquare_session",
@@ -146,25 +122,98 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, r
         ],
         middleware=[session_config.middleware, CurrentUserMiddleware(), ReplicaReadsMiddleware()],
         before_send=[security_headers_hook(settings.https)],
-        before_request=remember_address,
-        stores={"sessions": session_store},
+        before_request=_remember_address,
         csrf_config=csrf,
         template_config=templates,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=templates))],
         exception_handlers=EXCEPTION_HANDLERS,
-        on_startup=[start],
-        on_shutdown=[stop],
-        state=State({"settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
-                     # Uploads, local or shared by every host (server/storage.py, server/photos.py).
-                     "storage": storage_from(settings.storage_url, settings.var_dir,
-                                             signed_links=settings.storage_signed_links, env=settings.storage_env),
-                     "mailer": mailer, "site_url": site_url,
-                     "engine": engine,
-                     # The domains' rate limiters, each under the name its manifest gives it.
-                     # Each is also a Throttle: past its limit, failures slow the address down.
-                     **{name: Throttle(counters, limiter.limit, limiter.window_seconds)
-                        for name, limiter in domains.rate_limiters.items()}}),
+        on_startup=[_start],
+        on_shutdown=[_stop],
         openapi_config=OpenAPIConfig(title="Townsquare open data API", version="1", path="/api/schema",
                                      render_plugins=API_DOCS_RENDER_PLUGINS),
         debug=settings.debug,
     )
+
+
+class _Lifecycle:
+    """What start-up and shutdown do for one deployment: open the pool the app owns, run the jobs."""
+
+    def __init__(self, settings: Settings, engine: Engine, jobs: Runner, *, owns_engine: bool,
+                 run_jobs: bool) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.jobs = jobs
+        self.owns_engine = owns_engine
+        self.run_jobs = run_jobs
+
+    async def start(self) -> None:
+        configure_logging(self.settings.log_format)
+        if self.owns_engine and not is_sqlite(self.engine):
+            await start_postgres_pool(self.engine)  # type: ignore[arg-type]
+        # With a worker configured (TOWNSQUARE_JOBS=worker), `townsquare worker` runs every job.
+        if self.run_jobs and self.settings.jobs == "in-process":
+            await self.jobs.start()
+
+    async def stop(self) -> None:
+        await self.jobs.stop()
+        if self.owns_engine and isinstance(self.engine, PooledSQLiteEngine):
+            await self.engine.close_idle_connections()
+        elif self.owns_engine:
+            await close_postgres_pool(self.engine)  # type: ignore[arg-type]
+
+
+async def _start(app: Litestar) -> None:
+    await app.state.lifecycle.start()
+
+
+async def _stop(app: Litestar) -> None:
+    await app.state.lifecycle.stop()
+
+
+async def _remember_address(request: Any) -> None:
+    # Without TOWNSQUARE_PUBLIC_URL, links in emails use the address the site was last reached at
+    # (as the README says), and the one `make run` serves until a first request arrives.
+    state = request.app.state
+    if not state.settings.public_url:
+        state.seen_url["url"] = str(request.base_url).rstrip("/")
+
+
+def bind_deployment(app: Litestar, settings: Settings, engine: Engine, *, owns_engine: bool = False,
+                    run_jobs: bool = True) -> None:
+    """Attach a deployment to a built app: its database, session store, rate limiters, mailer,
+    uploads and jobs, in a fresh `app.state`. `settings` must have the app's `app_shape`."""
+    clock.set_zone(settings.time_zone)
+    set_secret_key(settings.secret_key)
+    bind_engine(engine)
+    domains = registry()
+    session_store, counters = _stores(settings)
+    app.stores.register("sessions", session_store, allow_override=True)
+    throttles = Throttles(
+        sign_in_account=RateLimiter(counters, SIGN_IN_FAILURES_PER_ACCOUNT, 60),
+        # Per address: no lockout (a whole school signs in from one), failures past the allowance wait.
+        sign_in_client=Throttle(counters, SIGN_IN_FAILURES_PER_CLIENT, 600),
+        sign_up_client=RateLimiter(counters, 10, 3600),
+        sign_up_account=RateLimiter(counters, 5, 3600),
+        reset_client=RateLimiter(counters, 10, 3600),
+        reset_account=RateLimiter(counters, 3, 3600),
+    )
+    mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.var_dir)
+    seen_url = {"url": "http://127.0.0.1:8000"}
+
+    def site_url() -> str:
+        return settings.public_url or seen_url["url"]
+
+    jobs = Runner(host_jobs(settings, mailer, site_url),
+                  queue_url=None if is_sqlite(engine) else settings.direct_url)
+    app.state = State({
+        "settings": settings, "throttles": throttles, "default_locale": settings.default_locale,
+        # Uploads, local or shared by every host (server/storage.py, server/photos.py).
+        "storage": storage_from(settings.storage_url, settings.var_dir,
+                                signed_links=settings.storage_signed_links, env=settings.storage_env),
+        "mailer": mailer, "site_url": site_url, "seen_url": seen_url,
+        "engine": engine,
+        "lifecycle": _Lifecycle(settings, engine, jobs, owns_engine=owns_engine, run_jobs=run_jobs),
+        # The domains' rate limiters, each under the name its manifest gives it.
+        # Each is also a Throttle: past its limit, failures slow the address down.
+        **{name: Throttle(counters, limiter.limit, limiter.window_seconds)
+           for name, limiter in domains.rate_limiters.items()}})

@@ -18,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 from markupsafe import Markup
 
 from server import i18n
@@ -38,3 +41,22 @@ def memo(macro: Callable[..., Any], key: Hashable, *args: Any) -> Markup:
                 del _rendered[old]
         _rendered[full_key] = html
     return html
+
+
+class MemoBlock(Extension):
+    """`{% memo key %}...{% endmemo %}`: `memo()` for a block of a page rather than a macro. The block
+    sees the page's whole context, so its key must hold everything the block shows: a page uses it
+    where that is the page's data and nothing of the viewer (a signed-out visitor's view of a draft,
+    say), and passes `none` as the key otherwise, which renders the block as if it were not there."""
+
+    tags = {"memo"}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = parser.parse_expression()
+        body = parser.parse_statements(("name:endmemo",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_render", [key]), [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _render(key: Hashable | None, caller: Callable[[], Any]) -> Markup:
+        return Markup(caller()) if key is None else memo(caller, key)

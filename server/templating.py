@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from server import clock, i18n
 from server.domains import registry
 from server.forms import field_labels
-from server.fragments import memo
+from server.fragments import MemoBlock, memo
 from server.markdown import render_markdown
 from server.navigation import nav_items
 from server.redirects import safe_path
@@ -280,7 +280,7 @@ def build_environment(currency: str = "USD", template_dir: Path = TEMPLATE_DIR, 
     env = _LocalizedEnvironment(
         loader=FileSystemLoader(str(template_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", MemoBlock],
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

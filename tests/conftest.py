@@ -144,11 +144,22 @@ def settings(tmp_path: Path, settings_env: dict[str, str]):
                           "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}", **settings_env})
 
 
+# Built apps by shape (server/app.py `app_shape`): building one costs about half a second of CPU, most
+# of it Litestar parsing 470 handlers, which over two thousand tests was most of the suite's time. Each
+# test binds its own database, stores, folders and a fresh `app.state` to the shared build.
+_BUILT: dict[str, object] = {}
+
+
 @pytest.fixture
 def app(db: object, settings):
-    from server.app import create_app
+    from server.app import app_shape, bind_deployment, build_app
 
-    return create_app(settings, engine=db)  # type: ignore[arg-type]
+    shape = app_shape(settings)
+    built = _BUILT.get(shape)
+    if built is None:
+        built = _BUILT[shape] = build_app(settings)
+    bind_deployment(built, settings, db)  # type: ignore[arg-type]
+    return built
 
 
 @pytest.fixture

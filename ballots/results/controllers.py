@@ -108,12 +108,14 @@ class ResultsController(Controller):
         turnout = await ballots_service.turnout(ballot_id)
         currency = request.app.state.settings.currency
         headers = {"Cache-Control": "no-store"} if find else None
+        by_neighborhood = await service.turnout_by_neighborhood(ballot_id)
         return Template("results/page.html", status_code=status, headers=headers, context={
             "ballot": ballot, "publication": publication, "count": publication.count,
             "explanations": explain_count(publication.count, currency),
             "versions": versions, "turnout": turnout,
-            "charts": result_charts(publication.count, turnout, currency,
-                                    await service.turnout_by_neighborhood(ballot_id)),
+            "charts": result_charts(publication.count, turnout, currency, by_neighborhood),
+            # Everything the page shows above "Find my ballot" comes from these (results/page.html).
+            "shown": (ballot, publication, versions, turnout, by_neighborhood),
             "find": find or {"form": {}, "errors": {}, "found": None},
         })
 

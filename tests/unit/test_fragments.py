@@ -35,3 +35,22 @@ def test_kept_html_is_the_macros_own_for_each_key_and_language() -> None:
         spanish = _render(env, items[:1])[0][0]
     with i18n.using_locale("en"):
         assert _render(env, items[:1])[0][0] != spanish
+
+
+BLOCK_PAGE = """{% memo key %}<p>{{ _("Funded projects") }}: {{ n }} {{ extra }}</p>{% endmemo %}"""
+
+
+def test_a_memo_block_is_kept_per_key_and_language_and_none_renders_each_time() -> None:
+    env = build_environment()
+    env.loader = DictLoader({"block.html": BLOCK_PAGE})
+    render = lambda **values: env.get_template("block.html").render(**values)  # noqa: E731
+    with i18n.using_locale("en"):
+        assert render(key=("a", 1), n=1, extra="x") == "<p>Funded projects: 1 x</p>"
+        # Same key: the kept HTML, whatever else the page holds (the key must hold all the block shows).
+        assert render(key=("a", 1), n=1, extra="y") == "<p>Funded projects: 1 x</p>"
+        assert render(key=("a", 2), n=2, extra="y") == "<p>Funded projects: 2 y</p>"
+        assert render(key=None, n=3, extra="<b>") == "<p>Funded projects: 3 &lt;b&gt;</p>"
+        assert render(key=None, n=4, extra="z") == "<p>Funded projects: 4 z</p>"
+    with i18n.using_locale("es"):
+        spanish = render(key=("a", 1), n=1, extra="x")
+    assert spanish != "<p>Funded projects: 1 x</p>" and spanish.endswith(": 1 x</p>")

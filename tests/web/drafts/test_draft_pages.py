@@ -252,3 +252,31 @@ async def test_residents_follow_a_published_draft_and_hear_of_versions_and_comme
     stopped = await post_form(client, f"/drafts/{draft_id}/follow", {"follow": "0"})
     assert stopped.status_code == 303 and "Follow this draft" in (await client.get(f"/drafts/{draft_id}")).text
     assert f'href="/drafts/{draft_id}"' not in (await client.get("/account/following")).text
+
+
+async def test_a_signed_out_reader_sees_every_change_at_once(client: httpx.AsyncClient,
+                                                             other_client: httpx.AsyncClient) -> None:
+    """A signed-out visitor's draft page is kept per the draft's data (templates/drafts/draft.html):
+    a new comment, an edit and an amendment each show on the very next visit, in every language."""
+    council = await make_account("council")
+    draft_id, keys = await published_draft(council.id, SECTIONS)
+    first = text_of((await other_client.get(f"/drafts/{draft_id}")).text)
+    assert first == text_of((await other_client.get(f"/drafts/{draft_id}")).text)
+    assert "0 comments" in first and "30 days is long" not in first
+    await signed_in_as(client)
+    await post_form(client, f"/threads/draft_section/{keys[1]}/comments",
+                    {"body": "30 days is long", "stance": "concerns"})
+    seen = text_of((await other_client.get(f"/drafts/{draft_id}")).text)
+    assert "30 days is long" in seen and "1 comment" in seen and "Has concerns: 1" in seen
+    spanish = (await other_client.get(f"/drafts/{draft_id}", headers={"accept-language": "es"})).text
+    assert "30 days is long" in spanish and 'lang="es"' in spanish
+    comment = await Comment.select(Comment.id).first()
+    await post_form(client, f"/threads/comments/{comment['id']}/edit", {"body": "30 days is far too long"})
+    assert "30 days is far too long" in text_of((await other_client.get(f"/drafts/{draft_id}")).text)
+    await post_form(client, f"/drafts/{draft_id}/sections/{keys[0]}/amendments",
+                    {"text": "All complaints, spoken or written.", "reason": "Not everyone writes."})
+    seen = text_of((await other_client.get(f"/drafts/{draft_id}")).text)
+    assert "All complaints, spoken or written." in seen and "1 pending, 0 accepted, 0 declined" in seen
+    # Nothing of the signed-in resident's view reaches the signed-out one: no forms, no token.
+    page = (await other_client.get(f"/drafts/{draft_id}")).text
+    assert "Publish suggestion" not in page and page.count('name="_csrf_token"') == 1  # the language menu's own
