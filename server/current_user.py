@@ -12,6 +12,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from server import interrupted
 from server.accounts.tables import Account
+from server.database import one_connection
 from server.i18n import negotiate_locale, reset_locale, set_locale
 from server.notifications.tables import Notification
 from server.prepared import Prepared
@@ -119,21 +120,20 @@ class CurrentUserMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         session: dict[str, Any] = scope.get("session") or {}
         viewer = None
-        if isinstance(session, dict) and (uid := session.get(SESSION_USER_KEY)):
-            viewer = await load_viewer(int(uid))
-            if viewer is not None and session.get(SESSION_VERSION_KEY, 0) != viewer.session_version:
-                viewer = None
-        scope["user"] = viewer
         state = scope.setdefault("state", {})
         # The unread badge lives in the page layout: JSON API calls and htmx fragment swaps (which
         # render no layout) skip the count query.
         shows_layout = not scope["path"].startswith("/api/") and (
             _header(scope, b"hx-request") is None or _header(scope, b"hx-boosted") is not None)
-        state["unread"] = (
-            await _UNREAD(viewer.id)
-            if viewer and shows_layout
-            else 0
-        )
+        state["unread"] = 0
+        if isinstance(session, dict) and (uid := session.get(SESSION_USER_KEY)):
+            async with one_connection():  # the account, then its unread count
+                viewer = await load_viewer(int(uid))
+                if viewer is not None and session.get(SESSION_VERSION_KEY, 0) != viewer.session_version:
+                    viewer = None
+                if viewer and shows_layout:
+                    state["unread"] = await _UNREAD(viewer.id)
+        scope["user"] = viewer
         default = scope["app"].state.get("default_locale", "en")
         locale = negotiate_locale(
             _cookie(scope, LANG_COOKIE) or (viewer.locale if viewer else None),

@@ -82,8 +82,45 @@ class PooledSQLiteEngine(SQLiteEngine):
 reading_from_replica: ContextVar[bool] = ContextVar("reading_from_replica", default=False)
 REPLICA = "replica"
 
+# Inside `one_connection`: the pooled connection each engine (the primary, a replica) lent the block.
+_held: ContextVar[dict[int, tuple[Any, Any]] | None] = ContextVar("held_connections", default=None)
 
-class RoutingPostgresEngine(PostgresEngine):
+
+@asynccontextmanager
+async def one_connection() -> AsyncIterator[None]:
+    """The queries inside run one after another on one pooled connection per engine, taken at the
+    first and given back at the end, instead of an acquire and a release around each: those cost
+    about a tenth of a millisecond of CPU each, on pages that read up to fifteen times (issue 21).
+    For a page's reads, not its rendering: a held connection is one fewer for other requests. The
+    queries must not run concurrently (a connection runs one at a time); a transaction inside uses
+    its own connection, as it would anyway. No effect on SQLite."""
+    if _held.get() is not None:
+        yield
+        return
+    held: dict[int, tuple[Any, Any]] = {}
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        for pool, connection in held.values():
+            await pool.release(connection)
+
+
+class _PostgresHoldingConnections(PostgresEngine):
+    """Piccolo's PostgreSQL engine, running a query outside a transaction on the connection
+    `one_connection` holds, if any."""
+
+    async def _run_in_pool(self, query: str, args: Any = None) -> Any:
+        held = _held.get()
+        if held is None or not self.pool:
+            return await super()._run_in_pool(query, args)
+        if (entry := held.get(id(self))) is None:
+            entry = held[id(self)] = (self.pool, await self.pool.acquire())
+        return await entry[1].fetch(query, *(args or ()))
+
+
+class RoutingPostgresEngine(_PostgresHoldingConnections):
     """Piccolo's PostgreSQL engine, sending the SELECTs of public read-only pages to the read replica
     (Piccolo's `extra_nodes`) when one is configured. Everything else stays on the primary: writes,
     transactions (a receipt check or a cast reads what it is about to write), and every page not
@@ -123,7 +160,8 @@ def engine_from_url(url: str, *, pgbouncer: bool = False, replica_url: str | Non
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         return PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
-    extra = {REPLICA: PostgresEngine(config=_postgres_config(replica_url, pgbouncer))} if replica_url else {}
+    extra = ({REPLICA: _PostgresHoldingConnections(config=_postgres_config(replica_url, pgbouncer))}
+             if replica_url else {})
     return RoutingPostgresEngine(config=_postgres_config(url, pgbouncer), extra_nodes=extra)
 
 

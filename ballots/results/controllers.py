@@ -21,6 +21,7 @@ from ballots.results import service
 from ballots.results.charts import result_charts
 from ballots.schemas import TurnoutView
 from server import forms
+from server.database import one_connection
 from server.guards import requires_council
 from server.i18n import gettext as _
 from server.small_groups import Cell, machine_cell
@@ -99,16 +100,17 @@ class ResultsController(Controller):
 
     async def _page(self, request: Request[Any, Any, Any], ballot_id: int, version: int | None,
                     find: dict[str, Any] | None = None, status: int = 200) -> Template:
-        ballot = await ballots_service.get_ballot_without_candidates(ballot_id)
-        if ballot is None:
-            raise NotFoundException()
-        publication, versions = await service.publication_page(ballot_id, version)
-        if publication is None:
-            raise NotFoundException()
-        turnout = await ballots_service.turnout(ballot_id)
+        async with one_connection():
+            ballot = await ballots_service.get_ballot_without_candidates(ballot_id)
+            if ballot is None:
+                raise NotFoundException()
+            publication, versions = await service.publication_page(ballot_id, version)
+            if publication is None:
+                raise NotFoundException()
+            turnout = await ballots_service.turnout(ballot_id)
+            by_neighborhood = await service.turnout_by_neighborhood(ballot_id)
         currency = request.app.state.settings.currency
         headers = {"Cache-Control": "no-store"} if find else None
-        by_neighborhood = await service.turnout_by_neighborhood(ballot_id)
         return Template("results/page.html", status_code=status, headers=headers, context={
             "ballot": ballot, "publication": publication, "count": publication.count,
             "explanations": explain_count(publication.count, currency),

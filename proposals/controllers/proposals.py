@@ -21,6 +21,7 @@ from proposals.threads import service as threads
 from proposals.timeline_sources import later_events
 from proposals.views import labels
 from server import forms
+from server.database import one_connection
 from server.guards import requires_confirmed, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.neighborhoods.service import all_neighborhoods
@@ -75,17 +76,18 @@ class ProposalController(Controller):
     async def list_page(self, request: Request[Any, Any, Any]) -> Template:
         filters = parse_filters(request.query_params)
         viewer = request.user
-        cycles = await service.list_cycles()  # once: the filters, the current ones and those taking ideas
-        context = {
-            "filters": filters,
-            "query": filters_query(filters),
-            "results": await service.search_proposals(filters, viewer),
-            "neighborhoods": await all_neighborhoods(count_residents=False),
-            "cycles": cycles,
-            "current": service.running(cycles),
-            "accepting": service.accepting_ideas(cycles),
-            "labels": labels(),
-        }
+        async with one_connection():
+            cycles = await service.list_cycles()  # once: the filters, the current ones and those taking ideas
+            context = {
+                "filters": filters,
+                "query": filters_query(filters),
+                "results": await service.search_proposals(filters, viewer),
+                "neighborhoods": await all_neighborhoods(count_residents=False),
+                "cycles": cycles,
+                "current": service.running(cycles),
+                "accepting": service.accepting_ideas(cycles),
+                "labels": labels(),
+            }
         if is_htmx(request) and request.headers.get("hx-target") == "results":
             # The pushed address is the tidy, shareable one (no empty fields), same as without JS.
             query = "&".join(q for q in (context["query"], f"page={filters.page}" if filters.page > 1 else "") if q)

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from proposals.drafts import service
 from server import clock, forms
+from server.database import one_connection
 from server.guards import requires_confirmed, requires_council, requires_not_blocked, requires_signed_in
 from server.i18n import gettext as _
 from server.web import is_htmx
@@ -60,7 +61,8 @@ class DraftController(Controller):
     async def _page(self, request: Request[Any, Any, Any], draft_id: int, *, errors: dict[str, str] | None = None,
                     form: dict[str, str] | None = None, error_form: str = "", status: int = 200) -> Template:
         try:
-            page = await service.draft_page(draft_id, request.user)
+            async with one_connection():
+                page = await service.draft_page(draft_id, request.user)
         except service.NotFound as exc:
             raise NotFoundException() from exc
         return Template("drafts/draft.html", context={

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from server.database import one_connection
 from server.home_sections import collect_sections
 from server.neighborhoods.service import active_neighborhoods, get_neighborhood
 
@@ -53,16 +54,15 @@ class PagesController(Controller):
     async def home(self, request: Request[Any, Any, Any], neighborhood: FromQuery[int | None] = None) -> Template:
         viewer = request.user
         hood_id = viewer.neighborhood_id if viewer and neighborhood is None else neighborhood
-        hood = await get_neighborhood(hood_id) if hood_id else None
-        return Template(
-            "home.html",
-            context={
+        async with one_connection():
+            hood = await get_neighborhood(hood_id) if hood_id else None
+            context = {
                 "neighborhood": hood,
                 # Only the anonymous reader's page offers the list (to pick another neighborhood).
                 "neighborhoods": [] if viewer else await active_neighborhoods(),
                 "sections": await collect_sections(viewer, hood),
-            },
-        )
+            }
+        return Template("home.html", context=context)
 
     # In the OpenAPI schema (the only operation until the open data API lands), so the schema tests
     # always have something to check.

@@ -13,6 +13,7 @@ from indicators import service as indicators
 from indicators import summary, trends
 from server import clock
 from server.charts import bar_chart, by_neighborhood_chart
+from server.database import one_connection
 from server.i18n import fmt_money, fmt_number, get_locale, text_direction
 from server.i18n import gettext as _
 from server.replica import REPLICA_OK
@@ -77,14 +78,15 @@ class DashboardController(Controller):
 
     @get("/", name="dashboard.index")
     async def index(self) -> Template:
-        return Template("dashboard/index.html", context={"cycles": await service.all_cycle_figures(),
-                                                         "commitments": await service.commitment_figures(),
-                                                         "safety": await _safety_and_trust(),
-                                                         "concern_figures": await service.concern_figures()})
+        async with one_connection():
+            context = {"cycles": await service.all_cycle_figures(), "commitments": await service.commitment_figures(),
+                       "safety": await _safety_and_trust(), "concern_figures": await service.concern_figures()}
+        return Template("dashboard/index.html", context=context)
 
     @get("/{cycle_id:int}", name="dashboard.cycle")
     async def cycle(self, request: Request[Any, Any, Any], cycle_id: FromPath[int]) -> Template:
-        figures = await service.cycle_figures(cycle_id)
+        async with one_connection():
+            figures = await service.cycle_figures(cycle_id)
         if figures is None:
             raise NotFoundException()
         return Template("dashboard/cycle.html", context={
