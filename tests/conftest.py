@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import httpx
@@ -140,6 +142,111 @@ async def db(request: pytest.FixtureRequest, databases: Databases, tmp_path: Pat
             yield databases.postgres
         finally:
             await _truncate(databases.postgres)
+
+
+class DemoData:
+    """The demo data (server/demo.py), loaded at most once per engine in a test session: loading it
+    takes 11 s of CPU on a quiet machine, and eight tests on two engines each loaded it to read it."""
+
+    def __init__(self, databases: Databases, root: Path) -> None:
+        self.databases = databases
+        self.root = root
+        self.loaded: dict[str, tuple[Any, Any, Path]] = {}
+        self.pg_names: list[str] = []
+
+    async def get(self, kind: str) -> tuple[Any, Any, Path]:
+        """(the SQLite file to copy, or the PostgreSQL engine; the DemoContext; its var folder)."""
+        if kind not in self.loaded:
+            self.loaded[kind] = await self._load(kind)
+        return self.loaded[kind]
+
+    async def _load(self, kind: str) -> tuple[Any, Any, Path]:
+        import asyncpg
+
+        from ballots import open_cache
+        from server.demo import load_demo
+
+        var_dir = self.root / kind / "var"
+        previous = os.environ.get("TOWNSQUARE_VAR_DIR")
+        os.environ["TOWNSQUARE_VAR_DIR"] = str(var_dir)  # where the demo's photos go
+        open_cache.forget()
+        try:
+            if kind == "sqlite":
+                path = self.root / "demo.sqlite3"
+                shutil.copy(self.databases.sqlite_template, path)
+                engine = PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
+                prepare_sqlite_file(engine)
+                bind_engine(engine)
+                ctx = await load_demo(progress=lambda _line: None)
+                await engine.close_idle_connections()
+                with sqlite3.connect(path) as done:  # everything in the file itself, for copies
+                    done.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                return path, ctx, var_dir
+            assert PG_URL is not None
+            name = f"townsquare_demo_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            admin = await asyncpg.connect(PG_URL)
+            await admin.execute(f'CREATE DATABASE "{name}"')
+            await admin.close()
+            self.pg_names.append(name)
+            engine = engine_from_url(_with_database(PG_URL, name))
+            await migrate(engine)
+            await start_postgres_pool(engine, min_size=1, max_size=4)
+            bind_engine(engine)
+            ctx = await load_demo(progress=lambda _line: None)
+            return engine, ctx, var_dir
+        finally:
+            open_cache.forget()
+            if previous is None:
+                os.environ.pop("TOWNSQUARE_VAR_DIR", None)
+            else:
+                os.environ["TOWNSQUARE_VAR_DIR"] = previous
+
+    async def close(self) -> None:
+        import asyncpg
+
+        for source, _ctx, _var in self.loaded.values():
+            if not isinstance(source, Path):
+                await source.close_connection_pool()
+        if self.pg_names:
+            admin = await asyncpg.connect(PG_URL)
+            for name in self.pg_names:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def demo_data(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[DemoData]:
+    data = DemoData(databases, tmp_path_factory.mktemp("demo"))
+    try:
+        yield data
+    finally:
+        await data.close()
+
+
+@pytest.fixture(params=ENGINES)
+async def demo(request: pytest.FixtureRequest, demo_data: DemoData, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
+    """The demo data on each engine, loaded once per session; yields its DemoContext. For tests that
+    read it and write nothing: on SQLite each test gets its own copy, but on PostgreSQL every test
+    reads the one database. TOWNSQUARE_VAR_DIR points at the demo's own folder (its photos)."""
+    from ballots import open_cache
+
+    source, ctx, var_dir = await demo_data.get(request.param)
+    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(var_dir))
+    open_cache.forget()  # another database's ballots
+    if isinstance(source, Path):
+        path = tmp_path / "demo.sqlite3"
+        shutil.copy(source, path)
+        engine = PooledSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT)
+        bind_engine(engine)
+        try:
+            yield ctx
+        finally:
+            await engine.close_idle_connections()
+    else:
+        bind_engine(source)
+        yield ctx
+    open_cache.forget()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 from piccolo.engine.base import Engine
 
 from server.database import all_tables, write_transaction
-from server.demo import DEMO_PASSWORD, database_is_empty, load_demo
+from server.demo import DEMO_PASSWORD, DemoContext, database_is_empty, load_demo
 from server.stores.tables import StoreEntry
 
 
@@ -76,11 +76,10 @@ async def test_demo_data_loads(db: Engine, tmp_path, monkeypatch: pytest.MonkeyP
     assert result.viewer is not None and result.viewer.role == "council"
 
 
-async def test_demo_data_tells_one_coherent_story(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_demo_data_tells_one_coherent_story(demo: DemoContext) -> None:
     """Issue 20, item 21: nothing in delivery that is still on an open ballot or lost its vote, every
     proposal in a category residents can choose, no project proposed by the moderator, and no
     delivery update that talks about something else."""
-    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
     import datetime as dt
 
     import msgspec
@@ -92,7 +91,7 @@ async def test_demo_data_tells_one_coherent_story(db: Engine, tmp_path, monkeypa
     from proposals.categories import CATEGORIES
     from proposals.tables import Proposal
 
-    ctx = await load_demo(progress=lambda _line: None)
+    ctx = demo
     now = dt.datetime.now(dt.UTC)
     funded: set[int] = set()
     for r in await ResultPublication.select(ResultPublication.result_json):
@@ -116,16 +115,14 @@ async def test_demo_data_tells_one_coherent_story(db: Engine, tmp_path, monkeypa
             assert "light" not in u["title"].lower() and "lamp" not in u["title"].lower()
 
 
-async def test_demo_shows_the_three_ways_of_verification(db: Engine, tmp_path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_demo_shows_the_three_ways_of_verification(demo: DemoContext) -> None:
     """Issue 15: a roll import with a resident matched on it, a partner who verified someone in person,
     a ballot that takes verified residents and code holders; demo accounts are confirmed."""
-    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
     from ballots.tables import Ballot
     from server.accounts.tables import Account
     from server.verification import service as verification
 
-    ctx = await load_demo(progress=lambda _line: None)
+    ctx = demo
     assert (await verification.roll_status()).claimed == 1
     assert (await verification.current_verification(ctx.accounts["resident"])).method == "roll"  # type: ignore[union-attr]
     [partner] = await verification.partners()

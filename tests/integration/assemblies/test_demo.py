@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from piccolo.engine.base import Engine
-
 from assemblies import rules, service
 from assemblies.tables import Body, Meeting
-from server.demo import load_demo
+from server.demo import DemoContext
 
 
-async def test_demo_board_meetings_and_commitments(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
-    ctx = await load_demo(progress=lambda line: None)
+async def test_demo_board_meetings_and_commitments(demo: DemoContext) -> None:
+    ctx = demo
     board = await Body.select(Body.id).where(Body.name == "Riverside Community Safety Board").first()
     members = await service.members_of(board["id"])
     co_chairs = [m for m in members if m.role == rules.CO_CHAIR and m.current]

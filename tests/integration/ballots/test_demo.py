@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from piccolo.engine.base import Engine
-
 from ballots import service
-from server.demo import load_demo
+from server.demo import DemoContext
 
 
-async def test_demo_ballots(db: Engine) -> None:
-    ctx = await load_demo(progress=lambda _line: None)
+async def test_demo_ballots(demo: DemoContext) -> None:
+    ctx = demo
     closed = ctx.extra["closed_ballot_id"]
     assert isinstance(closed, int)
     data = await service.election_data(closed)
@@ -27,11 +25,11 @@ async def test_demo_ballots(db: Engine) -> None:
     assert match is not None and not match.used and match.ballot_id in (river, youth)
 
 
-async def test_demo_shows_partners_youth_batches_and_booths(db: Engine) -> None:
+async def test_demo_shows_partners_youth_batches_and_booths(demo: DemoContext) -> None:
     """Issue 15, item 9: a partner with code batches, a youth event batch, a booth check-in."""
     from ballots import batch_service, booth_service
 
-    ctx = await load_demo(progress=lambda _line: None)
+    ctx = demo
     river, youth = ctx.extra["open_ballot_ids"]  # type: ignore[misc]
     partner = ctx.accounts["youth_centre"]
     mine = await batch_service.partner_batches(partner)

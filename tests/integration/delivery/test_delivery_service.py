@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -204,11 +205,7 @@ async def test_concurrent_publication_makes_each_item_once(db: object) -> None:
     assert await DeliveryItem.count() == 3
 
 
-async def test_demo_has_every_status_with_updates(db: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from server.demo import load_demo
-
-    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path / "var"))
-    await load_demo(progress=lambda _: None)
+async def test_demo_has_every_status_with_updates(demo: object) -> None:
     items = await service.list_items()
     assert {i.status for i in items} == {"planned", "in_progress", "completed", "stalled", "cancelled"}
     assert any(i.overdue_count for i in items)
@@ -220,4 +217,5 @@ async def test_demo_has_every_status_with_updates(db: object, tmp_path: Path, mo
     cancelled = next(i for i in items if i.status == "cancelled")
     assert len((await service.get_item(cancelled.id)).updates[0].body) > 20
     photos = await DeliveryUpdate.select(DeliveryUpdate.photo_name).where(DeliveryUpdate.photo_name.is_not_null())
-    assert photos and all((tmp_path / "var" / "uploads" / p["photo_name"]).is_file() for p in photos)
+    var_dir = Path(os.environ["TOWNSQUARE_VAR_DIR"])  # the demo's own folder (tests/conftest.py `demo`)
+    assert photos and all((var_dir / "uploads" / p["photo_name"]).is_file() for p in photos)

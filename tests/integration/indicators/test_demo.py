@@ -7,20 +7,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-import pytest
-from piccolo.engine.base import Engine
-
 from indicators import service, trends
 from indicators.surveys.tables import Survey, SurveyGroup, SurveyQuestion, SurveyResponse
 from server import clock
-from server.demo import load_demo
+from server.demo import DemoContext
 
 
-async def test_demo_indicators_and_survey(db: Engine, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TOWNSQUARE_VAR_DIR", str(tmp_path))
+async def test_demo_indicators_and_survey(demo: DemoContext) -> None:
     from ballots.tables import Ballot, TurnoutCount
 
-    ctx = await load_demo(progress=lambda _line: None)
+    ctx = demo
     closed, _open = ctx.extra["survey_ids"]  # type: ignore[misc]
     details = {d.indicator.slug: d for d in await service.details()}
     imported = ["response-days", "without-escalation", "service-referrals", "safe-at-night"]

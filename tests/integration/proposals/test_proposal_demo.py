@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from piccolo.engine.base import Engine
-
 from proposals import service
 from proposals.tables import Follow, Proposal, Support
-from server.demo import load_demo
+from server.demo import DemoContext
 
 
-async def test_demo_has_every_state_and_what_ballots_need(db: Engine) -> None:
-    ctx = await load_demo(progress=lambda _: None)
+async def test_demo_has_every_state_and_what_ballots_need(demo: DemoContext) -> None:
+    ctx = demo
     cycle = await service.get_cycle(ctx.extra["cycle_id"])
     assert cycle.phase == "voting"
     spring = await service.get_cycle(ctx.extra["spring_cycle_id"])

@@ -63,7 +63,9 @@ def without_zero_cost_order(e: Election, selected: list[str]) -> tuple[set[str],
     return {s for s in selected if s in free}, [s for s in selected if s not in free]
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# pabutools' own rule, with its completion, is the slow side here (a third of a second an election on
+# the build machine): 200 elections, beside the Krakow files below and the 200 of the fast/exact check.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(elections())
 def test_mes_equals_pabutools_on_generated_elections(e):
     ours = count("mes", e).selected
