@@ -111,11 +111,13 @@ async def _truncate(engine: PostgresEngine) -> None:
             " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
             " JOIN pg_class t ON t.oid = d.refobjid"
             " WHERE s.relkind = 'S' AND t.relname = ANY($1::text[])", names)
+        # setval, not ALTER SEQUENCE ... RESTART, which gives each sequence a new file too (0.01 s against 0.1).
+        restart = ", ".join(f"setval('{row['name']}', 1, false)" for row in sequences)
         await connection.execute("".join([
             "SET session_replication_role = replica;",
             *(f"DELETE FROM {name};" for name in names),
-            *(f"ALTER SEQUENCE {row['name']} RESTART;" for row in sequences),
             "SET session_replication_role = DEFAULT;",
+            f"SELECT {restart};" if restart else "",
         ]))
 
 
