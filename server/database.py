@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -13,13 +14,15 @@ from urllib.parse import urlparse
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.table import Table
 
 from server.settings import check_database_url, sqlite_path
 
 # How long a SQLite writer waits for another writer before giving up, in seconds.
 SQLITE_BUSY_TIMEOUT = 30
+# Connections kept between SQLite transactions: writes go one at a time per process (write_transaction).
+TRANSACTION_CONNECTIONS_KEPT = 2
 
 
 class PooledSQLiteEngine(SQLiteEngine):
@@ -32,12 +35,78 @@ class PooledSQLiteEngine(SQLiteEngine):
     mode), so a connection whose query finished is at rest; one whose query raised or was cancelled
     part-way is closed rather than reused. Transactions still get connections of their own
     (Piccolo's `transaction()`).
+
+    At most `pool_size` connections run queries at once; a query beyond that waits for one to come
+    back. Opening a connection beyond the pool instead (a thread, a file open, a PRAGMA) and closing
+    it after one statement cost more than the wait: under 32 concurrent requests it made pages a
+    third to a half dearer in CPU (BENCHMARKS.md, issue 21). Two is the default: SQLite runs each
+    statement with the GIL released, so two can use both cores, while four made pages dearer again
+    (threads contending for the GIL). A query holds its connection only for that one statement, so
+    waiting cannot deadlock.
     """
 
-    def __init__(self, *args: Any, pool_size: int = 4, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pool_size: int = 2, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._idle: list[aiosqlite.Connection] = []
         self._pool_size = pool_size
+        self._open = 0  # connections of the pool, idle or running a query
+        self._idle_for_transactions: list[aiosqlite.Connection] = []
+        self._waiters: deque[asyncio.Future[aiosqlite.Connection | None]] = deque()
+
+    async def _take(self) -> aiosqlite.Connection:
+        while True:
+            if self._idle:
+                return self._idle.pop()
+            if self._open < self._pool_size:
+                self._open += 1
+                try:
+                    return await self.get_connection()
+                except BaseException:
+                    self._lost()
+                    raise
+            # Futures are made on the running loop each time: one engine may serve several loops
+            # in turn (the CLI, tests), which an asyncio.Semaphore bound to its first loop would refuse.
+            waiter: asyncio.Future[aiosqlite.Connection | None] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                handed = await waiter
+            except BaseException:
+                if waiter.done() and not waiter.cancelled():  # handed something, then cancelled: pass it on
+                    connection = waiter.result()
+                    if connection is None:
+                        self._lost(closed=False)
+                    else:
+                        self._give_back(connection)
+                raise
+            finally:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            if handed is not None:
+                return handed
+            # None: a connection was closed, so there is room to open one.
+
+    def _first_waiter(self) -> asyncio.Future[aiosqlite.Connection | None] | None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                return waiter
+        return None
+
+    def _give_back(self, connection: aiosqlite.Connection) -> None:
+        # Handed straight to the longest waiter, first come first served: left idle, it could be
+        # taken by a query that arrived later while the woken one waits for its turn to run.
+        waiter = self._first_waiter()
+        if waiter is None:
+            self._idle.append(connection)
+        else:
+            waiter.set_result(connection)
+
+    def _lost(self, closed: bool = True) -> None:
+        if closed:
+            self._open -= 1
+        waiter = self._first_waiter()
+        if waiter is not None:
+            waiter.set_result(None)
 
     async def get_connection(self) -> aiosqlite.Connection:
         pending = aiosqlite.connect(**self.connection_kwargs)
@@ -58,24 +127,79 @@ class PooledSQLiteEngine(SQLiteEngine):
     ) -> list[dict[str, Any]]:
         if query_type == "insert" and self.get_version_sync() < 3.35:  # no RETURNING: Piccolo's own way
             return await super()._run_in_new_connection(query, args, query_type, table)
-        connection = self._idle.pop() if self._idle else await self.get_connection()
+        connection = await self._take()
         reusable = False
         try:
-            async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                rows = await cursor.fetchall()
+            # One trip to the connection's thread, not four (execute, commit, fetch, close): the
+            # connection is in autocommit mode, so the statement is committed once fetchall has
+            # stepped it to the end, and an explicit commit would do nothing. Each trip is a queue
+            # hand-off and a wake-up of the event loop, about 0.1 ms of CPU (issue 21).
+            rows = await connection.execute_fetchall(query, args or [])
             reusable = True
             return rows  # type: ignore[return-value]
         finally:
-            if reusable and len(self._idle) < self._pool_size:
-                self._idle.append(connection)
+            if reusable:
+                self._give_back(connection)
             else:
+                self._lost()
                 await connection.close()
+
+    async def _run_in_existing_connection(
+        self, connection: aiosqlite.Connection, query: str, args: list[Any] | None = None,
+        query_type: str = "generic", table: type[Table] | None = None,
+    ) -> list[dict[str, Any]]:
+        # Inside a transaction: one trip to the thread instead of three (execute, fetch, close).
+        if query_type == "insert" and self.get_version_sync() < 3.35:
+            return await super()._run_in_existing_connection(connection, query, args, query_type, table)
+        return await connection.execute_fetchall(query, args or [])  # type: ignore[return-value]
+
+    def transaction(self, transaction_type: TransactionType = TransactionType.deferred,
+                    allow_nested: bool = True) -> SQLiteTransaction:
+        return _ReusedConnectionTransaction(engine=self, transaction_type=transaction_type,
+                                            allow_nested=allow_nested)
 
     async def close_idle_connections(self) -> None:
         idle, self._idle = self._idle, []
+        self._open -= len(idle)
+        idle += self._idle_for_transactions
+        self._idle_for_transactions = []
         for connection in idle:
             await connection.close()
+
+
+class _ReusedConnectionTransaction(SQLiteTransaction):
+    """Piccolo's SQLite transaction, on a connection kept from an earlier transaction when there is
+    one, instead of a new connection (and thread) per transaction. These are kept apart from the
+    query pool and not bounded by it: code inside a transaction never waits for the pool, so a busy
+    pool cannot stall a transaction holding the write lock."""
+
+    engine: PooledSQLiteEngine
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        kept = self.engine._idle_for_transactions
+        return kept.pop() if kept else await self.engine.get_connection()
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        ended = False
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+            ended = True
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            kept = self.engine._idle_for_transactions
+            # Only a connection whose transaction ended cleanly is kept; a failed COMMIT or ROLLBACK
+            # may leave it mid-transaction, holding SQLite's lock.
+            if ended and not self.connection.in_transaction and len(kept) < TRANSACTION_CONNECTIONS_KEPT:
+                kept.append(self.connection)
+            else:
+                await self.connection.close()
+        return exception is None
 
 
 # Set while a public read-only page is being answered (server/replica.py): its reads may go to the replica.

@@ -5,9 +5,9 @@ those pages' rendering (Jinja's `Context.call` for every macro, label and `_()`,
 every value), yet a card shows the same HTML for the same proposal row in the same language. So a
 template asks for `memo(macro, key, *args)`: `key` is a hashable value that determines everything
 the macro shows except the language (a frozen struct of the row itself, not an id), and the output
-is rendered once per key and language. Nothing can go stale: a changed row is a different key (a new
-supporter changes `support_count`, so the card is rendered again), and the cache holds only what
-the macro would render anyway; it is bounded, oldest first out.
+is rendered once per key, language, currency and time zone. Nothing can go stale: a changed row
+is a different key (a new supporter changes `support_count`, so the card is rendered again), and
+the cache holds only what the macro would render anyway; it is bounded, oldest first out.
 
 Only for macros whose output depends on nothing but their arguments and the language: imported
 without context (the default for `{% from ... import %}`), they see no request, viewer or session.
@@ -23,7 +23,7 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from markupsafe import Markup
 
-from server import i18n
+from server import clock, i18n
 
 _MAX = 4096
 _rendered: dict[tuple[Any, ...], Markup] = {}
@@ -33,7 +33,10 @@ def memo(macro: Callable[..., Any], key: Hashable, *args: Any) -> Markup:
     """`macro(*args)`, rendered once per `key` and language."""
     # The macro's compiled code, not the Macro object: Jinja may build a new module (and Macro) per
     # import, while the code stays the same until the template itself changes (auto_reload).
-    full_key = (macro._func.__code__, key, i18n.get_locale())  # type: ignore[attr-defined]
+    # Also the deployment's currency and time zone: both shape what a macro prints (amounts, dates),
+    # and apps in one process with different settings (tests, or two sites) must not share output.
+    full_key = (macro._func.__code__, key, i18n.get_locale(),  # type: ignore[attr-defined]
+                macro._environment.globals.get("currency"), clock.zone_name())  # type: ignore[attr-defined]
     if (html := _rendered.get(full_key)) is None:
         html = Markup(macro(*args))
         if len(_rendered) >= _MAX:

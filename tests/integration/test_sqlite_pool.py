@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from piccolo.engine.sqlite import SQLiteEngine
 
-from server.database import PooledSQLiteEngine, bind_engine, is_unique_violation, migrate, prepare_sqlite_file
+from server.database import (
+    PooledSQLiteEngine,
+    bind_engine,
+    is_unique_violation,
+    migrate,
+    prepare_sqlite_file,
+    write_transaction,
+)
 from server.stores.tables import StoreEntry
 
 
@@ -51,3 +58,60 @@ async def test_a_failed_write_leaves_no_lock_behind(engine: PooledSQLiteEngine) 
     assert is_unique_violation(refused.value)
     _write_without_waiting(engine.path, "after the failure")
     assert await StoreEntry.count().where(StoreEntry.namespace == "pool") == 2
+
+
+async def test_no_more_connections_than_the_pool_under_many_concurrent_queries(
+        engine: PooledSQLiteEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[object] = []
+    open_connection = engine.get_connection
+
+    async def counting() -> object:
+        connection = await open_connection()
+        opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(engine, "get_connection", counting)
+    await StoreEntry.insert(StoreEntry(namespace="pool", key="a", value=b"1"))
+    for _ in range(3):
+        counts = await asyncio.gather(*[StoreEntry.count() for _ in range(40)])
+        assert counts == [1] * 40
+    # Forty queries at once, three times over, ran on the pool's three connections: the rest waited.
+    assert len(opened) == 3 and len(engine._idle) == 3
+
+
+async def test_a_failed_query_frees_its_place_in_the_pool(engine: PooledSQLiteEngine) -> None:
+    for _ in range(5):  # more failures than the pool has places
+        with pytest.raises(sqlite3.OperationalError):
+            await StoreEntry.raw("SELECT * FROM no_such_table")
+    counts = await asyncio.gather(*[StoreEntry.count() for _ in range(10)])
+    assert counts == [0] * 10 and engine._open <= 3
+
+
+async def test_a_cancelled_wait_does_not_strand_the_queries_behind_it(engine: PooledSQLiteEngine) -> None:
+    tasks = [asyncio.create_task(StoreEntry.count().run()) for _ in range(12)]
+    await asyncio.sleep(0)  # all twelve started: three hold connections, nine wait
+    assert len(engine._waiters) == 9
+    for task in tasks[3:8]:
+        task.cancel()
+    done = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+    assert [r for r in done if not isinstance(r, asyncio.CancelledError)] == [0] * 7
+    assert await StoreEntry.count() == 0 and engine._open <= 3 and not engine._waiters
+
+
+async def test_a_transaction_reuses_a_connection_and_a_failed_one_is_not_kept(engine: PooledSQLiteEngine) -> None:
+    async with write_transaction():
+        await StoreEntry.insert(StoreEntry(namespace="pool", key="a", value=b"1"))
+    kept = list(engine._idle_for_transactions)
+    assert len(kept) == 1
+    async with write_transaction():
+        await StoreEntry.insert(StoreEntry(namespace="pool", key="b", value=b"1"))
+    assert engine._idle_for_transactions == kept  # the same connection ran the second transaction
+    with pytest.raises(RuntimeError):
+        async with write_transaction():
+            await StoreEntry.insert(StoreEntry(namespace="pool", key="c", value=b"1"))
+            raise RuntimeError("the caller gave up")
+    # Rolled back, and the connection is at rest, so another writer is not locked out.
+    _write_without_waiting(engine.path, "after the rollback")
+    keys = {row["key"] for row in await StoreEntry.select(StoreEntry.key).where(StoreEntry.namespace == "pool")}
+    assert keys == {"a", "b", "after the rollback"}
+    assert not any(connection.in_transaction for connection in engine._idle_for_transactions)

@@ -54,3 +54,29 @@ def test_a_memo_block_is_kept_per_key_and_language_and_none_renders_each_time() 
     with i18n.using_locale("es"):
         spanish = render(key=("a", 1), n=1, extra="x")
     assert spanish != "<p>Funded projects: 1 x</p>" and spanish.endswith(": 1 x</p>")
+
+
+MONEY_MACROS = """{% macro cost(p) -%}<li>{{ p.cost|money }} {{ p.at|datetime }}</li>{%- endmacro %}"""
+MONEY_PAGE = """{% from "m.html" import cost %}{{ memo(cost, (p.cost, p.at), p) }}"""
+
+
+def test_apps_with_another_currency_or_time_zone_do_not_share_kept_html() -> None:
+    import datetime as dt
+
+    from server import clock
+
+    p = {"cost": 12000, "at": dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)}
+    shown = {}
+    before = clock.zone_name()
+    try:
+        for currency, zone in (("USD", "UTC"), ("EUR", "UTC"), ("USD", "America/Chicago"), ("USD", "UTC")):
+            clock.set_zone(zone)
+            env = build_environment(currency)
+            env.loader = DictLoader({"m.html": MONEY_MACROS, "page.html": MONEY_PAGE})
+            with i18n.using_locale("en"):
+                shown[(currency, zone)] = env.get_template("page.html").render(p=p, memo=memo)
+    finally:
+        clock.set_zone(before)
+    assert "$" in shown[("USD", "UTC")] and "€" in shown[("EUR", "UTC")]
+    assert shown[("USD", "UTC")] != shown[("USD", "America/Chicago")]  # the same moment, another day
+    assert len(set(shown.values())) == 3
