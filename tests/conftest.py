@@ -195,6 +195,13 @@ class DemoData:
             await start_postgres_pool(engine, min_size=1, max_size=4)
             bind_engine(engine)
             ctx = await load_demo(progress=lambda _line: None)
+            # Every demo test reads this one database, so none may write to it: from here on its
+            # connections refuse writes, and a test that tries fails there, not in a later test.
+            await engine.close_connection_pool()
+            admin = await asyncpg.connect(PG_URL)
+            await admin.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+            await admin.close()
+            await start_postgres_pool(engine, min_size=1, max_size=4)
             return engine, ctx, var_dir
         finally:
             open_cache.forget()
@@ -230,7 +237,8 @@ async def demo(request: pytest.FixtureRequest, demo_data: DemoData, tmp_path: Pa
                monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
     """The demo data on each engine, loaded once per session; yields its DemoContext. For tests that
     read it and write nothing: on SQLite each test gets its own copy, but on PostgreSQL every test
-    reads the one database. TOWNSQUARE_VAR_DIR points at the demo's own folder (its photos)."""
+    reads the one database, which refuses writes. TOWNSQUARE_VAR_DIR points at the demo's own folder
+    (its photos)."""
     from ballots import open_cache
 
     source, ctx, var_dir = await demo_data.get(request.param)
