@@ -184,7 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from server.logs import UVICORN_JSON_CONFIG
 
         logs = {"log_config": UVICORN_JSON_CONFIG}
-    serve("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+    serve("server.serving:create_served_app", factory=True, host=args.host, port=args.port, workers=args.workers,
           log_level="warning" if not args.access_log else "info", access_log=args.access_log,
           proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips, **logs)
     return 0

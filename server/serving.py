@@ -6,19 +6,45 @@ connections whose socket says IPPROTO_TCP. Without TCP_NODELAY, Nagle's algorith
 second small write of every response on a keep-alive connection until the client's delayed ACK
 (about 40 ms on Linux): 718 requests/s instead of 13,800 on a bare route (uvicorn issue #3149,
 BENCHMARKS.md). A single worker lets asyncio create the socket and is not affected.
+
+Each worker also takes its app from `create_served_app`, which moves what building the app made out
+of the garbage collector's reach (below).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+if TYPE_CHECKING:
+    from litestar import Litestar
+
 log = logging.getLogger("uvicorn.error")
+
+
+def create_served_app() -> Litestar:
+    """The app as `townsquare serve` runs it in each worker: built, then frozen for the collector.
+
+    A built app is about 180,000 objects the cyclic garbage collector can see (Litestar's routes and
+    signatures, Piccolo's tables, msgspec's types), all of them kept for the life of the process.
+    Every full collection walked them all: 130 to 156 ms each, a dozen times a minute under load,
+    which was the whole tail of the casting flow's latency (flow p99 245 ms against a p50 of 53). After
+    `gc.freeze()` they sit in the permanent generation, and a full collection walks only what requests
+    have made since, 3 to 25 ms (BENCHMARKS.md, issue 21). Objects made later are collected as before.
+    Not in `create_app`: tests build and drop many apps in one process, and frozen objects are never
+    collected."""
+    from server.app import create_app
+
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def tcp_listening_socket(host: str, port: int) -> socket.socket:

@@ -111,3 +111,22 @@ def test_serve_with_two_workers_answers_keep_alive_requests_without_the_delayed_
             os.killpg(process.pid, 9)
             process.wait()
         log.close()
+
+
+def test_a_served_worker_leaves_its_built_app_out_of_garbage_collection(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`townsquare serve` freezes what building the app made, so full collections under load walk
+    only what requests made since (BENCHMARKS.md, issue 21, fifth pass)."""
+    import gc
+
+    import server.app
+    from server.serving import create_served_app
+
+    built = {"routes": [object() for _ in range(1000)]}
+    monkeypatch.setattr(server.app, "create_app", lambda: built)
+    gc.unfreeze()
+    try:
+        assert create_served_app() is built
+        assert gc.get_freeze_count() >= 1000
+        assert not any(o is built["routes"] for o in gc.get_objects())  # out of every generation
+    finally:
+        gc.unfreeze()
