@@ -30,51 +30,57 @@ def build_forest(comments: Iterable[CommentView]) -> list[CommentView]:
         children[parent].append(c)
     for group in children.values():
         group.sort(key=_key)
-
-    def descendants(node: CommentView) -> list[CommentView]:
-        out: list[CommentView] = []
-        for child in children.get(node.id, []):
-            child.level = MAX_LEVEL
-            child.reply_to_name = node.author_name if not node.deleted else ""
-            child.children = []
-            out.append(child)
-            out.extend(descendants(child))
-        return out
-
-    def attach(node: CommentView, level: int) -> None:
-        node.level = level
-        if level < MAX_LEVEL:
-            node.children = children.get(node.id, [])
-            for child in node.children:
-                attach(child, level + 1)
-        else:
-            node.children = descendants(node)
-
     roots = children.get(None, [])
     for root in roots:
-        attach(root, 0)
+        _attach(root, 0, children)
     return roots
+
+
+# The walks below are module functions taking their state as arguments, not closures that call
+# themselves: a recursive closure is a reference cycle (the function holds the cell that holds the
+# function), so everything it captured, every comment view of the page included, waited for the
+# cyclic garbage collector instead of being freed when the request ended (issue 21).
+
+def _attach(node: CommentView, level: int, children: dict[int | None, list[CommentView]]) -> None:
+    node.level = level
+    if level < MAX_LEVEL:
+        node.children = children.get(node.id, [])
+        for child in node.children:
+            _attach(child, level + 1, children)
+    else:
+        node.children = _descendants(node, children)
+
+
+def _descendants(node: CommentView, children: dict[int | None, list[CommentView]]) -> list[CommentView]:
+    out: list[CommentView] = []
+    for child in children.get(node.id, []):
+        child.level = MAX_LEVEL
+        child.reply_to_name = node.author_name if not node.deleted else ""
+        child.children = []
+        out.append(child)
+        out.extend(_descendants(child, children))
+    return out
 
 
 def limit_replies(root: CommentView, limit: int) -> None:
     """Keep the first `limit` replies under `root` in reading order (depth-first, by time) and
     record how many were left out in `root.more_replies`, so a page with many long threads stays
     small; the full thread is one link away."""
-    kept = 0
+    _keep(root, root, limit, 0)
 
-    def walk(node: CommentView) -> None:
-        nonlocal kept
-        children = []
-        for child in node.children:
-            if kept >= limit:
-                root.more_replies += 1 + count(child)
-                continue
-            kept += 1
-            children.append(child)
-            walk(child)
-        node.children = children
 
-    walk(root)
+def _keep(node: CommentView, root: CommentView, limit: int, kept: int) -> int:
+    """Walks `node`'s replies with `kept` replies kept so far; returns how many are kept after it."""
+    children = []
+    for child in node.children:
+        if kept >= limit:
+            root.more_replies += 1 + count(child)
+            continue
+        kept += 1
+        children.append(child)
+        kept = _keep(child, root, limit, kept)
+    node.children = children
+    return kept
 
 
 def count(node: CommentView) -> int:

@@ -51,3 +51,22 @@ def test_limit_replies_keeps_reading_order_and_counts_the_rest() -> None:
     limit_replies(root, 3)
     assert flatten([root]) == [(1, 0, ""), (2, 1, ""), (3, 2, ""), (4, 1, "")]
     assert root.more_replies == 3
+
+
+def test_a_built_and_trimmed_thread_is_freed_without_the_cyclic_collector() -> None:
+    """No reference cycles: a page's comment views go when the request ends, not at the next full
+    collection (issue 21: those collections were the tail of response times)."""
+    import gc
+
+    from proposals.threads.tree import limit_replies
+
+    gc.collect()
+    gc.disable()
+    try:
+        comments = [c(1, None, 0), c(2, 1, 1), c(3, 2, 2), c(4, 3, 3), c(5, 4, 4), c(6, 1, 5), c(7, None, 6)]
+        for root in build_forest(comments):
+            limit_replies(root, 2)
+        del comments, root
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
