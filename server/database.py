@@ -179,6 +179,20 @@ class _ReusedConnectionTransaction(SQLiteTransaction):
         kept = self.engine._idle_for_transactions
         return kept.pop() if kept else await self.engine.get_connection()
 
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()
+        except BaseException:
+            # BEGIN IMMEDIATE gave up waiting for the write lock: Piccolo would leave this
+            # connection (and its thread) open and unreferenced.
+            await self.connection.close()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
         if self._parent:
             return exception is None

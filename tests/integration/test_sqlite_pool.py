@@ -115,3 +115,28 @@ async def test_a_transaction_reuses_a_connection_and_a_failed_one_is_not_kept(en
     keys = {row["key"] for row in await StoreEntry.select(StoreEntry.key).where(StoreEntry.namespace == "pool")}
     assert keys == {"a", "b", "after the rollback"}
     assert not any(connection.in_transaction for connection in engine._idle_for_transactions)
+
+
+async def test_a_transaction_that_cannot_get_the_write_lock_leaves_no_connection_open(
+        engine: PooledSQLiteEngine) -> None:
+    import threading
+
+    await StoreEntry.count()  # the pool's connection, opened before counting threads
+    before = threading.active_count()
+    holder = sqlite3.connect(engine.path, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+    try:
+        for _ in range(3):
+            with pytest.raises(sqlite3.OperationalError):
+                async with write_transaction():
+                    await StoreEntry.insert(StoreEntry(namespace="pool", key="never", value=b"1"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    for _ in range(100):  # a closed connection's thread ends just after close() returns
+        if threading.active_count() == before:
+            break
+        await asyncio.sleep(0.01)
+    assert threading.active_count() == before and not engine._idle_for_transactions
+    async with write_transaction():  # and writing works again at once
+        await StoreEntry.insert(StoreEntry(namespace="pool", key="after", value=b"1"))
