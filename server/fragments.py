@@ -30,7 +30,7 @@ _rendered: dict[tuple[Any, ...], Markup] = {}
 
 
 def memo(macro: Callable[..., Any], key: Hashable, *args: Any) -> Markup:
-    """`macro(*args)`, rendered once per `key` and language."""
+    """`macro(*args)`, rendered once per `key`, language, currency and time zone."""
     # The macro's compiled code, not the Macro object: Jinja may build a new module (and Macro) per
     # import, while the code stays the same until the template itself changes (auto_reload).
     # Also the deployment's currency and time zone: both shape what a macro prints (amounts, dates),
